@@ -1,0 +1,237 @@
+// Package site reads notis.toml, the one file that makes a folder a notis
+// site: its id, base URL, languages and consent settings.
+package site
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/notis-dev/notis/internal/period"
+)
+
+// FileName is the config file that marks a site's root folder.
+const FileName = "notis.toml"
+
+// Config is a site's notis.toml.
+type Config struct {
+	// Site is the site id the banner sends with every consent ("careers").
+	Site string `toml:"site"`
+	// BaseURL is the absolute URL the site is published at, ending in "/".
+	BaseURL string `toml:"baseURL"`
+	// DefaultLanguage is the language a visitor gets when nothing else says.
+	DefaultLanguage string `toml:"defaultLanguage"`
+	// Languages maps a language code to its settings.
+	Languages map[string]Language `toml:"languages"`
+	// Consent configures the banner and the consent server.
+	Consent Consent `toml:"consent"`
+
+	// Dir is the folder notis.toml was read from.
+	Dir string `toml:"-"`
+}
+
+// Language holds per-language site settings.
+type Language struct {
+	Title string `toml:"title"`
+	// Weight orders languages in switchers; ties sort by code.
+	Weight int `toml:"weight"`
+}
+
+// Consent configures the consent banner and the consent server.
+type Consent struct {
+	// Endpoint is the consent server's base URL; the banner posts to
+	// Endpoint + "/v1/consents". Empty means the banner records nothing.
+	Endpoint string `toml:"endpoint"`
+	// Origins are the page origins allowed to post consents for this site.
+	Origins []string `toml:"origins"`
+	// Notice is the notice id the banner links to (default "cookies").
+	Notice string `toml:"notice"`
+	// Validity is how long the browser remembers a choice (default P6M, at most P13M).
+	Validity string `toml:"validity"`
+	// Retention is how long the server keeps proofs (default P13M).
+	Retention string `toml:"retention"`
+	// GoogleConsentMode maps a category to the Consent Mode v2 signals it grants.
+	GoogleConsentMode map[string][]string `toml:"google_consent_mode"`
+}
+
+var (
+	siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	langPattern   = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+	googleSignals = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization", "functionality_storage", "personalization_storage", "security_storage"}
+)
+
+// DefaultGoogleConsentMode is the category → signal mapping used when
+// notis.toml gives none.
+func DefaultGoogleConsentMode() map[string][]string {
+	return map[string][]string{
+		"analytics":   {"analytics_storage"},
+		"marketing":   {"ad_storage", "ad_user_data", "ad_personalization"},
+		"preferences": {"functionality_storage", "personalization_storage"},
+	}
+}
+
+// Load reads dir/notis.toml and checks it.
+func Load(dir string) (*Config, error) {
+	path := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no %s here; run `notis new site DIR` to make a site, or pass --source", dir, FileName)
+		}
+		return nil, err
+	}
+	cfg, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Dir = dir
+	return cfg, nil
+}
+
+// Parse decodes and checks a notis.toml's bytes; path is used in errors.
+func Parse(path string, data []byte) (*Config, error) {
+	var cfg Config
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		var derr *toml.DecodeError
+		if errors.As(err, &derr) {
+			line, col := derr.Position()
+			return nil, fmt.Errorf("%s:%d:%d: %s", path, line, col, derr.Error())
+		}
+		var serr *toml.StrictMissingError
+		if errors.As(err, &serr) {
+			var msgs []string
+			for _, e := range serr.Errors {
+				line, col := e.Position()
+				msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode)", path, line, col, strings.Join(e.Key(), ".")))
+			}
+			return nil, errors.New(strings.Join(msgs, "\n"))
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &cfg, nil
+}
+
+func (c *Config) check() error {
+	var errs []error
+	if !siteIDPattern.MatchString(c.Site) {
+		errs = append(errs, fmt.Errorf("site = %q: want a site id of lower-case letters, digits and dashes, like \"careers\"", c.Site))
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "/"
+	}
+	if !strings.HasSuffix(c.BaseURL, "/") {
+		c.BaseURL += "/"
+	}
+	if c.BaseURL != "/" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("baseURL = %q: want an absolute http(s) URL like \"https://privacy.example.org/\"", c.BaseURL))
+		}
+	}
+	if len(c.Languages) == 0 {
+		errs = append(errs, errors.New("no [languages.CODE] table: declare at least one language, e.g. [languages.en] title = \"Privacy\""))
+	}
+	for code, l := range c.Languages {
+		if !langPattern.MatchString(code) {
+			errs = append(errs, fmt.Errorf("[languages.%s]: %q is not a BCP 47 language code like \"en\" or \"sv\"", code, code))
+		}
+		if strings.TrimSpace(l.Title) == "" {
+			errs = append(errs, fmt.Errorf("[languages.%s]: title is empty", code))
+		}
+	}
+	if c.DefaultLanguage == "" {
+		errs = append(errs, errors.New("defaultLanguage is missing"))
+	} else if _, ok := c.Languages[c.DefaultLanguage]; !ok && len(c.Languages) > 0 {
+		errs = append(errs, fmt.Errorf("defaultLanguage = %q is not one of the declared languages %v", c.DefaultLanguage, c.LanguageCodes()))
+	}
+	if c.Consent.Notice == "" {
+		c.Consent.Notice = "cookies"
+	}
+	if c.Consent.Validity == "" {
+		c.Consent.Validity = "P6M"
+	}
+	if c.Consent.Retention == "" {
+		c.Consent.Retention = "P13M"
+	}
+	if v, err := period.Parse(c.Consent.Validity); err != nil {
+		errs = append(errs, fmt.Errorf("[consent] validity: %w", err))
+	} else if v.Approx() > period.MustParse("P13M").Approx() {
+		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (P13M)", c.Consent.Validity))
+	}
+	if _, err := period.Parse(c.Consent.Retention); err != nil {
+		errs = append(errs, fmt.Errorf("[consent] retention: %w", err))
+	}
+	if c.Consent.Endpoint != "" {
+		if u, err := url.Parse(c.Consent.Endpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+			errs = append(errs, fmt.Errorf("[consent] endpoint = %q: want an absolute http(s) URL without a query, like \"https://consent.example.org\"", c.Consent.Endpoint))
+		}
+		c.Consent.Endpoint = strings.TrimSuffix(c.Consent.Endpoint, "/")
+	}
+	for _, o := range c.Consent.Origins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, fmt.Errorf("[consent] origins: %q is not an origin like \"https://careers.example.org\"", o))
+		}
+	}
+	if c.Consent.GoogleConsentMode == nil {
+		c.Consent.GoogleConsentMode = DefaultGoogleConsentMode()
+	}
+	for cat, sigs := range c.Consent.GoogleConsentMode {
+		for _, s := range sigs {
+			if !slices.Contains(googleSignals, s) {
+				errs = append(errs, fmt.Errorf("[consent.google_consent_mode] %s: unknown signal %q (accepted: %s)", cat, s, strings.Join(googleSignals, ", ")))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// LanguageCodes lists the site's languages: by weight, then code, with
+// ties broken so the default language comes first.
+func (c *Config) LanguageCodes() []string {
+	codes := make([]string, 0, len(c.Languages))
+	for code := range c.Languages {
+		codes = append(codes, code)
+	}
+	slices.SortFunc(codes, func(a, b string) int {
+		if wa, wb := c.Languages[a].Weight, c.Languages[b].Weight; wa != wb {
+			return wa - wb
+		}
+		if a == c.DefaultLanguage {
+			return -1
+		}
+		if b == c.DefaultLanguage {
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	return codes
+}
+
+// ValidityPeriod is Consent.Validity parsed; Load has checked it.
+func (c *Config) ValidityPeriod() period.Period { return period.MustParse(c.Consent.Validity) }
+
+// RetentionPeriod is Consent.Retention parsed; Load has checked it.
+func (c *Config) RetentionPeriod() period.Period { return period.MustParse(c.Consent.Retention) }
+
+// AllowsOrigin reports whether a page origin may post consents for this site.
+func (c *Config) AllowsOrigin(origin string) bool {
+	origin = strings.TrimSuffix(origin, "/")
+	for _, o := range c.Consent.Origins {
+		if strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
