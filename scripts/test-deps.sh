@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what the test suite drives for real, idempotently: Debian's
+# Chromium (banner and preview tests), PostgreSQL (store tests), and the
+# npm packages the browser audits inject (axe-core). Each step is skipped
+# when its tool is already there, so a warm machine pays nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+
+if ((${#need_apt[@]})); then
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+  echo "test-deps: installing ${need_apt[*]} from Debian"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# Browser-audit scripts (axe-core), pinned by the lock file.
+for dir in internal/browsertest/testdata; do
+  if [ -f "$dir/package-lock.json" ]; then
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      echo "test-deps: npm ci in $dir"
+      npm ci --prefix "$dir" --no-audit --no-fund --silent
+    fi
+  fi
+done
+
+# staticcheck keeps `make check` honest; pinned for reproducible findings.
+if ! command -v staticcheck >/dev/null 2>&1 && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then
+  echo "test-deps: installing staticcheck"
+  go install honnef.co/go/tools/cmd/staticcheck@2025.1.1
+fi
+echo "test-deps: ready"
