@@ -1,0 +1,130 @@
+package content
+
+import (
+	"strings"
+	"testing"
+)
+
+var langs = Languages{Codes: []string{"en", "sv"}, Default: "en"}
+
+const validYAML = `---
+title: Candidate privacy notice
+updated: 2026-04-01
+controller: {name: Example Ltd, email: dpo@example.org}
+supervisory_authority: ico
+data:
+  - {id: identity, name: Identity}
+purposes:
+  - {name: Recruiting, basis: contract, data: [identity]}
+---
+Body text.
+`
+
+func TestParseReadsLanguageAndIDFromFileName(t *testing.T) {
+	p, err := Parse("content/candidates.sv.md", []byte(validYAML), langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Notice.Lang != "sv" || p.Notice.ID != "candidates" {
+		t.Fatalf("lang=%q id=%q, want sv candidates", p.Notice.Lang, p.Notice.ID)
+	}
+	if got := strings.TrimSpace(string(p.Notice.Body)); got != "Body text." {
+		t.Fatalf("body = %q", got)
+	}
+	if p.Notice.BodyLine != 11 {
+		t.Fatalf("body line = %d, want 11", p.Notice.BodyLine)
+	}
+}
+
+func TestParseReportsEveryMistakeWithItsPlace(t *testing.T) {
+	tests := []struct {
+		name, file, src string
+		want            []string
+	}{
+		{
+			name: "yaml",
+			file: "c.md",
+			src: `---
+title: T
+updated: 2026-13-01
+controller: {name: X, email: not-an-email}
+supervisory_authority: icoo
+purposes:
+  - name: Recruiting
+    basis: contrakt
+    intrest: x
+---
+`,
+			want: []string{
+				`c.md:3:1: updated: found "2026-13-01", want a date as YYYY-MM-DD`,
+				`c.md:4:23: controller.email: found "not-an-email", want an email address like dpo@example.org`,
+				`c.md:5:1: supervisory_authority: found "icoo", want a built-in authority (datainspektionen, ico, imy) or a table {name, address, phone, url}; did you mean "ico"?`,
+				`c.md:8:5: purposes[0].basis: found "contrakt", want one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests; did you mean "contract"?`,
+				`c.md:9:5: purposes[0].intrest: unknown field "intrest" (accepted: id, name, basis, interest, law, data, details); did you mean "interest"?`,
+			},
+		},
+		{
+			name: "toml",
+			file: "c.md",
+			src: `+++
+title = "T"
+updated = 2026-04-01
+supervisory_authority = "ico"
+[controller]
+name = "X"
+phone = 12345
+[[purposes]]
+name = "A"
+basis = "consent"
+[[purposes]]
+name = "B"
+basis = "legitimate_interest"
++++
+`,
+			want: []string{
+				`c.md:7:1: controller.phone: found the number 12345, want text; put the value in quotes to make it text`,
+				`c.md:13:1: purposes[1].basis: found "legitimate_interest", want one of`,
+			},
+		},
+		{
+			name: "json",
+			file: "c.md",
+			src: `{
+  "title": "T",
+  "updated": "2026-04-01",
+  "supervisory_authority": "ico",
+  "controller": {"name": "X"},
+  "purposes": [{"name": "A", "basis": "consent", "data": ["cv"]}]
+}
+`,
+			want: []string{
+				`c.md:6:59: purposes[0].data[0]: "cv" is not a data category id declared under data`,
+			},
+		},
+		{
+			name: "missing required",
+			file: "c.md",
+			src:  "---\ntitle: T\n---\n",
+			want: []string{
+				`required field "updated" is missing in the front matter`,
+				`required field "controller" is missing`,
+				`required field "purposes" is missing`,
+				`required field "supervisory_authority" is missing`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.file, []byte(tt.src), langs)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			got := err.Error()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("missing %q in:\n%s", w, got)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,391 @@
+package notice
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/notis-dev/notis/internal/period"
+)
+
+// FieldError is a mistake in front matter: where it is, which field, what
+// was found, what is accepted, and a suggestion when one is close.
+type FieldError struct {
+	Pos  Position
+	Path Path
+	Msg  string
+	Hint string // e.g. `did you mean "purposes"?`
+}
+
+func (e *FieldError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Pos.String())
+	b.WriteString(": ")
+	if len(e.Path) > 0 {
+		b.WriteString(e.Path.String())
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	if e.Hint != "" {
+		b.WriteString("; ")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+// Errors is every mistake found in one notice, in file order.
+type Errors []*FieldError
+
+func (es Errors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Decode turns a notice's front matter into a Notice, reporting every
+// mistake at once (as Errors) rather than stopping at the first. The
+// returned notice is usable for further checks even when there are errors.
+func Decode(raw map[string]any, file string, loc Locator) (*Notice, error) {
+	n := &Notice{File: file, Locate: loc, Raw: raw}
+	d := &decoder{file: file, loc: loc}
+	d.decode(nil, raw, reflect.ValueOf(n).Elem())
+	d.checkReferences(n)
+	if len(d.errs) > 0 {
+		slices.SortStableFunc(d.errs, func(a, b *FieldError) int {
+			if a.Pos.Line != b.Pos.Line {
+				return a.Pos.Line - b.Pos.Line
+			}
+			return a.Pos.Col - b.Pos.Col
+		})
+		return n, d.errs
+	}
+	return n, nil
+}
+
+type decoder struct {
+	file string
+	loc  Locator
+	errs Errors
+}
+
+func (d *decoder) fail(path Path, hint, format string, args ...any) {
+	pos := Position{File: d.file}
+	if d.loc != nil {
+		pos = d.loc(path)
+	}
+	d.errs = append(d.errs, &FieldError{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+var (
+	periodType       = reflect.TypeFor[period.Period]()
+	authorityRefType = reflect.TypeFor[AuthorityRef]()
+	enumType         = reflect.TypeFor[enum]()
+	scalarType       = reflect.TypeFor[scalarDecoder]()
+)
+
+func (d *decoder) decode(path Path, v any, rv reflect.Value) {
+	v = normalize(v)
+	t := rv.Type()
+	switch {
+	case reflect.PointerTo(t).Implements(scalarType):
+		if err := rv.Addr().Interface().(scalarDecoder).DecodeFM(v); err != nil {
+			d.fail(path, "", "%s", err)
+		}
+		return
+	case t == periodType:
+		s, ok := v.(string)
+		if !ok {
+			d.fail(path, "", "found %s, want an ISO 8601 duration like P6Y6M", describe(v))
+			return
+		}
+		p, err := period.Parse(s)
+		if err != nil {
+			d.fail(path, "", "found %q, want an ISO 8601 duration like P6Y (6 years), P6M (6 months), P30D (30 days)", s)
+			return
+		}
+		rv.Set(reflect.ValueOf(p))
+		return
+	case t == authorityRefType:
+		d.decodeAuthority(path, v, rv.Addr().Interface().(*AuthorityRef))
+		return
+	case t.Implements(enumType) && t.Kind() == reflect.String:
+		accepted := reflect.Zero(t).Interface().(enum).Values()
+		s, ok := v.(string)
+		if !ok {
+			d.fail(path, "", "found %s, want one of %s", describe(v), strings.Join(accepted, ", "))
+			return
+		}
+		if !slices.Contains(accepted, s) {
+			d.fail(path, suggest(s, accepted), "found %q, want one of %s", s, strings.Join(accepted, ", "))
+			return
+		}
+		rv.SetString(s)
+		return
+	}
+	switch t.Kind() {
+	case reflect.String:
+		s, ok := v.(string)
+		if !ok {
+			d.fail(path, quoteHint(v), "found %s, want text", describe(v))
+			return
+		}
+		rv.SetString(s)
+	case reflect.Bool:
+		b, ok := v.(bool)
+		if !ok {
+			d.fail(path, "", "found %s, want true or false", describe(v))
+			return
+		}
+		rv.SetBool(b)
+	case reflect.Pointer:
+		if v == nil {
+			return // null: the same as absent
+		}
+		p := reflect.New(t.Elem())
+		d.decode(path, v, p.Elem())
+		rv.Set(p)
+	case reflect.Slice:
+		list, ok := v.([]any)
+		if !ok {
+			d.fail(path, "", "found %s, want a list", describe(v))
+			return
+		}
+		s := reflect.MakeSlice(t, len(list), len(list))
+		for i, item := range list {
+			d.decode(path.Child(i), item, s.Index(i))
+		}
+		rv.Set(s)
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			d.fail(path, "", "found %s, want a table of fields (%s)", describe(v), strings.Join(fieldNames(t), ", "))
+			return
+		}
+		d.decodeStruct(path, m, rv)
+	default:
+		panic(fmt.Sprintf("notice: no decoding for %s", t)) // a model bug, caught by tests
+	}
+}
+
+func (d *decoder) decodeStruct(path Path, m map[string]any, rv reflect.Value) {
+	fields := fieldsOf(rv.Type())
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		f, ok := fields.byName[k]
+		if !ok {
+			d.fail(path.Child(k), suggest(k, fields.names), "unknown field %q (accepted: %s)", k, strings.Join(fields.names, ", "))
+			continue
+		}
+		d.decode(path.Child(k), m[k], rv.Field(f.index))
+	}
+	for _, f := range fields.list {
+		if f.required {
+			if v, ok := m[f.name]; !ok || v == nil || v == "" {
+				where := "in " + path.String()
+				if len(path) == 0 {
+					where = "in the front matter"
+				}
+				d.fail(path.Child(f.name), "", "required field %q is missing %s: %s", f.name, where, f.doc)
+			}
+		}
+	}
+}
+
+func (d *decoder) decodeAuthority(path Path, v any, a *AuthorityRef) {
+	keys := make([]string, 0, len(Authorities))
+	for k := range Authorities {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	switch x := v.(type) {
+	case string:
+		if _, ok := Authorities[x]; !ok {
+			d.fail(path, suggest(x, keys), "found %q, want a built-in authority (%s) or a table {name, address, phone, url}", x, strings.Join(keys, ", "))
+			return
+		}
+		a.Key = x
+	case map[string]any:
+		var c struct {
+			Name    string `fm:"name,required" doc:"The authority's name."`
+			Address string `fm:"address" doc:"Postal address."`
+			Phone   string `fm:"phone" doc:"Telephone."`
+			URL     URL    `fm:"url" doc:"Where to complain online."`
+		}
+		d.decodeStruct(path, x, reflect.ValueOf(&c).Elem())
+		a.Custom = &Authority{Name: map[string]string{"*": c.Name}, Address: map[string]string{"*": c.Address}, Phone: c.Phone, URL: string(c.URL)}
+	default:
+		d.fail(path, "", "found %s, want a built-in authority (%s) or a table {name, address, phone, url}", describe(v), strings.Join(keys, ", "))
+	}
+}
+
+// checkReferences makes sure every data-category id that a field names is
+// declared under data, so a typo cannot silently drop a category.
+func (d *decoder) checkReferences(n *Notice) {
+	ids := make([]string, 0, len(n.Data))
+	for i, c := range n.Data {
+		if c.ID == "" {
+			continue
+		}
+		if slices.Contains(ids, c.ID) {
+			d.fail(Path{"data", i, "id"}, "", "data category id %q is declared twice", c.ID)
+		}
+		ids = append(ids, c.ID)
+	}
+	check := func(field string, i int, refs []string) {
+		for j, r := range refs {
+			if slices.Contains(ids, r) {
+				continue
+			}
+			declared := "none is declared yet"
+			if len(ids) > 0 {
+				declared = "declared: " + strings.Join(ids, ", ")
+			}
+			d.fail(Path{field, i, "data", j}, suggest(r, ids), "%q is not a data category id declared under data (%s)", r, declared)
+		}
+	}
+	for i, p := range n.Purposes {
+		check("purposes", i, p.Data)
+	}
+	for i, r := range n.Recipients {
+		check("recipients", i, r.Data)
+	}
+	for i, s := range n.Sources {
+		check("sources", i, s.Data)
+	}
+	for i, r := range n.Retention {
+		check("retention", i, r.Data)
+	}
+	for i, r := range n.Requirements {
+		check("requirements", i, r.Data)
+	}
+}
+
+// normalize turns the generic values YAML decoders produce into the two
+// shapes the decoder handles: map[string]any and []any, and numbers into
+// int64 or float64.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, val := range x {
+			m[fmt.Sprint(k)] = val
+		}
+		return m
+	case map[string]string:
+		m := make(map[string]any, len(x))
+		for k, val := range x {
+			m[k] = val
+		}
+		return m
+	case []string:
+		l := make([]any, len(x))
+		for i, s := range x {
+			l[i] = s
+		}
+		return l
+	case []map[string]any:
+		l := make([]any, len(x))
+		for i, s := range x {
+			l[i] = s
+		}
+		return l
+	case int:
+		return int64(x)
+	case uint64:
+		return int64(x)
+	}
+	return v
+}
+
+func quoteHint(v any) string {
+	switch v.(type) {
+	case int64, float64, bool:
+		return "put the value in quotes to make it text"
+	}
+	return ""
+}
+
+type fieldInfo struct {
+	name     string
+	index    int
+	required bool
+	doc      string
+}
+
+type structFields struct {
+	list   []fieldInfo
+	byName map[string]fieldInfo
+	names  []string
+}
+
+var fieldCache sync.Map // reflect.Type → *structFields
+
+func fieldsOf(t reflect.Type) *structFields {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.(*structFields)
+	}
+	sf := &structFields{byName: map[string]fieldInfo{}}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("fm")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		fi := fieldInfo{name: name, index: i, required: opts == "required", doc: f.Tag.Get("doc")}
+		sf.list = append(sf.list, fi)
+		sf.byName[name] = fi
+		sf.names = append(sf.names, name)
+	}
+	fieldCache.Store(t, sf)
+	return sf
+}
+
+func fieldNames(t reflect.Type) []string { return fieldsOf(t).names }
+
+// suggest returns `did you mean "x"?` for the closest accepted value, when
+// one is close enough to be a likely typo.
+func suggest(got string, accepted []string) string {
+	best, bestDist := "", 1<<30
+	g := strings.ToLower(got)
+	for _, a := range accepted {
+		dist := levenshtein(g, strings.ToLower(a))
+		if dist < bestDist {
+			best, bestDist = a, dist
+		}
+	}
+	limit := max(1, len(got)/3)
+	if best != "" && (bestDist <= limit || (len(g) >= 3 && strings.HasPrefix(strings.ToLower(best), g))) {
+		return fmt.Sprintf("did you mean %q?", best)
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,202 @@
+// Package notice is the domain model of notis: a privacy notice as the data
+// GDPR Articles 13 and 14 require, decoded strictly from front matter.
+//
+// Every view of a notice (the page, the lint, the banner's categories,
+// notices.json) reads this model; nothing downstream re-parses front matter.
+// Field tags drive three things at once, so they cannot drift apart: the
+// decoder (`fm`), the JSON Schema and the front matter reference (`doc`).
+package notice
+
+import (
+	"github.com/notis-dev/notis/internal/period"
+)
+
+// Notice is one privacy notice in one language.
+type Notice struct {
+	Title   string `fm:"title,required" doc:"The notice's title, shown as the page heading."`
+	ID      string `fm:"notice" doc:"Joins translations of one notice; defaults to the file name's stem (candidates.sv.md → candidates)."`
+	Lang    string `fm:"lang" doc:"Language of this file when the file name does not say (candidates.sv.md); else the site default."`
+	Summary string `fm:"summary" doc:"One or two sentences that open the page and the first layer: who this notice is for."`
+	Updated Date   `fm:"updated,required" doc:"When the notice last changed (YYYY-MM-DD)."`
+	// Jurisdiction selects UK or EU rules for the lint; derived from the
+	// supervisory authority when absent.
+	Jurisdiction Jurisdiction `fm:"jurisdiction" doc:"Which data protection law the notice is written under; derived from supervisory_authority when absent."`
+
+	Controller       Controller        `fm:"controller,required" doc:"Who decides why and how the data is used (Art 13(1)(a))."`
+	JointControllers []JointController `fm:"joint_controllers" doc:"Other controllers who decide jointly, and the essence of the arrangement (Art 26(2))."`
+	Representative   *Representative   `fm:"representative" doc:"The controller's representative in the EU or UK, when established outside it (Art 27)."`
+	DPO              *DPO              `fm:"dpo" doc:"The data protection officer's contact details, where one is designated (Art 13(1)(b)); mandatory for public authorities (Art 37(1)(a))."`
+	Authority        AuthorityRef      `fm:"supervisory_authority,required" doc:"Where to complain (Art 13(2)(d)): a built-in key (ico, imy) or a custom {name, address, phone, url}."`
+
+	Data         []DataCategory `fm:"data" doc:"Categories of personal data (Art 14(1)(d)); special: true needs an Art 9(2) condition, criminal: true an Art 10 ground."`
+	Sources      []Source       `fm:"sources" doc:"Where data comes from when not from the person (Art 14(2)(f))."`
+	Requirements []Requirement  `fm:"requirements" doc:"Whether providing data is a statutory or contractual requirement, and the consequence of not providing it (Art 13(2)(e))."`
+	Purposes     []Purpose      `fm:"purposes,required" doc:"Each purpose with its own lawful basis (Art 13(1)(c))."`
+	Recipients   []Recipient    `fm:"recipients" doc:"Who receives the data (Art 13(1)(e))."`
+	// Transfers is nil when absent and empty when the notice says "none".
+	Transfers          *[]Transfer          `fm:"transfers" doc:"Transfers outside the UK/EEA with their safeguard (Art 13(1)(f)); an explicit empty list means none."`
+	Retention          []RetentionRule      `fm:"retention" doc:"How long each kind of record is kept, or the criteria (Art 13(2)(a))."`
+	AutomatedDecisions *[]AutomatedDecision `fm:"automated_decisions" doc:"Automated decision-making, including profiling (Art 13(2)(f)); an explicit empty list means none."`
+	Cookies            []Cookie             `fm:"cookies" doc:"Cookies and similar storage the site sets; their categories become the consent banner's categories."`
+	Rights             RightsContact        `fm:"rights" doc:"How to exercise rights; defaults to the DPO's, then the controller's contact details."`
+	Personnummer       string               `fm:"personnummer" doc:"Sweden: why personal identity numbers are needed (dataskyddslagen 3 kap. 10 §)."`
+	Related            []string             `fm:"related" doc:"Ids of related notices, linked from this one."`
+	Changes            []Change             `fm:"changes" doc:"The change log, newest first."`
+	Lint               LintSettings         `fm:"lint" doc:"Lint settings for this notice."`
+
+	// Set by the reader, not by front matter.
+	File     string         `fm:"-"` // path relative to the site, for messages
+	Body     []byte         `fm:"-"` // the Markdown body
+	BodyLine int            `fm:"-"` // line of the body's first line in File
+	Locate   Locator        `fm:"-"` // maps a field path to its place in File
+	Raw      map[string]any `fm:"-"`
+}
+
+// Controller identifies the controller (Art 13(1)(a)).
+type Controller struct {
+	Name            string `fm:"name,required" doc:"The legal name, e.g. \"9-2-3 Jobs Limited\"."`
+	TradingName     string `fm:"trading_name" doc:"The name the public knows, when it differs."`
+	RegNo           string `fm:"reg_no" doc:"Company or organisation number."`
+	Address         string `fm:"address" doc:"Postal address."`
+	Email           Email  `fm:"email" doc:"Contact email."`
+	Phone           string `fm:"phone" doc:"Contact telephone number."`
+	URL             URL    `fm:"url" doc:"Web site or contact form."`
+	PublicAuthority bool   `fm:"public_authority" doc:"True for public authorities and bodies (NHS trusts, universities): a DPO is then mandatory and legitimate interests cannot be the basis for their tasks."`
+}
+
+// JointController is another controller deciding jointly (Art 26).
+type JointController struct {
+	Name             string `fm:"name,required" doc:"Who."`
+	Responsibilities string `fm:"responsibilities,required" doc:"The essence of the arrangement: who does what."`
+	Contact          string `fm:"contact" doc:"Contact point for data subjects."`
+}
+
+// Representative is the Art 27 representative.
+type Representative struct {
+	Name    string `fm:"name,required" doc:"Who."`
+	Address string `fm:"address" doc:"Postal address."`
+	Email   Email  `fm:"email" doc:"Email."`
+	Phone   string `fm:"phone" doc:"Telephone."`
+	Regime  Regime `fm:"regime" doc:"Which law the representative is appointed under: eu or uk."`
+}
+
+// DPO is the data protection officer's contact (Art 13(1)(b)).
+type DPO struct {
+	Name    string `fm:"name" doc:"Name or role; a name is not required."`
+	Email   Email  `fm:"email" doc:"A stable, generic mailbox is best."`
+	Phone   string `fm:"phone" doc:"Telephone."`
+	Address string `fm:"address" doc:"Postal address."`
+	URL     URL    `fm:"url" doc:"Web form."`
+}
+
+// DataCategory is a category of personal data.
+type DataCategory struct {
+	ID       string   `fm:"id,required" doc:"Short id other fields refer to, e.g. identity."`
+	Name     string   `fm:"name,required" doc:"What the category is called on the page."`
+	Examples []string `fm:"examples" doc:"Examples of the data in it."`
+	Special  bool     `fm:"special" doc:"Special-category data (Art 9(1)): health, ethnic origin, religion, trade union membership, sex life or orientation, genetic or biometric data, political opinions."`
+	Art9     []Art9   `fm:"art9" doc:"The Art 9(2) conditions relied on, e.g. 9(2)(b)."`
+	UKDPA    []string `fm:"uk_dpa2018" doc:"UK: the DPA 2018 Schedule 1 conditions, e.g. \"Sch 1 Pt 1 para 1\"."`
+	Criminal bool     `fm:"criminal" doc:"Personal data about criminal convictions and offences (Art 10), e.g. DBS checks or belastningsregisterutdrag."`
+	Art10    string   `fm:"art10" doc:"The ground for criminal-offence data: the law or official authority, e.g. \"DPA 2018 Sch 1 Pt 1 para 1\" or \"förordning (2018:219) 5 §\"."`
+}
+
+// Source is where data comes from, for Art 14.
+type Source struct {
+	Name   string   `fm:"name,required" doc:"The source, e.g. Referees or LinkedIn."`
+	Public bool     `fm:"public" doc:"Whether the source is publicly accessible (Art 14(2)(f))."`
+	Data   []string `fm:"data" doc:"Ids of the data categories obtained from it."`
+}
+
+// Requirement says whether providing data is required (Art 13(2)(e)).
+type Requirement struct {
+	Data        []string        `fm:"data" doc:"Ids of the data categories concerned; empty means all."`
+	Kind        RequirementKind `fm:"kind,required" doc:"statutory, contractual, pre_contract or voluntary."`
+	Law         string          `fm:"law" doc:"For a statutory requirement, the law, e.g. \"Immigration, Asylum and Nationality Act 2006\"."`
+	Consequence string          `fm:"consequence,required" doc:"What happens if the data is not provided."`
+}
+
+// Purpose is one purpose with its lawful basis.
+type Purpose struct {
+	ID       string   `fm:"id" doc:"Optional short id for anchors."`
+	Name     string   `fm:"name,required" doc:"What the data is used for."`
+	Basis    Basis    `fm:"basis,required" doc:"The Art 6(1) lawful basis."`
+	Interest string   `fm:"interest" doc:"For legitimate_interests: the interest pursued (Art 13(1)(d))."`
+	Law      string   `fm:"law" doc:"For legal_obligation and public_task: the law that sets the obligation or task (Art 6(3))."`
+	Data     []string `fm:"data" doc:"Ids of the data categories used."`
+	Details  string   `fm:"details" doc:"A sentence of explanation."`
+}
+
+// Recipient receives personal data.
+type Recipient struct {
+	Name     string   `fm:"name" doc:"The named recipient (preferred)."`
+	Category string   `fm:"category" doc:"A category of recipients, when not named."`
+	Role     Role     `fm:"role" doc:"processor, controller, joint_controller or authority."`
+	Country  string   `fm:"country" doc:"Where the recipient processes the data."`
+	Data     []string `fm:"data" doc:"Ids of the data categories shared."`
+	Purpose  string   `fm:"purpose" doc:"Why it is shared."`
+}
+
+// Transfer is a transfer to a third country.
+type Transfer struct {
+	To         string    `fm:"to,required" doc:"The destination country or countries."`
+	Recipient  string    `fm:"recipient" doc:"Who receives the data there."`
+	Safeguard  Safeguard `fm:"safeguard,required" doc:"The mechanism: adequacy, scc, scc_2010, uk_idta, uk_addendum, dpf, uk_dpf_extension, bcr, privacy_shield, safe_harbor, derogation."`
+	Derogation string    `fm:"derogation" doc:"For derogation: the Art 49(1) point, e.g. 49(1)(b)."`
+	Copy       string    `fm:"copy" doc:"Where to get a copy of the safeguard (Art 13(1)(f))."`
+}
+
+// RetentionRule says how long records are kept (Art 13(2)(a)).
+type RetentionRule struct {
+	Records  string        `fm:"records,required" doc:"Which records, e.g. Unsuccessful applications."`
+	Data     []string      `fm:"data" doc:"Ids of the data categories concerned."`
+	Period   period.Period `fm:"period" doc:"ISO 8601 duration, e.g. P6Y6M for six years and six months."`
+	Criteria string        `fm:"criteria" doc:"How the period is decided, when there is no fixed period."`
+	From     string        `fm:"from" doc:"The event the period runs from, e.g. the end of employment."`
+	Then     Disposal      `fm:"then" doc:"What happens at the end: delete, anonymise or review."`
+	Law      string        `fm:"law" doc:"The law or code that sets the period."`
+}
+
+// AutomatedDecision is automated decision-making (Art 22).
+type AutomatedDecision struct {
+	What        string `fm:"what,required" doc:"Which decision is automated."`
+	Logic       string `fm:"logic,required" doc:"Meaningful information about the logic involved."`
+	Effect      string `fm:"effect,required" doc:"Its significance and envisaged consequences."`
+	HumanReview bool   `fm:"human_review" doc:"Whether a person reviews or can be asked to review the decision."`
+}
+
+// Cookie is one cookie or similar storage item.
+type Cookie struct {
+	Name       string         `fm:"name,required" doc:"The cookie's name, e.g. _ga."`
+	Provider   string         `fm:"provider,required" doc:"Who sets or reads it, e.g. Google Analytics."`
+	Category   string         `fm:"category,required" doc:"The consent category: necessary, preferences, analytics, marketing, or one the site's i18n files define."`
+	Purpose    string         `fm:"purpose,required" doc:"What it is for."`
+	Duration   CookieDuration `fm:"duration,required" doc:"How long it lasts: an ISO 8601 duration like P13M, or session."`
+	ThirdParty bool           `fm:"third_party" doc:"Whether a third party can read it (Planet49)."`
+}
+
+// RightsContact is how to exercise rights.
+type RightsContact struct {
+	Email    Email  `fm:"email" doc:"Where to send requests."`
+	URL      URL    `fm:"url" doc:"A web form for requests."`
+	Address  string `fm:"address" doc:"Postal address for requests."`
+	Withdraw string `fm:"withdraw" doc:"How to withdraw consent, as easily as it was given (Art 7(3))."`
+}
+
+// Change is one entry of the change log.
+type Change struct {
+	Date     Date   `fm:"date,required" doc:"When."`
+	Summary  string `fm:"summary,required" doc:"What changed."`
+	Material bool   `fm:"material" doc:"Whether readers must be told before it takes effect (Art 13(3))."`
+}
+
+// LintSettings tunes the lint for one notice.
+type LintSettings struct {
+	Ignore []Suppression `fm:"ignore" doc:"Findings to suppress, each with the reason."`
+}
+
+// Suppression silences one lint rule for a notice.
+type Suppression struct {
+	Rule string `fm:"rule,required" doc:"The rule id."`
+	Why  string `fm:"why" doc:"Why the finding does not apply; required."`
+}

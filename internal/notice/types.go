@@ -1,0 +1,243 @@
+package notice
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/notis-dev/notis/internal/period"
+)
+
+// Basis is an Art 6(1) lawful basis.
+type Basis string
+
+// The lawful bases of Art 6(1)(a)–(f).
+const (
+	Consent             Basis = "consent"
+	Contract            Basis = "contract"
+	LegalObligation     Basis = "legal_obligation"
+	VitalInterests      Basis = "vital_interests"
+	PublicTask          Basis = "public_task"
+	LegitimateInterests Basis = "legitimate_interests"
+)
+
+// Values lists the accepted values, in Art 6(1) order.
+func (Basis) Values() []string {
+	return []string{"consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"}
+}
+
+// Article is the point of Art 6(1) the basis is.
+func (b Basis) Article() string {
+	return map[Basis]string{Consent: "6(1)(a)", Contract: "6(1)(b)", LegalObligation: "6(1)(c)", VitalInterests: "6(1)(d)", PublicTask: "6(1)(e)", LegitimateInterests: "6(1)(f)"}[b]
+}
+
+// Art9 is an Art 9(2) condition for special-category data.
+type Art9 string
+
+// Values lists 9(2)(a)–(j).
+func (Art9) Values() []string {
+	var v []string
+	for c := 'a'; c <= 'j'; c++ {
+		v = append(v, fmt.Sprintf("9(2)(%c)", c))
+	}
+	return v
+}
+
+// Role is a recipient's role.
+type Role string
+
+// Values lists the roles.
+func (Role) Values() []string {
+	return []string{"processor", "controller", "joint_controller", "authority"}
+}
+
+// Regime is the law a representative is appointed under.
+type Regime string
+
+// Values lists the regimes.
+func (Regime) Values() []string { return []string{"eu", "uk"} }
+
+// Jurisdiction is the data protection law a notice is written under.
+type Jurisdiction string
+
+// Values lists the jurisdictions.
+func (Jurisdiction) Values() []string { return []string{"uk", "se", "eu"} }
+
+// RequirementKind says whether providing data is required (Art 13(2)(e)).
+type RequirementKind string
+
+// Values lists the kinds.
+func (RequirementKind) Values() []string {
+	return []string{"statutory", "contractual", "pre_contract", "voluntary"}
+}
+
+// Disposal is what happens to records at the end of their retention.
+type Disposal string
+
+// Values lists the disposals.
+func (Disposal) Values() []string { return []string{"delete", "anonymise", "review"} }
+
+// Safeguard is a transfer mechanism: any that exists or once existed, so an
+// old notice can be written down as it is and judged by the lint by date.
+type Safeguard string
+
+// Values lists the safeguards.
+func (Safeguard) Values() []string {
+	return []string{"adequacy", "scc", "scc_2010", "uk_idta", "uk_addendum", "dpf", "uk_dpf_extension", "bcr", "code_of_conduct", "certification", "privacy_shield", "safe_harbor", "derogation"}
+}
+
+// enum is implemented by the string types above; the decoder checks values
+// against it and the schema lists them.
+type enum interface{ Values() []string }
+
+// Date is a calendar date (YYYY-MM-DD).
+type Date struct{ time.Time }
+
+// DecodeFM accepts "2019-06-25" or a TOML/YAML date value.
+func (d *Date) DecodeFM(v any) error {
+	switch x := v.(type) {
+	case time.Time:
+		d.Time = time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC)
+		return nil
+	case string:
+		t, err := time.Parse("2006-01-02", strings.TrimSpace(x))
+		if err != nil {
+			return fmt.Errorf("found %q, want a date as YYYY-MM-DD, e.g. 2026-04-01", x)
+		}
+		d.Time = t
+		return nil
+	}
+	return fmt.Errorf("found %s, want a date as YYYY-MM-DD", describe(v))
+}
+
+// String prints YYYY-MM-DD, or "" for the zero date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format("2006-01-02")
+}
+
+// MarshalText prints YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Email is an email address.
+type Email string
+
+// DecodeFM checks the address has one @ and a domain with a dot.
+func (e *Email) DecodeFM(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("found %s, want an email address", describe(v))
+	}
+	s = strings.TrimSpace(s)
+	a, err := mail.ParseAddress(s)
+	at := strings.LastIndexByte(s, '@')
+	if err != nil || a.Address != s || at < 1 || !strings.Contains(s[at:], ".") || strings.HasSuffix(s, ".") {
+		return fmt.Errorf("found %q, want an email address like dpo@example.org", s)
+	}
+	*e = Email(s)
+	return nil
+}
+
+// URL is an absolute http(s) URL.
+type URL string
+
+// DecodeFM checks the URL is absolute http(s).
+func (u *URL) DecodeFM(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("found %s, want a URL", describe(v))
+	}
+	p, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		return fmt.Errorf("found %q, want an absolute URL like https://example.org/privacy", s)
+	}
+	*u = URL(strings.TrimSpace(s))
+	return nil
+}
+
+// CookieDuration is a cookie's lifetime: a period, or the browser session.
+type CookieDuration struct {
+	Session bool
+	Period  period.Period
+}
+
+// DecodeFM accepts "session" or an ISO 8601 duration.
+func (c *CookieDuration) DecodeFM(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("found %s, want an ISO 8601 duration like P13M, or session", describe(v))
+	}
+	if s == "session" {
+		*c = CookieDuration{Session: true}
+		return nil
+	}
+	p, err := period.Parse(s)
+	if err != nil {
+		return fmt.Errorf("found %q, want an ISO 8601 duration like P13M, or session", s)
+	}
+	*c = CookieDuration{Period: p}
+	return nil
+}
+
+// String prints "session" or the ISO 8601 form.
+func (c CookieDuration) String() string {
+	if c.Session {
+		return "session"
+	}
+	return c.Period.String()
+}
+
+// MarshalText prints String.
+func (c CookieDuration) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// AuthorityRef names the supervisory authority: a built-in key or a
+// custom authority written out in full.
+type AuthorityRef struct {
+	Key    string     // a key of Authorities, when built in
+	Custom *Authority // when written out
+}
+
+// Resolve returns the authority the reference names.
+func (a AuthorityRef) Resolve() (Authority, bool) {
+	if a.Custom != nil {
+		return *a.Custom, true
+	}
+	au, ok := Authorities[a.Key]
+	return au, ok
+}
+
+// MarshalText prints the key, or the custom authority's name.
+func (a AuthorityRef) MarshalText() ([]byte, error) {
+	if a.Custom != nil {
+		return []byte(a.Custom.Name["*"]), nil
+	}
+	return []byte(a.Key), nil
+}
+
+// scalarDecoder is implemented by types that decode themselves from one
+// front matter value and report what they accept.
+type scalarDecoder interface{ DecodeFM(v any) error }
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nothing"
+	case string:
+		return fmt.Sprintf("the text %q", x)
+	case bool:
+		return fmt.Sprintf("the boolean %v", x)
+	case int, int64, uint64, float64:
+		return fmt.Sprintf("the number %v", x)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	case time.Time:
+		return "a date"
+	}
+	return fmt.Sprintf("a %T", v)
+}
