@@ -1,0 +1,364 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Postgres is the store for more than one machine: any number of stateless
+// `notis consent` instances can share one database. Inserts arrive in
+// batches from the server's group committer and go in as one statement per
+// batch (unnest of arrays), because per-row INSERTs make PostgreSQL itself
+// the bottleneck (shared/research/consent-server.md §2.7).
+type Postgres struct {
+	pool *pgxpool.Pool
+}
+
+var postgresMigrations = []string{
+	// 1: the consent log; same columns as the SQLite store.
+	`CREATE TABLE consents (
+		seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		event_id    uuid        NOT NULL UNIQUE,
+		consent_id  uuid        NOT NULL,
+		received_at timestamptz NOT NULL,
+		site        text        NOT NULL,
+		version     text        NOT NULL,
+		lang        text        NOT NULL,
+		choices     jsonb       NOT NULL,
+		method      text        NOT NULL,
+		gpc         boolean     NOT NULL,
+		sec_gpc     boolean     NOT NULL,
+		page        text        NOT NULL,
+		ua_family   text        NOT NULL,
+		net_hash    text        NOT NULL
+	);
+	CREATE INDEX consents_by_consent_id ON consents (consent_id);
+	CREATE INDEX consents_by_received_at ON consents (received_at, seq);`,
+}
+
+// migrationLock is the advisory lock key that serialises migrations when
+// several instances start at once.
+const migrationLock = 0x6e6f746973 // "notis"
+
+// OpenPostgres connects to dsn and applies pending migrations.
+func OpenPostgres(ctx context.Context, dsn string) (*Postgres, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse --db: %w", err)
+	}
+	// A 201 promises the record is on disk: refuse a server-side default of
+	// synchronous_commit=off for our sessions.
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// Group commit needs few connections; more would only make
+		// PostgreSQL backends compete for the same cores.
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	p := &Postgres{pool: pool}
+	if err := p.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Postgres) migrate(ctx context.Context) error {
+	for i, m := range postgresMigrations {
+		version := i + 1
+		err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.Exec(ctx, m); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("postgres: migration %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// Insert implements Store.
+func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) {
+	results := make([]Result, len(recs))
+	n := len(recs)
+	var (
+		events, consents, sites, versions, langs, choices, methods, pages, uas, nets = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		times                                                                       = make([]time.Time, 0, n)
+		gpcs, secGPCs                                                               = make([]bool, 0, n), make([]bool, 0, n)
+	)
+	first := make(map[string]int, n) // event id → index of its first record in this batch
+	for i := range recs {
+		r := &recs[i]
+		if _, dup := first[r.EventID]; dup {
+			continue
+		}
+		first[r.EventID] = i
+		c, err := json.Marshal(r.Choices)
+		if err != nil {
+			return nil, wrap("postgres insert: choices", err)
+		}
+		events, consents, sites, versions, langs = append(events, r.EventID), append(consents, r.ConsentID), append(sites, r.Site), append(versions, r.Version), append(langs, r.Lang)
+		choices, methods, pages, uas, nets = append(choices, string(c)), append(methods, r.Method), append(pages, r.Page), append(uas, r.UAFamily), append(nets, r.NetHash)
+		times, gpcs, secGPCs = append(times, r.ReceivedAt), append(gpcs, r.GPC), append(secGPCs, r.SecGPC)
+	}
+	rows, err := p.pool.Query(ctx, `INSERT INTO consents
+		(event_id, consent_id, received_at, site, version, lang, choices, method, gpc, sec_gpc, page, ua_family, net_hash)
+		SELECT e::uuid, c::uuid, t, s, v, l, ch::jsonb, m, g, sg, pg, ua, nh
+		FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::bool[], $11::text[], $12::text[], $13::text[])
+			AS t(e, c, t, s, v, l, ch, m, g, sg, pg, ua, nh)
+		ON CONFLICT (event_id) DO NOTHING
+		RETURNING event_id::text`,
+		events, consents, times, sites, versions, langs, choices, methods, gpcs, secGPCs, pages, uas, nets)
+	if err != nil {
+		return nil, wrap("postgres insert", err)
+	}
+	inserted := make(map[string]bool, n)
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			rows.Close()
+			return nil, wrap("postgres insert", err)
+		}
+		inserted[e] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("postgres insert", err)
+	}
+	var dups []string
+	for _, e := range events {
+		if !inserted[e] {
+			dups = append(dups, e)
+		}
+	}
+	stored := map[string]time.Time{}
+	if len(dups) > 0 {
+		// Retries of events already stored: answer with the first copy's time.
+		rows, err := p.pool.Query(ctx, `SELECT event_id::text, received_at FROM consents WHERE event_id = ANY($1::text[]::uuid[])`, dups)
+		if err != nil {
+			return nil, wrap("postgres insert: read duplicates", err)
+		}
+		for rows.Next() {
+			var e string
+			var t time.Time
+			if err := rows.Scan(&e, &t); err != nil {
+				rows.Close()
+				return nil, wrap("postgres insert: read duplicates", err)
+			}
+			stored[e] = t.UTC()
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("postgres insert: read duplicates", err)
+		}
+	}
+	for i := range recs {
+		e := recs[i].EventID
+		switch {
+		case first[e] != i:
+			results[i] = Result{ReceivedAt: results[first[e]].ReceivedAt, Duplicate: true}
+		case inserted[e]:
+			results[i] = Result{ReceivedAt: recs[i].ReceivedAt}
+		default:
+			t, ok := stored[e]
+			if !ok {
+				// Erased between the conflict and the read: rare enough
+				// that the client's retry is the right answer.
+				return nil, fmt.Errorf("postgres insert: event %s conflicted but is gone", e)
+			}
+			results[i] = Result{ReceivedAt: t, Duplicate: true}
+		}
+	}
+	return results, nil
+}
+
+const postgresColumns = `seq, event_id::text, consent_id::text, received_at, site, version, lang, choices::text, method, gpc, sec_gpc, page, ua_family, net_hash`
+
+func scanPostgres(rows pgx.Rows, r *Record) error {
+	var choices string
+	if err := rows.Scan(&r.Seq, &r.EventID, &r.ConsentID, &r.ReceivedAt, &r.Site, &r.Version, &r.Lang, &choices, &r.Method, &r.GPC, &r.SecGPC, &r.Page, &r.UAFamily, &r.NetHash); err != nil {
+		return err
+	}
+	r.ReceivedAt = r.ReceivedAt.UTC()
+	r.Choices = nil
+	if err := json.Unmarshal([]byte(choices), &r.Choices); err != nil {
+		return fmt.Errorf("event %s: choices: %w", r.EventID, err)
+	}
+	return nil
+}
+
+// History implements Store.
+func (p *Postgres) History(ctx context.Context, consentID string) ([]Record, error) {
+	rows, err := p.pool.Query(ctx, `SELECT `+postgresColumns+` FROM consents WHERE consent_id = $1::uuid ORDER BY received_at, seq`, consentID)
+	if err != nil {
+		return nil, wrap("postgres history", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		if err := scanPostgres(rows, &r); err != nil {
+			return nil, wrap("postgres history", err)
+		}
+		out = append(out, r)
+	}
+	return out, wrap("postgres history", rows.Err())
+}
+
+// Erase implements Store.
+func (p *Postgres) Erase(ctx context.Context, consentID string) (int64, error) {
+	tag, err := p.pool.Exec(ctx, `DELETE FROM consents WHERE consent_id = $1::uuid`, consentID)
+	if err != nil {
+		return 0, wrap("postgres erase", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// postgresRange turns a filter into a WHERE condition on received_at,
+// numbering its parameters from $n.
+func postgresRange(f Filter, n int) (string, []any) {
+	conds, args := []string{"true"}, []any{}
+	if !f.Since.IsZero() {
+		conds = append(conds, fmt.Sprintf("received_at >= $%d", n+len(args)))
+		args = append(args, f.Since)
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, fmt.Sprintf("received_at < $%d", n+len(args)))
+		args = append(args, f.Until)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Export implements Store.
+func (p *Postgres) Export(ctx context.Context, f Filter, fn func(*Record) error) error {
+	cond, args := postgresRange(f, 4)
+	var curTime time.Time
+	var curSeq int64
+	started := false
+	for {
+		// Keyset pagination on (received_at, seq): each page is its own
+		// short query, so a slow client holds no snapshot open.
+		q := `SELECT ` + postgresColumns + ` FROM consents WHERE ` + cond +
+			` AND ($1 OR (received_at, seq) > ($2, $3)) ORDER BY received_at, seq LIMIT ` + fmt.Sprint(exportPage)
+		rows, err := p.pool.Query(ctx, q, append([]any{!started, curTime, curSeq}, args...)...)
+		if err != nil {
+			return wrap("postgres export", err)
+		}
+		page := make([]Record, 0, exportPage)
+		for rows.Next() {
+			var r Record
+			if err := scanPostgres(rows, &r); err != nil {
+				rows.Close()
+				return wrap("postgres export", err)
+			}
+			page = append(page, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return wrap("postgres export", err)
+		}
+		for i := range page {
+			if err := fn(&page[i]); err != nil {
+				return err
+			}
+		}
+		if len(page) < exportPage {
+			return nil
+		}
+		last := page[len(page)-1]
+		started, curTime, curSeq = true, last.ReceivedAt, last.Seq
+	}
+}
+
+// Stats implements Store.
+func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
+	cond, args := postgresRange(f, 1)
+	st := &Stats{Events: []EventCount{}, Categories: []CategoryStat{}}
+	rows, err := p.pool.Query(ctx, `SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), site, version, method, count(*)
+		FROM consents WHERE `+cond+` GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, args...)
+	if err != nil {
+		return nil, wrap("postgres stats", err)
+	}
+	for rows.Next() {
+		var e EventCount
+		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Count); err != nil {
+			rows.Close()
+			return nil, wrap("postgres stats", err)
+		}
+		st.Total += e.Count
+		st.Events = append(st.Events, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("postgres stats", err)
+	}
+	rows, err = p.pool.Query(ctx, `SELECT site, version, j.key,
+			count(*) FILTER (WHERE j.value = 'true'::jsonb),
+			count(*) FILTER (WHERE j.value <> 'true'::jsonb)
+		FROM consents, jsonb_each(choices) AS j
+		WHERE `+cond+` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, args...)
+	if err != nil {
+		return nil, wrap("postgres stats", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c CategoryStat
+		if err := rows.Scan(&c.Site, &c.Version, &c.Category, &c.Granted, &c.Denied); err != nil {
+			return nil, wrap("postgres stats", err)
+		}
+		st.Categories = append(st.Categories, c)
+	}
+	return st, wrap("postgres stats", rows.Err())
+}
+
+// Purge implements Store.
+func (p *Postgres) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	var total int64
+	for {
+		tag, err := p.pool.Exec(ctx, `DELETE FROM consents WHERE seq IN
+			(SELECT seq FROM consents WHERE received_at < $1 LIMIT $2)`, cutoff, purgeChunk)
+		if err != nil {
+			return total, wrap("postgres purge", err)
+		}
+		total += tag.RowsAffected()
+		if tag.RowsAffected() < purgeChunk {
+			return total, nil
+		}
+	}
+}
+
+// Ping implements Store.
+func (p *Postgres) Ping(ctx context.Context) error {
+	return wrap("postgres ping", p.pool.Ping(ctx))
+}
+
+// Close implements Store.
+func (p *Postgres) Close() error {
+	p.pool.Close()
+	return nil
+}

@@ -1,0 +1,365 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go driver: no cgo, one static binary
+)
+
+// SQLite is the embedded store: one file in WAL mode with synchronous=FULL,
+// so a committed transaction has been fsynced. One connection writes (SQLite
+// has a single writer anyway, and the server batches inserts into group
+// commits); a small pool of read-only connections serves the admin routes,
+// which WAL lets run beside the writer.
+type SQLite struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+}
+
+var sqliteMigrations = []string{
+	// 1: the consent log. received_at is microseconds since the Unix epoch
+	// (UTC) so range scans and purges compare integers. The rowid (seq)
+	// orders records that share a microsecond.
+	`CREATE TABLE consents (
+		seq         INTEGER PRIMARY KEY,
+		event_id    TEXT    NOT NULL UNIQUE,
+		consent_id  TEXT    NOT NULL,
+		received_at INTEGER NOT NULL,
+		site        TEXT    NOT NULL,
+		version     TEXT    NOT NULL,
+		lang        TEXT    NOT NULL,
+		choices     TEXT    NOT NULL,
+		method      TEXT    NOT NULL,
+		gpc         INTEGER NOT NULL,
+		sec_gpc     INTEGER NOT NULL,
+		page        TEXT    NOT NULL,
+		ua_family   TEXT    NOT NULL,
+		net_hash    TEXT    NOT NULL
+	);
+	CREATE INDEX consents_by_consent_id ON consents (consent_id);
+	CREATE INDEX consents_by_received_at ON consents (received_at);`,
+}
+
+// OpenSQLite opens (creating if needed) the SQLite file at path and applies
+// pending migrations.
+func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("sqlite path %q: '?' and '#' are not allowed in the file name", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		}
+	}
+	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	// synchronous=FULL: a commit returns only after the WAL is fsynced, which
+	// is what lets the server answer 201 "on disk". Group commit makes it
+	// cost no more than NORMAL (see shared/research/consent-server.md §2.7).
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	s := &SQLite{path: path, writer: writer}
+	if err := s.migrate(ctx); err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	reader.SetMaxOpenConns(4)
+	s.reader = reader
+	return s, nil
+}
+
+func (s *SQLite) migrate(ctx context.Context) error {
+	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite %s: create schema_migrations: %w", s.path, err)
+	}
+	for i, m := range sqliteMigrations {
+		version := i + 1
+		err := func() error {
+			tx, err := s.writer.BeginTx(ctx, nil) // _txlock=immediate: one migrator at a time
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().Unix()); err != nil {
+				return err
+			}
+			return tx.Commit()
+		}()
+		if err != nil {
+			return fmt.Errorf("sqlite %s: migration %d: %w", s.path, version, err)
+		}
+	}
+	return nil
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Insert implements Store.
+func (s *SQLite) Insert(ctx context.Context, recs []Record) ([]Result, error) {
+	results := make([]Result, len(recs))
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, wrap("sqlite insert: begin", err)
+	}
+	defer tx.Rollback()
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO consents
+		(event_id, consent_id, received_at, site, version, lang, choices, method, gpc, sec_gpc, page, ua_family, net_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (event_id) DO NOTHING`)
+	if err != nil {
+		return nil, wrap("sqlite insert: prepare", err)
+	}
+	defer ins.Close()
+	for i := range recs {
+		r := &recs[i]
+		choices, err := json.Marshal(r.Choices)
+		if err != nil {
+			return nil, wrap("sqlite insert: choices", err)
+		}
+		res, err := ins.ExecContext(ctx, r.EventID, r.ConsentID, micros(r.ReceivedAt), r.Site, r.Version, r.Lang,
+			string(choices), r.Method, boolInt(r.GPC), boolInt(r.SecGPC), r.Page, r.UAFamily, r.NetHash)
+		if err != nil {
+			return nil, wrap("sqlite insert", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, wrap("sqlite insert", err)
+		} else if n == 1 {
+			results[i] = Result{ReceivedAt: r.ReceivedAt}
+			continue
+		}
+		var us int64
+		if err := tx.QueryRowContext(ctx, `SELECT received_at FROM consents WHERE event_id = ?`, r.EventID).Scan(&us); err != nil {
+			return nil, wrap("sqlite insert: read duplicate", err)
+		}
+		results[i] = Result{ReceivedAt: fromMicros(us), Duplicate: true}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("sqlite insert: commit", err)
+	}
+	return results, nil
+}
+
+const sqliteColumns = `seq, event_id, consent_id, received_at, site, version, lang, choices, method, gpc, sec_gpc, page, ua_family, net_hash`
+
+func scanSQLite(rows *sql.Rows, r *Record) error {
+	var us int64
+	var choices string
+	var gpc, secGPC int
+	if err := rows.Scan(&r.Seq, &r.EventID, &r.ConsentID, &us, &r.Site, &r.Version, &r.Lang, &choices, &r.Method, &gpc, &secGPC, &r.Page, &r.UAFamily, &r.NetHash); err != nil {
+		return err
+	}
+	r.ReceivedAt = fromMicros(us)
+	r.GPC, r.SecGPC = gpc != 0, secGPC != 0
+	r.Choices = nil
+	if err := json.Unmarshal([]byte(choices), &r.Choices); err != nil {
+		return fmt.Errorf("event %s: choices: %w", r.EventID, err)
+	}
+	return nil
+}
+
+// History implements Store.
+func (s *SQLite) History(ctx context.Context, consentID string) ([]Record, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT `+sqliteColumns+` FROM consents WHERE consent_id = ? ORDER BY received_at, seq`, consentID)
+	if err != nil {
+		return nil, wrap("sqlite history", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		if err := scanSQLite(rows, &r); err != nil {
+			return nil, wrap("sqlite history", err)
+		}
+		out = append(out, r)
+	}
+	return out, wrap("sqlite history", rows.Err())
+}
+
+// Erase implements Store.
+func (s *SQLite) Erase(ctx context.Context, consentID string) (int64, error) {
+	res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE consent_id = ?`, consentID)
+	if err != nil {
+		return 0, wrap("sqlite erase", err)
+	}
+	n, err := res.RowsAffected()
+	return n, wrap("sqlite erase", err)
+}
+
+func sqliteRange(f Filter) (since, until int64) {
+	since, until = math.MinInt64, math.MaxInt64
+	if !f.Since.IsZero() {
+		since = micros(f.Since)
+	}
+	if !f.Until.IsZero() {
+		until = micros(f.Until)
+	}
+	return since, until
+}
+
+// Export implements Store.
+func (s *SQLite) Export(ctx context.Context, f Filter, fn func(*Record) error) error {
+	since, until := sqliteRange(f)
+	curTime, curSeq := since, int64(math.MinInt64)
+	for {
+		rows, err := s.reader.QueryContext(ctx, `SELECT `+sqliteColumns+` FROM consents
+			WHERE received_at < ? AND (received_at > ? OR (received_at = ? AND seq > ?))
+			ORDER BY received_at, seq LIMIT ?`, until, curTime, curTime, curSeq, exportPage)
+		if err != nil {
+			return wrap("sqlite export", err)
+		}
+		// Read the page into memory before calling fn, so a slow HTTP
+		// client never holds a read transaction (which would stop WAL
+		// checkpoints) while it drains.
+		page := make([]Record, 0, exportPage)
+		for rows.Next() {
+			var r Record
+			if err := scanSQLite(rows, &r); err != nil {
+				rows.Close()
+				return wrap("sqlite export", err)
+			}
+			page = append(page, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return wrap("sqlite export", err)
+		}
+		for i := range page {
+			if err := fn(&page[i]); err != nil {
+				return err
+			}
+		}
+		if len(page) < exportPage {
+			return nil
+		}
+		last := page[len(page)-1]
+		curTime, curSeq = micros(last.ReceivedAt), last.Seq
+	}
+}
+
+// Stats implements Store.
+func (s *SQLite) Stats(ctx context.Context, f Filter) (*Stats, error) {
+	since, until := sqliteRange(f)
+	st := &Stats{Events: []EventCount{}, Categories: []CategoryStat{}}
+	rows, err := s.reader.QueryContext(ctx, `SELECT strftime('%Y-%m-%d', received_at / 1000000, 'unixepoch'), site, version, method, count(*)
+		FROM consents WHERE received_at >= ? AND received_at < ?
+		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, since, until)
+	if err != nil {
+		return nil, wrap("sqlite stats", err)
+	}
+	for rows.Next() {
+		var e EventCount
+		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Count); err != nil {
+			rows.Close()
+			return nil, wrap("sqlite stats", err)
+		}
+		st.Total += e.Count
+		st.Events = append(st.Events, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("sqlite stats", err)
+	}
+	rows, err = s.reader.QueryContext(ctx, `SELECT c.site, c.version, j.key,
+			sum(CASE WHEN j.type = 'true' THEN 1 ELSE 0 END),
+			sum(CASE WHEN j.type = 'true' THEN 0 ELSE 1 END)
+		FROM consents AS c, json_each(c.choices) AS j
+		WHERE c.received_at >= ? AND c.received_at < ?
+		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, since, until)
+	if err != nil {
+		return nil, wrap("sqlite stats", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c CategoryStat
+		if err := rows.Scan(&c.Site, &c.Version, &c.Category, &c.Granted, &c.Denied); err != nil {
+			return nil, wrap("sqlite stats", err)
+		}
+		st.Categories = append(st.Categories, c)
+	}
+	return st, wrap("sqlite stats", rows.Err())
+}
+
+// Purge implements Store.
+func (s *SQLite) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	var total int64
+	for {
+		res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE seq IN
+			(SELECT seq FROM consents WHERE received_at < ? LIMIT ?)`, micros(cutoff), purgeChunk)
+		if err != nil {
+			return total, wrap("sqlite purge", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, wrap("sqlite purge", err)
+		}
+		total += n
+		if n < purgeChunk {
+			return total, nil
+		}
+	}
+}
+
+// Ping implements Store.
+func (s *SQLite) Ping(ctx context.Context) error {
+	return wrap("sqlite ping", s.reader.PingContext(ctx))
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns an error unless
+// SQLite answers "ok".
+func (s *SQLite) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := s.reader.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return wrap("sqlite integrity_check", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("sqlite integrity_check: %s", res)
+	}
+	return nil
+}
+
+// Close implements Store.
+func (s *SQLite) Close() error {
+	var errs []error
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	errs = append(errs, s.writer.Close())
+	return wrap("sqlite close", errors.Join(errs...))
+}

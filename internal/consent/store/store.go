@@ -1,0 +1,131 @@
+// Package store keeps consent records durably, in an embedded SQLite file or
+// in PostgreSQL, behind one small interface. Both stores share one schema and
+// apply their versioned migrations when they open.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Record is one consent event as the server stores it: what the visitor
+// chose, when, under which version, and just enough about the session to
+// show the event is genuine, never a raw IP, a full user agent or a query.
+type Record struct {
+	Seq        int64           `json:"-"` // insertion order; export cursor
+	EventID    string          `json:"event"`
+	ConsentID  string          `json:"id"`
+	ReceivedAt time.Time       `json:"received_at"` // server clock, UTC, µs precision
+	Site       string          `json:"site"`
+	Version    string          `json:"version"`
+	Lang       string          `json:"lang"`
+	Choices    map[string]bool `json:"choices"`
+	Method     string          `json:"method"`
+	GPC        bool            `json:"gpc"`     // the banner saw navigator.globalPrivacyControl
+	SecGPC     bool            `json:"sec_gpc"` // the request carried Sec-GPC: 1
+	Page       string          `json:"page"`    // origin + path; no query, no fragment
+	UAFamily   string          `json:"ua_family"`
+	NetHash    string          `json:"net_hash"` // keyed hash of the client's /24 or /48
+}
+
+// Result is what Insert reports for one record: the time the stored record
+// was received, and whether the event was already there (a retry), in which
+// case ReceivedAt is the first copy's.
+type Result struct {
+	ReceivedAt time.Time
+	Duplicate  bool
+}
+
+// Filter selects records by server time: Since inclusive, Until exclusive;
+// a zero bound is open.
+type Filter struct {
+	Since, Until time.Time
+}
+
+// Stats counts records, for the DPO's overview.
+type Stats struct {
+	Total      int64          `json:"total"`
+	Events     []EventCount   `json:"events"`     // per day, site, version, method
+	Categories []CategoryStat `json:"categories"` // per site, version, category
+}
+
+// EventCount is the number of events for one day, site, version and method.
+type EventCount struct {
+	Day     string `json:"day"` // YYYY-MM-DD, UTC
+	Site    string `json:"site"`
+	Version string `json:"version"`
+	Method  string `json:"method"`
+	Count   int64  `json:"count"`
+}
+
+// CategoryStat is how often one category was granted or denied.
+type CategoryStat struct {
+	Site     string `json:"site"`
+	Version  string `json:"version"`
+	Category string `json:"category"`
+	Granted  int64  `json:"granted"`
+	Denied   int64  `json:"denied"`
+}
+
+// Store is where consent records live.
+type Store interface {
+	// Insert stores the records in one transaction and returns once it is
+	// durable; results[i] belongs to recs[i]. Event ids are unique: a record
+	// whose event is already stored is not stored again.
+	Insert(ctx context.Context, recs []Record) ([]Result, error)
+	// History returns a consent id's records, oldest first.
+	History(ctx context.Context, consentID string) ([]Record, error)
+	// Erase deletes a consent id's records and says how many there were.
+	Erase(ctx context.Context, consentID string) (int64, error)
+	// Export calls fn for each record in the filter's range, oldest first,
+	// reading in pages so memory stays constant; fn's error stops it.
+	Export(ctx context.Context, f Filter, fn func(*Record) error) error
+	// Stats counts the records in the filter's range.
+	Stats(ctx context.Context, f Filter) (*Stats, error)
+	// Purge deletes records received before cutoff, in small transactions so
+	// inserts wait at most one chunk, and says how many it deleted.
+	Purge(ctx context.Context, cutoff time.Time) (int64, error)
+	// Ping checks the store can be reached.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Kind names the store behind a --db value.
+func Kind(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Open opens the store a --db value names: "sqlite:PATH" (or a bare path)
+// or "postgres://…", and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (Store, error) {
+	switch Kind(dsn) {
+	case "postgres":
+		return OpenPostgres(ctx, dsn)
+	default:
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, errors.New("--db sqlite: needs a file path, like sqlite:consent.db")
+		}
+		return OpenSQLite(ctx, path)
+	}
+}
+
+// exportPage is how many rows Export reads per query: enough to amortise
+// the query, small enough that a slow reader holds no long transaction.
+const exportPage = 500
+
+// purgeChunk bounds how long a purge transaction blocks inserts (≈ 20 ms).
+const purgeChunk = 5000
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}

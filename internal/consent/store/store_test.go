@@ -1,0 +1,281 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/notis-dev/notis/internal/consent/pgtest"
+	"github.com/notis-dev/notis/internal/consent/store"
+)
+
+var pg pgtest.Lazy
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
+// eachStore runs a test against a fresh SQLite file and a fresh PostgreSQL
+// database, so both implementations meet the same contract.
+func eachStore(t *testing.T, test func(t *testing.T, s store.Store, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		dsn := "sqlite:" + filepath.Join(t.TempDir(), "consent.db")
+		s, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		test(t, s, dsn)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := pg.Database(t)
+		s, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		test(t, s, dsn)
+	})
+}
+
+var base = time.Date(2026, 3, 1, 12, 0, 0, 123456000, time.UTC)
+
+func record(consentID string, at time.Time) store.Record {
+	return store.Record{
+		EventID: uuid.NewString(), ConsentID: consentID, ReceivedAt: at,
+		Site: "careers", Version: "abc123", Lang: "sv",
+		Choices: map[string]bool{"necessary": true, "analytics": false, "marketing": true},
+		Method:  "custom", GPC: true, SecGPC: true, Page: "https://jobs.example.org/apply",
+		UAFamily: "Firefox", NetHash: "0123abcd",
+	}
+}
+
+func insert(t *testing.T, s store.Store, recs ...store.Record) []store.Result {
+	t.Helper()
+	res, err := s.Insert(context.Background(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != len(recs) {
+		t.Fatalf("Insert returned %d results for %d records", len(res), len(recs))
+	}
+	return res
+}
+
+func TestInsertedRecordsComeBackInHistoryUnchanged(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, _ string) {
+		id := uuid.NewString()
+		a, b := record(id, base), record(id, base.Add(time.Minute))
+		b.Method, b.Choices = "withdraw", map[string]bool{"necessary": true, "analytics": false, "marketing": false}
+		other := record(uuid.NewString(), base)
+		res := insert(t, s, b, other, a)
+		for i, r := range res {
+			if r.Duplicate {
+				t.Errorf("result %d: new event reported as duplicate", i)
+			}
+		}
+		got, err := s.History(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("history has %d records, want 2", len(got))
+		}
+		for i, want := range []store.Record{a, b} {
+			g := got[i]
+			g.Seq = 0
+			if fmt.Sprint(g) != fmt.Sprint(want) {
+				t.Errorf("history[%d]:\n got %+v\nwant %+v", i, g, want)
+			}
+		}
+	})
+}
+
+func TestARetriedEventIsStoredOnceAndAnsweredWithTheFirstTime(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, _ string) {
+		id := uuid.NewString()
+		first := record(id, base)
+		insert(t, s, first)
+		retry := first
+		retry.ReceivedAt = base.Add(time.Hour)
+		inBatch := first
+		inBatch.ReceivedAt = base.Add(2 * time.Hour)
+		fresh := record(id, base.Add(3*time.Hour))
+		res := insert(t, s, retry, fresh, inBatch)
+		if !res[0].Duplicate || !res[0].ReceivedAt.Equal(base) {
+			t.Errorf("retry: got %+v, want duplicate received at %v", res[0], base)
+		}
+		if res[1].Duplicate {
+			t.Errorf("fresh event reported as duplicate")
+		}
+		if !res[2].Duplicate || !res[2].ReceivedAt.Equal(base) {
+			t.Errorf("second copy in one batch: got %+v, want duplicate received at %v", res[2], base)
+		}
+		got, err := s.History(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Errorf("history has %d records, want 2 (the first copy and the fresh event)", len(got))
+		}
+	})
+}
+
+func TestEraseDeletesOnlyThatConsentID(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, _ string) {
+		gone, kept := uuid.NewString(), uuid.NewString()
+		insert(t, s, record(gone, base), record(gone, base.Add(time.Second)), record(kept, base))
+		n, err := s.Erase(context.Background(), gone)
+		if err != nil || n != 2 {
+			t.Fatalf("Erase = %d, %v; want 2, nil", n, err)
+		}
+		if h, _ := s.History(context.Background(), gone); len(h) != 0 {
+			t.Errorf("erased id still has %d records", len(h))
+		}
+		if h, _ := s.History(context.Background(), kept); len(h) != 1 {
+			t.Errorf("other id has %d records, want 1", len(h))
+		}
+		if n, err := s.Erase(context.Background(), gone); err != nil || n != 0 {
+			t.Errorf("second Erase = %d, %v; want 0, nil", n, err)
+		}
+	})
+}
+
+func TestExportPagesThroughTheRangeInOrder(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, _ string) {
+		// More than two export pages, with many records sharing a
+		// timestamp, so the (time, seq) cursor is exercised.
+		var recs []store.Record
+		for i := range 1234 {
+			recs = append(recs, record(uuid.NewString(), base.Add(time.Duration(i/10)*time.Second)))
+		}
+		insert(t, s, recs...)
+		var got []store.Record
+		err := s.Export(context.Background(), store.Filter{}, func(r *store.Record) error {
+			got = append(got, *r)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(recs) {
+			t.Fatalf("exported %d records, want %d", len(got), len(recs))
+		}
+		seen := map[string]bool{}
+		for i, r := range got {
+			if seen[r.EventID] {
+				t.Fatalf("event %s exported twice", r.EventID)
+			}
+			seen[r.EventID] = true
+			if i > 0 && r.ReceivedAt.Before(got[i-1].ReceivedAt) {
+				t.Fatalf("export out of order at %d", i)
+			}
+		}
+		n := 0
+		f := store.Filter{Since: base.Add(10 * time.Second), Until: base.Add(20 * time.Second)}
+		if err := s.Export(context.Background(), f, func(*store.Record) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if n != 100 {
+			t.Errorf("export of [10s, 20s) gave %d records, want 100", n)
+		}
+	})
+}
+
+func TestStatsCountPerDayVersionMethodAndCategory(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, _ string) {
+		a := record(uuid.NewString(), base)
+		b := record(uuid.NewString(), base.Add(time.Hour))
+		c := record(uuid.NewString(), base.Add(24*time.Hour))
+		c.Method, c.Choices = "accept_all", map[string]bool{"necessary": true, "analytics": true, "marketing": true}
+		insert(t, s, a, b, c)
+		st, err := s.Stats(context.Background(), store.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Total != 3 {
+			t.Errorf("total = %d, want 3", st.Total)
+		}
+		wantEvents := []store.EventCount{
+			{Day: "2026-03-01", Site: "careers", Version: "abc123", Method: "custom", Count: 2},
+			{Day: "2026-03-02", Site: "careers", Version: "abc123", Method: "accept_all", Count: 1},
+		}
+		if fmt.Sprint(st.Events) != fmt.Sprint(wantEvents) {
+			t.Errorf("events:\n got %+v\nwant %+v", st.Events, wantEvents)
+		}
+		wantCats := []store.CategoryStat{
+			{Site: "careers", Version: "abc123", Category: "analytics", Granted: 1, Denied: 2},
+			{Site: "careers", Version: "abc123", Category: "marketing", Granted: 3, Denied: 0},
+			{Site: "careers", Version: "abc123", Category: "necessary", Granted: 3, Denied: 0},
+		}
+		if fmt.Sprint(st.Categories) != fmt.Sprint(wantCats) {
+			t.Errorf("categories:\n got %+v\nwant %+v", st.Categories, wantCats)
+		}
+		st, err = s.Stats(context.Background(), store.Filter{Since: base.Add(12 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Total != 1 {
+			t.Errorf("total since +12h = %d, want 1", st.Total)
+		}
+	})
+}
+
+func TestPurgeDeletesOnlyRecordsBeforeTheCutoff(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, _ string) {
+		var recs []store.Record
+		for i := range 6000 { // more than one purge chunk
+			recs = append(recs, record(uuid.NewString(), base.Add(-time.Duration(i+1)*time.Second)))
+		}
+		keep := record(uuid.NewString(), base)
+		recs = append(recs, keep)
+		insert(t, s, recs...)
+		n, err := s.Purge(context.Background(), base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 6000 {
+			t.Errorf("purged %d, want 6000", n)
+		}
+		st, err := s.Stats(context.Background(), store.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Total != 1 {
+			t.Errorf("%d records left, want 1", st.Total)
+		}
+	})
+}
+
+func TestReopeningAppliesNoMigrationTwice(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, dsn string) {
+		insert(t, s, record(uuid.NewString(), base))
+		again, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatalf("reopen: %v", err)
+		}
+		defer again.Close()
+		st, err := again.Stats(context.Background(), store.Filter{})
+		if err != nil || st.Total != 1 {
+			t.Fatalf("after reopen: total %v, %v; want 1", st, err)
+		}
+	})
+}
+
+func TestSQLiteIntegrityCheckPassesOnAFreshFile(t *testing.T) {
+	s, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.IntegrityCheck(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
