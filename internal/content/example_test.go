@@ -1,0 +1,37 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/notis-dev/notis/internal/site"
+)
+
+// The example site in the repository's content/ must always decode
+// cleanly: it is what a newcomer builds first.
+func TestExampleSiteDecodesCleanly(t *testing.T) {
+	root := filepath.Join("..", "..")
+	cfg, err := site.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS(root)
+	files, err := Find(fsys, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no notices in content/")
+	}
+	langs := Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
+	for _, f := range files {
+		src, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(f, src, langs); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+}
