@@ -1,0 +1,93 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sync"
+
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/site"
+)
+
+// Dir is the folder under a site's root that holds its notices.
+const Dir = "content"
+
+// LoadAll reads and decodes every notice of a site, using all cores. Pages
+// come back in file-name order. The error joins every file's mistakes, so
+// a user sees all of them in one run; pages whose files decoded are still
+// returned.
+func LoadAll(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
+	files, err := Find(fsys, Dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", Dir, Dir)
+		}
+		return nil, err
+	}
+	langs := Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
+	pages := make([]*Page, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				src, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				pages[i], errs[i] = Parse(files[i], src, langs)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var ok []*Page
+	for i, p := range pages {
+		if p != nil && errs[i] == nil {
+			ok = append(ok, p)
+		}
+	}
+	if err := checkSite(pages, errs); err != nil {
+		return ok, err
+	}
+	return ok, nil
+}
+
+// checkSite finds mistakes that span files: two files claiming the same
+// notice and language, and related notices that do not exist.
+func checkSite(pages []*Page, errs []error) error {
+	type key struct{ id, lang string }
+	seen := map[key]string{}
+	ids := map[string]bool{}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		ids[p.Notice.ID] = true
+	}
+	for i, p := range pages {
+		if p == nil {
+			continue
+		}
+		n := p.Notice
+		k := key{n.ID, n.Lang}
+		if other, dup := seen[k]; dup {
+			errs[i] = errors.Join(errs[i], &notice.FieldError{Pos: n.Pos("notice"), Msg: fmt.Sprintf("notice %q in %q is also defined by %s; give one of them another id or language", n.ID, n.Lang, other)})
+		} else {
+			seen[k] = n.File
+		}
+		for j, r := range n.Related {
+			if !ids[r] {
+				errs[i] = errors.Join(errs[i], &notice.FieldError{Pos: n.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
