@@ -26,6 +26,10 @@ type Config struct {
 	// Strings holds the banner's UI texts per language, from the i18n files
 	// (keys under "banner.").
 	Strings map[string]map[string]string `json:"-"`
+	// BaseURL is where public/ is served, e.g. "https://privacy.example.org/";
+	// the embed snippet points there, and relative notice URLs resolve
+	// against it. "" makes the snippet root-relative ("/consent/…").
+	BaseURL string `json:"-"`
 }
 
 // Category is one consent category and the cookies the notices declare in it.

@@ -1,0 +1,453 @@
+package widget
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// File is one output file; Path is relative to public/.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Sizes are gzip -9 byte counts of what the banner's first layer downloads.
+type Sizes struct {
+	JS, CSS int
+	// Lang is the largest per-language text file (0 with one language):
+	// visitors in the default language never fetch one.
+	Lang int
+	// Dialog is the largest preferences dialog module, loaded on opening.
+	Dialog int
+}
+
+// FirstLayer is the worst case a visitor downloads before seeing the
+// banner: the script, the stylesheet and one language file.
+func (s Sizes) FirstLayer() int { return s.JS + s.CSS + s.Lang }
+
+// Budget is the most the first layer may weigh, gzip bytes (issue 3).
+const Budget = 6 * 1024
+
+// Result is what Build makes.
+type Result struct {
+	// Files to write under public/, in a stable order: the hashed script
+	// and stylesheet, the consent.js alias, the per-language dialog modules
+	// and text files, embed.html and versions/<version>.json.
+	Files []File
+	// Version is the consent version (see ConsentVersion).
+	Version string
+	// Script is the hashed script's path, e.g. "consent/consent.3f2a1c9e04.js".
+	Script string
+	// Integrity is the script's Subresource Integrity value, "sha384-…".
+	Integrity string
+	// Snippet is the <script> tag a site pastes, as in consent/embed.html.
+	Snippet string
+	Sizes   Sizes
+}
+
+// Summary is the build summary's line about the banner.
+func (r Result) Summary() string {
+	return fmt.Sprintf("banner %s: %.1f KB gzip first layer (script %d B, CSS %d B, language %d B; budget %.0f KB), dialog +%d B on opening, consent version %s",
+		r.Script, float64(r.Sizes.FirstLayer())/1024, r.Sizes.JS, r.Sizes.CSS, r.Sizes.Lang, float64(Budget)/1024, r.Sizes.Dialog, r.Version)
+}
+
+// Keys are the banner strings every language must have (i18n/banner.*.toml).
+var Keys = []string{
+	"title", "body", "accept_all", "reject_all", "preferences", "prefs_title", "prefs_body",
+	"save", "close", "always_on", "gpc_note", "cookies_in_category", "cookie", "provider",
+	"purpose", "duration", "consent_id", "notice_link", "placeholder_text", "placeholder_button",
+}
+
+// DefaultValidityDays is six months; MaxValidityDays is thirteen.
+const (
+	DefaultValidityDays = 183
+	MaxValidityDays     = 396
+)
+
+var catID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+
+// The consent mode signals that are always denied by default.
+var baseSignals = []string{"ad_personalization", "ad_storage", "ad_user_data", "analytics_storage"}
+
+// client is the configuration baked into the bundle; widget/config.ts
+// declares the same shape (Conf).
+type client struct {
+	Site     string              `json:"site"`
+	Endpoint string              `json:"endpoint"`
+	Version  string              `json:"version"`
+	Days     int                 `json:"days"`
+	Lang     string              `json:"lang"`
+	Langs    map[string]string   `json:"langs"`
+	Prefs    map[string]string   `json:"prefs"`
+	GCM      map[string][]string `json:"gcm"`
+	Sig      []string            `json:"sig"`
+	Cats     []clientCat         `json:"cats"`
+	CSS      string              `json:"css"`
+	CSSSri   string              `json:"cssSri"`
+	T        firstTexts          `json:"t"`
+}
+
+type clientCat struct {
+	ID      string  `json:"id"`
+	Req     bool    `json:"req,omitempty"`
+	GPC     bool    `json:"gpc,omitempty"`
+	Cookies [][]any `json:"cookies"` // [name, provider, third party]
+}
+
+// firstTexts are one language's first-layer texts (config.ts: Lang).
+type firstTexts struct {
+	L string            `json:"l"`
+	S map[string]string `json:"s"`
+	C map[string]string `json:"c"` // id → label
+	N string            `json:"n"`
+}
+
+// firstKeys are the strings the banner and the iframe placeholder show.
+var firstKeys = []string{"title", "body", "accept_all", "reject_all", "preferences", "notice_link", "placeholder_text", "placeholder_button"}
+
+func firstLayer(t texts) firstTexts {
+	f := firstTexts{L: t.L, S: map[string]string{}, C: map[string]string{}, N: t.N}
+	for _, k := range firstKeys {
+		f.S[k] = t.S[k]
+	}
+	for id, c := range t.C {
+		f.C[id] = c[0].(string)
+	}
+	return f
+}
+
+// texts are one language's texts, all of them: the dialog's (dialog.ts).
+type texts struct {
+	L string            `json:"l"`
+	S map[string]string `json:"s"`
+	C map[string][3]any `json:"c"` // id → [label, description, [[purpose, duration]…]]
+	N string            `json:"n"`
+}
+
+// Build bundles the banner in src (widget.Source, or a site's override)
+// for the site in cfg. It is deterministic: the same input gives the same
+// bytes. It needs no Node: esbuild runs in-process.
+func Build(src fs.FS, cfg Config) (Result, error) {
+	if err := check(&cfg); err != nil {
+		return Result{}, err
+	}
+	var r Result
+	r.Version = ConsentVersion(cfg.Categories)
+
+	// The stylesheet.
+	css, err := fs.ReadFile(src, "consent.css")
+	if err != nil {
+		return r, fmt.Errorf("widget: %w", err)
+	}
+	tr := api.Transform(string(css), api.TransformOptions{
+		Loader: api.LoaderCSS, MinifyWhitespace: true, MinifySyntax: true, Sourcefile: "widget/consent.css",
+		Engines: browsers,
+	})
+	if err := messages(tr.Errors); err != nil {
+		return r, err
+	}
+	cssName := "consent." + short(tr.Code) + ".css"
+
+	// Texts: the default language's first-layer texts go into the script,
+	// the others' into one small file each; every language gets its own
+	// preferences dialog module, loaded when the visitor opens it.
+	cl := client{
+		Site: cfg.Site, Endpoint: strings.TrimSuffix(cfg.Endpoint, "/"), Version: r.Version,
+		Days: cfg.ValidityDays, Lang: cfg.DefaultLang, Langs: map[string]string{}, Prefs: map[string]string{},
+		GCM: map[string][]string{}, Sig: []string{}, CSS: cssName, CSSSri: sri(tr.Code),
+	}
+	var langFiles []File
+	for _, lang := range cfg.Languages {
+		full := textsFor(&cfg, lang)
+		dj, _ := json.Marshal(full)
+		dlg, err := bundle(src, "dialog.ts", api.FormatESModule, map[string]string{"notis:texts": string(dj)})
+		if err != nil {
+			return r, err
+		}
+		name := "prefs." + lang + "." + short(dlg) + ".js"
+		cl.Prefs[lang] = name
+		langFiles = append(langFiles, File{"consent/" + name, dlg})
+		r.Sizes.Dialog = max(r.Sizes.Dialog, gz(dlg))
+
+		first := firstLayer(full)
+		if lang == cfg.DefaultLang {
+			cl.T = first
+			cl.Langs[lang] = ""
+			continue
+		}
+		b, _ := json.Marshal(first)
+		name = "lang/" + lang + "." + short(b) + ".json"
+		cl.Langs[lang] = name
+		langFiles = append(langFiles, File{"consent/" + name, b})
+		r.Sizes.Lang = max(r.Sizes.Lang, gz(b))
+	}
+
+	// Categories and Consent Mode.
+	for cat, sigs := range cfg.GoogleConsentMode {
+		cl.GCM[cat] = slices.Sorted(slices.Values(sigs))
+		cl.Sig = append(cl.Sig, sigs...)
+	}
+	if len(cl.Sig) > 0 {
+		cl.Sig = append(cl.Sig, baseSignals...)
+		slices.Sort(cl.Sig)
+		cl.Sig = slices.Compact(cl.Sig)
+	}
+	for _, c := range cfg.Categories {
+		cc := clientCat{ID: c.ID, Req: c.Required, Cookies: [][]any{}}
+		cc.GPC = !c.Required && (c.ID == "marketing" || slices.ContainsFunc(cfg.GoogleConsentMode[c.ID], func(s string) bool {
+			return strings.HasPrefix(s, "ad_")
+		}))
+		for _, k := range c.Cookies {
+			cc.Cookies = append(cc.Cookies, []any{k.Name, k.Provider, k.ThirdParty})
+		}
+		cl.Cats = append(cl.Cats, cc)
+	}
+	conf, _ := json.Marshal(cl)
+
+	// The script.
+	js, err := bundle(src, "main.ts", api.FormatIIFE, map[string]string{"notis:config": string(conf)})
+	if err != nil {
+		return r, err
+	}
+	r.Script = "consent/consent." + short(js) + ".js"
+	r.Integrity = sri(js)
+	r.Sizes.JS, r.Sizes.CSS = gz(js), gz([]byte(tr.Code))
+	r.Snippet = fmt.Sprintf(`<script src="%s" integrity="%s" crossorigin="anonymous" data-site="%s" defer></script>`,
+		html.EscapeString(publicURL(cfg.BaseURL, r.Script)), r.Integrity, html.EscapeString(cfg.Site))
+
+	rec := VersionRecord{Version: r.Version, Site: cfg.Site, Categories: cfg.Categories, NoticeURL: map[string]string{}, Texts: map[string]map[string]string{}}
+	for _, lang := range cfg.Languages {
+		t := textsFor(&cfg, lang)
+		rec.Texts[lang] = t.S
+		if t.N != "" {
+			rec.NoticeURL[lang] = t.N
+		}
+	}
+	recJSON, _ := json.MarshalIndent(rec, "", "  ")
+
+	r.Files = append(r.Files,
+		File{r.Script, js},
+		File{"consent/" + cssName, []byte(tr.Code)},
+		File{"consent/consent.js", js},
+	)
+	r.Files = append(r.Files, langFiles...)
+	r.Files = append(r.Files,
+		File{"consent/embed.html", []byte(embedHTML(r))},
+		File{"consent/versions/" + r.Version + ".json", append(recJSON, '\n')},
+	)
+	return r, nil
+}
+
+// browsers the output must run in: ES2019 engines with <dialog> and import().
+var browsers = []api.Engine{
+	{Name: api.EngineChrome, Version: "80"}, {Name: api.EngineFirefox, Version: "98"},
+	{Name: api.EngineSafari, Version: "15.4"}, {Name: api.EngineEdge, Version: "80"},
+}
+
+// bundle runs esbuild over src from entry; imports resolve inside src,
+// and virtual maps a module name ("notis:config") to JSON it stands for.
+func bundle(src fs.FS, entry string, format api.Format, virtual map[string]string) ([]byte, error) {
+	plugin := api.Plugin{Name: "notis", Setup: func(b api.PluginBuild) {
+		b.OnResolve(api.OnResolveOptions{Filter: `.*`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+			if _, ok := virtual[a.Path]; ok {
+				return api.OnResolveResult{Path: a.Path, Namespace: "notis-virtual"}, nil
+			}
+			p := a.Path
+			if a.Kind != api.ResolveEntryPoint {
+				p = path.Join(path.Dir(a.Importer), p)
+			}
+			if path.Ext(p) == "" {
+				p += ".ts"
+			}
+			return api.OnResolveResult{Path: path.Clean(p), Namespace: "notis"}, nil
+		})
+		b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: "notis"}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
+			data, err := fs.ReadFile(src, a.Path)
+			if err != nil {
+				return api.OnLoadResult{}, err
+			}
+			s := string(data)
+			return api.OnLoadResult{Contents: &s, Loader: api.LoaderTS}, nil
+		})
+		b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: "notis-virtual"}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
+			s := virtual[a.Path]
+			return api.OnLoadResult{Contents: &s, Loader: api.LoaderJSON}, nil
+		})
+	}}
+	res := api.Build(api.BuildOptions{
+		EntryPoints: []string{entry},
+		Bundle:      true,
+		Write:       false,
+		Outfile:     "out.js",
+		Format:      format,
+		Platform:    api.PlatformBrowser,
+		Engines:     browsers,
+		LogLevel:    api.LogLevelSilent,
+		Charset:     api.CharsetASCII,
+
+		MinifyWhitespace:  true,
+		MinifyIdentifiers: true,
+		MinifySyntax:      true,
+		LegalComments:     api.LegalCommentsNone,
+		Plugins:           []api.Plugin{plugin},
+	})
+	if err := messages(res.Errors); err != nil {
+		return nil, err
+	}
+	if len(res.OutputFiles) != 1 {
+		return nil, fmt.Errorf("widget: esbuild made %d files, want 1", len(res.OutputFiles))
+	}
+	return res.OutputFiles[0].Contents, nil
+}
+
+// messages turns esbuild's errors into one error naming widget/file:line:col.
+func messages(ms []api.Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for i, m := range ms {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if l := m.Location; l != nil {
+			fmt.Fprintf(&b, "widget/%s:%d:%d: %s\n\t%s", strings.TrimPrefix(l.File, "notis:"), l.Line, l.Column+1, m.Text, l.LineText)
+		} else {
+			b.WriteString("widget: " + m.Text)
+		}
+	}
+	return fmt.Errorf("%s", b.String())
+}
+
+// check fills defaults and rejects a config the banner cannot serve.
+func check(cfg *Config) error {
+	var errs []string
+	if cfg.DefaultLang == "" && len(cfg.Languages) > 0 {
+		cfg.DefaultLang = cfg.Languages[0]
+	}
+	if !slices.Contains(cfg.Languages, cfg.DefaultLang) {
+		cfg.Languages = append([]string{cfg.DefaultLang}, cfg.Languages...)
+	}
+	switch {
+	case cfg.ValidityDays == 0:
+		cfg.ValidityDays = DefaultValidityDays
+	case cfg.ValidityDays < 0 || cfg.ValidityDays > MaxValidityDays:
+		errs = append(errs, fmt.Sprintf("validity %d days: a choice may be remembered for 1 to %d days (13 months)", cfg.ValidityDays, MaxValidityDays))
+	}
+	seen := map[string]bool{}
+	for _, c := range cfg.Categories {
+		if !catID.MatchString(c.ID) {
+			errs = append(errs, fmt.Sprintf("category %q: want lower-case letters, digits, - or _ (like \"analytics\")", c.ID))
+		}
+		if seen[c.ID] {
+			errs = append(errs, fmt.Sprintf("category %q listed twice", c.ID))
+		}
+		seen[c.ID] = true
+		if c.ID == "necessary" && !c.Required {
+			errs = append(errs, `category "necessary" must be Required: it is always on`)
+		}
+	}
+	def := cfg.Strings[cfg.DefaultLang]
+	var missing []string
+	for _, k := range Keys {
+		if def[k] == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		errs = append(errs, fmt.Sprintf("i18n/banner.%s.toml: [banner] lacks %s (see notis's own i18n/banner.en.toml)", cfg.DefaultLang, strings.Join(missing, ", ")))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("widget: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// textsFor is one language's texts; a missing text falls back to the
+// default language's.
+func textsFor(cfg *Config, lang string) texts {
+	pick := func(m map[string]string) string {
+		if v := m[lang]; v != "" {
+			return v
+		}
+		return m[cfg.DefaultLang]
+	}
+	t := texts{L: lang, S: map[string]string{}, C: map[string][3]any{}, N: noticeURL(cfg.BaseURL, pick(cfg.NoticeURL))}
+	for _, k := range Keys {
+		t.S[k] = cfg.Strings[lang][k]
+		if t.S[k] == "" {
+			t.S[k] = cfg.Strings[cfg.DefaultLang][k]
+		}
+	}
+	for _, c := range cfg.Categories {
+		rows := [][2]string{}
+		for _, k := range c.Cookies {
+			rows = append(rows, [2]string{pick(k.Purpose), pick(k.Duration)})
+		}
+		label := pick(c.Label)
+		if label == "" {
+			label = c.ID
+		}
+		t.C[c.ID] = [3]any{label, pick(c.Description), rows}
+	}
+	return t
+}
+
+// noticeURL makes a notice link absolute against the site's base URL:
+// the banner runs on other origins.
+func noticeURL(base, u string) string {
+	if u == "" || base == "" {
+		return u
+	}
+	b, err1 := url.Parse(base)
+	ref, err2 := url.Parse(u)
+	if err1 != nil || err2 != nil {
+		return u
+	}
+	return b.ResolveReference(ref).String()
+}
+
+func publicURL(base, p string) string {
+	if base == "" {
+		return "/" + p
+	}
+	return strings.TrimSuffix(base, "/") + "/" + p
+}
+
+func embedHTML(r Result) string {
+	return "<!-- Paste this into every page, in <head> or before </body>. The banner, its styles and texts load from here. -->\n" + r.Snippet + "\n"
+}
+
+// short is a content hash for file names.
+func short[T string | []byte](b T) string {
+	s := sha256.Sum256([]byte(b))
+	return hex.EncodeToString(s[:])[:10]
+}
+
+func sri[T string | []byte](b T) string {
+	s := sha512.Sum384([]byte(b))
+	return "sha384-" + base64.StdEncoding.EncodeToString(s[:])
+}
+
+func gz(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len()
+}

@@ -1,0 +1,52 @@
+// The site's configuration, baked into the bundle by `notis build` (see
+// internal/widget): categories, cookies, endpoint, consent version and the
+// default language's texts. Nothing here comes from the embedding page
+// except the data-* attributes of the banner's own <script> tag.
+import raw from 'notis:config';
+
+/** A category: id, required (necessary), gpc (denied under Global Privacy Control), cookies. */
+export interface Cat {
+  id: string;
+  req?: boolean;
+  gpc?: boolean;
+  /** [name, provider, third party]; a name ending in * is a prefix */
+  cookies: [string, string, boolean][];
+}
+
+/** One language's first-layer texts: its code, banner strings, category labels, notice URL. */
+export interface Lang {
+  l: string;
+  s: Record<string, string>;
+  c: Record<string, string>;
+  n: string;
+}
+
+export interface Conf {
+  site: string;
+  endpoint: string;
+  version: string;
+  days: number;
+  /** default language; its texts are `t` */
+  lang: string;
+  /** language → file (relative to the script) with its texts; "" for the default */
+  langs: Record<string, string>;
+  /** language → the preferences dialog module for it (relative to the script) */
+  prefs: Record<string, string>;
+  /** Consent Mode: category → signals, and every signal the default denies */
+  gcm: Record<string, string[]>;
+  sig: string[];
+  cats: Cat[];
+  css: string;
+  cssSri: string;
+  t: Lang;
+}
+
+export const cfg = raw as Conf;
+
+const me = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
+
+/** The directory the banner was loaded from: its CSS and language files live beside it. */
+export const base = me && me.src ? me.src.replace(/[^/]*$/, '') : '/consent/';
+
+/** The data-* attributes of the banner's own script tag. */
+export const data: DOMStringMap = (me && me.dataset) || {};

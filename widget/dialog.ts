@@ -1,0 +1,88 @@
+// The preferences dialog, a separate module loaded (import()) only when the
+// visitor opens it, one build per language: 'notis:texts' is that
+// language's texts. A modal <dialog>: focus moves in and stays in (Tab
+// wraps), Escape closes it, and the caller puts focus back.
+import texts from 'notis:texts';
+import { h, button, link } from './dom';
+import type { Cat } from './config';
+
+interface DialogTexts {
+  l: string;
+  s: Record<string, string>;
+  /** category → [label, description, [[purpose, duration]…]] */
+  c: Record<string, [string, string, [string, string][]]>;
+  n: string;
+}
+
+export interface Prefs {
+  granted: (id: string) => boolean;
+  gpc: boolean;
+  id?: string;
+  save(ids: string[], method: string): void;
+  close(): void;
+}
+
+const T = texts as DialogTexts;
+const s = T.s;
+
+/** A switch per category, off unless granted before; necessary on and disabled. */
+export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
+  const boxes: HTMLInputElement[] = [];
+  const body: Node[] = [];
+  for (const c of cats) {
+    const [label, desc, rows] = T.c[c.id] || [c.id, '', []];
+    const box = h('input', 'notis-switch', '', { type: 'checkbox', role: 'switch', id: 'notis-c-' + c.id, value: c.id });
+    box.checked = !!c.req || p.granted(c.id);
+    box.disabled = !!c.req;
+    if (!c.req) boxes.push(box);
+    const head = [box, h('label', 'notis-label', label, { for: box.id })];
+    if (c.req) head.push(h('span', 'notis-note', s.always_on));
+    else if (c.gpc && p.gpc && !box.checked) head.push(h('span', 'notis-note', s.gpc_note));
+    const sec = h('div', 'notis-cat', '', {}, [h('div', 'notis-cat-head', '', {}, head), h('p', 'notis-text', desc)]);
+    if (c.cookies.length) {
+      const th = (k: string) => h('th', '', s[k], { scope: 'col' });
+      const tr = c.cookies.map((k, i) =>
+        h('tr', '', '', {}, [k[0], k[1], (rows[i] || [])[0], (rows[i] || [])[1]].map((x) => h('td', '', x))));
+      sec.append(h('details', 'notis-cookies', '', {}, [
+        h('summary', '', s.cookies_in_category + ' (' + c.cookies.length + ')'),
+        h('div', 'notis-scroll', '', {}, [h('table', '', '', {}, [
+          h('thead', '', '', {}, [h('tr', '', '', {}, [th('cookie'), th('provider'), th('purpose'), th('duration')])]),
+          h('tbody', '', '', {}, tr),
+        ])]),
+      ]));
+    }
+    body.push(sec);
+  }
+  const ids = (all?: boolean) => boxes.filter((b) => all || b.checked).map((b) => b.value);
+  const close = button('×', p.close, 'notis-x');
+  close.setAttribute('aria-label', s.close);
+  const d = h('dialog', 'notis notis-dlg', '', { 'aria-labelledby': 'notis-dt', lang: T.l }, [
+    h('div', 'notis-dlg-head', '', {}, [h('h2', 'notis-title', s.prefs_title, { id: 'notis-dt' }), close]),
+    h('p', 'notis-text', s.prefs_body),
+    ...body,
+    ...(p.id ? [h('p', 'notis-id', s.consent_id + ': ', {}, [h('code', '', p.id)])] : []),
+    h('p', 'notis-text', '', {}, link(s.notice_link, T.n)),
+    h('div', 'notis-btns', '', {}, [
+      button(s.accept_all, () => p.save(ids(true), 'accept_all')),
+      button(s.reject_all, () => p.save([], 'reject_all')),
+      button(s.save, () => p.save(ids(), 'custom')),
+    ]),
+  ]);
+  d.addEventListener('cancel', (e) => {
+    e.preventDefault(); // Escape: close our way, so focus goes back where it was
+    p.close();
+  });
+  d.addEventListener('keydown', (e) => {
+    if (e.key != 'Tab') return;
+    const f = Array.prototype.filter.call(
+      d.querySelectorAll('button,a[href],input:not([disabled]),summary'),
+      (x: HTMLElement) => x.offsetParent,
+    ) as HTMLElement[];
+    const first = f[0], last = f[f.length - 1];
+    if (e.shiftKey ? document.activeElement == first : document.activeElement == last) {
+      (e.shiftKey ? last : first).focus();
+      e.preventDefault();
+    }
+  });
+  return d;
+}

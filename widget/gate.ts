@@ -1,0 +1,75 @@
+// Enforcement: tags the page marks with data-consent wait for their
+// categories (all of them, if several are listed with spaces).
+//   <script type="text/plain" data-consent="analytics" src="…">  runs once granted,
+//     in document order, keeping its CSP nonce (a clone keeps the nonce slot);
+//   <iframe data-consent="marketing" data-src="…">  loads once granted, and
+//     until then shows a placeholder offering consent for that category.
+// A MutationObserver catches such tags added after start-up.
+
+const SEL = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
+
+let ok: (cats: string) => boolean;
+let placeholder: (f: HTMLIFrameElement) => void;
+const queued = new WeakSet<Element>();
+const queue: HTMLScriptElement[] = [];
+let running = false;
+
+/** Starts enforcement; `allowed` answers for a data-consent value, `hold` puts a placeholder in front of an iframe. */
+export function start(allowed: (cats: string) => boolean, hold: (f: HTMLIFrameElement) => void): void {
+  ok = allowed;
+  placeholder = hold;
+  apply();
+  new MutationObserver((ms) => {
+    for (const m of ms) {
+      m.addedNodes.forEach((n) => {
+        if (n instanceof Element) {
+          if (n.matches(SEL)) handle(n);
+          n.querySelectorAll(SEL).forEach(handle);
+        }
+      });
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+}
+
+/** Re-checks every gated tag, in document order, after a choice. */
+export function apply(): void {
+  document.querySelectorAll(SEL).forEach(handle);
+}
+
+function handle(el: Element): void {
+  if (queued.has(el)) return;
+  const cats = el.getAttribute('data-consent') || '';
+  if (el instanceof HTMLIFrameElement) {
+    if (!ok(cats)) return placeholder(el);
+    const src = el.getAttribute('data-src') || '';
+    if (el.getAttribute('src') != src) el.src = src;
+    el.classList.remove('notis-off');
+    const ph = el.previousElementSibling;
+    if (ph && ph.classList.contains('notis-ph')) ph.remove();
+  } else if (ok(cats)) {
+    queued.add(el);
+    queue.push(el as HTMLScriptElement);
+    if (!running) next();
+  }
+}
+
+// Runs queued scripts one by one: an external one must load before the next
+// starts, so inline and external scripts keep their document order.
+function next(): void {
+  const old = queue.shift();
+  running = !!old;
+  if (!old) return;
+  if (!old.isConnected) return next();
+  const s = old.cloneNode(true) as HTMLScriptElement;
+  s.nonce = old.nonce;
+  s.removeAttribute('type');
+  if (old.dataset.type) s.type = old.dataset.type;
+  if (s.src) {
+    s.async = false;
+    s.onload = s.onerror = next;
+    old.replaceWith(s);
+  } else {
+    old.replaceWith(s);
+    next();
+  }
+}

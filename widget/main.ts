@@ -1,0 +1,174 @@
+// notis consent banner: start-up and the visitor's choices. Reading order:
+// config.ts (what the build baked in), cookie.ts (the stored choice), gcm.ts
+// (Consent Mode), gate.ts (blocked scripts and iframes), i18n.ts, ui.ts
+// (banner, placeholder), dialog.ts (preferences, loaded when opened),
+// send.ts (proof to the consent server).
+import { cfg, base } from './config';
+import * as cookie from './cookie';
+import * as gcm from './gcm';
+import * as gate from './gate';
+import { lang, strings } from './i18n';
+import * as ui from './ui';
+import type * as Dialog from './dialog';
+import { send, flush, beacon } from './send';
+
+// 1. Consent Mode default (all denied) before anything gated can run.
+gcm.consentDefault();
+
+const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+let st = cookie.read();
+let keepId = '';
+if (st && st.version != cfg.version) {
+  keepId = st.id; // what visitors consent to has changed: ask again, same consent id
+  st = null;
+}
+const req = (id: string) => cfg.cats.some((c) => c.id == id && c.req);
+const granted = (id: string) => req(id) || (!!st && st.granted.indexOf(id) >= 0);
+const allowed = (cats: string) => cats.split(' ').every((c) => !c || granted(c));
+
+let bannerEl: HTMLElement | null = null;
+let dlg: HTMLDialogElement | null = null;
+let back: Element | null = null;
+let css: Promise<void>;
+
+function loadCss(): Promise<void> {
+  return (css =
+    css ||
+    new Promise((done) => {
+      const l = document.createElement('link');
+      l.rel = 'stylesheet';
+      l.href = base + cfg.css;
+      if (cfg.cssSri) {
+        l.integrity = cfg.cssSri;
+        l.crossOrigin = 'anonymous';
+      }
+      l.onload = l.onerror = () => done();
+      document.head.append(l);
+    }));
+}
+
+// Texts and styles first, then the element: the banner appears styled, at once, without shifting the page.
+const ready = () => Promise.all([strings(), loadCss()]).then(([L]) => L);
+
+function choices(): Record<string, boolean> {
+  const o: Record<string, boolean> = {};
+  for (const c of cfg.cats) o[c.id] = granted(c.id);
+  return o;
+}
+
+function fire(method: string): void {
+  const detail = { id: st && st.id, version: cfg.version, choices: choices(), method };
+  document.dispatchEvent(new CustomEvent('notis:consent', { detail, bubbles: true }));
+}
+
+/** Records a choice: cookie, cookie clean-up on withdrawal, Consent Mode, gated tags, proof, event. */
+function choose(ids: string[], method: string): void {
+  const before = st ? st.granted : [];
+  const gone = before.filter((id) => ids.indexOf(id) < 0);
+  if (method == 'custom' && gone.length && ids.every((id) => before.indexOf(id) >= 0)) method = 'withdraw';
+  st = { id: (st && st.id) || keepId || cookie.uuid(), version: cfg.version, granted: ids, time: Date.now(), method };
+  cookie.write(st, cfg.days);
+  for (const c of cfg.cats) {
+    if (gone.indexOf(c.id) >= 0) cookie.remove(c.cookies.filter((k) => !k[2]).map((k) => k[0]));
+  }
+  gcm.consentUpdate(granted);
+  gate.apply();
+  send({
+    v: 1, event: cookie.uuid(), id: st.id, site: cfg.site, version: cfg.version, lang,
+    choices: choices(), method, gpc, url: location.origin + location.pathname,
+  });
+  fire(method);
+  if (method != 'gpc' && bannerEl) {
+    bannerEl.remove();
+    bannerEl = null;
+  }
+}
+
+const optional = () => cfg.cats.filter((c) => !c.req).map((c) => c.id);
+
+function closeDialog(): void {
+  if (!dlg) return;
+  dlg.close();
+  dlg.remove();
+  dlg = null;
+  const to = back && back.isConnected ? back : bannerEl;
+  if (to) (to as HTMLElement).focus();
+}
+
+function open(): void {
+  if (dlg) return;
+  back = document.activeElement;
+  Promise.all([import(base + cfg.prefs[lang]) as Promise<typeof Dialog>, loadCss()]).then(([m]) => {
+    if (dlg) return;
+    dlg = m.dialog(cfg.cats, {
+      granted: (id) => !!st && st.method != 'gpc' ? granted(id) : false,
+      gpc,
+      id: st ? st.id : keepId,
+      save: (ids, method) => {
+        choose(ids, method);
+        closeDialog();
+      },
+      close: closeDialog,
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+  });
+}
+
+function showBanner(): void {
+  ready().then((L) => {
+    if (bannerEl || (st && st.method != 'gpc')) return;
+    bannerEl = ui.banner(L, {
+      accept: () => choose(optional(), 'accept_all'),
+      reject: () => choose([], 'reject_all'),
+      prefs: open,
+    });
+    document.body.append(bannerEl);
+    bannerEl.focus();
+  });
+}
+
+function hold(f: HTMLIFrameElement): void {
+  const ph = f.previousElementSibling;
+  if (ph && ph.classList.contains('notis-ph')) return;
+  f.classList.add('notis-off');
+  const cats = f.getAttribute('data-consent') || '';
+  ready().then((L) => {
+    if (allowed(cats) || !f.isConnected) return;
+    const p = f.previousElementSibling;
+    if (p && p.classList.contains('notis-ph')) return;
+    f.before(ui.placeholder(L, cats, () => {
+      const ids = (st ? st.granted : []).concat(cats.split(' ').filter((c) => !granted(c)));
+      choose(ids, 'custom');
+    }));
+  });
+}
+
+function init(): void {
+  // 2. A stored choice applies at once; GPC alone denies the marketing categories.
+  if (st) gcm.consentUpdate(granted);
+  gate.start(allowed, hold);
+  if (!st && gpc) choose([], 'gpc');
+  if (st) fire(st.method);
+  // 3. Ask when there is no explicit choice for the current consent version.
+  if (!st || (st.method == 'gpc' && cfg.cats.some((c) => !c.req && !c.gpc))) showBanner();
+  document.addEventListener('click', (e) => {
+    const el = e.target instanceof Element && e.target.closest('[data-notis-open]');
+    if (el) {
+      e.preventDefault();
+      open();
+    }
+  });
+  flush();
+  addEventListener('pagehide', beacon);
+  document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && beacon());
+}
+
+(window as Window & { notis?: object }).notis = {
+  open,
+  /** The current choice: {id, version, choices, method}, or null before the visitor has chosen. */
+  consent: () => (st ? { id: st.id, version: cfg.version, choices: choices(), method: st.method } : null),
+};
+
+if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', init);
+else init();
