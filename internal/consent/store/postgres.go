@@ -108,8 +108,8 @@ func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) 
 	n := len(recs)
 	var (
 		events, consents, sites, versions, langs, choices, methods, pages, uas, nets = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		times                                                                       = make([]time.Time, 0, n)
-		gpcs, secGPCs                                                               = make([]bool, 0, n), make([]bool, 0, n)
+		times                                                                        = make([]time.Time, 0, n)
+		gpcs, secGPCs                                                                = make([]bool, 0, n), make([]bool, 0, n)
 	)
 	first := make(map[string]int, n) // event id → index of its first record in this batch
 	for i := range recs {
@@ -337,11 +337,11 @@ func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
 }
 
 // Purge implements Store.
-func (p *Postgres) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+func (p *Postgres) Purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
 	var total int64
 	for {
 		tag, err := p.pool.Exec(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < $1 LIMIT $2)`, cutoff, purgeChunk)
+			(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3)`, cutoff, site, purgeChunk)
 		if err != nil {
 			return total, wrap("postgres purge", err)
 		}

@@ -317,11 +317,11 @@ func (s *SQLite) Stats(ctx context.Context, f Filter) (*Stats, error) {
 }
 
 // Purge implements Store.
-func (s *SQLite) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
 	var total int64
 	for {
 		res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < ? LIMIT ?)`, micros(cutoff), purgeChunk)
+			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?)`, micros(cutoff), site, site, purgeChunk)
 		if err != nil {
 			return total, wrap("sqlite purge", err)
 		}

@@ -85,9 +85,10 @@ type Store interface {
 	Export(ctx context.Context, f Filter, fn func(*Record) error) error
 	// Stats counts the records in the filter's range.
 	Stats(ctx context.Context, f Filter) (*Stats, error)
-	// Purge deletes records received before cutoff, in small transactions so
-	// inserts wait at most one chunk, and says how many it deleted.
-	Purge(ctx context.Context, cutoff time.Time) (int64, error)
+	// Purge deletes a site's records received before cutoff (every site's
+	// when site is ""), in small transactions so inserts wait at most one
+	// chunk, and says how many it deleted.
+	Purge(ctx context.Context, site string, cutoff time.Time) (int64, error)
 	// Ping checks the store can be reached.
 	Ping(ctx context.Context) error
 	Close() error

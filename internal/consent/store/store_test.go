@@ -235,9 +235,11 @@ func TestPurgeDeletesOnlyRecordsBeforeTheCutoff(t *testing.T) {
 			recs = append(recs, record(uuid.NewString(), base.Add(-time.Duration(i+1)*time.Second)))
 		}
 		keep := record(uuid.NewString(), base)
-		recs = append(recs, keep)
+		otherSite := record(uuid.NewString(), base.Add(-time.Hour))
+		otherSite.Site = "intranet"
+		recs = append(recs, keep, otherSite)
 		insert(t, s, recs...)
-		n, err := s.Purge(context.Background(), base)
+		n, err := s.Purge(context.Background(), "careers", base)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,8 +250,11 @@ func TestPurgeDeletesOnlyRecordsBeforeTheCutoff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Total != 1 {
-			t.Errorf("%d records left, want 1", st.Total)
+		if st.Total != 2 {
+			t.Errorf("%d records left, want 2 (one too new, one of another site)", st.Total)
+		}
+		if n, err := s.Purge(context.Background(), "", base); err != nil || n != 1 {
+			t.Errorf("purge of every site = %d, %v; want 1, nil", n, err)
 		}
 	})
 }

@@ -1,0 +1,261 @@
+package consent
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/widget"
+)
+
+// admin guards a DPO route with the bearer token. The comparison hashes
+// both sides first, so it takes the same time whatever the token's length.
+func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.adminOn {
+			writeError(w, http.StatusNotFound, "", "the admin API is off: start the server with NOTIS_ADMIN_TOKEN or --admin-token-file")
+			return
+		}
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(token))
+		if !ok || subtle.ConstantTimeCompare(sum[:], s.adminHash[:]) != 1 {
+			addr, _ := s.client.Of(r)
+			if allowed, wait := s.authFails.allow(limitKey(addr), s.now()); !allowed {
+				tooMany(w, wait, "address")
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="notis consent"`)
+			writeError(w, http.StatusUnauthorized, "", "missing or wrong bearer token")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// History is the answer to GET /v1/consents/{id}: every event of one
+// consent id, and what the banner showed under each version they name.
+type History struct {
+	ID       string                           `json:"id"`
+	Records  []store.Record                   `json:"records"`
+	Versions map[string]*widget.VersionRecord `json:"versions"` // "site/version" → record
+	// Missing lists versions whose files are no longer published; keep
+	// public/consent/versions in the deployment so proofs stay complete.
+	Missing []string `json:"missing_versions,omitempty"`
+}
+
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	id, ferr := canonicalUUID("id", r.PathValue("id"))
+	if ferr != nil {
+		writeJSON(w, http.StatusBadRequest, ferr)
+		return
+	}
+	recs, err := s.store.History(r.Context(), id)
+	if err != nil {
+		s.storeFailed(w, "history", err)
+		return
+	}
+	if len(recs) == 0 {
+		writeError(w, http.StatusNotFound, "id", "no records for consent id %s", id)
+		return
+	}
+	h := History{ID: id, Records: recs, Versions: map[string]*widget.VersionRecord{}}
+	for _, rec := range recs {
+		key := rec.Site + "/" + rec.Version
+		if _, done := h.Versions[key]; done {
+			continue
+		}
+		var ver *widget.VersionRecord
+		if st := s.sites[rec.Site]; st != nil {
+			ver = st.Version(rec.Version)
+		}
+		if ver == nil {
+			h.Missing = append(h.Missing, key)
+			continue
+		}
+		h.Versions[key] = ver
+	}
+	writeJSON(w, http.StatusOK, h)
+}
+
+func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
+	id, ferr := canonicalUUID("id", r.PathValue("id"))
+	if ferr != nil {
+		writeJSON(w, http.StatusBadRequest, ferr)
+		return
+	}
+	n, err := s.store.Erase(r.Context(), id)
+	if err != nil {
+		s.storeFailed(w, "erase", err)
+		return
+	}
+	if n == 0 {
+		writeError(w, http.StatusNotFound, "id", "no records for consent id %s", id)
+		return
+	}
+	s.log.Info("erased consent id on request", "id", id, "records", n)
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": n})
+}
+
+// parseRange reads ?since= and ?until=, each an RFC 3339 time or a date
+// (YYYY-MM-DD, meaning its start in UTC).
+func parseRange(r *http.Request) (store.Filter, *FieldError) {
+	var f store.Filter
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		v := r.URL.Query().Get(p.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			t, err = time.Parse(time.DateOnly, v)
+		}
+		if err != nil {
+			return f, fieldErr(p.name, "want a date like 2026-01-31 or a time like 2026-01-31T12:00:00Z")
+		}
+		*p.dst = t.UTC()
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		return f, fieldErr("until", "must be after since")
+	}
+	return f, nil
+}
+
+// exportColumns is the CSV header; choices is a JSON object, because
+// versions differ in their categories.
+var exportColumns = []string{"received_at", "event", "id", "site", "version", "lang", "method", "choices", "gpc", "sec_gpc", "page", "ua_family", "net_hash"}
+
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+	f, ferr := parseRange(r)
+	if ferr != nil {
+		writeJSON(w, http.StatusBadRequest, ferr)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "jsonl"
+	}
+	if format != "jsonl" && format != "csv" {
+		writeError(w, http.StatusBadRequest, "format", "want csv or jsonl")
+		return
+	}
+	ctype := map[string]string{"jsonl": "application/jsonl", "csv": "text/csv; charset=utf-8"}[format]
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", `attachment; filename="consents.`+format+`"`)
+	rc := http.NewResponseController(w)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	var cw *csv.Writer
+	if format == "csv" {
+		cw = csv.NewWriter(bw)
+		_ = cw.Write(exportColumns)
+	}
+	enc := json.NewEncoder(bw)
+	n := 0
+	row := make([]string, len(exportColumns))
+	err := s.store.Export(r.Context(), f, func(rec *store.Record) error {
+		if n%1000 == 0 {
+			// The server's write timeout bounds whole responses; an export
+			// may take longer, so each stretch of rows gets its own.
+			_ = rc.SetWriteDeadline(time.Now().Add(30 * time.Second))
+		}
+		n++
+		if cw == nil {
+			return enc.Encode(rec)
+		}
+		choices, _ := json.Marshal(rec.Choices)
+		row = append(row[:0], rec.ReceivedAt.Format(timeFormat), rec.EventID, rec.ConsentID, rec.Site, rec.Version, rec.Lang,
+			rec.Method, string(choices), strconv.FormatBool(rec.GPC), strconv.FormatBool(rec.SecGPC), rec.Page, rec.UAFamily, rec.NetHash)
+		return cw.Write(row)
+	})
+	if cw != nil {
+		cw.Flush()
+		if err == nil {
+			err = cw.Error()
+		}
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		if r.Context().Err() == nil {
+			s.metrics.storeErrors.WithLabelValues("export").Inc()
+		}
+		s.log.Error("export stopped", "rows", n, "err", err)
+		// Cut the connection: a truncated file must not look complete.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
+	f, ferr := parseRange(r)
+	if ferr != nil {
+		writeJSON(w, http.StatusBadRequest, ferr)
+		return
+	}
+	st, err := s.store.Stats(r.Context(), f)
+	if err != nil {
+		s.storeFailed(w, "stats", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) storeFailed(w http.ResponseWriter, op string, err error) {
+	s.metrics.storeErrors.WithLabelValues(op).Inc()
+	s.log.Error("store failed", "op", op, "err", err)
+	writeError(w, http.StatusServiceUnavailable, "", "store unavailable; try again")
+}
+
+// Purge deletes every configured site's records older than its retention
+// period ([consent] retention in notis.toml, default P13M), and logs what it
+// did. `notis consent purge` and the server's daily job both call it.
+func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, log interface {
+	Info(string, ...any)
+}) (int64, error) {
+	var total int64
+	for _, site := range sites {
+		retention := site.Config.RetentionPeriod()
+		cutoff := now.UTC().AddDate(-retention.Years, -retention.Months, -(retention.Weeks*7 + retention.Days)).
+			Add(-(time.Duration(retention.Hours)*time.Hour + time.Duration(retention.Minutes)*time.Minute + time.Duration(retention.Seconds)*time.Second))
+		n, err := st.Purge(ctx, site.Config.Site, cutoff)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		log.Info("purged consent records past retention", "site", site.Config.Site, "retention", retention.String(), "cutoff", cutoff.Format(time.RFC3339), "deleted", n)
+	}
+	return total, nil
+}
+
+// RunPurges purges once now and then every interval until ctx ends.
+func (s *Server) RunPurges(ctx context.Context, interval time.Duration) {
+	sites := make([]*Site, 0, len(s.sites))
+	for _, st := range s.sites {
+		sites = append(sites, st)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := Purge(ctx, s.store, sites, s.now(), s.log)
+		s.metrics.purged.Add(float64(n))
+		if err != nil && ctx.Err() == nil {
+			s.metrics.storeErrors.WithLabelValues("purge").Inc()
+			s.log.Error("retention purge failed; next try at the next interval", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package consent
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/notis-dev/notis/internal/consent/store"
+)
+
+func TestAdminRoutesNeedTheBearerToken(t *testing.T) {
+	paths := []string{"/v1/consents/" + uuid.NewString(), "/v1/export", "/v1/stats"}
+	for _, p := range paths {
+		s := newServer(t, sqliteStore(t), nil) // fresh failure budget
+		for _, tok := range []string{"", "wrong-token-wrong-token", testToken + "x", strings.ToUpper(testToken)} {
+			w := adminReq(s, "GET", p, tok)
+			wantStatus(t, w, http.StatusUnauthorized)
+			if w.Header().Get("WWW-Authenticate") == "" {
+				t.Errorf("401 without WWW-Authenticate")
+			}
+		}
+	}
+	wantStatus(t, adminReq(newServer(t, sqliteStore(t), nil), "DELETE", paths[0], ""), http.StatusUnauthorized)
+}
+
+func TestRepeatedWrongTokensAre429(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	for range 10 {
+		wantStatus(t, adminReq(s, "GET", "/v1/stats", "nope"), http.StatusUnauthorized)
+	}
+	wantStatus(t, adminReq(s, "GET", "/v1/stats", "nope"), http.StatusTooManyRequests)
+}
+
+func TestAdminRoutesAreOffWithoutAToken(t *testing.T) {
+	s := newServer(t, sqliteStore(t), func(o *Options) { o.AdminToken = "" })
+	wantStatus(t, adminReq(s, "GET", "/v1/stats", ""), http.StatusNotFound)
+	wantStatus(t, adminReq(s, "GET", "/v1/stats", "anything"), http.StatusNotFound)
+}
+
+func TestHistoryShowsEveryEventAndWhatTheBannerShowed(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		ev := validEvent()
+		wantStatus(t, post(s, ev.body()), http.StatusCreated)
+		wantStatus(t, post(s, ev.with("event", uuid.NewString()).with("method", "withdraw").body()), http.StatusCreated)
+		w := adminReq(s, "GET", "/v1/consents/"+ev["id"].(string), testToken)
+		wantStatus(t, w, http.StatusOK)
+		var h History
+		decodeJSON(t, w, &h)
+		if len(h.Records) != 2 || h.Records[1].Method != "withdraw" {
+			t.Fatalf("history records: %+v", h.Records)
+		}
+		v := h.Versions["careers/"+testVer]
+		if v == nil || v.Texts["en"]["banner.title"] != "Cookies" || len(v.Categories) != 3 {
+			t.Errorf("version texts not resolved: %+v", h.Versions)
+		}
+		wantStatus(t, adminReq(s, "GET", "/v1/consents/"+uuid.NewString(), testToken), http.StatusNotFound)
+		wantStatus(t, adminReq(s, "GET", "/v1/consents/not-a-uuid", testToken), http.StatusBadRequest)
+	})
+}
+
+func TestEraseDeletesAConsentIDsRecords(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		ev := validEvent()
+		wantStatus(t, post(s, ev.body()), http.StatusCreated)
+		path := "/v1/consents/" + ev["id"].(string)
+		w := adminReq(s, "DELETE", path, testToken)
+		wantStatus(t, w, http.StatusOK)
+		var got struct{ Deleted int }
+		decodeJSON(t, w, &got)
+		if got.Deleted != 1 {
+			t.Errorf("deleted %d, want 1", got.Deleted)
+		}
+		wantStatus(t, adminReq(s, "GET", path, testToken), http.StatusNotFound)
+		wantStatus(t, adminReq(s, "DELETE", path, testToken), http.StatusNotFound)
+		wantStatus(t, adminReq(s, "DELETE", "/v1/consents/42", testToken), http.StatusBadRequest)
+	})
+}
+
+func TestExportStreamsJSONLinesAndCSV(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		day := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+		for i := range 3 {
+			s.now = func() time.Time { return day.Add(time.Duration(i) * 24 * time.Hour) }
+			wantStatus(t, post(s, validEvent().body()), http.StatusCreated)
+		}
+		w := adminReq(s, "GET", "/v1/export?since=2026-05-02&format=jsonl", testToken)
+		wantStatus(t, w, http.StatusOK)
+		sc := bufio.NewScanner(w.Body)
+		n := 0
+		for sc.Scan() {
+			var rec store.Record
+			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil || rec.EventID == "" {
+				t.Fatalf("line %q: %v", sc.Text(), err)
+			}
+			n++
+		}
+		if n != 2 {
+			t.Errorf("jsonl since 2026-05-02 has %d lines, want 2", n)
+		}
+		w = adminReq(s, "GET", "/v1/export?until=2026-05-02T00:00:00Z&format=csv", testToken)
+		wantStatus(t, w, http.StatusOK)
+		rows, err := csv.NewReader(w.Body).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 || strings.Join(rows[0], ",") != strings.Join(exportColumns, ",") {
+			t.Errorf("csv until 2026-05-02: %v", rows)
+		}
+		if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+			t.Errorf("Content-Type %q", ct)
+		}
+		wantStatus(t, adminReq(s, "GET", "/v1/export?format=xml", testToken), http.StatusBadRequest)
+		wantStatus(t, adminReq(s, "GET", "/v1/export?since=yesterday", testToken), http.StatusBadRequest)
+		wantStatus(t, adminReq(s, "GET", "/v1/export?since=2026-05-02&until=2026-05-01", testToken), http.StatusBadRequest)
+	})
+}
+
+func TestStatsCountEventsAndCategories(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		wantStatus(t, post(s, validEvent().body()), http.StatusCreated)
+		wantStatus(t, post(s, validEvent().with("method", "accept_all").with("choices", map[string]bool{"necessary": true, "analytics": true, "marketing": true}).body()), http.StatusCreated)
+		w := adminReq(s, "GET", "/v1/stats", testToken)
+		wantStatus(t, w, http.StatusOK)
+		var got store.Stats
+		decodeJSON(t, w, &got)
+		if got.Total != 2 || len(got.Events) != 2 || len(got.Categories) != 3 {
+			t.Fatalf("stats: %+v", got)
+		}
+		for _, c := range got.Categories {
+			if c.Category == "analytics" && (c.Granted != 1 || c.Denied != 1) {
+				t.Errorf("analytics: %+v, want 1 granted, 1 denied", c)
+			}
+		}
+	})
+}
+
+func TestPurgeDeletesRecordsPastEachSitesRetention(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		now := time.Date(2027, 6, 15, 0, 0, 0, 0, time.UTC)
+		old, recent := validEvent(), validEvent()
+		s.now = func() time.Time { return now.AddDate(0, -13, -1) }
+		wantStatus(t, post(s, old.body()), http.StatusCreated)
+		s.now = func() time.Time { return now.AddDate(0, -12, 0) }
+		wantStatus(t, post(s, recent.body()), http.StatusCreated)
+		n, err := Purge(context.Background(), st, []*Site{testSite(t)}, now, s.log)
+		if err != nil || n != 1 {
+			t.Fatalf("Purge = %d, %v; want 1 (P13M keeps the 12-month-old record)", n, err)
+		}
+		if h, _ := st.History(context.Background(), recent["id"].(string)); len(h) != 1 {
+			t.Errorf("the record within retention was purged")
+		}
+	})
+}

@@ -1,0 +1,194 @@
+package consent
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Event is the body the banner posts to /v1/consents (the wire contract in
+// DESIGN.md): one choice a visitor made.
+type Event struct {
+	V       int             `json:"v"`
+	Event   string          `json:"event"` // new per event; makes retries idempotent
+	ID      string          `json:"id"`    // the consent id kept in the visitor's cookie
+	Site    string          `json:"site"`
+	Version string          `json:"version"`
+	Lang    string          `json:"lang"`
+	Choices map[string]bool `json:"choices"`
+	Method  string          `json:"method"`
+	GPC     bool            `json:"gpc"`
+	URL     string          `json:"url"`
+}
+
+// FieldError is a rejected body: what is wrong and in which field. It is
+// what the 400 answer carries as {"error": ..., "field": ...}.
+type FieldError struct {
+	Field string `json:"field,omitempty"`
+	Msg   string `json:"error"`
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return e.Field + ": " + e.Msg
+}
+
+func fieldErr(field, format string, a ...any) *FieldError {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, a...)}
+}
+
+// Methods are the ways a visitor can make a choice.
+var Methods = []string{"accept_all", "reject_all", "custom", "withdraw", "gpc"}
+
+var (
+	siteIDPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	langPattern    = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$`)
+)
+
+const maxURL = 2048
+
+// Decode parses a body strictly: one JSON object, no unknown fields, the
+// right types, every required field present and well-formed. It checks the
+// event on its own; Validate checks it against the site's configuration.
+func Decode(body []byte) (*Event, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fieldErr("", "empty body: want a JSON consent event")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var ev Event
+	if err := dec.Decode(&ev); err != nil {
+		return nil, jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fieldErr("", "unexpected data after the JSON object")
+	}
+	if err := ev.check(); err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// jsonError turns encoding/json's errors into a field and a message a
+// banner developer can act on.
+func jsonError(err error) *FieldError {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fieldErr("", "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return fieldErr("", "want a JSON object, got %s", typ.Value)
+		}
+		return fieldErr(field, "want %s, got %s", jsonTypeName(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fieldErr("", "truncated JSON")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return fieldErr(name, "unknown field (accepted: v, event, id, site, version, lang, choices, method, gpc, url)")
+	}
+	return fieldErr("", "invalid JSON: %s", err.Error())
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "bool":
+		return "a boolean"
+	case "string":
+		return "a string"
+	case "int":
+		return "an integer"
+	case "map":
+		return "an object"
+	}
+	return kind
+}
+
+// check validates what can be validated without the site's configuration.
+func (ev *Event) check() *FieldError {
+	if ev.V != 1 {
+		return fieldErr("v", "want 1, the only wire version this server speaks")
+	}
+	var err *FieldError
+	if ev.Event, err = canonicalUUID("event", ev.Event); err != nil {
+		return err
+	}
+	if ev.ID, err = canonicalUUID("id", ev.ID); err != nil {
+		return err
+	}
+	if !siteIDPattern.MatchString(ev.Site) {
+		return fieldErr("site", "want a site id like \"careers\" (lower-case letters, digits, dashes)")
+	}
+	if !versionPattern.MatchString(ev.Version) {
+		return fieldErr("version", "want a consent version like \"3f2a9c1b7d4e\"")
+	}
+	if !langPattern.MatchString(ev.Lang) {
+		return fieldErr("lang", "want a language code like \"en\" or \"sv\"")
+	}
+	if ev.Choices == nil {
+		return fieldErr("choices", "missing: want an object of category id → true/false")
+	}
+	if !isMethod(ev.Method) {
+		return fieldErr("method", "want one of %s", strings.Join(Methods, ", "))
+	}
+	if ev.URL == "" {
+		return fieldErr("url", "missing: want the page's URL")
+	}
+	if len(ev.URL) > maxURL {
+		return fieldErr("url", "longer than %d bytes", maxURL)
+	}
+	return nil
+}
+
+func isMethod(m string) bool {
+	for _, x := range Methods {
+		if m == x {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalUUID accepts only the 36-character hyphenated form, so one id
+// has one spelling in the store, and returns it in lower case.
+func canonicalUUID(field, s string) (string, *FieldError) {
+	if s == "" {
+		return "", fieldErr(field, "missing: want a UUID")
+	}
+	if len(s) != 36 {
+		return "", fieldErr(field, "want a UUID like \"7c9e6679-7425-40de-944b-e07fc1f90ae7\"")
+	}
+	u, err := uuid.Parse(s)
+	if err != nil || u == uuid.Nil {
+		return "", fieldErr(field, "want a UUID like \"7c9e6679-7425-40de-944b-e07fc1f90ae7\"")
+	}
+	return u.String(), nil
+}
+
+// PageOf reduces a page URL to what the record keeps: scheme, host and
+// path. The query string and fragment can carry personal data (search
+// terms, tokens, e-mail addresses) and are dropped, as are user and password.
+func PageOf(raw string) (string, *FieldError) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fieldErr("url", "want an absolute http(s) URL of the page")
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + path, nil
+}

@@ -1,0 +1,436 @@
+// Package consent is the consent-proof server behind `notis consent`: it
+// takes the events the banner posts, checks them against each site's
+// notis.toml and published consent versions, stores them durably (a 201
+// means the record is on disk), and serves the DPO's read-back, erasure,
+// export and statistics routes behind a bearer token.
+//
+// The request path is built for the open internet: cheap checks first
+// (origin, rate limit, body size), strict decoding, then a bounded queue
+// in front of a group committer, so floods are refused quickly instead of
+// piling up latency.
+package consent
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/notis-dev/notis/internal/consent/store"
+)
+
+// MaxBody is the largest event body accepted; a real one is 300–500 bytes.
+const MaxBody = 4 << 10
+
+// Options configure a Server. Zero values of the limits mean the defaults
+// documented on each field; a negative rate turns that limit off.
+type Options struct {
+	Sites []*Site
+	Store store.Store
+	// HashKey keys the hash of client networks (LoadOrCreateKey).
+	HashKey []byte
+	// AdminToken guards the /v1 admin routes; empty turns them off.
+	AdminToken string
+	// TrustedProxies may set X-Forwarded-For.
+	TrustedProxies []netip.Prefix
+	// ClientRate is events per minute per client address (default 10),
+	// with ClientBurst (default 20).
+	ClientRate  float64
+	ClientBurst int
+	// ConsentRate is events per hour per consent id (default 20).
+	ConsentRate float64
+	// QueueSize bounds records waiting for a commit (default 1024): at
+	// ≈ 15k commits/s that is under 100 ms of waiting.
+	QueueSize int
+	// MaxBatch bounds records per commit (default 512).
+	MaxBatch int
+	Logger   *slog.Logger
+}
+
+// Server is the consent server. Create it with New, serve Handler, and
+// Close it after the HTTP server has shut down.
+type Server struct {
+	sites      map[string]*Site
+	origins    map[string]bool // every allowed origin of every site, for CORS
+	store      store.Store
+	hasher     NetHasher
+	adminHash  [32]byte
+	adminOn    bool
+	client     ClientAddr
+	perClient  *limiter
+	perConsent *limiter
+	authFails  *limiter
+	commits    *committer
+	metrics    *metrics
+	log        *slog.Logger
+	draining   atomic.Bool
+	now        func() time.Time
+	mux        *http.ServeMux
+}
+
+// New checks the options and starts the group committer.
+func New(o Options) (*Server, error) {
+	if o.Store == nil {
+		return nil, errors.New("consent: no store")
+	}
+	if len(o.Sites) == 0 {
+		return nil, errors.New("consent: no site configured")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	hasher, err := NewNetHasher(o.HashKey)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		sites: map[string]*Site{}, origins: map[string]bool{},
+		store: o.Store, hasher: hasher, client: ClientAddr{Trusted: o.TrustedProxies},
+		log: o.Logger, now: time.Now,
+	}
+	for _, st := range o.Sites {
+		if s.sites[st.Config.Site] != nil {
+			return nil, fmt.Errorf("consent: site %q configured twice", st.Config.Site)
+		}
+		s.sites[st.Config.Site] = st
+		for _, origin := range st.Config.Consent.Origins {
+			s.origins[normalOrigin(origin)] = true
+		}
+	}
+	if o.AdminToken != "" {
+		if len(o.AdminToken) < 16 {
+			return nil, errors.New("consent: admin token is shorter than 16 characters; generate one with `openssl rand -hex 32`")
+		}
+		s.adminOn, s.adminHash = true, sha256.Sum256([]byte(o.AdminToken))
+	}
+	s.perClient = newLimiter(orDefault(o.ClientRate, 10), time.Minute, orDefaultInt(o.ClientBurst, 20))
+	s.perConsent = newLimiter(orDefault(o.ConsentRate, 20), time.Hour, int(orDefault(o.ConsentRate, 20)))
+	s.authFails = newLimiter(10, time.Minute, 10)
+	queue, batch := orDefaultInt(o.QueueSize, 1024), orDefaultInt(o.MaxBatch, 512)
+	s.metrics = newMetrics(func() float64 { return float64(s.commits.depth()) })
+	s.commits = newCommitter(o.Store, queue, batch, s.metrics, func(err error, n int) {
+		s.log.Error("group commit failed; answering 503", "records", n, "err", err)
+	})
+	s.routes()
+	return s, nil
+}
+
+func orDefault(v, def float64) float64 {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
+}
+
+func orDefaultInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.Handle("POST /v1/consents", s.instrument("record", s.handleRecord))
+	m.Handle("OPTIONS /v1/consents", s.instrument("preflight", s.handlePreflight))
+	m.Handle("GET /v1/consents/{id}", s.instrument("history", s.admin(s.handleHistory)))
+	m.Handle("DELETE /v1/consents/{id}", s.instrument("erase", s.admin(s.handleErase)))
+	m.Handle("GET /v1/export", s.instrument("export", s.admin(s.handleExport)))
+	m.Handle("GET /v1/stats", s.instrument("stats", s.admin(s.handleStats)))
+	m.Handle("GET /healthz", s.instrument("healthz", s.handleHealthz))
+	m.Handle("GET /readyz", s.instrument("readyz", s.handleReadyz))
+	m.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	s.mux = m
+}
+
+// Security headers for every answer: the server only ever returns JSON,
+// CSV or plain text, so nothing may render, frame or sniff it.
+var securityHeaders = map[string][]string{
+	"X-Content-Type-Options":  {"nosniff"},
+	"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
+	"Referrer-Policy":         {"no-referrer"},
+	"X-Frame-Options":         {"DENY"},
+	"Cache-Control":           {"no-store"},
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for k, v := range securityHeaders {
+			h[k] = v
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// HTTPServer wraps the handler with timeouts that keep slow or idle
+// clients from holding connections (slowloris).
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second, // export extends its own deadline
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    8 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+}
+
+// Serve serves on ln until ctx is cancelled, then drains: it stops
+// accepting, lets in-flight requests finish (and their records commit) for
+// up to grace, and commits whatever is still queued.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	hs := s.HTTPServer()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		return fmt.Errorf("consent: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	s.log.Info("draining", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	s.Close()
+	if err != nil {
+		return fmt.Errorf("consent: drain: %w", err)
+	}
+	s.log.Info("drained")
+	return nil
+}
+
+// Close commits the queued records and stops the committer. The store is
+// the caller's to close.
+func (s *Server) Close() { s.commits.close() }
+
+// statusWriter remembers the status code for the metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (export uses
+// it to extend the write deadline).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) instrument(route string, h http.HandlerFunc) http.Handler {
+	hist := s.metrics.latency.WithLabelValues(route)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			code := sw.code
+			if code == 0 {
+				code = http.StatusOK
+			}
+			s.metrics.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+			hist.Observe(time.Since(start).Seconds())
+		}()
+		h(sw, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v) // the client may have gone; nothing to do
+}
+
+func writeError(w http.ResponseWriter, code int, field, format string, a ...any) {
+	writeJSON(w, code, FieldError{Field: field, Msg: fmt.Sprintf(format, a...)})
+}
+
+func tooMany(w http.ResponseWriter, wait time.Duration, what string) {
+	secs := int(wait/time.Second) + 1
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeError(w, http.StatusTooManyRequests, "", "too many events from this %s; retry after %d s", what, secs)
+}
+
+func normalOrigin(o string) string {
+	for len(o) > 0 && o[len(o)-1] == '/' {
+		o = o[:len(o)-1]
+	}
+	b := []byte(o)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// allowOrigin sets the CORS answer for a page origin that some site
+// allows, so the banner can read our answer (the POST is a CORS-simple
+// request: text/plain, no credentials, no preflight).
+func (s *Server) allowOrigin(w http.ResponseWriter, origin string) bool {
+	if origin == "" || !s.origins[normalOrigin(origin)] {
+		return false
+	}
+	h := w.Header()
+	h["Access-Control-Allow-Origin"] = []string{origin}
+	h["Access-Control-Expose-Headers"] = []string{"Retry-After"}
+	h["Vary"] = []string{"Origin"}
+	return true
+}
+
+func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
+	if !s.allowOrigin(w, r.Header.Get("Origin")) {
+		writeError(w, http.StatusForbidden, "", "origin %q may not post consents here", r.Header.Get("Origin"))
+		return
+	}
+	if m := r.Header.Get("Access-Control-Request-Method"); m != "" && m != http.MethodPost {
+		writeError(w, http.StatusForbidden, "", "only POST is allowed, not %s", m)
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "POST")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Max-Age", "7200") // Chromium's cap
+	h.Add("Vary", "Access-Control-Request-Method")
+	h.Add("Vary", "Access-Control-Request-Headers")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// Receipt is the 201 answer: what was stored, by which event, when. A
+// retried event gets the first copy's receipt.
+type Receipt struct {
+	Event      string `json:"event"`
+	ID         string `json:"id"`
+	ReceivedAt string `json:"received_at"`
+}
+
+const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
+
+func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if !s.allowOrigin(w, origin) {
+		if origin == "" {
+			writeError(w, http.StatusForbidden, "", "no Origin header: consents are posted by the banner from an allowed page")
+		} else {
+			writeError(w, http.StatusForbidden, "", "origin %q is not on any site's [consent] origins list", origin)
+		}
+		return
+	}
+	addr, _ := s.client.Of(r)
+	now := s.now()
+	if ok, wait := s.perClient.allow(limitKey(addr), now); !ok {
+		tooMany(w, wait, "address")
+		return
+	}
+	if r.ContentLength > MaxBody {
+		writeError(w, http.StatusRequestEntityTooLarge, "", "body larger than %d bytes", MaxBody)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "", "body larger than %d bytes", MaxBody)
+			return
+		}
+		writeError(w, http.StatusBadRequest, "", "reading body: %v", err)
+		return
+	}
+	ev, err := Decode(body)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, err)
+		return
+	}
+	st := s.sites[ev.Site]
+	if st == nil {
+		writeError(w, http.StatusBadRequest, "site", "unknown site %q", ev.Site)
+		return
+	}
+	if !st.Config.AllowsOrigin(origin) {
+		writeError(w, http.StatusForbidden, "", "origin %q may not post consents for site %q", origin, ev.Site)
+		return
+	}
+	if _, ferr := st.Validate(ev); ferr != nil {
+		writeJSON(w, http.StatusBadRequest, ferr)
+		return
+	}
+	page, ferr := PageOf(ev.URL)
+	if ferr != nil {
+		writeJSON(w, http.StatusBadRequest, ferr)
+		return
+	}
+	if ok, wait := s.perConsent.allow(ev.ID, now); !ok {
+		tooMany(w, wait, "consent id")
+		return
+	}
+	rec := store.Record{
+		EventID: ev.Event, ConsentID: ev.ID, ReceivedAt: now.UTC().Truncate(time.Microsecond),
+		Site: ev.Site, Version: ev.Version, Lang: ev.Lang, Choices: ev.Choices, Method: ev.Method,
+		GPC: ev.GPC, SecGPC: r.Header.Get("Sec-GPC") == "1", Page: page,
+		UAFamily: UAFamily(r.Header.Get("User-Agent")), NetHash: s.hasher.Hash(addr),
+	}
+	j, ok := s.commits.submit(rec)
+	if !ok {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "", "server busy; retry in a second")
+		return
+	}
+	select {
+	case <-j.done:
+	case <-r.Context().Done():
+		return // the record still commits; the client is gone
+	}
+	if j.err != nil {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "", "could not store the event; retry (it is idempotent)")
+		return
+	}
+	writeJSON(w, http.StatusCreated, Receipt{Event: rec.EventID, ID: rec.ConsentID, ReceivedAt: j.res.ReceivedAt.Format(timeFormat)})
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		writeError(w, http.StatusServiceUnavailable, "", "draining")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.metrics.storeErrors.WithLabelValues("ping").Inc()
+		writeError(w, http.StatusServiceUnavailable, "", "store unreachable")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

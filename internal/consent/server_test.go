@@ -1,0 +1,329 @@
+package consent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/notis-dev/notis/internal/consent/store"
+)
+
+func TestAValidEventIsStoredAndAnswered201WithAReceipt(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		ev := validEvent()
+		w := post(s, ev.body(), "Sec-GPC", "1")
+		wantStatus(t, w, http.StatusCreated)
+		if got := w.Header().Get("Access-Control-Allow-Origin"); got != testOrigin {
+			t.Errorf("Access-Control-Allow-Origin = %q, want %q", got, testOrigin)
+		}
+		var rc Receipt
+		decodeJSON(t, w, &rc)
+		if rc.Event != ev["event"] || rc.ID != ev["id"] || rc.ReceivedAt == "" {
+			t.Errorf("receipt %+v does not name the event", rc)
+		}
+		recs, err := st.History(context.Background(), ev["id"].(string))
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("history: %v, %v", recs, err)
+		}
+		r := recs[0]
+		if r.Page != "https://jobs.example.org/apply" {
+			t.Errorf("page = %q: the query string and fragment must be dropped", r.Page)
+		}
+		if r.UAFamily != "Firefox" || !r.SecGPC || r.GPC || r.Lang != "sv" || r.Method != "custom" || r.Version != testVer {
+			t.Errorf("record fields wrong: %+v", r)
+		}
+		if r.NetHash == "" || strings.Contains(r.NetHash, "192.0.2") {
+			t.Errorf("net hash %q must be a keyed hash, never the address", r.NetHash)
+		}
+		if r.ReceivedAt.Format(timeFormat) != rc.ReceivedAt {
+			t.Errorf("receipt time %s, stored %s", rc.ReceivedAt, r.ReceivedAt.Format(timeFormat))
+		}
+	})
+}
+
+func TestARetriedEventIsStoredOnceAndGetsTheSameReceipt(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		body := validEvent().body()
+		first := post(s, body)
+		wantStatus(t, first, http.StatusCreated)
+		s.now = func() time.Time { return time.Now().Add(time.Hour) }
+		again := post(s, body)
+		wantStatus(t, again, http.StatusCreated)
+		if first.Body.String() != again.Body.String() {
+			t.Errorf("retry answered %s, first answer was %s", again.Body, first.Body)
+		}
+		var ev event
+		json.Unmarshal([]byte(body), &ev)
+		recs, _ := st.History(context.Background(), ev["id"].(string))
+		if len(recs) != 1 {
+			t.Errorf("%d records stored for one event, want 1", len(recs))
+		}
+	})
+}
+
+func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	ev := validEvent()
+	cases := []struct {
+		name, body, field string
+	}{
+		{"empty body", "", ""},
+		{"malformed JSON", `{"v":1,`, ""},
+		{"not an object", `[1,2]`, ""},
+		{"trailing data", ev.body() + `{}`, ""},
+		{"unknown field", ev.with("ip", "1.2.3.4").body(), "ip"},
+		{"wrong type", ev.with("gpc", "yes").body(), "gpc"},
+		{"wrong type in choices", ev.with("choices", map[string]any{"analytics": "yes"}).body(), "choices"},
+		{"wire version", ev.with("v", 2).body(), "v"},
+		{"event not a UUID", ev.with("event", "42").body(), "event"},
+		{"id not a UUID", ev.with("id", "urn:uuid:7c9e6679-7425-40de-944b-e07fc1f90ae7").body(), "id"},
+		{"nil UUID", ev.with("id", uuid.Nil.String()).body(), "id"},
+		{"missing event", ev.with("event", nil).body(), "event"},
+		{"unknown site", ev.with("site", "intranet").body(), "site"},
+		{"bad site id", ev.with("site", "../etc").body(), "site"},
+		{"unknown version", ev.with("version", "nope").body(), "version"},
+		{"version with a slash", ev.with("version", "../../x").body(), "version"},
+		{"language of another site", ev.with("lang", "de").body(), "lang"},
+		{"unknown category", ev.with("choices", map[string]bool{"necessary": true, "tracking": true}).body(), "choices.tracking"},
+		{"required category refused", ev.with("choices", map[string]bool{"necessary": false}).body(), "choices.necessary"},
+		{"missing choices", ev.with("choices", nil).body(), "choices"},
+		{"unknown method", ev.with("method", "maybe").body(), "method"},
+		{"relative url", ev.with("url", "/apply").body(), "url"},
+		{"javascript url", ev.with("url", "javascript:alert(1)").body(), "url"},
+		{"missing url", ev.with("url", nil).body(), "url"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := post(s, c.body)
+			wantStatus(t, w, http.StatusBadRequest)
+			var fe FieldError
+			decodeJSON(t, w, &fe)
+			if fe.Field != c.field || fe.Msg == "" {
+				t.Errorf("error %+v, want field %q and a message", fe, c.field)
+			}
+		})
+	}
+}
+
+func TestOriginsNotAllowedForTheSiteAre403(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	body := validEvent().body()
+	for _, origin := range []string{"", "https://evil.example", "null", "https://jobs.example.org.evil.example"} {
+		w := post(s, body, "Origin", origin)
+		wantStatus(t, w, http.StatusForbidden)
+		if w.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("origin %q got a CORS grant", origin)
+		}
+	}
+	// An origin is checked against the site the event names, not just any site.
+	other := testSite(t)
+	other.Config.Site = "intranet"
+	other.Config.Consent.Origins = []string{"https://intranet.example.org"}
+	writeVersion(t, other.VersionsDir, "iv1", "intranet", "necessary")
+	s = newServer(t, sqliteStore(t), func(o *Options) { o.Sites = append(o.Sites, other) })
+	w := post(s, validEvent().body(), "Origin", "https://intranet.example.org")
+	wantStatus(t, w, http.StatusForbidden)
+}
+
+func TestBodiesOver4KiBAre413(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	big := validEvent().with("url", "https://jobs.example.org/"+strings.Repeat("a", MaxBody)).body()
+	wantStatus(t, post(s, big), http.StatusRequestEntityTooLarge)
+	// Without a Content-Length (chunked), the limit holds while reading.
+	r := httptest.NewRequest("POST", "/v1/consents", strings.NewReader(big))
+	r.ContentLength = -1
+	r.Header.Set("Origin", testOrigin)
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, r)
+	wantStatus(t, w, http.StatusRequestEntityTooLarge)
+}
+
+func TestTooManyEventsFromOneClientAre429WithRetryAfter(t *testing.T) {
+	s := newServer(t, sqliteStore(t), func(o *Options) { o.ClientRate, o.ClientBurst = 10, 3 })
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return clock }
+	for range 3 {
+		wantStatus(t, post(s, validEvent().body()), http.StatusCreated)
+	}
+	w := post(s, validEvent().body())
+	wantStatus(t, w, http.StatusTooManyRequests)
+	if ra := w.Header().Get("Retry-After"); ra != "7" { // 10/min: a token every 6 s, rounded up
+		t.Errorf("Retry-After = %q, want 7", ra)
+	}
+	clock = clock.Add(6 * time.Second)
+	wantStatus(t, post(s, validEvent().body()), http.StatusCreated)
+}
+
+func TestTooManyEventsForOneConsentIDAre429(t *testing.T) {
+	s := newServer(t, sqliteStore(t), func(o *Options) { o.ConsentRate = 2 })
+	ev := validEvent()
+	for range 2 {
+		wantStatus(t, post(s, ev.with("event", uuid.NewString()).body()), http.StatusCreated)
+	}
+	wantStatus(t, post(s, ev.with("event", uuid.NewString()).body()), http.StatusTooManyRequests)
+}
+
+func TestPreflightIsAnsweredForAllowedOriginsOnly(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	req := func(origin string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("OPTIONS", "/v1/consents", nil)
+		r.Header.Set("Origin", origin)
+		r.Header.Set("Access-Control-Request-Method", "POST")
+		r.Header.Set("Access-Control-Request-Headers", "content-type")
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		return w
+	}
+	w := req("https://www.example.org")
+	wantStatus(t, w, http.StatusNoContent)
+	if w.Header().Get("Access-Control-Allow-Origin") != "https://www.example.org" || w.Header().Get("Access-Control-Allow-Methods") != "POST" {
+		t.Errorf("preflight headers: %v", w.Header())
+	}
+	wantStatus(t, req("https://evil.example"), http.StatusForbidden)
+}
+
+func TestEveryAnswerCarriesSecurityHeaders(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	for _, w := range []*httptest.ResponseRecorder{post(s, validEvent().body()), post(s, "{"), adminReq(s, "GET", "/healthz", "")} {
+		for k, v := range securityHeaders {
+			if w.Header().Get(k) != v[0] {
+				t.Errorf("%s = %q, want %q", k, w.Header().Get(k), v[0])
+			}
+		}
+	}
+}
+
+func TestWrongMethodsAre405AndUnknownPaths404(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	w := adminReq(s, "PUT", "/v1/consents", "")
+	wantStatus(t, w, http.StatusMethodNotAllowed)
+	wantStatus(t, adminReq(s, "GET", "/v2/anything", ""), http.StatusNotFound)
+}
+
+// gatedStore blocks every Insert until released, so tests can fill the
+// queue deterministically.
+type gatedStore struct {
+	store.Store
+	entered chan struct{}
+	release chan struct{}
+	fail    error
+}
+
+func (g *gatedStore) Insert(ctx context.Context, recs []store.Record) ([]store.Result, error) {
+	g.entered <- struct{}{}
+	<-g.release
+	if g.fail != nil {
+		return nil, g.fail
+	}
+	return g.Store.Insert(ctx, recs)
+}
+
+func TestAFullQueueIsAnswered503AtOnce(t *testing.T) {
+	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
+	s := newServer(t, g, func(o *Options) { o.QueueSize, o.MaxBatch = 1, 1 })
+	var wg sync.WaitGroup
+	codes := make(chan int, 2)
+	send := func() {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes <- post(s, validEvent().body()).Code }()
+	}
+	send()
+	<-g.entered // the first record is in a commit that cannot finish
+	send()
+	for s.commits.depth() != 1 { // the second waits in the queue
+		time.Sleep(time.Millisecond)
+	}
+	w := post(s, validEvent().body())
+	wantStatus(t, w, http.StatusServiceUnavailable)
+	if w.Header().Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+	close(g.release)
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		if c != http.StatusCreated {
+			t.Errorf("queued request answered %d, want 201", c)
+		}
+	}
+}
+
+func TestAFailedCommitIs503(t *testing.T) {
+	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{}), fail: errors.New("disk on fire")}
+	close(g.release)
+	s := newServer(t, g, nil)
+	wantStatus(t, post(s, validEvent().body()), http.StatusServiceUnavailable)
+}
+
+func TestShutdownDrainsInFlightRequests(t *testing.T) {
+	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
+	s := newServer(t, g, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln, 10*time.Second) }()
+	answered := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/v1/consents", strings.NewReader(validEvent().body()))
+		req.Header.Set("Origin", testOrigin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	<-g.entered
+	stop() // SIGTERM arrives while the request waits for its commit
+	for !s.draining.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	wantStatus(t, adminReq(s, "GET", "/readyz", ""), http.StatusServiceUnavailable)
+	close(g.release)
+	if code := <-answered; code != http.StatusCreated {
+		t.Errorf("in-flight request answered %d during drain, want 201", code)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	wantStatus(t, adminReq(s, "GET", "/healthz", ""), http.StatusOK)
+	wantStatus(t, adminReq(s, "GET", "/readyz", ""), http.StatusOK)
+}
+
+func TestMetricsCountRequestsByStatusAndCommitBatches(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	post(s, validEvent().body())
+	post(s, "{")
+	w := adminReq(s, "GET", "/metrics", "")
+	wantStatus(t, w, http.StatusOK)
+	for _, want := range []string{
+		`notis_consent_requests_total{code="201",route="record"} 1`,
+		`notis_consent_requests_total{code="400",route="record"} 1`,
+		`notis_consent_commit_batch_size_count 1`,
+		`notis_consent_request_duration_seconds_bucket`,
+		`notis_consent_queue_depth 0`,
+	} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
