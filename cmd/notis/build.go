@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/notis-dev/notis/internal/build"
+)
+
+func init() {
+	register(command{
+		name:    "build",
+		summary: "build the site: every notice in every language, into public/",
+		usage:   "notis build [--source DIR] [--destination DIR] [--baseURL URL] [--quiet]",
+		help: `
+Reads notis.toml and content/*.md in the source folder and writes the
+static site: one page per notice and language, an index per language,
+a root page that sends visitors to their language, sitemap.xml,
+404.html and notices.json. Output is minified, deterministic (the same
+input gives the same bytes) and swapped in atomically: a failed build
+leaves the previous output untouched.
+
+Every mistake in every notice is reported at once, as file:line:col
+with the field, what was found and what is accepted.
+
+Exit status: 0 built, 1 content errors, 2 usage errors.
+
+Examples:
+  notis build                          # the site in this folder, into ./public
+  notis build --source site --destination /tmp/out
+  notis build --baseURL https://privacy.example.org/ --quiet`,
+		run: runBuild,
+	})
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("build", stderr)
+	source := fs.String("source", ".", "the site folder, which holds notis.toml")
+	dest := fs.String("destination", "public", "where to write the site (relative to --source unless absolute)")
+	baseURL := fs.String("baseURL", "", "the URL the site is published at; overrides notis.toml")
+	quiet := fs.Bool("quiet", false, "print errors only, not the summary")
+	if err := parseFlags(fs, args, false); err != nil {
+		return err
+	}
+	res, err := build.Build(build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, "build failed: nothing was written")
+		return exitError{1}
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if !*quiet {
+		printSummary(stdout, res)
+	}
+	return nil
+}
+
+func printSummary(w io.Writer, res *build.Result) {
+	langs := make([]string, 0, len(res.PagesByLang))
+	for l := range res.PagesByLang {
+		langs = append(langs, l)
+	}
+	slices.Sort(langs)
+	var parts []string
+	total := 0
+	for _, l := range langs {
+		parts = append(parts, fmt.Sprintf("%s %d", l, res.PagesByLang[l]))
+		total += res.PagesByLang[l]
+	}
+	fmt.Fprintf(w, "Built %d pages (%s) from %d notices into %s\n", total, strings.Join(parts, ", "), res.Notices, res.Destination)
+	fmt.Fprintf(w, "  %d files, %.1f KiB, %d warnings, in %s\n", res.Files, float64(res.Bytes)/1024, len(res.Warnings), res.Duration.Round(time.Millisecond))
+}

@@ -1,0 +1,372 @@
+// Package build turns a site folder into its static output: it loads the
+// config, strings and notices, renders every page in every language on all
+// cores, minifies, and swaps the result into the destination atomically.
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+
+	notis "github.com/notis-dev/notis"
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/i18n"
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/render"
+	"github.com/notis-dev/notis/internal/site"
+)
+
+// Options configure one build.
+type Options struct {
+	Source      string // the site folder (holds notis.toml)
+	Destination string // output folder; relative to Source unless absolute
+	BaseURL     string // overrides notis.toml's baseURL when set
+	DevScript   string // live-reload script path, set by `notis serve`
+	// Check runs after the site is loaded and before anything is written
+	// (the lint); an error fails the build, warnings are added to the result.
+	Check func(*Site) (warnings []string, err error)
+}
+
+// Site is a loaded site: everything a view of it needs.
+type Site struct {
+	Config  *site.Config
+	FS      fs.FS // the site's files over the embedded defaults
+	Strings *i18n.Bundle
+	Pages   []*content.Page
+	// ByID maps a notice id to its versions by language.
+	ByID map[string]render.Translations
+	// Warnings are problems that do not stop the build.
+	Warnings []string
+}
+
+// Notices lists every notice of every language, in file order.
+func (s *Site) Notices() []*notice.Notice {
+	out := make([]*notice.Notice, len(s.Pages))
+	for i, p := range s.Pages {
+		out[i] = p.Notice
+	}
+	return out
+}
+
+// Load reads a site: config, strings and notices, and checks what spans
+// them (cookie categories have labels; translations exist). The error
+// reports every problem found, not just the first.
+func Load(dir, baseURL string) (*Site, error) {
+	cfg, err := site.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if baseURL != "" {
+		cfg.BaseURL = baseURL
+		if !strings.HasSuffix(cfg.BaseURL, "/") {
+			cfg.BaseURL += "/"
+		}
+	}
+	s := &Site{Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}
+	var errs []error
+	s.Strings, err = i18n.Load(s.FS, cfg.LanguageCodes(), cfg.DefaultLanguage)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	s.Pages, err = content.LoadAll(os.DirFS(dir), cfg)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	s.ByID = map[string]render.Translations{}
+	for _, p := range s.Pages {
+		n := p.Notice
+		if s.ByID[n.ID] == nil {
+			s.ByID[n.ID] = render.Translations{}
+		}
+		s.ByID[n.ID][n.Lang] = n
+	}
+	if s.Strings != nil {
+		errs = append(errs, s.checkCategories()...)
+	}
+	for _, id := range s.IDs() {
+		for _, lang := range cfg.LanguageCodes() {
+			if _, ok := s.ByID[id][lang]; !ok {
+				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
+			}
+		}
+	}
+	return s, errors.Join(errs...)
+}
+
+// checkCategories makes sure every cookie's category has a label in every
+// language: the banner and the page show it.
+func (s *Site) checkCategories() []error {
+	var errs []error
+	for _, p := range s.Pages {
+		n := p.Notice
+		for i, c := range n.Cookies {
+			key := "category." + c.Category + ".label"
+			if s.Strings.Has(n.Lang, key) {
+				continue
+			}
+			var known []string
+			for k := range s.Strings.Strings(n.Lang, "category.") {
+				if id, ok := strings.CutSuffix(k, ".label"); ok {
+					known = append(known, id)
+				}
+			}
+			slices.Sort(known)
+			errs = append(errs, &notice.FieldError{Pos: n.Pos("cookies", i, "category"), Path: notice.Path{"cookies", i, "category"},
+				Msg: fmt.Sprintf("found %q, want a consent category (%s), or define [category.%s] label and description in i18n/ for every language", c.Category, strings.Join(known, ", "), c.Category)})
+		}
+	}
+	return errs
+}
+
+// IDs lists the notice ids, sorted.
+func (s *Site) IDs() []string {
+	ids := make([]string, 0, len(s.ByID))
+	for id := range s.ByID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Result summarises a build.
+type Result struct {
+	PagesByLang map[string]int
+	Notices     int
+	Files       int
+	Bytes       int64
+	Warnings    []string
+	Duration    time.Duration
+	Destination string
+}
+
+// Build loads the site in opts.Source, renders it and swaps the output into
+// opts.Destination. On any error the destination is left as it was.
+func Build(opts Options) (*Result, error) {
+	start := time.Now()
+	s, err := Load(opts.Source, opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	var warnings []string
+	warnings = append(warnings, s.Warnings...)
+	if opts.Check != nil {
+		w, err := opts.Check(s)
+		warnings = append(warnings, w...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	dest := opts.Destination
+	if dest == "" {
+		dest = "public"
+	}
+	if !pathIsAbs(dest) {
+		dest = path.Join(opts.Source, dest)
+	}
+	st, err := newStaging(dest)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{PagesByLang: map[string]int{}, Notices: len(s.ByID), Warnings: warnings, Destination: dest}
+	if err := s.render(st, opts, res); err != nil {
+		st.discard()
+		return nil, err
+	}
+	if err := st.commit(); err != nil {
+		st.discard()
+		return nil, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+func pathIsAbs(p string) bool { return strings.HasPrefix(p, "/") }
+
+// newMinifier sets up minification for every output type notis writes.
+func newMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	m.AddFunc("application/json", json.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFunc("application/xml", xml.Minify)
+	return m
+}
+
+// writer minifies and stages output files, counting them; safe for
+// concurrent use.
+type writer struct {
+	st  *staging
+	min *minify.M
+	mu  sync.Mutex
+	res *Result
+}
+
+func (w *writer) put(rel, mediaType string, data []byte) error {
+	if mediaType != "" {
+		var buf bytes.Buffer
+		if err := w.min.Minify(mediaType, &buf, bytes.NewReader(data)); err != nil {
+			return fmt.Errorf("minify %s: %w", rel, err)
+		}
+		data = buf.Bytes()
+	}
+	if err := w.st.write(rel, data); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.res.Files++
+	w.res.Bytes += int64(len(data))
+	w.mu.Unlock()
+	return nil
+}
+
+// hashed returns name with a short content hash before its extension:
+// css/notis.css → css/notis.3f2a1c9e.css.
+func hashed(name string, data []byte) string {
+	sum := sha256.Sum256(data)
+	ext := path.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:8] + ext
+}
+
+func (s *Site) render(st *staging, opts Options, res *Result) error {
+	w := &writer{st: st, min: newMinifier(), res: res}
+	assets, err := s.writeAssets(w)
+	if err != nil {
+		return err
+	}
+	ropts := render.Options{
+		CSS: assets["css/notis.css"], PrintCSS: assets["css/print.css"], RootScript: assets["js/language.js"],
+		DevScript: opts.DevScript,
+	}
+	r, err := render.New(s.FS, s.Config, s.Strings, ropts)
+	if err != nil {
+		return err
+	}
+	if err := s.renderNotices(r, w, res); err != nil {
+		return err
+	}
+	for _, lang := range s.Config.LanguageCodes() {
+		var list []*notice.Notice
+		for _, id := range s.IDs() {
+			if n, ok := s.ByID[id][lang]; ok {
+				list = append(list, n)
+			}
+		}
+		page, err := r.Index(lang, list)
+		if err != nil {
+			return fmt.Errorf("index (%s): %w", lang, err)
+		}
+		if err := w.put(lang+"/index.html", "text/html", page); err != nil {
+			return err
+		}
+		res.PagesByLang[lang]++
+	}
+	root, err := r.Root()
+	if err != nil {
+		return fmt.Errorf("root page: %w", err)
+	}
+	if err := w.put("index.html", "text/html", root); err != nil {
+		return err
+	}
+	nf, err := r.NotFound()
+	if err != nil {
+		return fmt.Errorf("404 page: %w", err)
+	}
+	if err := w.put("404.html", "text/html", nf); err != nil {
+		return err
+	}
+	sm, err := s.sitemap()
+	if err != nil {
+		return err
+	}
+	if err := w.put("sitemap.xml", "application/xml", sm); err != nil {
+		return err
+	}
+	nj, err := s.noticesJSON()
+	if err != nil {
+		return err
+	}
+	return w.put("notices.json", "application/json", nj)
+}
+
+// renderNotices renders every notice page on all cores, writing each as
+// soon as it is done so the site is never held in memory whole.
+func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
+	pages := s.Pages
+	errs := make([]error, len(pages))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				p := pages[i]
+				n := p.Notice
+				html, err := r.Notice(n, p.Version, s.ByID[n.ID], s.ByID)
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %w", n.File, err)
+					continue
+				}
+				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html)
+			}
+		})
+	}
+	for i := range pages {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, p := range pages {
+		res.PagesByLang[p.Notice.Lang]++
+	}
+	return errors.Join(errs...)
+}
+
+// writeAssets copies assets/ to the output; CSS and JS get content-hashed
+// names so they can be cached forever. It returns original → output names.
+func (s *Site) writeAssets(w *writer) (map[string]string, error) {
+	names := map[string]string{}
+	err := fs.WalkDir(s.FS, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(s.FS, p)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, "assets/")
+		mediaType := map[string]string{".css": "text/css", ".js": "application/javascript", ".svg": "image/svg+xml"}[path.Ext(rel)]
+		out := rel
+		if mediaType == "text/css" || mediaType == "application/javascript" {
+			var buf bytes.Buffer
+			if err := w.min.Minify(mediaType, &buf, bytes.NewReader(data)); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			data = buf.Bytes()
+			out = hashed(rel, data)
+			mediaType = ""
+		}
+		names[rel] = out
+		return w.put(out, mediaType, data)
+	})
+	return names, err
+}

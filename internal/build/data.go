@@ -1,0 +1,102 @@
+package build
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/render"
+)
+
+// sitemap lists every notice page with its language alternates, so search
+// engines serve each visitor the right language.
+func (s *Site) sitemap() ([]byte, error) {
+	type link struct {
+		XMLName  xml.Name `xml:"xhtml:link"`
+		Rel      string   `xml:"rel,attr"`
+		Hreflang string   `xml:"hreflang,attr"`
+		Href     string   `xml:"href,attr"`
+	}
+	type url struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+		Links   []link
+	}
+	type urlset struct {
+		XMLName xml.Name `xml:"urlset"`
+		NS      string   `xml:"xmlns,attr"`
+		XHTML   string   `xml:"xmlns:xhtml,attr"`
+		URLs    []url    `xml:"url"`
+	}
+	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", XHTML: "http://www.w3.org/1999/xhtml"}
+	langs := s.Config.LanguageCodes()
+	for _, id := range s.IDs() {
+		tr := s.ByID[id]
+		var links []link
+		for _, lang := range langs {
+			if _, ok := tr[lang]; ok {
+				links = append(links, link{Rel: "alternate", Hreflang: lang, Href: s.absURL(render.NoticePath(lang, id))})
+			}
+		}
+		for _, lang := range langs {
+			n, ok := tr[lang]
+			if !ok {
+				continue
+			}
+			set.URLs = append(set.URLs, url{Loc: s.absURL(render.NoticePath(lang, id)), LastMod: n.Updated.String(), Links: links})
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(set); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Site) absURL(p string) string {
+	return strings.TrimSuffix(s.Config.BaseURL, "/") + "/" + p
+}
+
+// NoticeJSON is one notice in one language in notices.json.
+type NoticeJSON struct {
+	ID      string         `json:"id"`
+	Lang    string         `json:"lang"`
+	URL     string         `json:"url"`
+	Version string         `json:"version"`
+	Rights  []string       `json:"rights"`
+	Notice  map[string]any `json:"notice"`
+}
+
+// noticesJSON writes every notice in every language as data, for machines
+// (a DPO's inventory, a careers site that shows a summary).
+func (s *Site) noticesJSON() ([]byte, error) {
+	doc := struct {
+		Site      string       `json:"site"`
+		Languages []string     `json:"languages"`
+		Notices   []NoticeJSON `json:"notices"`
+	}{Site: s.Config.Site, Languages: s.Config.LanguageCodes()}
+	versions := make(map[*notice.Notice]string, len(s.Pages))
+	for _, p := range s.Pages {
+		versions[p.Notice] = p.Version
+	}
+	for _, id := range s.IDs() {
+		for _, lang := range doc.Languages {
+			n, ok := s.ByID[id][lang]
+			if !ok {
+				continue
+			}
+			version := versions[n]
+			var rights []string
+			for _, r := range n.DerivedRights() {
+				rights = append(rights, string(r.Right))
+			}
+			doc.Notices = append(doc.Notices, NoticeJSON{ID: id, Lang: lang, URL: s.absURL(render.NoticePath(lang, id)), Version: version, Rights: rights, Notice: n.Plain()})
+		}
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}

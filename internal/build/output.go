@@ -1,0 +1,73 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// staging is a fresh folder beside the destination that a build writes
+// into; commit swaps it in, so a failed build never touches the previous
+// output and a reader never sees half a site.
+type staging struct {
+	dest string // the destination, e.g. public
+	dir  string // the folder being written
+}
+
+func newStaging(dest string) (*staging, error) {
+	dest = filepath.Clean(dest)
+	parent := filepath.Dir(dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".new-")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &staging{dest: dest, dir: dir}, nil
+}
+
+// write stores one output file; rel uses forward slashes.
+func (s *staging) write(rel string, data []byte) error {
+	if strings.Contains(rel, "..") || strings.HasPrefix(rel, "/") {
+		return fmt.Errorf("output path %q escapes the destination", rel)
+	}
+	p := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// commit replaces the destination with the staged folder: the old one is
+// renamed aside, the new one renamed into place, then the old removed.
+func (s *staging) commit() error {
+	old := ""
+	if _, err := os.Stat(s.dest); err == nil {
+		old = fmt.Sprintf("%s.old-%d", s.dest, time.Now().UnixNano())
+		if err := os.Rename(s.dest, old); err != nil {
+			return fmt.Errorf("move the previous %s aside: %w", s.dest, err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(s.dir, s.dest); err != nil {
+		if old != "" {
+			_ = os.Rename(old, s.dest) // put the previous output back
+		}
+		return fmt.Errorf("move the new site into %s: %w", s.dest, err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// discard removes the staged folder after a failed build.
+func (s *staging) discard() { _ = os.RemoveAll(s.dir) }

@@ -1,0 +1,223 @@
+// Package i18n holds every user-visible string of notis: labels, headings,
+// legal terms, month names and duration words, per language, read from
+// TOML files. Legal text is content, so none of it lives in Go code.
+//
+// Files are i18n/LANG.toml and i18n/NAME.LANG.toml; all files of one
+// language merge into one table, and nested tables flatten to dotted keys
+// ([rights] access = "…" is the key "rights.access").
+package i18n
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/notis-dev/notis/internal/period"
+)
+
+// Dir is the folder that holds the string files.
+const Dir = "i18n"
+
+// Bundle is the strings of every language.
+type Bundle struct {
+	strings map[string]map[string]string // lang → key → text
+}
+
+// Load reads every i18n file in fsys for the given languages and checks
+// that each language has every key the reference language has. A missing
+// key is an error naming the key and the language.
+func Load(fsys fs.FS, langs []string, reference string) (*Bundle, error) {
+	entries, err := fs.ReadDir(fsys, Dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s/: %w", Dir, err)
+	}
+	b := &Bundle{strings: map[string]map[string]string{}}
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".toml") {
+			continue
+		}
+		stem := strings.TrimSuffix(name, ".toml")
+		lang := stem[strings.LastIndexByte(stem, '.')+1:]
+		if !slices.Contains(langs, lang) {
+			continue
+		}
+		file := path.Join(Dir, name)
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var tree map[string]any
+		if err := toml.Unmarshal(data, &tree); err != nil {
+			var derr *toml.DecodeError
+			if errors.As(err, &derr) {
+				line, col := derr.Position()
+				errs = append(errs, fmt.Errorf("%s:%d:%d: %s", file, line, col, derr.Error()))
+			} else {
+				errs = append(errs, fmt.Errorf("%s: %w", file, err))
+			}
+			continue
+		}
+		if b.strings[lang] == nil {
+			b.strings[lang] = map[string]string{}
+		}
+		if err := flatten(file, "", tree, b.strings[lang]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, lang := range langs {
+		if b.strings[lang] == nil {
+			errs = append(errs, fmt.Errorf("%s/: no strings for language %q: add %s/%s.toml (copy %s/%s.toml and translate it)", Dir, lang, Dir, lang, Dir, reference))
+		}
+	}
+	if ref := b.strings[reference]; ref != nil {
+		keys := make([]string, 0, len(ref))
+		for k := range ref {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, lang := range langs {
+			have := b.strings[lang]
+			if have == nil || lang == reference {
+				continue
+			}
+			for _, k := range keys {
+				if _, ok := have[k]; !ok {
+					errs = append(errs, fmt.Errorf("%s: key %q is missing in language %q (in %q it reads %q)", Dir, k, lang, reference, ref[k]))
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return b, nil
+}
+
+func flatten(file, prefix string, tree map[string]any, out map[string]string) error {
+	var errs []error
+	for k, v := range tree {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		switch x := v.(type) {
+		case string:
+			if _, dup := out[key]; dup {
+				errs = append(errs, fmt.Errorf("%s: key %q is defined in more than one file of this language", file, key))
+			}
+			out[key] = x
+		case map[string]any:
+			if err := flatten(file, key, x, out); err != nil {
+				errs = append(errs, err)
+			}
+		case []any:
+			// Lists (month names) are stored as key.0, key.1, …
+			for i, item := range x {
+				s, ok := item.(string)
+				if !ok {
+					errs = append(errs, fmt.Errorf("%s: %s[%d] must be text", file, key, i))
+					continue
+				}
+				out[key+"."+strconv.Itoa(i)] = s
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: %s must be text, found %T", file, key, v))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Has reports whether a key exists in a language.
+func (b *Bundle) Has(lang, key string) bool {
+	_, ok := b.strings[lang][key]
+	return ok
+}
+
+// Strings returns every key under prefix (without it) for a language; the
+// banner takes its strings this way.
+func (b *Bundle) Strings(lang, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range b.strings[lang] {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			out[rest] = v
+		}
+	}
+	return out
+}
+
+// MissingKeyError is returned by T for a key no language defines.
+type MissingKeyError struct{ Lang, Key string }
+
+func (e *MissingKeyError) Error() string {
+	return fmt.Sprintf("%s: key %q is missing in language %q", Dir, e.Key, e.Lang)
+}
+
+// T returns the text for key in lang, with {name} placeholders replaced by
+// the pairs in args ("n", 6, "unit", "years").
+func (b *Bundle) T(lang, key string, args ...any) (string, error) {
+	s, ok := b.strings[lang][key]
+	if !ok {
+		return "", &MissingKeyError{lang, key}
+	}
+	if len(args) == 0 {
+		return s, nil
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(s), nil
+}
+
+// Date prints a date in the language's format: date.format with {day},
+// {month} (from date.months.0–11) and {year}.
+func (b *Bundle) Date(lang string, t time.Time) (string, error) {
+	month, err := b.T(lang, "date.months."+strconv.Itoa(int(t.Month())-1))
+	if err != nil {
+		return "", err
+	}
+	return b.T(lang, "date.format", "day", t.Day(), "month", month, "year", t.Year())
+}
+
+// Period prints a duration in words: "6 years and 6 months", "6 år och 6
+// månader". Each unit has a .one and an .other form with {n}.
+func (b *Bundle) Period(lang string, p period.Period) (string, error) {
+	var words []string
+	for _, part := range p.Parts() {
+		form := "other"
+		if part.Count == 1 {
+			form = "one"
+		}
+		w, err := b.T(lang, "duration."+part.Unit+"."+form, "n", part.Count)
+		if err != nil {
+			return "", err
+		}
+		words = append(words, w)
+	}
+	return b.List(lang, words)
+}
+
+// List joins items as the language does: "a, b and c", "a, b och c".
+func (b *Bundle) List(lang string, items []string) (string, error) {
+	switch len(items) {
+	case 0:
+		return "", nil
+	case 1:
+		return items[0], nil
+	}
+	and, err := b.T(lang, "list.and")
+	if err != nil {
+		return "", err
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + and + " " + items[len(items)-1], nil
+}

@@ -1,0 +1,81 @@
+package render
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Heading is a body heading listed in the table of contents.
+type Heading struct {
+	ID, Text string
+}
+
+// newMarkdown configures goldmark: GitHub-flavoured tables and lists,
+// heading ids, and body headings shifted one level down because the body
+// sits inside the page's own "More about…" section. Raw HTML stays off, so
+// the body cannot inject markup or scripts.
+func newMarkdown() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(shiftHeadings{}, 100)),
+		),
+	)
+}
+
+type shiftHeadings struct{}
+
+func (shiftHeadings) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			h.Level = min(h.Level+1, 6)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// reservedIDs are the page's own section ids; body headings that would
+// clash get a suffix instead.
+var reservedIDs = []string{"main", "layer", "contents", "controller", "data", "sources", "requirements", "purposes", "more", "recipients", "transfers", "retention", "automated", "cookies", "rights", "objection", "changes", "related"}
+
+// renderBody converts a notice's Markdown body to HTML and lists its
+// top-level headings for the table of contents.
+func renderBody(md goldmark.Markdown, src []byte) ([]byte, []Heading, error) {
+	ctx := parser.NewContext()
+	for _, id := range reservedIDs {
+		ctx.IDs().Put([]byte(id))
+	}
+	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	var heads []Heading
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering && h.Level == 3 {
+			id, _ := h.AttributeString("id")
+			idb, _ := id.([]byte)
+			heads = append(heads, Heading{ID: string(idb), Text: plainText(h, src)})
+		}
+		return ast.WalkContinue, nil
+	})
+	var buf bytes.Buffer
+	if err := md.Renderer().Render(&buf, src, doc); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), heads, nil
+}
+
+func plainText(n ast.Node, src []byte) string {
+	var b bytes.Buffer
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			b.Write(t.Segment.Value(src))
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}

@@ -1,0 +1,300 @@
+// Package render turns notices into HTML pages: goldmark for the Markdown
+// body, html/template layouts for everything generated from the data, so
+// every value is escaped by construction. Layouts and strings come from the
+// site's overlay file system (its own files over the embedded defaults).
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/yuin/goldmark"
+
+	"github.com/notis-dev/notis/internal/i18n"
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/period"
+	"github.com/notis-dev/notis/internal/site"
+)
+
+// LayoutDir is the folder that holds the templates.
+const LayoutDir = "layouts"
+
+// Page kinds, each a template file in layouts/ that defines "main".
+const (
+	KindNotice   = "notice"
+	KindIndex    = "index"
+	KindRoot     = "root"
+	KindNotFound = "404"
+)
+
+// Options are the per-build settings of a Renderer.
+type Options struct {
+	CSS           string // site-relative path of the stylesheet, e.g. "css/notis.1a2b3c.css"
+	PrintCSS      string // site-relative path of the print stylesheet
+	RootScript    string // site-relative path of the language chooser script
+	ConsentScript string // site-relative path of the banner script; "" for none
+	DevScript     string // live-reload script, only in `notis serve`
+}
+
+// Renderer renders every kind of page in every language.
+type Renderer struct {
+	cfg      *site.Config
+	strings  *i18n.Bundle
+	md       goldmark.Markdown
+	opts     Options
+	basePath string                                   // "/" or "/sub/"
+	tmpl     map[string]map[string]*template.Template // kind → lang → template
+}
+
+// New parses the layouts once per language, binding the language into the
+// template functions so a layout writes {{t "section.rights"}}.
+func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Renderer, error) {
+	r := &Renderer{cfg: cfg, strings: strs, md: newMarkdown(), opts: opts, basePath: "/"}
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
+		r.basePath = u.Path
+	}
+	shared, err := readTemplates(fsys)
+	if err != nil {
+		return nil, err
+	}
+	r.tmpl = map[string]map[string]*template.Template{}
+	for _, kind := range []string{KindNotice, KindIndex, KindRoot, KindNotFound} {
+		r.tmpl[kind] = map[string]*template.Template{}
+		for _, lang := range cfg.LanguageCodes() {
+			t := template.New(kind).Funcs(r.funcs(lang))
+			for _, f := range shared {
+				if _, err := t.New(f.name).Parse(f.src); err != nil {
+					return nil, fmt.Errorf("%s: %w", f.name, err)
+				}
+			}
+			name := path.Join(LayoutDir, kind+".html")
+			src, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if _, err := t.New(name).Parse(string(src)); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			r.tmpl[kind][lang] = t
+		}
+	}
+	return r, nil
+}
+
+type templateFile struct{ name, src string }
+
+// readTemplates reads the layouts shared by every page kind: baseof.html
+// and every file under layouts/partials/.
+func readTemplates(fsys fs.FS) ([]templateFile, error) {
+	var files []templateFile
+	base := path.Join(LayoutDir, "baseof.html")
+	src, err := fs.ReadFile(fsys, base)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", base, err)
+	}
+	files = append(files, templateFile{base, string(src)})
+	dir := path.Join(LayoutDir, "partials")
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
+			continue
+		}
+		name := path.Join(dir, e.Name())
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, templateFile{name, string(src)})
+	}
+	return files, nil
+}
+
+func (r *Renderer) funcs(lang string) template.FuncMap {
+	s := r.strings
+	return template.FuncMap{
+		"t": func(key string, args ...any) (string, error) { return s.T(lang, key, args...) },
+		"has": func(key string) bool { return s.Has(lang, key) },
+		"date": func(d notice.Date) (string, error) { return s.Date(lang, d.Time) },
+		"period": func(p period.Period) (string, error) { return s.Period(lang, p) },
+		"cookieDuration": func(c notice.CookieDuration) (string, error) {
+			if c.Session {
+				return s.T(lang, "cookies.session")
+			}
+			return s.Period(lang, c.Period)
+		},
+		"list": func(items []string) (string, error) { return s.List(lang, items) },
+		"rel":  r.rel,
+	}
+}
+
+// rel makes a site-relative path root-relative under the base URL's path.
+func (r *Renderer) rel(p string) string { return r.basePath + strings.TrimPrefix(p, "/") }
+
+// abs makes a site-relative path absolute under the base URL.
+func (r *Renderer) abs(p string) string {
+	if r.cfg.BaseURL == "/" {
+		return r.rel(p)
+	}
+	return strings.TrimSuffix(r.cfg.BaseURL, "/") + "/" + strings.TrimPrefix(p, "/")
+}
+
+// NoticePath is a notice's page path in a language, site-relative.
+func NoticePath(lang, id string) string { return lang + "/" + id + "/" }
+
+// Alternate is one language version of a page.
+type Alternate struct {
+	Lang, Name string
+	Href       string // root-relative link
+	Abs        string // absolute URL, for hreflang
+	Current    bool
+}
+
+// Page holds what every page kind shows.
+type Page struct {
+	Lang, Title, SiteTitle string
+	Canonical              string
+	Home                   string
+	Alternates             []Alternate
+	Opts                   Options
+	Description            string
+}
+
+func (r *Renderer) execute(kind, lang string, data any) ([]byte, error) {
+	t := r.tmpl[kind][lang]
+	if t == nil {
+		return nil, fmt.Errorf("no %s layout for language %q", kind, lang)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, path.Join(LayoutDir, "baseof.html"), data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (r *Renderer) page(lang, title, pagePath string, alts []Alternate) Page {
+	return Page{
+		Lang: lang, Title: title, SiteTitle: r.cfg.Languages[lang].Title,
+		Canonical: r.abs(pagePath), Home: r.rel(lang + "/"),
+		Alternates: alts, Opts: r.optsRel(),
+	}
+}
+
+func (r *Renderer) optsRel() Options {
+	o := r.opts
+	for _, p := range []*string{&o.CSS, &o.PrintCSS, &o.RootScript, &o.ConsentScript, &o.DevScript} {
+		if *p != "" && !strings.HasPrefix(*p, "/") && !strings.Contains(*p, "://") {
+			*p = r.rel(*p)
+		}
+	}
+	return o
+}
+
+// alternates lists the languages a page exists in, in site order.
+func (r *Renderer) alternates(current string, exists func(lang string) (string, bool)) []Alternate {
+	var alts []Alternate
+	for _, lang := range r.cfg.LanguageCodes() {
+		p, ok := exists(lang)
+		if !ok {
+			continue
+		}
+		name, _ := r.strings.T(lang, "language.name")
+		alts = append(alts, Alternate{Lang: lang, Name: name, Href: r.rel(p), Abs: r.abs(p), Current: lang == current})
+	}
+	return alts
+}
+
+// Translations maps a language to that language's version of one notice.
+type Translations map[string]*notice.Notice
+
+// Notice renders one notice page. all maps notice ids to their
+// translations, for links to related notices.
+func (r *Renderer) Notice(n *notice.Notice, version string, translations Translations, all map[string]Translations) ([]byte, error) {
+	body, heads, err := renderBody(r.md, n.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: markdown: %w", n.File, err)
+	}
+	alts := r.alternates(n.Lang, func(lang string) (string, bool) {
+		_, ok := translations[lang]
+		return NoticePath(lang, n.ID), ok
+	})
+	p := &NoticePage{
+		Page:         r.page(n.Lang, n.Title, NoticePath(n.Lang, n.ID), alts),
+		N:            n,
+		Version:      version,
+		Body:         template.HTML(body), // goldmark output with raw HTML disabled
+		BodyHeadings: heads,
+		r:            r,
+	}
+	p.Description = n.Summary
+	if a, ok := n.Authority.Resolve(); ok {
+		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
+		p.Authority = a
+	}
+	for _, id := range n.Related {
+		tr := all[id]
+		if rel, ok := tr[n.Lang]; ok {
+			p.Related = append(p.Related, Link{Title: rel.Title, Href: r.rel(NoticePath(n.Lang, id))})
+		} else if rel, ok := tr[r.cfg.DefaultLanguage]; ok {
+			p.Related = append(p.Related, Link{Title: rel.Title, Href: r.rel(NoticePath(r.cfg.DefaultLanguage, id)), Lang: r.cfg.DefaultLanguage})
+		}
+	}
+	return r.execute(KindNotice, n.Lang, p)
+}
+
+// Link is a link to another page; Lang is set when it is in another language.
+type Link struct {
+	Title, Href, Lang string
+	Updated           notice.Date
+	Summary           string
+}
+
+// IndexPage is a language's list of notices.
+type IndexPage struct {
+	Page
+	Notices []Link
+}
+
+// Index renders the list of notices in one language.
+func (r *Renderer) Index(lang string, notices []*notice.Notice) ([]byte, error) {
+	alts := r.alternates(lang, func(l string) (string, bool) { return l + "/", true })
+	p := IndexPage{Page: r.page(lang, r.cfg.Languages[lang].Title, lang+"/", alts)}
+	sorted := slices.Clone(notices)
+	slices.SortFunc(sorted, func(a, b *notice.Notice) int { return strings.Compare(a.Title, b.Title) })
+	for _, n := range sorted {
+		p.Notices = append(p.Notices, Link{Title: n.Title, Href: r.rel(NoticePath(lang, n.ID)), Updated: n.Updated, Summary: n.Summary})
+	}
+	return r.execute(KindIndex, lang, p)
+}
+
+// Root renders the page at "/", which sends a visitor to their language.
+func (r *Renderer) Root() ([]byte, error) {
+	lang := r.cfg.DefaultLanguage
+	alts := r.alternates("", func(l string) (string, bool) { return l + "/", true })
+	title, err := r.strings.T(lang, "root.title")
+	if err != nil {
+		return nil, err
+	}
+	p := r.page(lang, title, "", alts)
+	return r.execute(KindRoot, lang, p)
+}
+
+// NotFound renders 404.html in the default language, with links to every
+// language's index.
+func (r *Renderer) NotFound() ([]byte, error) {
+	lang := r.cfg.DefaultLanguage
+	alts := r.alternates(lang, func(l string) (string, bool) { return l + "/", true })
+	title, err := r.strings.T(lang, "notfound.title")
+	if err != nil {
+		return nil, err
+	}
+	return r.execute(KindNotFound, lang, r.page(lang, title, "404.html", alts))
+}
