@@ -1,0 +1,65 @@
+package consent
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// FuzzDecode feeds the decoder and the site validation arbitrary bodies:
+// nothing may panic, and whatever is accepted must be a record we are
+// willing to store (canonical UUIDs, a known method, a page without query).
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		validEvent().body(),
+		`{"v":1}`,
+		`{"v":1,"event":"7c9e6679-7425-40de-944b-e07fc1f90ae7","id":"7C9E6679-7425-40DE-944B-E07FC1F90AE7","site":"careers","version":"v1abc","lang":"en","choices":{},"method":"gpc","gpc":true,"url":"http://x/"}`,
+		`{"choices":{"a":true,"a":false}}`,
+		`[]`, `null`, `"x"`, `{"v":1e400}`, `{"url":"https://a/b?c#d"}`,
+		"{\"v\":1,\"site\":\"\xff\xfe\"}",
+	} {
+		f.Add([]byte(seed))
+	}
+	site := testSite(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, err := Decode(body)
+		if err != nil {
+			if _, ok := err.(*FieldError); !ok {
+				t.Fatalf("Decode returned %T, want *FieldError", err)
+			}
+			return
+		}
+		for _, id := range []string{ev.Event, ev.ID} {
+			if u, err := uuid.Parse(id); err != nil || u.String() != id {
+				t.Fatalf("accepted non-canonical UUID %q", id)
+			}
+		}
+		if !isMethod(ev.Method) {
+			t.Fatalf("accepted method %q", ev.Method)
+		}
+		if ev.Site == site.Config.Site {
+			site.Validate(ev)
+		}
+		if page, ferr := PageOf(ev.URL); ferr == nil && strings.ContainsAny(page, "?#") {
+			t.Fatalf("page %q keeps a query or fragment", page)
+		}
+	})
+}
+
+// FuzzRecordHandler sends arbitrary bodies through the whole POST route:
+// every answer is one of the documented status codes and nothing panics.
+func FuzzRecordHandler(f *testing.F) {
+	f.Add([]byte(validEvent().body()))
+	f.Add([]byte(`{"v":1,"choices":{"necessary":false}}`))
+	s := newServer(f, sqliteStore(f), nil)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w := post(s, string(body))
+		switch w.Code {
+		case http.StatusCreated, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		default:
+			t.Fatalf("status %d for body %q: %s", w.Code, body, w.Body)
+		}
+	})
+}
