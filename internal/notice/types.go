@@ -108,6 +108,8 @@ func (d *Date) DecodeFM(v any) error {
 		}
 		d.Time = t
 		return nil
+	case fmt.Stringer: // TOML local dates
+		return d.DecodeFM(x.String())
 	}
 	return fmt.Errorf("found %s, want a date as YYYY-MM-DD", describe(v))
 }

@@ -1,0 +1,223 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// buildInto builds the site in src into a fresh folder and returns it.
+func buildInto(t *testing.T, src string) string {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Source: src, Destination: dest}); err != nil {
+		t.Fatalf("build %s: %v", src, err)
+	}
+	return dest
+}
+
+// tree reads every file under dir: relative path → bytes.
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func digest(files map[string][]byte) string {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	h := sha256.New()
+	for _, n := range names {
+		h.Write([]byte(n + "\x00"))
+		h.Write(files[n])
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkGolden compares a build's output with testdata/golden/NAME, file by
+// file; -update rewrites the golden copy.
+func checkGolden(t *testing.T, name string, got map[string][]byte) {
+	t.Helper()
+	dir := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		for rel, b := range got {
+			p := filepath.Join(dir, filepath.FromSlash(rel))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	want := tree(t, dir)
+	for rel, b := range want {
+		g, ok := got[rel]
+		if !ok {
+			t.Errorf("%s: in the golden copy but not built", rel)
+			continue
+		}
+		if !bytes.Equal(g, b) {
+			t.Errorf("%s differs from testdata/golden/%s/%s (run go test ./internal/build -update if the change is intended)", rel, name, rel)
+		}
+	}
+	for rel := range got {
+		if _, ok := want[rel]; !ok {
+			t.Errorf("%s: built but not in the golden copy", rel)
+		}
+	}
+}
+
+func TestBuildMatchesGoldenFiles(t *testing.T) {
+	for _, tc := range []struct{ name, src string }{
+		{"testsite", filepath.Join("testdata", "site")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkGolden(t, tc.name, tree(t, buildInto(t, tc.src)))
+		})
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	src := filepath.Join("testdata", "site")
+	a, b := digest(tree(t, buildInto(t, src))), digest(tree(t, buildInto(t, src)))
+	if a != b {
+		t.Fatalf("two builds of the same input differ: %s vs %s", a, b)
+	}
+}
+
+func TestFailedBuildLeavesPreviousOutputUntouched(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Source: src, Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	before := digest(tree(t, dest))
+
+	bad := filepath.Join(src, "content", "applicants.en.md")
+	data, _ := os.ReadFile(bad)
+	if err := os.WriteFile(bad, bytes.Replace(data, []byte("basis: contract"), []byte("basis: contrakt"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(Options{Source: src, Destination: dest})
+	if err == nil || !strings.Contains(err.Error(), `did you mean "contract"?`) {
+		t.Fatalf("want a build error suggesting contract, got %v", err)
+	}
+	if after := digest(tree(t, dest)); after != before {
+		t.Fatal("a failed build changed the previous output")
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), ".public.new-*"))
+	if len(leftovers) > 0 {
+		t.Fatalf("a failed build left its staging folder behind: %v", leftovers)
+	}
+}
+
+const hostile = `<script>alert(1)</script>"'><img src=x onerror=alert(2)>`
+
+// Every text field of a notice is attacker-controlled as far as the page is
+// concerned; none may come out as markup.
+func TestHostileFrontMatterComesOutInert(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	q := strings.ReplaceAll(hostile, `"`, `\"`)
+	notice := `---
+title: "T ` + q + `"
+summary: "` + q + `"
+updated: 2026-04-01
+controller: {name: "` + q + `", address: "` + q + `", phone: "` + q + `", reg_no: "` + q + `", url: "javascript:alert(3)"}
+supervisory_authority: {name: "` + q + `", address: "` + q + `", url: "https://ico.example/"}
+data: [{id: d, name: "` + q + `", examples: ["` + q + `"]}]
+purposes: [{name: "` + q + `", basis: legitimate_interests, interest: "` + q + `", data: [d]}]
+recipients: [{name: "` + q + `", category: "` + q + `", country: "` + q + `", purpose: "` + q + `"}]
+transfers: [{to: "` + q + `", recipient: "` + q + `", safeguard: scc, copy: "` + q + `"}]
+retention: [{records: "` + q + `", criteria: "` + q + `", from: "` + q + `", law: "` + q + `"}]
+automated_decisions: [{what: "` + q + `", logic: "` + q + `", effect: "` + q + `"}]
+cookies: [{name: "` + q + `", provider: "` + q + `", category: analytics, purpose: "` + q + `", duration: session}]
+changes: [{date: 2026-04-01, summary: "` + q + `"}]
+---
+` + hostile + `
+
+[click](javascript:alert(4))
+`
+	if err := os.WriteFile(filepath.Join(src, "content", "evil.en.md"), []byte(notice), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The URL field rejects javascript: outright.
+	_, err := Build(Options{Source: src, Destination: filepath.Join(t.TempDir(), "out")})
+	if err == nil || !strings.Contains(err.Error(), "controller.url") {
+		t.Fatalf("want controller.url rejected, got %v", err)
+	}
+	fixed := strings.Replace(notice, `url: "javascript:alert(3)"`, `url: "https://example.test/"`, 1)
+	if err := os.WriteFile(filepath.Join(src, "content", "evil.en.md"), []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := buildInto(t, src)
+	page, err := os.ReadFile(filepath.Join(out, "en", "evil", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := html.NewTokenizer(bytes.NewReader(page))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		if tok.Type != html.StartTagToken && tok.Type != html.SelfClosingTagToken {
+			continue
+		}
+		if tok.Data == "img" {
+			t.Errorf("an <img> element came through: %s", tok)
+		}
+		if tok.Data == "script" && !slices.ContainsFunc(tok.Attr, func(a html.Attribute) bool { return a.Key == "src" }) {
+			t.Errorf("an inline <script> came through: %s", tok)
+		}
+		for _, a := range tok.Attr {
+			if strings.HasPrefix(a.Key, "on") {
+				t.Errorf("an event handler attribute came through: %s", tok)
+			}
+			if (a.Key == "href" || a.Key == "src") && strings.Contains(strings.ToLower(a.Val), "javascript:") {
+				t.Errorf("a javascript: URL came through: %s", tok)
+			}
+		}
+	}
+	if !bytes.Contains(page, []byte("&lt;script")) {
+		t.Error("the hostile title is not shown escaped")
+	}
+}
