@@ -1,0 +1,473 @@
+// Command loadtest measures the consent server on 127.0.0.1, load
+// generator included, for `make bench`:
+//
+//   - closed loop: N connections each post events back to back for a fixed
+//     time, against a no-op handler (drains the body, answers 204), the
+//     server with SQLite, and the server with PostgreSQL, in one run on one
+//     machine, so throughput can be read as a ratio to the no-op;
+//   - open loop: events are scheduled at a fixed rate and latency is taken
+//     from each event's scheduled send time, so a stalled server cannot
+//     hide its stall by slowing the generator down (coordinated omission).
+//
+// The generator speaks HTTP/1.1 over raw keep-alive connections, like wrk:
+// net/http's client would spend more CPU than the server under test.
+//
+//	go run ./internal/consent/loadtest              # ≈ 80 s
+//	go run ./internal/consent/loadtest -duration 5s -targets noop,sqlite
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/notis-dev/notis/internal/consent"
+	"github.com/notis-dev/notis/internal/consent/pgtest"
+	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/site"
+)
+
+func main() {
+	duration := flag.Duration("duration", 10*time.Second, "measured time of each closed-loop run (after 1 s of warm-up)")
+	conns := flag.Int("conns", 64, "concurrent connections in the closed loop")
+	rate := flag.Int("rate", 2000, "events per second in the open loop (0: skip)")
+	openFor := flag.Duration("open-duration", 10*time.Second, "measured time of each open-loop run")
+	targets := flag.String("targets", "noop,sqlite,postgres", "what to measure, comma-separated")
+	requirePG := flag.Bool("require-postgres", false, "fail instead of skipping when PostgreSQL cannot start")
+	flag.Parse()
+	if err := run(*duration, *conns, *rate, *openFor, strings.Split(*targets, ","), *requirePG); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	name      string
+	ok, bad   int64
+	elapsed   time.Duration
+	latencies []time.Duration
+	batch     float64 // mean records per group commit, from /metrics
+}
+
+func (r result) rps() float64 { return float64(r.ok) / r.elapsed.Seconds() }
+
+func pct(lat []time.Duration, p float64) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	return lat[min(len(lat)-1, int(float64(len(lat))*p))]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
+
+func run(duration time.Duration, conns, rate int, openFor time.Duration, targets []string, requirePG bool) error {
+	fmt.Printf("consent loadtest: %d CPUs (GOMAXPROCS %d), %s, closed loop %d conns × %s, open loop %d/s × %s; generator in the same process\n\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), conns, duration, rate, openFor)
+	var closed, open []result
+	for _, name := range targets {
+		addr, stop, err := startTarget(name)
+		if err != nil {
+			if name == "postgres" && !requirePG {
+				fmt.Printf("%-9s skipped: %v\n", name, err)
+				continue
+			}
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		r, err := closedLoop(addr, conns, time.Second, duration)
+		if err != nil {
+			stop()
+			return fmt.Errorf("%s closed loop: %w", name, err)
+		}
+		r.name, r.batch = name, meanBatch(addr)
+		closed = append(closed, r)
+		if rate > 0 {
+			o, err := openLoop(addr, rate, conns, openFor)
+			if err != nil {
+				stop()
+				return fmt.Errorf("%s open loop: %w", name, err)
+			}
+			o.name = name
+			open = append(open, o)
+		}
+		stop()
+	}
+	var noop float64
+	for _, r := range closed {
+		if r.name == "noop" {
+			noop = r.rps()
+		}
+	}
+	fmt.Printf("\nClosed loop, %d connections, %s:\n", conns, duration)
+	fmt.Printf("%-9s %10s %7s %10s %10s %10s %8s %7s\n", "target", "req/s", "×noop", "p50", "p90", "p99", "errors", "batch")
+	for _, r := range closed {
+		ratio := "-"
+		if noop > 0 {
+			ratio = fmt.Sprintf("%.2f", r.rps()/noop)
+		}
+		batch := "-"
+		if r.batch > 0 {
+			batch = fmt.Sprintf("%.1f", r.batch)
+		}
+		fmt.Printf("%-9s %10.0f %7s %10s %10s %10s %8d %7s\n", r.name, r.rps(), ratio,
+			ms(pct(r.latencies, .50)), ms(pct(r.latencies, .90)), ms(pct(r.latencies, .99)), r.bad, batch)
+	}
+	if len(open) > 0 {
+		fmt.Printf("\nOpen loop, %d events/s scheduled, %s, latency from the scheduled send time:\n", rate, openFor)
+		fmt.Printf("%-9s %10s %10s %10s %10s %10s %8s\n", "target", "achieved/s", "p50", "p99", "p99.9", "max", "errors")
+		for _, r := range open {
+			fmt.Printf("%-9s %10.0f %10s %10s %10s %10s %8d\n", r.name, r.rps(),
+				ms(pct(r.latencies, .50)), ms(pct(r.latencies, .99)), ms(pct(r.latencies, .999)), ms(pct(r.latencies, 1)), r.bad)
+		}
+	}
+	return nil
+}
+
+// startTarget serves one target on a free port of 127.0.0.1.
+func startTarget(name string) (addr string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	var handler http.Handler
+	var cleanup []func()
+	switch name {
+	case "noop":
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			w.WriteHeader(http.StatusNoContent)
+		})
+	case "sqlite", "postgres":
+		dir, err := os.MkdirTemp("", "notis-loadtest-")
+		if err != nil {
+			return "", nil, err
+		}
+		cleanup = append(cleanup, func() { os.RemoveAll(dir) })
+		dsn := "sqlite:" + filepath.Join(dir, "consent.db")
+		if name == "postgres" {
+			pg, err := pgtest.Start()
+			if err != nil {
+				ln.Close()
+				os.RemoveAll(dir)
+				return "", nil, err
+			}
+			cleanup = append(cleanup, func() { pg.Stop() })
+			if dsn, err = pg.NewDatabase(context.Background()); err != nil {
+				ln.Close()
+				runAll(cleanup)
+				return "", nil, err
+			}
+		}
+		srv, closeStore, err := consentServer(dir, dsn)
+		if err != nil {
+			ln.Close()
+			runAll(cleanup)
+			return "", nil, err
+		}
+		handler = srv.Handler()
+		cleanup = append([]func(){srv.Close, closeStore}, cleanup...)
+	default:
+		ln.Close()
+		return "", nil, fmt.Errorf("unknown target %q (want noop, sqlite or postgres)", name)
+	}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 60 * time.Second}
+	go hs.Serve(ln)
+	return ln.Addr().String(), func() {
+		hs.Close()
+		runAll(cleanup)
+	}, nil
+}
+
+func runAll(fs []func()) {
+	for _, f := range fs {
+		f()
+	}
+}
+
+const siteToml = `site = "careers"
+defaultLanguage = "en"
+[languages.en]
+title = "Privacy"
+[consent]
+origins = ["https://jobs.example.org"]
+`
+
+func consentServer(dir, dsn string) (*consent.Server, func(), error) {
+	cfg, err := site.Parse("notis.toml", []byte(siteToml))
+	if err != nil {
+		return nil, nil, err
+	}
+	versions := filepath.Join(dir, "versions")
+	os.MkdirAll(versions, 0o755)
+	rec := `{"version":"bench1","site":"careers","categories":[{"id":"necessary","required":true},{"id":"analytics"},{"id":"marketing"}],"texts":{"en":{}}}`
+	if err := os.WriteFile(filepath.Join(versions, "bench1.json"), []byte(rec), 0o644); err != nil {
+		return nil, nil, err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := consent.NewSite(cfg, versions, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := consent.New(consent.Options{
+		Sites: []*consent.Site{st}, Store: db, HashKey: []byte("loadtest-key-0123456789"),
+		ClientRate: -1, ConsentRate: -1, Logger: log,
+	})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return srv, func() { db.Close() }, nil
+}
+
+// body makes a ≈ 330-byte event with a fresh event id.
+type bodies struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newBodies() *bodies {
+	b := make([]byte, 6)
+	rand.Read(b)
+	h := hex.EncodeToString(b) // 12 hex digits, unique per run
+	return &bodies{prefix: h[:8] + "-" + h[8:12] + "-4"}
+}
+
+func (b *bodies) next() []byte {
+	n := b.n.Add(1)
+	id := fmt.Sprintf("%s%03x-8%03x-%012x", b.prefix, n>>52&0xfff, n>>40&0xfff, n&0xffffffffff)
+	return []byte(`{"v":1,"event":"` + id + `","id":"` + id + `","site":"careers","version":"bench1","lang":"en",` +
+		`"choices":{"necessary":true,"analytics":false,"marketing":true},"method":"custom","gpc":false,` +
+		`"url":"https://jobs.example.org/jobs/1234-senior-nurse?utm_source=newsletter"}`)
+}
+
+// conn is one keep-alive HTTP/1.1 connection.
+type conn struct {
+	c   net.Conn
+	br  *bufio.Reader
+	buf []byte
+}
+
+func dial(addr string) (*conn, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{c: c, br: bufio.NewReaderSize(c, 4096)}, nil
+}
+
+var errProtocol = errors.New("unexpected HTTP response")
+
+// post sends one event and reads the answer; it returns the status code.
+func (c *conn) post(addr string, body []byte) (int, error) {
+	c.buf = append(c.buf[:0], "POST /v1/consents HTTP/1.1\r\nHost: "...)
+	c.buf = append(c.buf, addr...)
+	c.buf = append(c.buf, "\r\nOrigin: https://jobs.example.org\r\nContent-Type: text/plain;charset=UTF-8\r\n"+
+		"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0\r\nContent-Length: "...)
+	c.buf = strconv.AppendInt(c.buf, int64(len(body)), 10)
+	c.buf = append(c.buf, "\r\n\r\n"...)
+	c.buf = append(c.buf, body...)
+	if _, err := c.c.Write(c.buf); err != nil {
+		return 0, err
+	}
+	line, err := c.br.ReadSlice('\n')
+	if err != nil {
+		return 0, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, errProtocol
+	}
+	status, err := strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, errProtocol
+	}
+	length := 0
+	for {
+		h, err := c.br.ReadSlice('\n')
+		if err != nil {
+			return 0, err
+		}
+		if len(h) <= 2 {
+			break
+		}
+		if len(h) > 16 && bytes.EqualFold(h[:15], []byte("Content-Length:")) {
+			length, _ = strconv.Atoi(string(bytes.TrimSpace(h[15:])))
+		}
+	}
+	if _, err := c.br.Discard(length); err != nil {
+		return 0, err
+	}
+	return status, nil
+}
+
+func ok(status int) bool { return status == http.StatusCreated || status == http.StatusNoContent }
+
+func closedLoop(addr string, conns int, warmup, duration time.Duration) (result, error) {
+	bs := newBodies()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		res      result
+		firstErr error
+	)
+	start := time.Now()
+	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
+	for range conns {
+		c, err := dial(addr)
+		if err != nil {
+			return res, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer c.c.Close()
+			var lat []time.Duration
+			var good, bad int64
+			for {
+				t0 := time.Now()
+				if t0.After(end) {
+					break
+				}
+				status, err := c.post(addr, bs.next())
+				t1 := time.Now()
+				if err != nil {
+					mu.Lock()
+					firstErr = cmpOr(firstErr, err)
+					mu.Unlock()
+					break
+				}
+				if t0.Before(measureFrom) {
+					continue
+				}
+				if ok(status) {
+					good++
+					lat = append(lat, t1.Sub(t0))
+				} else {
+					bad++
+				}
+			}
+			mu.Lock()
+			res.ok += good
+			res.bad += bad
+			res.latencies = append(res.latencies, lat...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = duration
+	slices.Sort(res.latencies)
+	return res, firstErr
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// openLoop schedules rate events per second over duration and sends each
+// on the first free connection; latency counts from the scheduled time, so
+// time spent waiting for a free connection is included.
+func openLoop(addr string, rate, conns int, duration time.Duration) (result, error) {
+	bs := newBodies()
+	total := int(float64(rate) * duration.Seconds())
+	sched := make(chan time.Time, total)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		res      result
+		firstErr error
+	)
+	for range conns {
+		c, err := dial(addr)
+		if err != nil {
+			return res, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer c.c.Close()
+			var lat []time.Duration
+			var good, bad int64
+			for at := range sched {
+				status, err := c.post(addr, bs.next())
+				if err != nil {
+					mu.Lock()
+					firstErr = cmpOr(firstErr, err)
+					mu.Unlock()
+					break
+				}
+				if ok(status) {
+					good++
+					lat = append(lat, time.Since(at))
+				} else {
+					bad++
+				}
+			}
+			mu.Lock()
+			res.ok += good
+			res.bad += bad
+			res.latencies = append(res.latencies, lat...)
+			mu.Unlock()
+		}()
+	}
+	interval := time.Second / time.Duration(rate)
+	start := time.Now()
+	for i := range total {
+		at := start.Add(time.Duration(i) * interval)
+		if d := time.Until(at); d > 0 {
+			time.Sleep(d)
+		}
+		sched <- at
+	}
+	close(sched)
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	slices.Sort(res.latencies)
+	return res, firstErr
+}
+
+// meanBatch reads the commit batch histogram from the server's /metrics.
+func meanBatch(addr string) float64 {
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	var sum, count float64
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "notis_consent_commit_batch_size_sum "); ok {
+			sum, _ = strconv.ParseFloat(v, 64)
+		}
+		if v, ok := strings.CutPrefix(line, "notis_consent_commit_batch_size_count "); ok {
+			count, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	if count == 0 {
+		return 0
+	}
+	return sum / count
+}
