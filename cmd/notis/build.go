@@ -73,5 +73,8 @@ func printSummary(w io.Writer, res *build.Result) {
 		total += res.PagesByLang[l]
 	}
 	fmt.Fprintf(w, "Built %d pages (%s) from %d notices into %s\n", total, strings.Join(parts, ", "), res.Notices, res.Destination)
+	if res.Banner != "" {
+		fmt.Fprintf(w, "  %s\n", res.Banner)
+	}
 	fmt.Fprintf(w, "  %d files, %.1f KiB, %d warnings, in %s\n", res.Files, float64(res.Bytes)/1024, len(res.Warnings), res.Duration.Round(time.Millisecond))
 }

@@ -156,6 +156,7 @@ type Result struct {
 	Warnings    []string
 	Duration    time.Duration
 	Destination string
+	Banner      string // the banner's summary line; "" without a banner
 }
 
 // Build loads the site in opts.Source, renders it and swaps the output into
@@ -254,9 +255,17 @@ func (s *Site) render(st *staging, opts Options, res *Result) error {
 	if err != nil {
 		return err
 	}
+	banner, err := s.buildBanner(w)
+	if err != nil {
+		return err
+	}
 	ropts := render.Options{
 		CSS: assets["css/notis.css"], PrintCSS: assets["css/print.css"], RootScript: assets["js/language.js"],
 		DevScript: opts.DevScript,
+	}
+	if banner != nil {
+		ropts.ConsentScript = banner.Script
+		res.Banner = banner.Summary()
 	}
 	r, err := render.New(s.FS, s.Config, s.Strings, ropts)
 	if err != nil {

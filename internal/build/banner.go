@@ -1,0 +1,152 @@
+package build
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"time"
+
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/render"
+	"github.com/notis-dev/notis/internal/site"
+	"github.com/notis-dev/notis/internal/widget"
+	widgetsrc "github.com/notis-dev/notis/widget"
+)
+
+// categoryOrder is how the banner lists the standard categories; others
+// follow in alphabetical order.
+var categoryOrder = []string{"necessary", "preferences", "analytics", "marketing"}
+
+// BannerConfig derives the banner's configuration from the notices: its
+// categories are exactly those the cookie tables use, each listing its
+// cookies, so notice and banner cannot drift apart. ok is false when no
+// notice declares a cookie: then there is no banner to build.
+func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
+	langs := s.Config.LanguageCodes()
+	cfg = widget.Config{
+		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
+		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode,
+		ValidityDays: int(s.Config.ValidityPeriod().Approx().Round(24*time.Hour) / (24 * time.Hour)),
+		NoticeURL:    map[string]string{},
+		Strings:      map[string]map[string]string{},
+	}
+	byCat := map[string]*widget.Category{}
+	var ids []string
+	type cookieKey struct{ cat, name, provider string }
+	index := map[cookieKey]int{}
+	// Notices are in file order; the default language's come first so it
+	// decides the cookies' order.
+	pages := slices.Clone(s.Pages)
+	slices.SortStableFunc(pages, func(a, b *content.Page) int {
+		return boolOrder(a.Notice.Lang != cfg.DefaultLang) - boolOrder(b.Notice.Lang != cfg.DefaultLang)
+	})
+	for _, p := range pages {
+		n := p.Notice
+		for _, c := range n.Cookies {
+			cat := byCat[c.Category]
+			if cat == nil {
+				cat = &widget.Category{ID: c.Category, Required: c.Category == "necessary", Label: map[string]string{}, Description: map[string]string{}}
+				byCat[c.Category] = cat
+				ids = append(ids, c.Category)
+			}
+			k := cookieKey{c.Category, c.Name, c.Provider}
+			i, seen := index[k]
+			if !seen {
+				i = len(cat.Cookies)
+				index[k] = i
+				cat.Cookies = append(cat.Cookies, widget.Cookie{Name: c.Name, Provider: c.Provider, Period: c.Duration.String(), ThirdParty: c.ThirdParty, Purpose: map[string]string{}, Duration: map[string]string{}})
+			}
+			ck := &cat.Cookies[i]
+			if _, done := ck.Purpose[n.Lang]; !done {
+				ck.Purpose[n.Lang] = c.Purpose
+				if c.Duration.Session {
+					ck.Duration[n.Lang], _ = s.Strings.T(n.Lang, "cookies.session")
+				} else {
+					ck.Duration[n.Lang], _ = s.Strings.Period(n.Lang, c.Duration.Period)
+				}
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return cfg, false
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		ia, ib := slices.Index(categoryOrder, a), slices.Index(categoryOrder, b)
+		switch {
+		case ia >= 0 && ib >= 0:
+			return ia - ib
+		case ia >= 0:
+			return -1
+		case ib >= 0:
+			return 1
+		}
+		return cmpString(a, b)
+	})
+	if !slices.Contains(ids, "necessary") {
+		// The banner's own cookie is strictly necessary even when no notice
+		// lists a necessary cookie; the category must exist to hold it.
+		byCat["necessary"] = &widget.Category{ID: "necessary", Required: true, Label: map[string]string{}, Description: map[string]string{}}
+		ids = append([]string{"necessary"}, ids...)
+	}
+	for _, id := range ids {
+		cat := byCat[id]
+		for _, lang := range langs {
+			cat.Label[lang], _ = s.Strings.T(lang, "category."+id+".label")
+			cat.Description[lang], _ = s.Strings.T(lang, "category."+id+".description")
+		}
+		cfg.Categories = append(cfg.Categories, *cat)
+	}
+	for _, lang := range langs {
+		cfg.Strings[lang] = s.Strings.Strings(lang, "banner.")
+		target := lang
+		if _, ok := s.ByID[s.Config.Consent.Notice][lang]; !ok {
+			target = s.Config.DefaultLanguage
+		}
+		if _, ok := s.ByID[s.Config.Consent.Notice][target]; ok {
+			cfg.NoticeURL[lang] = s.absURL(render.NoticePath(target, s.Config.Consent.Notice))
+		}
+	}
+	return cfg, true
+}
+
+// buildBanner bundles the consent banner and stages its files; it returns
+// the bundle (nil when the site declares no cookies).
+func (s *Site) buildBanner(w *writer) (*widget.Result, error) {
+	cfg, ok := s.BannerConfig()
+	if !ok {
+		return nil, nil
+	}
+	src := fs.FS(widgetsrc.Source)
+	if sub, err := fs.Sub(s.FS, "widget"); err == nil {
+		if _, err := fs.Stat(sub, "main.ts"); err == nil {
+			src = site.Overlay(sub, widgetsrc.Source)
+		}
+	}
+	res, err := widget.Build(src, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("consent banner: %w", err)
+	}
+	for _, f := range res.Files {
+		if err := w.put(f.Path, "", f.Data); err != nil {
+			return nil, err
+		}
+	}
+	return &res, nil
+}
+
+func boolOrder(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
