@@ -31,6 +31,6 @@ done
 # staticcheck keeps `make check` honest; pinned for reproducible findings.
 if ! command -v staticcheck >/dev/null 2>&1 && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then
   echo "test-deps: installing staticcheck"
-  go install honnef.co/go/tools/cmd/staticcheck@2025.1.1
+  go install honnef.co/go/tools/cmd/staticcheck@2026.2.2
 fi
 echo "test-deps: ready"

@@ -1,0 +1,39 @@
+# notis — the two commands a newcomer needs are `make site` and `make test`.
+GO          ?= go
+GOBIN       := $(shell $(GO) env GOPATH)/bin
+STATICCHECK := $(GOBIN)/staticcheck
+
+.PHONY: site test check deps bench fuzz serve clean
+
+## site: build the example site in content/ into public/
+site:
+	$(GO) run ./cmd/notis build
+
+## test: install what the tests drive (Chromium, PostgreSQL, axe-core), then vet, staticcheck and every test
+test: deps check
+	$(GO) test -count=1 ./...
+
+## deps: install test dependencies, idempotently
+deps:
+	./scripts/test-deps.sh
+
+## check: gofmt, go vet and staticcheck
+check:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "not gofmt-clean:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+## bench: the speed and size benchmarks, each against a baseline measured in the same run
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/build/
+
+## fuzz: grow the fuzz corpora for a minute each
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/content/
+
+## serve: preview the example site with live reload
+serve:
+	$(GO) run ./cmd/notis serve
+
+clean:
+	rm -rf public
