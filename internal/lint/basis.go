@@ -1,0 +1,154 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// Purposes and lawful bases (Art 13(1)(c)–(d), Art 6), consent
+// withdrawal (Art 13(2)(c), Art 7(3)) and the rights channel (Art 12(2)).
+
+var _ = register(
+	&Rule{
+		ID:       "basis.law-missing",
+		Severity: Warning,
+		Articles: []string{"Art 13(1)(c)", "Art 6(3)"},
+		Summary:  "A purpose relying on legal_obligation or public_task names the law that sets the obligation or task.",
+		Check: func(c *Context) {
+			for i, p := range c.N.Purposes {
+				if (p.Basis == notice.LegalObligation || p.Basis == notice.PublicTask) && strings.TrimSpace(p.Law) == "" {
+					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on %s (Art %s) without naming the law", p.Name, p.Basis, p.Basis.Article()),
+						`add law: "…" citing the Act and section, e.g. "Immigration, Asylum and Nationality Act 2006, s.15"`)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "basis.law-invalid",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(c)", "Art 6(1)", "Art 6(3)"},
+		Summary:  "The law cited for legal_obligation or public_task is a law, not an internal policy, guidance or code of practice.",
+		Check: func(c *Context) {
+			for i, p := range c.N.Purposes {
+				if p.Basis != notice.LegalObligation && p.Basis != notice.PublicTask {
+					continue
+				}
+				law := strings.ToLower(p.Law)
+				for _, w := range []string{"policy", "policies", "code of practice", "guidance", "best practice", "policyn", "riktlinje", "rutin"} {
+					if strings.Contains(law, w) && !looksLikeStatute(law) {
+						c.Report(notice.Path{"purposes", i, "law"}, fmt.Sprintf("purpose %q cites %q, which is not a law: Art 6(3) needs the basis laid down by Union or member state law", p.Name, p.Law),
+							"cite the statute (Act, regulation, SFS number); if none applies, choose the basis that does (contract, legitimate_interests with the interest stated)")
+						break
+					}
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "li.interest-missing",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(d)", "Art 14(2)(b)"},
+		Summary:  "Each legitimate_interests purpose states the interest pursued.",
+		Check: func(c *Context) {
+			for i, p := range c.N.Purposes {
+				if p.Basis == notice.LegitimateInterests && strings.TrimSpace(p.Interest) == "" {
+					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on legitimate interests without saying which interest", p.Name),
+						`add interest: "…" naming the specific interest, e.g. "keeping our network secure"; say the balancing test is available on request`)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "li.public-authority",
+		Severity: Error,
+		Articles: []string{"Art 6(1) final subparagraph", "Art 13(1)(c)"},
+		Summary:  "A public authority does not rely on legitimate interests for processing in the performance of its tasks.",
+		Check: func(c *Context) {
+			if !c.N.Controller.PublicAuthority {
+				return
+			}
+			for i, p := range c.N.Purposes {
+				if p.Basis == notice.LegitimateInterests {
+					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on legitimate interests, which a public authority cannot use for its tasks", p.Name),
+						"use public_task (with the law), contract or legal_obligation; if the processing is truly outside the authority's tasks, suppress with lint.ignore and say why")
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "basis.consent-imbalance",
+		Severity: Warning,
+		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43"},
+		Summary:  "A public authority or employer does not rely on consent for recruitment or employment, where consent is rarely freely given.",
+		Check: func(c *Context) {
+			if !c.N.Controller.PublicAuthority {
+				return
+			}
+			for i, p := range c.N.Purposes {
+				name := strings.ToLower(p.Name)
+				if p.Basis == notice.Consent && containsAny(name, "recruit", "employ", "job", "application", "candidate", "onboard", "rekryter", "anställ", "ansökan", "kandidat") {
+					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on consent, but a public authority deciding on jobs holds the power: consent is unlikely to be freely given", p.Name),
+						"use the basis that fits the processing (pre-contract steps under contract, legal_obligation, public_task) and keep consent for truly optional extras")
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "consent.withdraw-missing",
+		Severity: Error,
+		Articles: []string{"Art 13(2)(c)", "Art 14(2)(d)", "Art 7(3)"},
+		Summary:  "Where consent is a basis (Art 6(1)(a) or 9(2)(a)), the notice says how to withdraw it.",
+		Check: func(c *Context) {
+			if strings.TrimSpace(c.N.Rights.Withdraw) != "" {
+				return
+			}
+			for i, p := range c.N.Purposes {
+				if p.Basis == notice.Consent {
+					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on consent but rights.withdraw does not say how to withdraw it", p.Name),
+						`add rights.withdraw: "…" saying how, as easily as consent was given (a link in every email, the cookie settings link, an address)`)
+					return
+				}
+			}
+			for i, d := range c.N.Data {
+				for _, a := range d.Art9 {
+					if a == "9(2)(a)" {
+						c.Report(notice.Path{"data", i, "art9"}, fmt.Sprintf("data %q relies on explicit consent (Art 9(2)(a)) but rights.withdraw does not say how to withdraw it", d.ID),
+							`add rights.withdraw: "…" saying how to withdraw consent`)
+						return
+					}
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "rights.channel-missing",
+		Severity: Error,
+		Articles: []string{"Art 12(2)", "Art 13(2)(b)", "Art 14(2)(c)"},
+		Summary:  "There is somewhere to send rights requests: rights, the DPO's or the controller's email, web form or address.",
+		Check: func(c *Context) {
+			email, url, addr := c.N.RightsChannel()
+			if email == "" && url == "" && addr == "" {
+				c.Report(notice.Path{"rights"}, "no email, web form or postal address is given for exercising rights",
+					"add rights.email or rights.url (or a dpo or controller email)")
+			}
+		},
+	},
+)
+
+var sfsNumber = regexp.MustCompile(`\b(19|20)\d\d:\d+\b`)
+
+func looksLikeStatute(lower string) bool {
+	return containsWord(lower, "act") || containsAny(lower, "regulations", "förordning", "lag (", "lagen", "directive") || sfsNumber.MatchString(lower)
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,108 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// How data is collected: the Art 13(2)(e) requirement statement, the
+// Art 14 extras when data comes from elsewhere, and automated decisions
+// (Art 13(2)(f), Art 22).
+
+var _ = register(
+	&Rule{
+		ID:       "provision.requirement-missing",
+		Severity: Error,
+		Articles: []string{"Art 13(2)(e)"},
+		Summary:  "The notice says whether giving the data is a statutory or contractual requirement, whether it is obligatory, and what happens if it is not given.",
+		Check: func(c *Context) {
+			if len(c.N.Requirements) == 0 {
+				c.Report(notice.Path{"requirements"}, "the notice does not say which data people must give and what happens if they do not",
+					`add requirements: [{data: [...], kind: statutory|contractual|pre_contract|voluntary, consequence: "…"}] (right-to-work checks are statutory)`)
+			}
+		},
+	},
+	&Rule{
+		ID:       "provision.law-missing",
+		Severity: Warning,
+		Articles: []string{"Art 13(2)(e)"},
+		Summary:  "A statutory requirement names the law that imposes it.",
+		Check: func(c *Context) {
+			for i, r := range c.N.Requirements {
+				if r.Kind == "statutory" && strings.TrimSpace(r.Law) == "" {
+					c.Report(notice.Path{"requirements", i, "kind"}, "a statutory requirement does not name the law",
+						`add law: "…", e.g. "Immigration, Asylum and Nationality Act 2006"`)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "adm.statement-missing",
+		Severity: Warning,
+		Articles: []string{"Art 13(2)(f)", "Art 14(2)(g)", "Art 22"},
+		Summary:  "The notice says whether there is automated decision-making, including profiling: a list, or an explicit [] for none.",
+		Check: func(c *Context) {
+			if c.N.AutomatedDecisions == nil {
+				c.Report(notice.Path{"automated_decisions"}, "the notice does not say whether decisions are automated (matching, screening, psychometric tests)",
+					"add automated_decisions: [] if no decision is automated, or describe each with what, logic, effect and human_review")
+			}
+		},
+	},
+	&Rule{
+		ID:       "sources.categories-missing",
+		Severity: Error,
+		Articles: []string{"Art 14(1)(d)"},
+		Summary:  "A notice covering data from other sources lists the categories of data (data).",
+		Check: func(c *Context) {
+			if c.N.FromOthers() && len(c.N.Data) == 0 {
+				c.Report(notice.Path{"sources"}, "data is obtained from other sources but the notice lists no categories of data",
+					`add data: [{id, name}] for each category, and list the ids each source provides in sources[].data`)
+			}
+		},
+	},
+	&Rule{
+		ID:       "sources.data-missing",
+		Severity: Warning,
+		Articles: []string{"Art 14(1)(d)", "Art 14(2)(f)"},
+		Summary:  "Each source says which categories of data come from it.",
+		Check: func(c *Context) {
+			for i, s := range c.N.Sources {
+				if len(s.Data) == 0 && len(c.N.Data) > 0 {
+					c.Report(notice.Path{"sources", i}, fmt.Sprintf("source %q does not say which data comes from it", s.Name),
+						"add data: [ids of the categories obtained from it]")
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "sources.public-unstated",
+		Severity: Warning,
+		Articles: []string{"Art 14(2)(f)"},
+		Summary:  "Each source says whether it is publicly accessible (public: true or false, stated).",
+		Check: func(c *Context) {
+			raw, _ := c.N.Raw["sources"].([]any)
+			for i := range c.N.Sources {
+				if i < len(raw) && !hasKey(raw[i], "public") {
+					c.Report(notice.Path{"sources", i}, fmt.Sprintf("source %q does not say whether it is publicly accessible", c.N.Sources[i].Name),
+						"add public: true (e.g. LinkedIn profiles) or public: false (referees, DBS)")
+				}
+			}
+		},
+	},
+)
+
+// hasKey reports whether a raw front matter table has a key. Used where
+// the model cannot tell "false" from "not said" (see the lint report).
+func hasKey(v any, key string) bool {
+	switch m := v.(type) {
+	case map[string]any:
+		_, ok := m[key]
+		return ok
+	case map[any]any:
+		_, ok := m[key]
+		return ok
+	}
+	return true // unknown shape: do not guess
+}

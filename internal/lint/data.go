@@ -1,0 +1,199 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// Special-category and criminal-offence data (Arts 9 and 10, DPA 2018
+// s.10 and Sch 1, förordning 2018:219), personnummer (dataskyddslagen
+// 3 kap. 10 §).
+
+// art9Words name the Art 9(1) categories, in English and Swedish.
+var art9Words = []string{"health", "medical", "disabilit", "ethnic", "racial", "race", "religio", "belief", "philosophical", "trade union", "sex life", "sexual orientation", "genetic", "biometric", "political",
+	"hälsa", "medicinsk", "funktionsneds", "etnisk", "ras", "religi", "övertygelse", "fackl", "sexualliv", "sexuell läggning", "genetisk", "biometrisk", "politisk"}
+
+// equalityWords are protected characteristics that are not Art 9(1) data.
+var equalityWords = []string{"age", "marital", "marriage", "civil partnership", "pregnancy", "maternity", "gender reassignment", "sex", "ålder", "civilstånd", "graviditet", "föräldraledig", "kön"}
+
+var criminalWords = []string{"criminal", "conviction", "offence", "dbs", "disclosure and barring", "barred list", "caution", "belastningsregist", "brott", "lagöverträdelse"}
+
+// art9NeedsSch1 are the Art 9(2) points that DPA 2018 s.10 ties to a
+// Schedule 1 condition in the UK.
+var art9NeedsSch1 = []notice.Art9{"9(2)(b)", "9(2)(g)", "9(2)(h)", "9(2)(i)", "9(2)(j)"}
+
+var _ = register(
+	&Rule{
+		ID:       "special.art9-missing",
+		Severity: Error,
+		Articles: []string{"Art 9(2)", "Art 13(1)(c)"},
+		Summary:  "Special-category data (special: true) names the Art 9(2) condition relied on.",
+		Check: func(c *Context) {
+			for i, d := range c.N.Data {
+				if d.Special && len(d.Art9) == 0 {
+					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name),
+						`add art9: ["9(2)(b)"] (employment), ["9(2)(h)"] (occupational health) or the point that applies; if the data is only shared anonymised, say so and drop special`)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "special.uk-dpa-missing",
+		Severity: Error,
+		Articles: []string{"Art 9(2)", "DPA 2018 s.10", "DPA 2018 Sch 1"},
+		Summary:  "In the UK, special-category data under Art 9(2)(b), (g), (h), (i) or (j) also names its DPA 2018 Schedule 1 condition.",
+		Check: func(c *Context) {
+			if c.Law() != "uk" {
+				return
+			}
+			for i, d := range c.N.Data {
+				if !d.Special || len(d.UKDPA) > 0 {
+					continue
+				}
+				need := len(d.Art9) == 0
+				for _, a := range d.Art9 {
+					if contains(toStrings(art9NeedsSch1), string(a)) {
+						need = true
+					}
+				}
+				if need {
+					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is special-category data with no DPA 2018 Schedule 1 condition", d.Name),
+						`add uk_dpa2018: ["Sch 1 Pt 1 para 1"] (employment) or the condition that applies, and reference the appropriate policy document`)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "special.not-art9-category",
+		Severity: Error,
+		Articles: []string{"Art 9(1)"},
+		Summary:  "Only Art 9(1) data is marked special: age, marital status, pregnancy or gender reassignment are Equality Act characteristics, not special categories.",
+		Check: func(c *Context) {
+			for i, d := range c.N.Data {
+				if !d.Special {
+					continue
+				}
+				text := strings.ToLower(d.Name + " " + strings.Join(d.Examples, " "))
+				if hasAnyWord(text, criminalWords) {
+					continue // criminal.mislabelled says it
+				}
+				if hasAnyWord(text, equalityWords) && !hasAnyWord(text, art9Words) {
+					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is marked special but is not an Art 9(1) category", d.Name),
+						"set special: false (keep it as ordinary data with its own basis), or split out any health or ethnicity data into its own special category")
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "criminal.mislabelled",
+		Severity: Warning,
+		Articles: []string{"Art 10", "Art 9(1)"},
+		Summary:  "Criminal-offence data is marked criminal: true, not special: it falls under Art 10, not Art 9.",
+		Check: func(c *Context) {
+			for i, d := range c.N.Data {
+				text := strings.ToLower(d.Name + " " + strings.Join(d.Examples, " "))
+				if d.Special && !d.Criminal && hasAnyWord(text, criminalWords) && !hasAnyWord(text, art9Words) {
+					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is about criminal convictions or offences but is marked special instead of criminal", d.Name),
+						"set criminal: true and special: false, and give the Art 10 ground in art10")
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "criminal.ground-missing",
+		Severity: Error,
+		Articles: []string{"Art 10"},
+		Summary:  "Criminal-offence data (criminal: true) names the law or authority that allows it (art10).",
+		Check: func(c *Context) {
+			for i, d := range c.N.Data {
+				if d.Criminal && strings.TrimSpace(d.Art10) == "" {
+					fix := `add art10: "…" citing the ground`
+					switch c.Law() {
+					case "uk":
+						fix = `add art10: "DPA 2018 Sch 1 Pt 1 para 1" (employment) or the Schedule 1 condition that applies, with the check level`
+					case "se":
+						fix = `add art10: "förordning (2018:219) 5 §" or the IMY regulation (DIFS 2018:2) that allows it; as a rule only authorities may process such data`
+					}
+					c.Report(notice.Path{"data", i, "criminal"}, fmt.Sprintf("data %q is criminal-offence data with no Art 10 ground", d.Name), fix)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "criminal.ground-invalid",
+		Severity: Error,
+		Articles: []string{"Art 10", "DPA 2018 s.10(5)", "DPA 2018 Sch 1", "förordning (2018:219) 5 §"},
+		Summary:  "The Art 10 ground fits the law: in the UK a DPA 2018 Schedule 1 condition; in Sweden a statute (e.g. förordning 2018:219 5 §) or IMY regulation (DIFS 2018:2), unless the controller is an authority.",
+		Check: func(c *Context) {
+			for i, d := range c.N.Data {
+				g := strings.ToLower(d.Art10)
+				if !d.Criminal || g == "" {
+					continue
+				}
+				switch c.Law() {
+				case "uk":
+					if !containsAny(g, "sch", "schedule 1") && len(d.UKDPA) == 0 {
+						c.Report(notice.Path{"data", i, "art10"}, fmt.Sprintf("data %q cites %q, which is not a DPA 2018 Schedule 1 condition", d.Name, d.Art10),
+							`cite the condition, e.g. art10: "DPA 2018 Sch 1 Pt 1 para 1" or "Sch 1 Pt 2 para 6(2)(a)"`)
+					}
+				case "se":
+					if !c.N.Controller.PublicAuthority && !containsAny(g, "2018:219", "difs", "imyfs") && !sfsNumber.MatchString(g) {
+						c.Report(notice.Path{"data", i, "art10"}, fmt.Sprintf("data %q cites %q; in Sweden only authorities may process criminal-offence data unless a statute or IMY regulation allows it", d.Name, d.Art10),
+							`cite the ground: förordning (2018:219) 5 § (legal claims, legal obligation), DIFS 2018:2, or the act (with SFS number) that requires the check`)
+					}
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "se.personnummer-justification-missing",
+		Severity: Warning,
+		Articles: []string{"dataskyddslagen (2018:218) 3 kap. 10 §", "Art 87"},
+		Summary:  "A Swedish notice that collects personnummer says why it is clearly justified (personnummer:).",
+		Check: func(c *Context) {
+			if c.Law() != "se" || strings.TrimSpace(c.N.Personnummer) != "" {
+				return
+			}
+			for i, d := range c.N.Data {
+				text := strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+				if containsAny(text, "personnummer", "personal identity number", "samordningsnummer") {
+					c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q includes personnummer but the notice does not say why it is needed", d.Name),
+						`add personnummer: "…" saying why it is clearly justified (e.g. secure identification for payroll and tax reporting)`)
+					return
+				}
+			}
+		},
+	},
+)
+
+func toStrings(a []notice.Art9) []string {
+	s := make([]string, len(a))
+	for i, x := range a {
+		s[i] = string(x)
+	}
+	return s
+}
+
+// hasAnyWord reports whether text contains any of words at a word start.
+func hasAnyWord(text string, words []string) bool {
+	for _, w := range words {
+		for i := 0; ; {
+			j := strings.Index(text[i:], w)
+			if j < 0 {
+				break
+			}
+			j += i
+			if j == 0 || !isWordByte(text[j-1]) {
+				// whole word for short words, prefix for stems
+				end := j + len(w)
+				if len(w) > 4 || end == len(text) || !isWordByte(text[end]) {
+					return true
+				}
+			}
+			i = j + 1
+		}
+	}
+	return false
+}

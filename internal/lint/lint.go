@@ -1,0 +1,236 @@
+// Package lint checks privacy notices against GDPR Articles 13 and 14 and
+// the UK and Swedish rules around them, and reports each defect with the
+// article it breaks and how to fix it.
+//
+// Every check is a Rule: an id, a severity, the articles it enforces and a
+// function that looks at one notice through a Context. Rules live one
+// family to a file (controller.go, transfer.go, prose.go …) and register
+// themselves in the package's registry, which Rules lists; the registry is
+// also what docs/lint-rules.md is generated from. Legal facts that change
+// with time (a transfer mechanism struck down, an authority renamed) live
+// in facts.go with their dates and sources, so Check judges a notice by
+// the law of Options.AsOf.
+package lint
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// Severity says how bad a finding is.
+type Severity int
+
+// The severities, from least to most severe.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "info"
+}
+
+// MarshalText prints error, warning or info.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Finding is one defect in one notice.
+type Finding struct {
+	Rule     string
+	Severity Severity
+	Articles []string // e.g. "Art 13(1)(f)", "DPA 2018 Sch 1"
+	Notice   string   // the notice id
+	Lang     string
+	Field    string // front matter path (transfers[0].safeguard), or "body"
+	Pos      notice.Position
+	Message  string
+	Fix      string
+}
+
+// Options tune a run of Check.
+type Options struct {
+	// AsOf is the date the notices are judged on; zero means today.
+	AsOf time.Time
+	// Strict makes warnings fail the run, as errors do.
+	Strict bool
+	// Categories are the consent categories the site defines; empty means
+	// the built-in necessary, preferences, analytics and marketing.
+	Categories []string
+}
+
+// DefaultCategories are the consent categories every site has unless its
+// i18n files define others.
+var DefaultCategories = []string{"necessary", "preferences", "analytics", "marketing"}
+
+// Rule is one check. Check looks at c.N and calls c.Report for each
+// defect; it must not keep c.
+type Rule struct {
+	ID       string
+	Severity Severity
+	Articles []string
+	// Summary says what the rule checks, for the rule reference.
+	Summary string
+	Check   func(c *Context)
+}
+
+var registry []*Rule
+
+// register adds rules to the registry; each rule file calls it from a
+// package-level var so the registry is complete before any Check.
+func register(rs ...*Rule) bool {
+	registry = append(registry, rs...)
+	return true
+}
+
+// Rules lists every rule, sorted by id.
+func Rules() []*Rule {
+	rs := slices.Clone(registry)
+	slices.SortFunc(rs, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })
+	return rs
+}
+
+// Lookup finds a rule by id.
+func Lookup(id string) (*Rule, bool) {
+	for _, r := range registry {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// Context is what a rule sees of one notice.
+type Context struct {
+	N    *notice.Notice
+	AsOf time.Time
+	// Translations are the other languages of the same notice, and Ref the
+	// one they are compared against (the first file of the group).
+	Translations []*notice.Notice
+	Ref          *notice.Notice
+	Categories   []string
+
+	rule     *Rule
+	findings []Finding
+	lines    []string // the body, lower-cased, split into lines; built on first use
+}
+
+// Report records a finding of the running rule at a front matter field.
+// path is the field's path, as for notice.Notice.Pos.
+func (c *Context) Report(path notice.Path, msg, fix string) {
+	c.add(c.N.Pos(path...), path.String(), msg, fix)
+}
+
+// ReportBody records a finding at a line and column (1-based) of the body.
+func (c *Context) ReportBody(line, col int, msg, fix string) {
+	pos := notice.Position{File: c.N.File, Line: c.N.BodyLine + line - 1, Col: col}
+	c.add(pos, "body", msg, fix)
+}
+
+func (c *Context) add(pos notice.Position, field, msg, fix string) {
+	if field == "" {
+		field = "front matter"
+	}
+	c.findings = append(c.findings, Finding{
+		Rule:     c.rule.ID,
+		Severity: c.rule.Severity,
+		Articles: c.rule.Articles,
+		Notice:   c.N.ID,
+		Lang:     c.N.Lang,
+		Field:    field,
+		Pos:      pos,
+		Message:  fmt.Sprintf("notice %q (%s), %s: %s", c.N.ID, c.N.Lang, field, msg),
+		Fix:      fix,
+	})
+}
+
+// Law is the jurisdiction the notice is judged under.
+func (c *Context) Law() notice.Jurisdiction { return c.N.Law() }
+
+// Lines returns the body lower-cased and split into lines.
+func (c *Context) Lines() []string {
+	if c.lines == nil {
+		c.lines = strings.Split(strings.ToLower(string(c.N.Body)), "\n")
+	}
+	return c.lines
+}
+
+// Check lints notices and returns the findings sorted by file, line,
+// column and rule. Notices sharing an id are translations of one another
+// and are also checked for agreeing on every fact.
+func Check(notices []*notice.Notice, opts Options) []Finding {
+	asOf := opts.AsOf
+	if asOf.IsZero() {
+		asOf = time.Now().UTC()
+	}
+	asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	cats := opts.Categories
+	if len(cats) == 0 {
+		cats = DefaultCategories
+	}
+	groups := map[string][]*notice.Notice{}
+	for _, n := range notices {
+		groups[n.ID] = append(groups[n.ID], n)
+	}
+	rules := Rules()
+	var out []Finding
+	for _, n := range notices {
+		g := groups[n.ID]
+		c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0]}
+		for _, t := range g {
+			if t != n {
+				c.Translations = append(c.Translations, t)
+			}
+		}
+		for _, r := range rules {
+			c.rule = r
+			r.Check(c)
+		}
+		out = append(out, suppress(c)...)
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(
+			strings.Compare(a.Pos.File, b.Pos.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Col, b.Pos.Col),
+			strings.Compare(a.Rule, b.Rule),
+		)
+	})
+	return out
+}
+
+// Failed reports whether the findings should fail a pipeline: any error,
+// or any warning when opts.Strict.
+func Failed(fs []Finding, opts Options) bool {
+	for _, f := range fs {
+		if f.Severity == Error || (opts.Strict && f.Severity == Warning) {
+			return true
+		}
+	}
+	return false
+}
+
+// Count returns the number of findings at each severity.
+func Count(fs []Finding) (errors, warnings, infos int) {
+	for _, f := range fs {
+		switch f.Severity {
+		case Error:
+			errors++
+		case Warning:
+			warnings++
+		default:
+			infos++
+		}
+	}
+	return
+}

@@ -1,0 +1,231 @@
+package lint
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Formats lists the output formats Write accepts.
+var Formats = []string{"text", "json", "sarif", "github"}
+
+// Write prints findings in a format: text (one line each, for people),
+// json (an array), sarif (SARIF 2.1.0, for code-scanning tools) or github
+// (GitHub Actions workflow annotations).
+func Write(w io.Writer, format string, fs []Finding) error {
+	switch format {
+	case "", "text":
+		return writeText(w, fs)
+	case "json":
+		return writeJSON(w, fs)
+	case "sarif":
+		return writeSARIF(w, fs)
+	case "github":
+		return writeGitHub(w, fs)
+	}
+	return fmt.Errorf("unknown format %q (accepted: %s)", format, strings.Join(Formats, ", "))
+}
+
+// Articles prints a finding's articles as "(Art 13(1)(f); Art 46)".
+func articles(a []string) string {
+	if len(a) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(a, "; ") + ")"
+}
+
+func writeText(w io.Writer, fs []Finding) error {
+	b := bufio.NewWriter(w)
+	for _, f := range fs {
+		fmt.Fprintf(b, "%s: %s %s: %s%s — fix: %s\n", f.Pos, f.Severity, f.Rule, f.Message, articles(f.Articles), f.Fix)
+	}
+	return b.Flush()
+}
+
+type jsonFinding struct {
+	Rule     string   `json:"rule"`
+	Severity string   `json:"severity"`
+	Articles []string `json:"articles"`
+	Notice   string   `json:"notice"`
+	Lang     string   `json:"lang"`
+	Field    string   `json:"field"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Col      int      `json:"col"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+}
+
+func writeJSON(w io.Writer, fs []Finding) error {
+	out := make([]jsonFinding, len(fs))
+	for i, f := range fs {
+		out[i] = jsonFinding{f.Rule, f.Severity.String(), f.Articles, f.Notice, f.Lang, f.Field, f.Pos.File, f.Pos.Line, f.Pos.Col, f.Message, f.Fix}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// SARIF 2.1.0 (OASIS), the subset notis fills in.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string         `json:"id"`
+	ShortDescription     sarifText      `json:"shortDescription"`
+	HelpURI              string         `json:"helpUri,omitempty"`
+	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
+	Properties           map[string]any `json:"properties,omitempty"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID    string          `json:"ruleId"`
+	RuleIndex int             `json:"ruleIndex"`
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+func sarifLevel(s Severity) string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// ruleDocURL is where each rule is explained.
+const ruleDocURL = "https://github.com/notis-dev/notis/blob/main/docs/lint-rules.md"
+
+func writeSARIF(w io.Writer, fs []Finding) error {
+	rules := Rules()
+	index := make(map[string]int, len(rules))
+	driver := sarifDriver{Name: "notis lint", InformationURI: ruleDocURL, Rules: make([]sarifRule, len(rules))}
+	for i, r := range rules {
+		index[r.ID] = i
+		driver.Rules[i] = sarifRule{
+			ID:                   r.ID,
+			ShortDescription:     sarifText{r.Summary},
+			HelpURI:              ruleDocURL + "#" + anchor(r.ID),
+			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
+			Properties:           map[string]any{"articles": r.Articles},
+		}
+	}
+	results := make([]sarifResult, 0, len(fs))
+	for _, f := range fs {
+		res := sarifResult{
+			RuleID:    f.Rule,
+			RuleIndex: index[f.Rule],
+			Level:     sarifLevel(f.Severity),
+			Message:   sarifText{f.Message + articles(f.Articles) + " — fix: " + f.Fix},
+		}
+		if f.Pos.File != "" {
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(f.Pos.File)}}}
+			if f.Pos.Line > 0 {
+				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Col, 0)}
+			}
+			res.Locations = []sarifLocation{loc}
+		}
+		results = append(results, res)
+	}
+	log := sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(log)
+}
+
+// uriPath turns a file path into a relative URI reference.
+func uriPath(p string) string {
+	p = strings.ReplaceAll(p, "\\", "/")
+	r := strings.NewReplacer("%", "%25", " ", "%20", "#", "%23", "?", "%3F")
+	return r.Replace(p)
+}
+
+// anchor is the Markdown heading anchor GitHub makes for a rule id.
+func anchor(id string) string {
+	return strings.ReplaceAll(id, ".", "")
+}
+
+func writeGitHub(w io.Writer, fs []Finding) error {
+	b := bufio.NewWriter(w)
+	for _, f := range fs {
+		cmd := "notice"
+		switch f.Severity {
+		case Error:
+			cmd = "error"
+		case Warning:
+			cmd = "warning"
+		}
+		fmt.Fprintf(b, "::%s file=%s", cmd, ghProp(f.Pos.File))
+		if f.Pos.Line > 0 {
+			fmt.Fprintf(b, ",line=%d", f.Pos.Line)
+			if f.Pos.Col > 0 {
+				fmt.Fprintf(b, ",col=%d", f.Pos.Col)
+			}
+		}
+		fmt.Fprintf(b, ",title=%s::%s\n", ghProp(f.Rule), ghData(f.Message+articles(f.Articles)+" — fix: "+f.Fix))
+	}
+	return b.Flush()
+}
+
+// ghData and ghProp escape workflow command text the way the Actions
+// toolkit does (@actions/core escapeData and escapeProperty).
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProp(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

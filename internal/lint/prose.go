@@ -1,0 +1,262 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// Prose rules read the Markdown body, in English and Swedish, line by
+// line, and point at the line and column of the phrase.
+
+// phrase is a lower-case text a prose rule looks for.
+type phrase struct {
+	text string
+	// with: the line must also contain one of these (nil: no condition).
+	with []string
+	// word: match text only as a whole word.
+	word bool
+	// fact: report only once this fact has ended by the as-of date.
+	fact string
+	// law: report only for notices under this law ("" any).
+	law notice.Jurisdiction
+	// why explains the finding; "%s" is replaced by the fact's event.
+	why string
+}
+
+// proseRule builds a rule that reports the first phrase found on each
+// line of the body.
+func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
+	r.Check = func(c *Context) {
+		law := c.Law()
+		for li, line := range c.Lines() {
+			for _, p := range phrases {
+				if p.law != "" && p.law != law {
+					continue
+				}
+				at := find(line, p.text, p.word)
+				if at < 0 || (p.with != nil && !containsAny(line, p.with...)) {
+					continue
+				}
+				why := p.why
+				if p.fact != "" {
+					f, ok := fact(p.fact, law)
+					if !ok || !f.Ended(c.AsOf) {
+						continue
+					}
+					why = strings.ReplaceAll(why, "%s", f.Event)
+				}
+				col := utf8.RuneCountInString(line[:at]) + 1
+				c.ReportBody(li+1, col, fmt.Sprintf("%q: %s", p.text, why), fix)
+				break
+			}
+		}
+	}
+	return r
+}
+
+// find returns the byte offset of text in line, or -1.
+func find(line, text string, word bool) int {
+	if !word {
+		return strings.Index(line, text)
+	}
+	for i := 0; ; {
+		j := strings.Index(line[i:], text)
+		if j < 0 {
+			return -1
+		}
+		j += i
+		end := j + len(text)
+		if (j == 0 || !isWordByte(line[j-1])) && (end == len(line) || !isWordByte(line[end])) {
+			return j
+		}
+		i = j + 1
+	}
+}
+
+var cookieContext = []string{"cookie", "analytic", "analys", "logg", "log file", "ip address", "ip-adress", "statistik", "statistics", "webbanalys"}
+
+var _ = register(
+	proseRule(&Rule{
+		ID:       "cookies.implied-consent",
+		Severity: Error,
+		Articles: []string{"Art 4(11)", "Art 7", "ePrivacy Art 5(3)", "CJEU C-673/17 Planet49", "EDPB Guidelines 05/2020"},
+		Summary:  "The body does not treat continued use of the site, or browser settings, as consent to cookies (en and sv).",
+	}, "remove the sentence: optional cookies are set only after the visitor accepts them in the consent banner, and can be refused as easily", []phrase{
+		{text: "by continuing to use", why: "continuing to use a site is not consent"},
+		{text: "by continuing to browse", why: "continuing to browse is not consent"},
+		{text: "if you continue to use", why: "continuing to use a site is not consent"},
+		{text: "if you continue using", why: "continuing to use a site is not consent"},
+		{text: "if you keep using", why: "continuing to use a site is not consent"},
+		{text: "continued use of this", why: "continued use is not consent"},
+		{text: "continued use of our", why: "continued use is not consent"},
+		{text: "by using this site you", why: "using a site is not consent"},
+		{text: "by using our site you", why: "using a site is not consent"},
+		{text: "by using our website you", why: "using a site is not consent"},
+		{text: "by using this website you", why: "using a site is not consent"},
+		{text: "leave this site", with: []string{"cookie"}, why: "telling visitors to leave is a cookie wall, not a choice"},
+		{text: "om du fortsätter att använda", why: "att fortsätta använda webbplatsen är inte ett samtycke"},
+		{text: "genom att fortsätta använda", why: "att fortsätta använda webbplatsen är inte ett samtycke"},
+		{text: "genom att fortsätta surfa", why: "att fortsätta surfa är inte ett samtycke"},
+		{text: "genom att använda webbplatsen", why: "att använda webbplatsen är inte ett samtycke"},
+		{text: "genom att använda vår webbplats", why: "att använda webbplatsen är inte ett samtycke"},
+		{text: "genom att använda vår hemsida", why: "att använda webbplatsen är inte ett samtycke"},
+		{text: "utgår vi från att du", with: []string{"cookie"}, why: "ett antaget samtycke är inte ett samtycke"},
+	}),
+	proseRule(&Rule{
+		ID:       "consent.bundled-terms",
+		Severity: Warning,
+		Articles: []string{"Art 4(11)", "Art 7(2)"},
+		Summary:  "The body does not make people \"agree\" to the notice or to terms as if that were consent.",
+	}, "inform instead of asking for agreement (\"we use what you send us to …; see our privacy notice\"), and ask for consent separately only where consent is the basis", []phrase{
+		{text: "by submitting this form you agree", why: "agreeing to terms is not consent, and a notice informs rather than asks"},
+		{text: "by submitting this form, you agree", why: "agreeing to terms is not consent, and a notice informs rather than asks"},
+		{text: "by submitting this form you consent", why: "consent bundled with submitting a form is not freely given"},
+		{text: "you accept that", with: []string{"process", "data", "information"}, why: "acceptance wording is not a lawful basis"},
+		{text: "genom att skicka in formuläret godkänner", why: "att godkänna villkor är inte ett samtycke"},
+		{text: "genom att skicka formuläret godkänner", why: "att godkänna villkor är inte ett samtycke"},
+	}),
+	proseRule(&Rule{
+		ID:       "cookies.anonymous-claim",
+		Severity: Error,
+		Articles: []string{"Art 4(1)", "Recital 26", "Recital 30", "CJEU C-582/14 Breyer"},
+		Summary:  "The body does not call cookie, analytics or log data anonymous: IP addresses and online identifiers are personal data.",
+	}, "describe the data as personal data (pseudonymous at best), list it under cookies or data, and give its basis", []phrase{
+		{text: "anonymous", with: cookieContext, why: "IP addresses, cookie IDs and analytics identifiers are personal data"},
+		{text: "anonymously", with: cookieContext, why: "IP addresses, cookie IDs and analytics identifiers are personal data"},
+		{text: "anonym", word: true, with: cookieContext, why: "IP-adresser, cookie-id:n och analysdata är personuppgifter"},
+		{text: "anonyma", word: true, with: cookieContext, why: "IP-adresser, cookie-id:n och analysdata är personuppgifter"},
+	}),
+	proseRule(&Rule{
+		ID:       "text.vague-qualifier",
+		Severity: Warning,
+		Articles: []string{"Art 12(1)", "WP260 para 12"},
+		Summary:  "The body avoids open-ended lists (\"including but not limited to\", \"may include\", \"etc.\", \"inklusive men inte begränsat till\").",
+	}, "list what is actually collected, shared or used; an open list does not tell people what happens to their data", []phrase{
+		{text: "including but not limited to", why: "an open-ended list"},
+		{text: "including, but not limited to", why: "an open-ended list"},
+		{text: "include but are not limited to", why: "an open-ended list"},
+		{text: "include, but are not limited to", why: "an open-ended list"},
+		{text: "but isn't limited to", why: "an open-ended list"},
+		{text: "but is not limited to", why: "an open-ended list"},
+		{text: "may include", why: "says what might happen, not what does"},
+		{text: "inklusive men inte begränsat till", why: "en öppen uppräkning"},
+		{text: "inklusive, men inte begränsat till", why: "en öppen uppräkning"},
+		{text: "men inte begränsat till", why: "en öppen uppräkning"},
+		{text: "etc.", why: "an open-ended list"},
+	}),
+	proseRule(&Rule{
+		ID:       "text.obsolete-law",
+		Severity: Warning,
+		Articles: []string{"Art 12(1)", "Art 13"},
+		Summary:  "The body does not cite repealed law or its terms: the Data Protection Act 1998, \"sensitive personal data\", \"blocking\", personuppgiftslagen.",
+	}, "cite the UK GDPR and the Data Protection Act 2018 (UK) or the GDPR and dataskyddslagen (2018:218) (Sweden), and use their terms (special category data, restriction)", []phrase{
+		{text: "data protection act 1998", fact: "dpa_1998", why: "%s"},
+		{text: "sensitive personal data", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the law now says special category data"},
+		{text: "data blocked", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the right is now restriction (Art 18)"},
+		{text: "blocking of personal data", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the right is now restriction (Art 18)"},
+		{text: "personuppgiftslagen", fact: "personuppgiftslagen", why: "%s"},
+		{text: "pul", word: true, fact: "personuppgiftslagen", why: "%s"},
+	}),
+	proseRule(&Rule{
+		ID:       "text.invalid-mechanism",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)", "Art 46"},
+		Summary:  "The body does not rely on a transfer mechanism that is invalid on the as-of date (Privacy Shield, Safe Harbor, the old \"Model Clauses\").",
+	}, "name the mechanism valid today in transfers (uk_dpf_extension, uk_idta or uk_addendum in the UK; dpf or scc in the EU) and drop the old one from the text", []phrase{
+		{text: "privacy shield", fact: "privacy_shield", why: "%s"},
+		{text: "integritetsskyddsskölden", fact: "privacy_shield", why: "%s"},
+		{text: "safe harbor", fact: "safe_harbor", why: "%s"},
+		{text: "safe harbour", fact: "safe_harbor", why: "%s"},
+		{text: "model clauses", fact: "scc_2010", why: "the old standard contractual clauses: %s"},
+		{text: "modellklausuler", fact: "scc_2010", why: "de gamla standardavtalsklausulerna: %s"},
+	}),
+	proseRule(&Rule{
+		ID:       "text.outdated-authority",
+		Severity: Error,
+		Articles: []string{"Art 13(2)(d)", "Art 77"},
+		Summary:  "The body names the supervisory authority as it is called on the as-of date (Datainspektionen is IMY since 1 Jan 2021).",
+	}, "write Integritetsskyddsmyndigheten (IMY) and link https://www.imy.se/", []phrase{
+		{text: "datainspektionen", fact: "datainspektionen", why: "%s"},
+	}),
+	proseRule(&Rule{
+		ID:       "text.outdated-body",
+		Severity: Warning,
+		Articles: []string{"Art 13(1)(a)", "Art 13(1)(e)"},
+		Summary:  "The body does not name NHS bodies that no longer exist on the as-of date (CCGs, NHS Improvement, Health Education England).",
+	}, "name the body that exists today (the integrated care board; NHS England) and record the change in changes", []phrase{
+		{text: "clinical commissioning group", fact: "nhs_ccg", why: "%s"},
+		{text: "ccg", word: true, fact: "nhs_ccg", why: "%s"},
+		{text: "ccgs", word: true, fact: "nhs_ccg", why: "%s"},
+		{text: "nhs improvement", fact: "nhs_improvement", why: "%s"},
+		{text: "nhse&i", fact: "nhs_improvement", why: "%s"},
+		{text: "nhse/i", fact: "nhs_improvement", why: "%s"},
+		{text: "health education england", fact: "hee", why: "%s"},
+		{text: "hee", word: true, fact: "hee", why: "%s"},
+	}),
+	proseRule(&Rule{
+		ID:       "transfer.region-framing",
+		Severity: Warning,
+		Articles: []string{"Art 13(1)(f)", "UK GDPR Art 44"},
+		Summary:  "A UK notice frames transfers as leaving the UK, not the EEA or the EU.",
+	}, "say \"outside the UK\": since Brexit a UK controller's restricted transfers are those leaving the UK", []phrase{
+		{text: "outside the eea", law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside of the eea", law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside the european economic area", law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside of the european economic area", law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside of europe economic area", law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside the eu", word: true, law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside of the eu", word: true, law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside the european union", law: "uk", why: "for a UK controller the test is leaving the UK"},
+		{text: "outside of the european union", law: "uk", why: "for a UK controller the test is leaving the UK"},
+	}),
+	proseRule(&Rule{
+		ID:       "basis.not-per-purpose",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(c)", "Art 5(1)(a)", "Recital 39"},
+		Summary:  "The body does not describe one \"main\" lawful basis that \"may change\": the basis is fixed per purpose before processing starts.",
+	}, "give each purpose its own basis in purposes and remove the sentence", []phrase{
+		{text: "basis may change", why: "the basis must be settled per purpose before processing begins"},
+		{text: "basis for processing may change", why: "the basis must be settled per purpose before processing begins"},
+		{text: "main legal basis", why: "one main basis does not say which basis each purpose relies on"},
+		{text: "main lawful basis", why: "one main basis does not say which basis each purpose relies on"},
+		{text: "huvudsakliga rättsliga grund", why: "den rättsliga grunden anges per ändamål"},
+		{text: "rättsliga grunden kan ändras", why: "den rättsliga grunden bestäms innan behandlingen börjar"},
+	}),
+	proseRule(&Rule{
+		ID:       "meta.unilateral-change",
+		Severity: Warning,
+		Articles: []string{"Art 13(3)", "Art 12(1)"},
+		Summary:  "The body does not reserve a right to change the notice \"at any time\" without telling people first.",
+	}, "say how people will be told of material changes before they take effect (Art 13(3)), and keep a change log", []phrase{
+		{text: "at any time", with: []string{"change", "amend", "update", "modif"}, why: "a change without notice; material changes must be communicated first"},
+		{text: "reserve the right to change", why: "a change without notice; material changes must be communicated first"},
+		{text: "reserve the right to amend", why: "a change without notice; material changes must be communicated first"},
+		{text: "förbehåller oss rätten att ändra", why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
+		{text: "när som helst", with: []string{"ändra"}, why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
+	}),
+	&Rule{
+		ID:       "text.broken-email",
+		Severity: Error,
+		Articles: []string{"Art 12(2)", "Art 13(1)(a)"},
+		Summary:  "Email addresses in the body are complete (a domain with a dot), so people can reach the controller.",
+		Check: func(c *Context) {
+			for li, line := range c.Lines() {
+				for _, m := range emailish.FindAllStringIndex(line, -1) {
+					addr := strings.TrimRight(line[m[0]:m[1]], ".")
+					_, domain, _ := strings.Cut(addr, "@")
+					if !strings.Contains(domain, ".") {
+						col := utf8.RuneCountInString(line[:m[0]]) + 1
+						c.ReportBody(li+1, col, fmt.Sprintf("%q is not a complete email address", line[m[0]:m[1]]),
+							"write the whole address, e.g. info@example.se, and prefer the front matter contact fields")
+					}
+				}
+			}
+		},
+	},
+)
+
+var emailish = regexp.MustCompile(`[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.?`)

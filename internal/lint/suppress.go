@@ -1,0 +1,105 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// A notice silences a rule with front matter
+//
+//	lint: {ignore: [{rule: li.public-authority, why: "..."}]}
+//
+// A suppression counts only with a reason; one without, or naming no rule,
+// is itself a finding, so silence is always explained in the file.
+
+var _ = register(
+	&Rule{
+		ID:       "lint.suppression-unjustified",
+		Severity: Error,
+		Articles: []string{"Art 5(2)"},
+		Summary:  "A lint suppression gives the reason the finding does not apply (accountability: the controller must be able to show why).",
+		Check: func(c *Context) {
+			for i, s := range c.N.Lint.Ignore {
+				if strings.TrimSpace(s.Why) == "" {
+					c.Report(notice.Path{"lint", "ignore", i}, fmt.Sprintf("suppresses %q without a reason, so the suppression is ignored", s.Rule),
+						`add why: "…" saying why the rule does not apply to this notice, or remove the suppression and fix the finding`)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "lint.suppression-unknown-rule",
+		Severity: Error,
+		Articles: []string{"Art 5(2)"},
+		Summary:  "A lint suppression names a rule that exists.",
+		Check: func(c *Context) {
+			for i, s := range c.N.Lint.Ignore {
+				if _, ok := Lookup(s.Rule); !ok {
+					c.Report(notice.Path{"lint", "ignore", i, "rule"}, fmt.Sprintf("suppresses %q, which is not a lint rule%s", s.Rule, didYouMean(s.Rule)),
+						"use a rule id from docs/lint-rules.md (the id printed with each finding)")
+				}
+			}
+		},
+	},
+)
+
+// suppress drops the findings the notice silences with a reason. The
+// suppression rules themselves cannot be silenced.
+func suppress(c *Context) []Finding {
+	ign := c.N.Lint.Ignore
+	if len(ign) == 0 {
+		return c.findings
+	}
+	kept := c.findings[:0]
+	for _, f := range c.findings {
+		silenced := false
+		if !strings.HasPrefix(f.Rule, "lint.") {
+			for _, s := range ign {
+				if s.Rule == f.Rule && strings.TrimSpace(s.Why) != "" {
+					silenced = true
+					break
+				}
+			}
+		}
+		if !silenced {
+			kept = append(kept, f)
+		}
+	}
+	return kept
+}
+
+// didYouMean suggests the rule id closest to a mistyped one.
+func didYouMean(id string) string {
+	best, bestD := "", 1<<30
+	for _, r := range registry {
+		if d := distance(id, r.ID); d < bestD {
+			best, bestD = r.ID, d
+		}
+	}
+	if best != "" && bestD <= max(2, len(id)/4) {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

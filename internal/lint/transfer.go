@@ -1,0 +1,272 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// Recipients and third-country transfers (Art 13(1)(e)–(f), Arts 44–49).
+
+var _ = register(
+	&Rule{
+		ID:       "recipients.missing",
+		Severity: Warning,
+		Articles: []string{"Art 13(1)(e)", "Art 14(1)(e)"},
+		Summary:  "The notice lists who receives the data (processors such as hosting and applicant-tracking providers count).",
+		Check: func(c *Context) {
+			if len(c.N.Recipients) == 0 {
+				c.Report(notice.Path{"recipients"}, "no recipients are listed; almost every controller uses processors (hosting, email, applicant tracking)",
+					"add recipients: [{name, role, country}], or suppress with lint.ignore and say why nobody receives the data")
+			}
+		},
+	},
+	&Rule{
+		ID:       "recipients.unidentified",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(e)", "Art 14(1)(e)"},
+		Summary:  "Each recipient has a name or at least a category.",
+		Check: func(c *Context) {
+			for i, r := range c.N.Recipients {
+				if strings.TrimSpace(r.Name) == "" && strings.TrimSpace(r.Category) == "" {
+					c.Report(notice.Path{"recipients", i}, "a recipient has neither a name nor a category", "add name (preferred) or category")
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "recipients.unnamed",
+		Severity: Info,
+		Articles: []string{"Art 13(1)(e)", "WP260 para 37"},
+		Summary:  "Recipients are named; WP260 treats naming as the default and categories as the exception.",
+		Check: func(c *Context) {
+			for i, r := range c.N.Recipients {
+				if strings.TrimSpace(r.Name) == "" && strings.TrimSpace(r.Category) != "" {
+					c.Report(notice.Path{"recipients", i, "category"}, fmt.Sprintf("recipient category %q is not named", r.Category),
+						"name the recipient, or give its sector and location with the category")
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "transfer.statement-missing",
+		Severity: Warning,
+		Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)"},
+		Summary:  "The notice says whether data leaves the UK/EEA: transfers lists them, or is an explicit [] for none.",
+		Check: func(c *Context) {
+			if c.N.Transfers == nil {
+				c.Report(notice.Path{"transfers"}, "the notice does not say whether data is transferred to third countries",
+					"add transfers: [] if nothing leaves the "+homeArea(c.Law())+", or list each transfer with its safeguard")
+			}
+		},
+	},
+	&Rule{
+		ID:       "transfer.mechanism-invalid",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)", "Art 45", "Art 46"},
+		Summary:  "Each transfer's safeguard is valid on the as-of date (Safe Harbor ended 6 Oct 2015, Privacy Shield 16 Jul 2020, old SCCs 27 Dec 2022 (EU) / 21 Mar 2024 (UK); DPF from 10 Jul 2023, UK Extension from 12 Oct 2023, IDTA/Addendum from 21 Mar 2022).",
+		Check: func(c *Context) {
+			if c.N.Transfers == nil {
+				return
+			}
+			law := c.Law()
+			for i, t := range *c.N.Transfers {
+				f, ok := mechanismFact(t.Safeguard, law)
+				if !ok || f.Holds(c.AsOf) {
+					continue
+				}
+				when := f.Event
+				msg := fmt.Sprintf("the transfer to %s relies on %s, not valid on %s: %s", t.To, f.Name, c.AsOf.Format("2 Jan 2006"), when)
+				c.Report(notice.Path{"transfers", i, "safeguard"}, msg, "use "+f.ReplacedBy+", and record the change in changes")
+			}
+		},
+	},
+	&Rule{
+		ID:       "transfer.mechanism-wrong-law",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(f)", "Art 46"},
+		Summary:  "The safeguard belongs to the notice's law: UK exporters use the IDTA, the UK Addendum or the UK Extension; EU exporters the 2021 SCCs or the DPF.",
+		Check: func(c *Context) {
+			if c.N.Transfers == nil {
+				return
+			}
+			law := c.Law()
+			for i, t := range *c.N.Transfers {
+				if fix := wrongLaw(t.Safeguard, law); fix != "" {
+					c.Report(notice.Path{"transfers", i, "safeguard"}, fmt.Sprintf("%s is not a transfer tool under %s law", t.Safeguard, lawName(law)), fix)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "transfer.copy-missing",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)"},
+		Summary:  "A transfer under appropriate safeguards (SCCs, IDTA, Addendum, BCRs, codes, certification) says how to get a copy of them.",
+		Check: func(c *Context) {
+			if c.N.Transfers == nil {
+				return
+			}
+			for i, t := range *c.N.Transfers {
+				switch t.Safeguard {
+				case "scc", "scc_2010", "uk_idta", "uk_addendum", "bcr", "code_of_conduct", "certification":
+					if strings.TrimSpace(t.Copy) == "" {
+						c.Report(notice.Path{"transfers", i, "safeguard"}, fmt.Sprintf("the transfer to %s relies on %s but does not say how to get a copy", t.To, t.Safeguard),
+							`add copy: "…" (a URL, or "on request from dpo@…")`)
+					}
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "transfer.derogation-point-missing",
+		Severity: Warning,
+		Articles: []string{"Art 13(1)(f)", "Art 49(1)"},
+		Summary:  "A transfer on an Art 49 derogation names the point relied on; derogations are for occasional transfers only.",
+		Check: func(c *Context) {
+			if c.N.Transfers == nil {
+				return
+			}
+			for i, t := range *c.N.Transfers {
+				if t.Safeguard == "derogation" && strings.TrimSpace(t.Derogation) == "" {
+					c.Report(notice.Path{"transfers", i, "safeguard"}, fmt.Sprintf("the transfer to %s relies on a derogation without naming the Art 49(1) point", t.To),
+						`add derogation: "49(1)(b)" (or the point relied on); for regular transfers use a safeguard instead`)
+				}
+			}
+		},
+	},
+	&Rule{
+		ID:       "transfer.undisclosed",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)", "Art 44"},
+		Summary:  "Every recipient outside the UK (UK notices) or the EEA (EU and Swedish notices) is covered by a transfer entry.",
+		Check: func(c *Context) {
+			law := c.Law()
+			var ts []notice.Transfer
+			if c.N.Transfers != nil {
+				ts = *c.N.Transfers
+			}
+			for i, r := range c.N.Recipients {
+				code, known := country(r.Country)
+				if !known || inHomeArea(code, law) {
+					continue
+				}
+				if coveredBy(ts, r.Name, code) {
+					continue
+				}
+				who := r.Name
+				if who == "" {
+					who = r.Category
+				}
+				c.Report(notice.Path{"recipients", i, "country"}, fmt.Sprintf("recipient %q is in %s, outside the %s, but no transfer covers it", who, r.Country, homeArea(law)),
+					fmt.Sprintf("add a transfers entry {to: %q, recipient: %q, safeguard: …, copy: …}", r.Country, who))
+			}
+		},
+	},
+)
+
+// mechanismFact is the dated fact behind a safeguard under a law; ok is
+// false for safeguards that do not expire (adequacy, BCRs, derogations)
+// or that belong to another law (reported by transfer.mechanism-wrong-law).
+func mechanismFact(s notice.Safeguard, law notice.Jurisdiction) (Fact, bool) {
+	if wrongLaw(s, law) != "" {
+		return Fact{}, false
+	}
+	switch s {
+	case "privacy_shield", "safe_harbor", "scc_2010", "scc", "uk_idta", "uk_addendum", "dpf", "uk_dpf_extension":
+		return fact(string(s), law)
+	}
+	return Fact{}, false
+}
+
+// wrongLaw returns the fix when a safeguard is not a tool of the law.
+func wrongLaw(s notice.Safeguard, law notice.Jurisdiction) string {
+	uk := law == "uk"
+	switch {
+	case uk && s == "scc":
+		return "UK exporters use the 2021 EU clauses only with the UK Addendum: safeguard: uk_addendum (or uk_idta)"
+	case uk && s == "dpf":
+		return "UK exporters rely on the UK Extension to the DPF: safeguard: uk_dpf_extension (for US recipients certified to it)"
+	case !uk && (s == "uk_idta" || s == "uk_addendum"):
+		return "EU exporters use the 2021 standard contractual clauses: safeguard: scc"
+	case !uk && s == "uk_dpf_extension":
+		return "EU exporters rely on the EU-US Data Privacy Framework: safeguard: dpf"
+	}
+	return ""
+}
+
+func lawName(law notice.Jurisdiction) string {
+	switch law {
+	case "uk":
+		return "UK"
+	case "se":
+		return "Swedish (EU)"
+	}
+	return "EU"
+}
+
+func homeArea(law notice.Jurisdiction) string {
+	if law == "uk" {
+		return "UK"
+	}
+	return "EEA"
+}
+
+var eea = []string{"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"}
+
+func inHomeArea(code string, law notice.Jurisdiction) bool {
+	if law == "uk" {
+		return code == "GB"
+	}
+	return code == "EEA" || contains(eea, code)
+}
+
+// countryNames maps lower-case names (English and Swedish) to ISO codes.
+var countryNames = map[string]string{
+	"uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB", "storbritannien": "GB", "gb": "GB",
+	"us": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US", "united states of america": "US", "the united states": "US",
+	"sweden": "SE", "sverige": "SE", "ireland": "IE", "irland": "IE", "germany": "DE", "tyskland": "DE", "netherlands": "NL", "the netherlands": "NL", "nederländerna": "NL",
+	"france": "FR", "frankrike": "FR", "denmark": "DK", "danmark": "DK", "norway": "NO", "norge": "NO", "finland": "FI", "belgium": "BE", "belgien": "BE",
+	"spain": "ES", "spanien": "ES", "italy": "IT", "italien": "IT", "poland": "PL", "polen": "PL", "austria": "AT", "österrike": "AT", "luxembourg": "LU",
+	"india": "IN", "indien": "IN", "malaysia": "MY", "china": "CN", "kina": "CN", "canada": "CA", "kanada": "CA", "australia": "AU", "australien": "AU",
+	"switzerland": "CH", "schweiz": "CH", "japan": "JP", "israel": "IL", "new zealand": "NZ", "philippines": "PH", "filippinerna": "PH", "south africa": "ZA", "sydafrika": "ZA",
+	"eea": "EEA", "ees": "EEA", "eu": "EEA", "eu/eea": "EEA", "eu/ees": "EEA", "european union": "EEA", "europeiska unionen": "EEA",
+}
+
+// country normalises a country name or ISO code; known is false when the
+// text names no country the table knows.
+func country(s string) (code string, known bool) {
+	k := strings.ToLower(strings.TrimSpace(s))
+	if k == "" {
+		return "", false
+	}
+	if c, ok := countryNames[k]; ok {
+		return c, true
+	}
+	if len(k) == 2 && k[0] >= 'a' && k[0] <= 'z' && k[1] >= 'a' && k[1] <= 'z' {
+		return strings.ToUpper(k), true
+	}
+	return "", false
+}
+
+// coveredBy reports whether a transfer names the recipient, or names no
+// recipient but the recipient's country.
+func coveredBy(ts []notice.Transfer, name, code string) bool {
+	for _, t := range ts {
+		// A transfer naming its recipient covers that recipient only.
+		if strings.TrimSpace(t.Recipient) != "" {
+			if name != "" && strings.EqualFold(strings.TrimSpace(t.Recipient), strings.TrimSpace(name)) {
+				return true
+			}
+			continue
+		}
+		for _, part := range strings.FieldsFunc(t.To, func(r rune) bool { return r == ',' || r == ';' || r == '/' }) {
+			part = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(part), "and "), "och "))
+			if c, ok := country(part); ok && c == code {
+				return true
+			}
+		}
+	}
+	return false
+}
