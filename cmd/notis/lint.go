@@ -1,0 +1,160 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/lint"
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/site"
+)
+
+func init() {
+	register(command{
+		name:    "lint",
+		summary: "check notices against GDPR Art 13/14, citing the article and the fix",
+		usage:   "notis lint [--source DIR] [--format text|json|sarif|github] [--as-of YYYY-MM-DD] [--strict]",
+		help: `
+Checks every notice in DIR/content against GDPR Articles 13 and 14 and the
+UK and Swedish rules around them: controller and DPO, a basis per purpose,
+legitimate interests stated, transfers with a safeguard valid on the day,
+retention, withdrawal of consent, the supervisory authority, Art 14
+sources, special-category and criminal-offence data, cookies, translations
+that agree, and the prose (implied cookie consent, vague lists, outdated
+names and laws).
+
+Each finding names the file, line and column, the rule, the article it
+enforces and the fix:
+
+  content/candidates.sv.md:12:1: error sa.stale-name: notice "candidates" (sv),
+    supervisory_authority: Datainspektionen ceased to exist under that name
+    after 2020-12-31 (Art 13(2)(d); Art 14(2)(e); Art 77) — fix: use
+    supervisory_authority: imy (Integritetsskyddsmyndigheten (IMY))
+
+Exit status: 0 clean (warnings and infos allowed), 1 when any finding is
+an error (or a warning, with --strict), 2 for a usage error.
+
+Dates matter: Privacy Shield was valid until 16 July 2020, Datainspektionen
+was renamed IMY on 1 January 2021. --as-of judges the notices by the law of
+another day, e.g. the day a notice says it was written.
+
+A notice can silence a rule that does not apply, with the reason:
+
+  lint:
+    ignore:
+      - {rule: recipients.missing, why: "nothing is shared; the form emails us only"}
+
+Every rule, with its article and examples: docs/lint-rules.md.
+
+Examples:
+  notis lint                                # the site in the current folder
+  notis lint --source site --strict         # warnings fail too
+  notis lint --as-of 2019-06-25             # judged by the law of that day
+  notis lint --format sarif > lint.sarif    # for code scanning
+  notis lint --format github                # annotations in a GitHub Actions run
+`,
+		run: runLint,
+	})
+}
+
+func runLint(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("lint", stderr)
+	source := fs.String("source", ".", "the site's folder (where notis.toml is)")
+	format := fs.String("format", "text", "output: text, json, sarif or github")
+	asOf := fs.String("as-of", "", "judge the notices by the law of this day (YYYY-MM-DD); default today")
+	strict := fs.Bool("strict", false, "fail on warnings as well as errors")
+	if err := parseFlags(fs, args, false); err != nil {
+		return err
+	}
+	if !slices.Contains(lint.Formats, *format) {
+		return usagef("--format %q: want one of %s", *format, strings.Join(lint.Formats, ", "))
+	}
+	opts := lint.Options{Strict: *strict}
+	if *asOf != "" {
+		t, err := time.Parse("2006-01-02", *asOf)
+		if err != nil {
+			return usagef("--as-of %q: want a date as YYYY-MM-DD, e.g. 2019-06-25", *asOf)
+		}
+		opts.AsOf = t
+	}
+	cfg, err := site.Load(*source)
+	if err != nil {
+		return err
+	}
+	cats, err := siteCategories(*source)
+	if err != nil {
+		return err
+	}
+	opts.Categories = cats
+	pages, err := content.LoadAll(os.DirFS(*source), cfg)
+	if err != nil {
+		// Notices that do not decode cannot be linted; show why and fail.
+		fmt.Fprintln(stderr, err)
+		return exitError{1}
+	}
+	notices := make([]*notice.Notice, len(pages))
+	for i, p := range pages {
+		notices[i] = p.Notice
+	}
+	findings := lint.Check(notices, opts)
+	if err := lint.Write(stdout, *format, findings); err != nil {
+		return err
+	}
+	if *format == "text" {
+		e, w, i := lint.Count(findings)
+		fmt.Fprintf(stderr, "notis lint: %d notices, %d errors, %d warnings, %d infos\n", len(notices), e, w, i)
+	}
+	if lint.Failed(findings, opts) {
+		return exitError{1}
+	}
+	return nil
+}
+
+// siteCategories reads the consent categories the site's banner texts
+// define ([category.ID] in i18n/*.toml); none means the built-in ones.
+func siteCategories(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "i18n", "*.toml"))
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var t struct {
+			Category map[string]any `toml:"category"`
+		}
+		if err := toml.Unmarshal(data, &t); err != nil {
+			var de *toml.DecodeError
+			if errors.As(err, &de) {
+				line, col := de.Position()
+				return nil, fmt.Errorf("%s:%d:%d: %v", f, line, col, de)
+			}
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for id := range t.Category {
+			seen[id] = true
+		}
+	}
+	if len(seen) == 0 {
+		return nil, nil
+	}
+	cats := make([]string, 0, len(seen))
+	for id := range seen {
+		cats = append(cats, id)
+	}
+	sort.Strings(cats)
+	return cats, nil
+}
