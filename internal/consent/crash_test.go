@@ -170,4 +170,3 @@ func load(t *testing.T, addr string, proc *os.Process, before int64) []string {
 	defer mu.Unlock()
 	return acked
 }
-

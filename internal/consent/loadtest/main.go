@@ -32,6 +32,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,8 +53,21 @@ func main() {
 	openFor := flag.Duration("open-duration", 10*time.Second, "measured time of each open-loop run")
 	targets := flag.String("targets", "noop,sqlite,postgres", "what to measure, comma-separated")
 	requirePG := flag.Bool("require-postgres", false, "fail instead of skipping when PostgreSQL cannot start")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and generator) to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*duration, *conns, *rate, *openFor, strings.Split(*targets, ","), *requirePG); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
