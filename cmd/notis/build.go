@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +47,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
+	limitMemory()
 	res, err := build.Build(build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -77,4 +80,13 @@ func printSummary(w io.Writer, res *build.Result) {
 		fmt.Fprintf(w, "  %s\n", res.Banner)
 	}
 	fmt.Fprintf(w, "  %d files, %.1f KiB, %d warnings, in %s\n", res.Files, float64(res.Bytes)/1024, len(res.Warnings), res.Duration.Round(time.Millisecond))
+}
+
+// limitMemory sets a soft memory limit so the garbage collector works
+// harder before the heap doubles: a 2,000-page build then fits small CI
+// runners. GOMEMLIMIT, when set, wins.
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(100 << 20)
+	}
 }

@@ -1,0 +1,101 @@
+package build
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gohugoio/hugo/parser/pageparser"
+	"github.com/tdewolff/minify/v2"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/notis-dev/notis/internal/build/synth"
+)
+
+// BenchmarkBuild1000 builds the synthetic 1,000-notice × 2-language site
+// with the real notis binary and compares it with the floor measured in the
+// same run on the same files: front matter parse + goldmark + minify alone,
+// on all cores. Metrics: pages/s of both, their time ratio (target ≤ 1.5)
+// and the build's peak RSS (target < 150 MiB).
+func BenchmarkBuild1000(b *testing.B) {
+	const notices = 1000
+	dir := b.TempDir()
+	if err := synth.Generate(dir, notices); err != nil {
+		b.Fatal(err)
+	}
+	bin := filepath.Join(b.TempDir(), "notis")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/notis").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "content", "*.md"))
+	pages := float64(len(files))
+
+	b.ResetTimer()
+	var floor, whole time.Duration
+	var rss int64
+	for range b.N {
+		floor += measureFloor(b, files)
+		start := time.Now()
+		cmd := exec.Command(bin, "build", "--source", dir, "--quiet")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("notis build: %v\n%s", err, out)
+		}
+		whole += time.Since(start)
+		rss = max(rss, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) // KiB on Linux
+	}
+	n := float64(b.N)
+	b.ReportMetric(pages*n/whole.Seconds(), "build_pages/s")
+	b.ReportMetric(pages*n/floor.Seconds(), "floor_pages/s")
+	b.ReportMetric(whole.Seconds()/floor.Seconds(), "build/floor")
+	b.ReportMetric(float64(rss)/1024, "peak_RSS_MiB")
+}
+
+// measureFloor is the least any generator must do per page: parse the
+// front matter, convert the Markdown, minify the HTML, on every core.
+func measureFloor(b *testing.B, files []string) time.Duration {
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	m := newMinifier()
+	start := time.Now()
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var html, small bytes.Buffer
+			for f := range next {
+				src, err := os.ReadFile(f)
+				if err != nil {
+					b.Error(err)
+					continue
+				}
+				cf, err := pageparser.ParseFrontMatterAndContent(bytes.NewReader(src))
+				if err != nil {
+					b.Error(err)
+					continue
+				}
+				html.Reset()
+				small.Reset()
+				if err := md.Convert(cf.Content, &html); err != nil {
+					b.Error(err)
+				}
+				if err := m.Minify("text/html", &small, &html); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+	return time.Since(start)
+}
+
+var _ = minify.New
