@@ -43,27 +43,54 @@ func TestNoAcknowledgedRecordIsLostWhenKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeVersion(t, filepath.Join(siteDir, "public", "consent", "versions"), testVer, "careers", "necessary", "analytics", "marketing")
-	dbPath := filepath.Join(dir, "data", "consent.db")
 
+	t.Run("sqlite", func(t *testing.T) {
+		dbPath := filepath.Join(t.TempDir(), "consent.db")
+		acked := killRounds(t, bin, siteDir, "sqlite:"+dbPath)
+		st, err := store.OpenSQLite(context.Background(), dbPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.IntegrityCheck(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		checkStored(t, st, acked)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := pg.Database(t)
+		acked := killRounds(t, bin, siteDir, dsn)
+		st, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		checkStored(t, st, acked)
+	})
+}
+
+const killRoundCount, ackedPerRound = 3, 1500
+
+// killRounds runs load, kill -9 and restart three times on one store and
+// returns every event id answered 201.
+func killRounds(t *testing.T, bin, siteDir, dsn string) map[string]bool {
 	acked := map[string]bool{}
-	const rounds = 3
-	for round := range rounds {
-		addr, proc := startBinary(t, bin, siteDir, dbPath)
-		got := load(t, addr, proc, 1500)
+	for round := range killRoundCount {
+		addr, proc := startBinary(t, bin, siteDir, dsn)
+		got := load(t, addr, proc, ackedPerRound)
 		for _, id := range got {
 			acked[id] = true
 		}
 		t.Logf("round %d: %d events acknowledged before kill -9", round, len(got))
 	}
+	if len(acked) < killRoundCount*ackedPerRound {
+		t.Fatalf("only %d events acknowledged; the load did not run", len(acked))
+	}
+	return acked
+}
 
-	st, err := store.OpenSQLite(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.IntegrityCheck(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+func checkStored(t *testing.T, st store.Store, acked map[string]bool) {
+	t.Helper()
 	stored := map[string]bool{}
 	if err := st.Export(context.Background(), store.Filter{}, func(r *store.Record) error {
 		stored[r.EventID] = true
@@ -80,18 +107,15 @@ func TestNoAcknowledgedRecordIsLostWhenKilled(t *testing.T) {
 	if missing > 0 {
 		t.Fatalf("%d of %d acknowledged events are missing after kill -9", missing, len(acked))
 	}
-	if len(acked) < rounds*1500 {
-		t.Fatalf("only %d events acknowledged; the load did not run", len(acked))
-	}
 	t.Logf("%d acknowledged, %d stored (the difference was committed but never answered)", len(acked), len(stored))
 }
 
 // startBinary runs `notis consent` on a free port and returns its address
 // once it logs that it listens.
-func startBinary(t *testing.T, bin, siteDir, dbPath string) (string, *os.Process) {
+func startBinary(t *testing.T, bin, siteDir, dsn string) (string, *os.Process) {
 	t.Helper()
-	cmd := exec.Command(bin, "consent", "--config", siteDir, "--listen", "127.0.0.1:0", "--db", "sqlite:"+dbPath,
-		"--client-rate", "0", "--consent-rate", "0")
+	cmd := exec.Command(bin, "consent", "--config", siteDir, "--listen", "127.0.0.1:0", "--db", dsn,
+		"--client-rate", "0", "--consent-rate", "0", "--hash-key-file", filepath.Join(t.TempDir(), "hash.key"))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
