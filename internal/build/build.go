@@ -41,6 +41,9 @@ type Options struct {
 	Destination string // output folder; relative to Source unless absolute
 	BaseURL     string // overrides notis.toml's baseURL when set
 	DevScript   string // live-reload script path, set by `notis serve`
+	// ConsentEndpoint overrides notis.toml's [consent] endpoint when set:
+	// `notis serve` points the preview's banner at its own consent server.
+	ConsentEndpoint string
 	// Check runs after the site is loaded and before anything is written
 	// (the lint); an error fails the build, warnings are added to the result.
 	Check func(*Site) (warnings []string, err error)
@@ -163,7 +166,7 @@ type Result struct {
 // opts.Destination. On any error the destination is left as it was.
 func Build(opts Options) (*Result, error) {
 	start := time.Now()
-	s, err := Load(opts.Source, opts.BaseURL)
+	s, err := opts.load()
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +203,18 @@ func Build(opts Options) (*Result, error) {
 	return res, nil
 }
 
+// load reads the site with the options' overrides applied.
+func (opts Options) load() (*Site, error) {
+	s, err := Load(opts.Source, opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ConsentEndpoint != "" {
+		s.Config.Consent.Endpoint = strings.TrimSuffix(opts.ConsentEndpoint, "/")
+	}
+	return s, nil
+}
+
 func pathIsAbs(p string) bool { return strings.HasPrefix(p, "/") }
 
 // newMinifier sets up minification for every output type notis writes.
@@ -214,10 +229,15 @@ func newMinifier() *minify.M {
 	return m
 }
 
+// sink receives output files: the staging folder, or memory in `notis serve`.
+type sink interface {
+	write(rel string, data []byte) error
+}
+
 // writer minifies and stages output files, counting them; safe for
 // concurrent use.
 type writer struct {
-	st  *staging
+	st  sink
 	min *minify.M
 	mu  sync.Mutex
 	res *Result
@@ -249,7 +269,7 @@ func hashed(name string, data []byte) string {
 	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:8] + ext
 }
 
-func (s *Site) render(st *staging, opts Options, res *Result) error {
+func (s *Site) render(st sink, opts Options, res *Result) error {
 	w := &writer{st: st, min: newMinifier(), res: res}
 	assets, err := s.writeAssets(w)
 	if err != nil {
