@@ -102,11 +102,6 @@ func Parse(path string, data []byte) (*Config, error) {
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		var derr *toml.DecodeError
-		if errors.As(err, &derr) {
-			line, col := derr.Position()
-			return nil, fmt.Errorf("%s:%d:%d: %s", path, line, col, derr.Error())
-		}
 		var serr *toml.StrictMissingError
 		if errors.As(err, &serr) {
 			var msgs []string
@@ -115,6 +110,11 @@ func Parse(path string, data []byte) (*Config, error) {
 				msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode)", path, line, col, strings.Join(e.Key(), ".")))
 			}
 			return nil, errors.New(strings.Join(msgs, "\n"))
+		}
+		var derr *toml.DecodeError
+		if errors.As(err, &derr) {
+			line, col := derr.Position()
+			return nil, fmt.Errorf("%s:%d:%d: %s", path, line, col, derr.Error())
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -1,0 +1,46 @@
+package period
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestParseAcceptsISO8601AndPrintsItBack(t *testing.T) {
+	for _, s := range []string{"P6Y6M", "P6M", "P13M", "P2W", "P30D", "PT1H", "P1DT12H30M5S", "P1Y2M3W4DT5H6M7S"} {
+		p, err := Parse(s)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", s, err)
+		}
+		if got := p.String(); got != s {
+			t.Errorf("Parse(%q).String() = %q", s, got)
+		}
+	}
+}
+
+func TestParseRejectsMalformedDurations(t *testing.T) {
+	for _, s := range []string{"", "P", "PT", "6Y", "P6", "PY", "P6Y6Y", "P1.5Y", "P-1Y", "P6X", "PT6Y", "P1T", "p6y", "P99999999Y"} {
+		if _, err := Parse(s); !errors.Is(err, ErrSyntax) {
+			t.Errorf("Parse(%q) = %v, want ErrSyntax", s, err)
+		}
+	}
+}
+
+func TestAddToUsesTheCalendar(t *testing.T) {
+	start := time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)
+	got := MustParse("P1Y1M").AddTo(start)
+	want := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC) // Feb 31 2025 normalises to Mar 3
+	if !got.Equal(want) {
+		t.Fatalf("AddTo = %v, want %v", got, want)
+	}
+}
+
+func TestPartsListsNonZeroUnitsLargestFirst(t *testing.T) {
+	parts := MustParse("P6Y6M").Parts()
+	if len(parts) != 2 || parts[0] != (Part{"year", 6}) || parts[1] != (Part{"month", 6}) {
+		t.Fatalf("Parts = %v", parts)
+	}
+	if MustParse("P13M").Approx() <= MustParse("P1Y").Approx() {
+		t.Fatal("P13M should be longer than P1Y")
+	}
+}

@@ -1,0 +1,39 @@
+package site
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseReportsBadSettingsWithTheirKeys(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"site = \"Careers Site\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n", `site = "Careers Site": want a site id`},
+		{"site = \"c\"\ndefaultLanguage = \"de\"\n[languages.en]\ntitle = \"P\"\n", `defaultLanguage = "de" is not one of the declared languages [en]`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\nvalidity = \"P2Y\"\n", `a choice may be remembered for at most 13 months`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\ntitel = 1\n[languages.en]\ntitle = \"P\"\n", `notis.toml:3:1: unknown key "titel"`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\norigins = [\"careers.example.org\"]\n", `is not an origin like`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent.google_consent_mode]\nanalytics = [\"analytics\"]\n", `unknown signal "analytics"`},
+	}
+	for _, tt := range tests {
+		_, err := Parse("notis.toml", []byte(tt.src))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("for\n%s\ngot %v\nwant …%s…", tt.src, err, tt.want)
+		}
+	}
+}
+
+func TestDefaultsAndOrigins(t *testing.T) {
+	c, err := Parse("notis.toml", []byte("site = \"careers\"\nbaseURL = \"https://p.example.org\"\ndefaultLanguage = \"sv\"\n[languages.en]\ntitle = \"P\"\n[languages.sv]\ntitle = \"I\"\n[consent]\norigins = [\"https://jobs.example.org\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL != "https://p.example.org/" || c.Consent.Validity != "P6M" || c.Consent.Retention != "P13M" || c.Consent.Notice != "cookies" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if got := c.LanguageCodes(); got[0] != "sv" {
+		t.Fatalf("default language should come first at equal weight: %v", got)
+	}
+	if !c.AllowsOrigin("https://jobs.example.org") || c.AllowsOrigin("https://evil.example") {
+		t.Fatal("origin allow-list")
+	}
+}
