@@ -79,7 +79,6 @@ func schemaFor(t reflect.Type) map[string]any {
 	panic(fmt.Sprintf("notice: no schema for %s", t))
 }
 
-
 // Reference returns the front matter reference in Markdown, generated from
 // the model so it cannot fall out of date.
 func Reference() string {
