@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/lint"
 )
 
 func init() {
@@ -33,7 +34,10 @@ Exit status: 0 built, 1 content errors, 2 usage errors.
 Examples:
   notis build                          # the site in this folder, into ./public
   notis build --source site --destination /tmp/out
-  notis build --baseURL https://privacy.example.org/ --quiet`,
+  notis build --baseURL https://privacy.example.org/ --quiet
+  notis build --lint=warn              # publish even with lint errors
+
+The lint (see 'notis help lint') runs first: its errors fail the build.`,
 		run: runBuild,
 	})
 }
@@ -44,11 +48,19 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	dest := fs.String("destination", "public", "where to write the site (relative to --source unless absolute)")
 	baseURL := fs.String("baseURL", "", "the URL the site is published at; overrides notis.toml")
 	quiet := fs.Bool("quiet", false, "print errors only, not the summary")
+	lintMode := fs.String("lint", "error", "error: lint errors fail the build; warn: report them but build; off: skip the lint")
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}
+	if !slices.Contains([]string{"error", "warn", "off"}, *lintMode) {
+		return usagef("--lint %q: want error, warn or off", *lintMode)
+	}
 	limitMemory()
-	res, err := build.Build(build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL})
+	opts := build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL}
+	if *lintMode != "off" {
+		opts.Check = lintCheck(stderr, *lintMode == "error")
+	}
+	res, err := build.Build(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		fmt.Fprintln(stderr, "build failed: nothing was written")
@@ -88,5 +100,29 @@ func printSummary(w io.Writer, res *build.Result) {
 func limitMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(100 << 20)
+	}
+}
+
+// lintCheck runs the lint inside the build, before anything is written:
+// findings are printed as `notis lint` prints them, and errors fail the
+// build unless failOnError is false (--lint=warn).
+func lintCheck(stderr io.Writer, failOnError bool) func(*build.Site) ([]string, error) {
+	return func(s *build.Site) ([]string, error) {
+		findings := lint.Check(s.Notices(), lint.Options{Categories: s.Categories()})
+		if len(findings) == 0 {
+			return nil, nil
+		}
+		if err := lint.Write(stderr, "text", findings); err != nil {
+			return nil, err
+		}
+		e, w, _ := lint.Count(findings)
+		if e > 0 && failOnError {
+			return nil, fmt.Errorf("lint: %d errors and %d warnings in the notices above; fix them, or build with --lint=warn to publish anyway", e, w)
+		}
+		var warnings []string
+		if e+w > 0 {
+			warnings = append(warnings, fmt.Sprintf("lint: %d errors and %d warnings (see above)", e, w))
+		}
+		return warnings, nil
 	}
 }

@@ -399,3 +399,19 @@ func (s *Site) writeAssets(w *writer) (map[string]string, error) {
 	})
 	return names, err
 }
+
+// Categories lists the consent categories the site's strings define
+// ([category.ID] label in the default language), sorted.
+func (s *Site) Categories() []string {
+	var cats []string
+	if s.Strings == nil {
+		return nil
+	}
+	for k := range s.Strings.Strings(s.Config.DefaultLanguage, "category.") {
+		if id, ok := strings.CutSuffix(k, ".label"); ok {
+			cats = append(cats, id)
+		}
+	}
+	slices.Sort(cats)
+	return cats
+}
