@@ -79,6 +79,52 @@ type result struct {
 	elapsed   time.Duration
 	latencies []time.Duration
 	batch     float64 // mean records per group commit, from /metrics
+	cpu       cpuUse
+}
+
+// cpuUse is how busy the machine was during a run, in percent of all
+// cores: this process (server and generator) and everything else
+// (PostgreSQL, and whatever else shares the machine).
+type cpuUse struct{ self, other float64 }
+
+type cpuSample struct{ busy, total, self float64 }
+
+// sampleCPU reads /proc (Linux only; zeros elsewhere).
+func sampleCPU() cpuSample {
+	var s cpuSample
+	if data, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(data), "\n")
+		f := strings.Fields(line)
+		for i, v := range f[1:] {
+			n, _ := strconv.ParseFloat(v, 64)
+			if i >= 8 { // guest time is already in user
+				break
+			}
+			s.total += n
+			if i != 3 && i != 4 { // idle, iowait
+				s.busy += n
+			}
+		}
+	}
+	if data, err := os.ReadFile("/proc/self/stat"); err == nil {
+		_, rest, _ := strings.Cut(string(data), ") ")
+		f := strings.Fields(rest)
+		if len(f) > 12 {
+			u, _ := strconv.ParseFloat(f[11], 64)
+			k, _ := strconv.ParseFloat(f[12], 64)
+			s.self = u + k
+		}
+	}
+	return s
+}
+
+func (a cpuSample) until(b cpuSample) cpuUse {
+	total := b.total - a.total
+	if total <= 0 {
+		return cpuUse{}
+	}
+	self := (b.self - a.self) / total * 100
+	return cpuUse{self: self, other: max(0, (b.busy-a.busy)/total*100-self)}
 }
 
 func (r result) rps() float64 { return float64(r.ok) / r.elapsed.Seconds() }
@@ -130,7 +176,7 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		}
 	}
 	fmt.Printf("\nClosed loop, %d connections, %s:\n", conns, duration)
-	fmt.Printf("%-9s %10s %7s %10s %10s %10s %8s %7s\n", "target", "req/s", "×noop", "p50", "p90", "p99", "errors", "batch")
+	fmt.Printf("%-9s %10s %7s %10s %10s %10s %8s %7s %6s %6s\n", "target", "req/s", "×noop", "p50", "p90", "p99", "errors", "batch", "self%", "other%")
 	for _, r := range closed {
 		ratio := "-"
 		if noop > 0 {
@@ -140,17 +186,19 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		if r.batch > 0 {
 			batch = fmt.Sprintf("%.1f", r.batch)
 		}
-		fmt.Printf("%-9s %10.0f %7s %10s %10s %10s %8d %7s\n", r.name, r.rps(), ratio,
-			ms(pct(r.latencies, .50)), ms(pct(r.latencies, .90)), ms(pct(r.latencies, .99)), r.bad, batch)
+		fmt.Printf("%-9s %10.0f %7s %10s %10s %10s %8d %7s %6.0f %6.0f\n", r.name, r.rps(), ratio,
+			ms(pct(r.latencies, .50)), ms(pct(r.latencies, .90)), ms(pct(r.latencies, .99)), r.bad, batch, r.cpu.self, r.cpu.other)
 	}
 	if len(open) > 0 {
 		fmt.Printf("\nOpen loop, %d events/s scheduled, %s, latency from the scheduled send time:\n", rate, openFor)
-		fmt.Printf("%-9s %10s %10s %10s %10s %10s %8s\n", "target", "achieved/s", "p50", "p99", "p99.9", "max", "errors")
+		fmt.Printf("%-9s %10s %10s %10s %10s %10s %8s %6s %6s\n", "target", "achieved/s", "p50", "p99", "p99.9", "max", "errors", "self%", "other%")
 		for _, r := range open {
-			fmt.Printf("%-9s %10.0f %10s %10s %10s %10s %8d\n", r.name, r.rps(),
-				ms(pct(r.latencies, .50)), ms(pct(r.latencies, .99)), ms(pct(r.latencies, .999)), ms(pct(r.latencies, 1)), r.bad)
+			fmt.Printf("%-9s %10.0f %10s %10s %10s %10s %8d %6.0f %6.0f\n", r.name, r.rps(),
+				ms(pct(r.latencies, .50)), ms(pct(r.latencies, .99)), ms(pct(r.latencies, .999)), ms(pct(r.latencies, 1)), r.bad, r.cpu.self, r.cpu.other)
 		}
 	}
+	fmt.Println("\nself% / other%: CPU of all cores used by this process (server + generator) / by everything else (PostgreSQL, other work).")
+	fmt.Println("Figures are only comparable between runs where other% stays low for noop and sqlite.")
 	return nil
 }
 
@@ -346,6 +394,9 @@ func closedLoop(addr string, conns int, warmup, duration time.Duration) (result,
 	)
 	start := time.Now()
 	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
+	var cpu0 cpuSample
+	cpuTimer := time.AfterFunc(warmup, func() { mu.Lock(); cpu0 = sampleCPU(); mu.Unlock() })
+	defer cpuTimer.Stop()
 	for range conns {
 		c, err := dial(addr)
 		if err != nil {
@@ -388,6 +439,9 @@ func closedLoop(addr string, conns int, warmup, duration time.Duration) (result,
 		}()
 	}
 	wg.Wait()
+	mu.Lock()
+	res.cpu = cpu0.until(sampleCPU())
+	mu.Unlock()
 	res.elapsed = duration
 	slices.Sort(res.latencies)
 	return res, firstErr
@@ -447,6 +501,7 @@ func openLoop(addr string, rate, conns int, duration time.Duration) (result, err
 		}()
 	}
 	interval := time.Second / time.Duration(rate)
+	cpu0 := sampleCPU()
 	start := time.Now()
 	for i := range total {
 		at := start.Add(time.Duration(i) * interval)
@@ -457,6 +512,7 @@ func openLoop(addr string, rate, conns int, duration time.Duration) (result, err
 	}
 	close(sched)
 	wg.Wait()
+	res.cpu = cpu0.until(sampleCPU())
 	res.elapsed = time.Since(start)
 	slices.Sort(res.latencies)
 	return res, firstErr
