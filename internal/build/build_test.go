@@ -221,3 +221,39 @@ changes: [{date: 2026-04-01, summary: "` + q + `"}]
 		t.Error("the hostile title is not shown escaped")
 	}
 }
+
+func TestNoticePagesShowTheRightsTheirBasesGive(t *testing.T) {
+	out := buildInto(t, filepath.Join("testdata", "site"))
+	read := func(p string) string {
+		b, err := os.ReadFile(filepath.Join(out, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	en := read("en/applicants/index.html")
+	for _, want := range []string{
+		`id="objection"`, "Your right to object", // legitimate interests → objection, separately
+		"Right to data portability", // contract and consent
+		"withdraw it at any time",   // consent
+		"How to withdraw: Email privacy@example.test",
+		"Wycliffe House", "0303 123 1113", // the ICO's details, built in
+		"6 months", "1 year and 6 months", // durations in words
+		`hreflang="sv"`, // the Swedish translation exists
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("en page lacks %q", want)
+		}
+	}
+	sv := read("sv/applicants/index.html")
+	for _, want := range []string{"Rätt till dataportabilitet", "6 månader", "Vi överför inte dina personuppgifter utanför Storbritannien.", "1 april 2026"} {
+		if !strings.Contains(sv, want) {
+			t.Errorf("sv page lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{"invändningar", "återkalla"} { // contract only: no objection, no withdrawal
+		if strings.Contains(sv, unwanted) {
+			t.Errorf("sv page (contract only) mentions %q", unwanted)
+		}
+	}
+}
