@@ -136,7 +136,7 @@ var Facts = []Fact{
 		Key: "gdpr", Name: "the GDPR", ValidFrom: "2018-05-25",
 		Event:      "applies from 25 May 2018 (Art 99(2))",
 		ReplacedBy: "",
-		Source:     "https://eur-lex.europa.eu/eli/reg/2016/679/oj (Art 99(2))",
+		Source:     "https://eur-lex.europa.eu/eli/reg/2016/679/oj (Art 99(2)); https://avtalgdpr.se/category/nyheter/page/7",
 		Verified:   true,
 	},
 	{
@@ -169,10 +169,10 @@ var Facts = []Fact{
 	},
 	{
 		Key: "hee", Name: "Health Education England (HEE)", Law: "uk", ValidTo: "2023-03-31",
-		Event:      "merged into NHS England on 1 Apr 2023 (from memory)",
+		Event:      "merged into NHS England on 1 Apr 2023 (Health Education England (Transfer of Functions, Abolition and Transitional Provisions) Regulations 2023, SI 2023/368)",
 		ReplacedBy: "NHS England (Workforce, Training and Education)",
-		Source:     "https://www.england.nhs.uk/ (from memory; not checked)",
-		Verified:   false,
+		Source:     "https://www.digitalhealth.net/2023/03/hee-nhs-england-merger-to-complete-on-1-april/ ; https://www.legislation.gov.uk/uksi/2023/368/contents",
+		Verified:   true,
 	},
 }
 
