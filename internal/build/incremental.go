@@ -1,0 +1,718 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"net/url"
+	"os"
+	"path"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/render"
+	"github.com/notis-dev/notis/internal/site"
+	"github.com/notis-dev/notis/internal/widget"
+)
+
+// Output is one complete, immutable build held in memory: output path
+// (as under public/, forward slashes) to bytes. `notis serve` serves it;
+// a new build replaces it whole, so a reader never sees half a site.
+type Output struct {
+	Files map[string][]byte
+	Gen   int // counts the builds published, from 1
+}
+
+// Change says what one Update did, for the live-reload message and the
+// terminal.
+type Change struct {
+	Full     bool              // everything was reloaded and rendered
+	Changed  []string          // output paths written or removed, sorted
+	CSS      map[string]string // stylesheets renamed, old → new root-relative path
+	Rendered int               // pages rendered
+	Warnings []string
+	Duration time.Duration
+}
+
+// CSSOnly reports whether only stylesheets (and the links to them)
+// changed, so open pages can swap their stylesheets instead of reloading.
+func (c *Change) CSSOnly() bool {
+	if c.Full || len(c.CSS) == 0 || c.Rendered > 0 {
+		return false
+	}
+	for _, p := range c.Changed {
+		if !strings.HasSuffix(p, ".css") && !strings.HasSuffix(p, ".html") {
+			return false
+		}
+	}
+	return true
+}
+
+// Incremental keeps a site built in memory and brings it up to date after
+// edits, redoing only what an edit can affect: one notice re-renders its
+// own pages, its translations' (the language switcher), the pages that
+// link to it, its language's index, notices.json and the sitemap; an
+// asset or the widget is redone alone and the links to it swapped; only
+// notis.toml, layouts/ and i18n/ reload and render everything. The result
+// is byte for byte what Build writes for the same sources.
+type Incremental struct {
+	opts Options
+
+	mu  sync.Mutex // serialises Update
+	out *Output    // last published
+
+	ok       bool // the state below is of a site that loaded
+	s        *Site
+	r        *render.Renderer
+	ropts    render.Options
+	assets   map[string]string // asset → output name
+	banner   *widget.Result
+	bannerOK bool
+	bcfg     widget.Config
+	min      *writer
+
+	pages   map[string]*content.Page // content file → parsed page (files that parse)
+	srcSum  map[string][32]byte      // content file → hash of the bytes last read
+	fileErr map[string]error         // content files that do not parse
+	jsonOf  map[*notice.Notice][]byte
+
+	// What is out of date since the last published build; kept across
+	// failed updates so the fix re-renders everything the breakage touched.
+	full, assetsDirty, widgetDirty bool
+	dirtyIDs, dirtyLangs           map[string]bool
+}
+
+// NewIncremental builds the site in opts.Source into memory. The
+// destination is ignored. An error (a broken site) still returns a
+// usable Incremental: Update retries, and Output is nil until a build
+// succeeds.
+func NewIncremental(opts Options) (*Incremental, error) {
+	inc := &Incremental{opts: opts, full: true}
+	_, err := inc.Update(nil)
+	return inc, err
+}
+
+// Output is the last build that succeeded, nil before the first.
+func (inc *Incremental) Output() *Output {
+	inc.mu.Lock()
+	defer inc.mu.Unlock()
+	return inc.out
+}
+
+// memSink collects output files in a map; safe for concurrent use.
+type memSink struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memSink) write(rel string, data []byte) error {
+	m.mu.Lock()
+	m.files[rel] = bytes.Clone(data)
+	m.mu.Unlock()
+	return nil
+}
+
+// Update brings the build up to date after the named source files
+// (slash paths relative to the source folder) changed, appeared or
+// disappeared. On an error the published output stays as it was.
+func (inc *Incremental) Update(changed []string) (*Change, error) {
+	inc.mu.Lock()
+	defer inc.mu.Unlock()
+	start := time.Now()
+	var contentFiles []string
+	for _, p := range changed {
+		p = path.Clean(strings.TrimPrefix(p, "./"))
+		top, _, _ := strings.Cut(p, "/")
+		switch {
+		case p == site.FileName || top == "layouts" || top == "i18n":
+			inc.full = true
+		case top == "assets":
+			inc.assetsDirty = true
+		case top == "widget":
+			inc.widgetDirty = true
+		case top == content.Dir:
+			contentFiles = append(contentFiles, p)
+		}
+	}
+	var ch *Change
+	var err error
+	if inc.full || !inc.ok {
+		ch, err = inc.rebuild()
+	} else {
+		ch, err = inc.update(contentFiles)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ch.Duration = time.Since(start)
+	return ch, nil
+}
+
+// rebuild loads and renders everything.
+func (inc *Incremental) rebuild() (*Change, error) {
+	inc.full = true
+	s, err := inc.opts.load()
+	if err != nil {
+		return nil, err
+	}
+	inc.s, inc.ok = s, true
+	inc.pages, inc.srcSum, inc.fileErr = map[string]*content.Page{}, map[string][32]byte{}, map[string]error{}
+	for _, p := range s.Pages {
+		inc.pages[p.Notice.File] = p
+		if src, err := fs.ReadFile(os.DirFS(inc.opts.Source), p.Notice.File); err == nil {
+			inc.srcSum[p.Notice.File] = sha256.Sum256(src)
+		}
+	}
+	inc.jsonOf = map[*notice.Notice][]byte{}
+	sk := &memSink{files: map[string][]byte{}}
+	w := &writer{st: sk, min: newMinifier(), res: &Result{PagesByLang: map[string]int{}}}
+	inc.min = w
+	if inc.assets, err = s.writeAssets(w); err != nil {
+		inc.ok = false
+		return nil, err
+	}
+	if err := inc.bundle(w); err != nil {
+		inc.ok = false
+		return nil, err
+	}
+	if err := inc.newRenderer(); err != nil {
+		inc.ok = false
+		return nil, err
+	}
+	n, err := inc.renderAll(w)
+	if err != nil {
+		inc.ok = false
+		return nil, err
+	}
+	if err := inc.writeData(w); err != nil {
+		inc.ok = false
+		return nil, err
+	}
+	ch := &Change{Full: true, Rendered: n, Warnings: s.Warnings}
+	old := map[string][]byte{}
+	if inc.out != nil {
+		old = inc.out.Files
+	}
+	ch.Changed = diff(old, sk.files)
+	inc.publish(sk.files)
+	inc.full, inc.assetsDirty, inc.widgetDirty = false, false, false
+	inc.dirtyIDs, inc.dirtyLangs = map[string]bool{}, map[string]bool{}
+	return ch, nil
+}
+
+// bundle builds the banner into w and remembers its config.
+func (inc *Incremental) bundle(w *writer) error {
+	cfg, ok := inc.s.BannerConfig()
+	b, err := inc.s.buildBanner(w)
+	if err != nil {
+		return err
+	}
+	inc.banner, inc.bannerOK, inc.bcfg = b, ok, cfg
+	return nil
+}
+
+func (inc *Incremental) newRenderer() error {
+	ropts := render.Options{
+		CSS: inc.assets["css/notis.css"], PrintCSS: inc.assets["css/print.css"], RootScript: inc.assets["js/language.js"],
+		DevScript: inc.opts.DevScript,
+	}
+	if inc.banner != nil {
+		ropts.ConsentScript = inc.banner.Script
+	}
+	r, err := render.New(inc.s.FS, inc.s.Config, inc.s.Strings, ropts)
+	if err != nil {
+		return err
+	}
+	inc.r, inc.ropts = r, ropts
+	return nil
+}
+
+// renderAll renders every page, as Site.render does, from the loaded site.
+func (inc *Incremental) renderAll(w *writer) (int, error) {
+	s := inc.s
+	if err := s.renderNotices(inc.r, w, w.res); err != nil {
+		return 0, err
+	}
+	for _, lang := range s.Config.LanguageCodes() {
+		if err := inc.renderIndex(w, lang); err != nil {
+			return 0, err
+		}
+	}
+	root, err := inc.r.Root()
+	if err != nil {
+		return 0, fmt.Errorf("root page: %w", err)
+	}
+	if err := w.put("index.html", "text/html", root); err != nil {
+		return 0, err
+	}
+	nf, err := inc.r.NotFound()
+	if err != nil {
+		return 0, fmt.Errorf("404 page: %w", err)
+	}
+	if err := w.put("404.html", "text/html", nf); err != nil {
+		return 0, err
+	}
+	return len(s.Pages) + len(s.Config.Languages) + 2, nil
+}
+
+func (inc *Incremental) renderIndex(w *writer, lang string) error {
+	s := inc.s
+	var list []*notice.Notice
+	for _, id := range s.IDs() {
+		if n, ok := s.ByID[id][lang]; ok {
+			list = append(list, n)
+		}
+	}
+	page, err := inc.r.Index(lang, list)
+	if err != nil {
+		return fmt.Errorf("index (%s): %w", lang, err)
+	}
+	return w.put(lang+"/index.html", "text/html", page)
+}
+
+// writeData writes the sitemap and notices.json. notices.json is put
+// together from each notice's minified JSON, cached until the notice
+// changes: the same bytes as minifying the whole document, at a fraction
+// of the cost on a large site.
+func (inc *Incremental) writeData(w *writer) error {
+	s := inc.s
+	sm, err := s.sitemap()
+	if err != nil {
+		return err
+	}
+	if err := w.put("sitemap.xml", "application/xml", sm); err != nil {
+		return err
+	}
+	versions := make(map[*notice.Notice]string, len(s.Pages))
+	for _, p := range s.Pages {
+		versions[p.Notice] = p.Version
+	}
+	head, _ := json.Marshal(s.Config.Site)
+	langs, _ := json.Marshal(s.Config.LanguageCodes())
+	var buf bytes.Buffer
+	buf.WriteString(`{"site":`)
+	buf.Write(head)
+	buf.WriteString(`,"languages":`)
+	buf.Write(langs)
+	buf.WriteString(`,"notices":`)
+	first := true
+	seen := make(map[*notice.Notice][]byte, len(s.Pages))
+	for _, id := range s.IDs() {
+		for _, lang := range s.Config.LanguageCodes() {
+			n, ok := s.ByID[id][lang]
+			if !ok {
+				continue
+			}
+			frag, ok := inc.jsonOf[n]
+			if !ok {
+				var rights []string
+				for _, r := range n.DerivedRights() {
+					rights = append(rights, string(r.Right))
+				}
+				raw, err := json.Marshal(NoticeJSON{ID: id, Lang: lang, URL: s.absURL(render.NoticePath(lang, id)), Version: versions[n], Rights: rights, Notice: n.Plain()})
+				if err != nil {
+					return err
+				}
+				if frag, err = w.min.Bytes("application/json", raw); err != nil {
+					return fmt.Errorf("minify notices.json: %w", err)
+				}
+			}
+			seen[n] = frag
+			if first {
+				buf.WriteByte('[')
+				first = false
+			} else {
+				buf.WriteByte(',')
+			}
+			buf.Write(frag)
+		}
+	}
+	if first {
+		buf.WriteString("null")
+	} else {
+		buf.WriteByte(']')
+	}
+	buf.WriteByte('}')
+	inc.jsonOf = seen
+	return w.put("notices.json", "", buf.Bytes())
+}
+
+func (inc *Incremental) publish(files map[string][]byte) {
+	gen := 1
+	if inc.out != nil {
+		gen = inc.out.Gen + 1
+	}
+	inc.out = &Output{Files: files, Gen: gen}
+}
+
+// update applies edits to content, assets and the widget to the loaded
+// site.
+func (inc *Incremental) update(contentFiles []string) (*Change, error) {
+	s := inc.s
+	if len(contentFiles) > 0 {
+		if err := inc.readContent(contentFiles); err != nil {
+			return nil, err
+		}
+	}
+	if len(inc.fileErr) > 0 {
+		var errs []error
+		for _, f := range slices.Sorted(maps.Keys(inc.fileErr)) {
+			errs = append(errs, inc.fileErr[f])
+		}
+		return nil, errors.Join(errs...)
+	}
+	contentDirty := len(inc.dirtyIDs) > 0
+	if contentDirty {
+		if err := inc.relink(); err != nil {
+			return nil, err
+		}
+	}
+	ch := &Change{Warnings: s.Warnings}
+	if !contentDirty && !inc.assetsDirty && !inc.widgetDirty {
+		return ch, nil
+	}
+	files := maps.Clone(inc.out.Files)
+	sk := &memSink{files: files}
+	w := &writer{st: sk, min: inc.min.min, res: &Result{PagesByLang: map[string]int{}}}
+	renames := map[string]string{}
+	assets, ropts, banner, bannerOK, bcfg := inc.assets, inc.ropts, inc.banner, inc.bannerOK, inc.bcfg
+	if inc.assetsDirty {
+		var err error
+		if assets, err = inc.redoAssets(w, files, renames); err != nil {
+			return nil, err
+		}
+		ropts.CSS, ropts.PrintCSS, ropts.RootScript = assets["css/notis.css"], assets["css/print.css"], assets["js/language.js"]
+	}
+	all := false
+	if cfg, ok := s.BannerConfig(); inc.widgetDirty || ok != bannerOK || !reflect.DeepEqual(cfg, bcfg) {
+		if banner != nil {
+			for _, f := range banner.Files {
+				delete(files, f.Path)
+			}
+		}
+		b, err := s.buildBanner(w)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case (b == nil) != (banner == nil):
+			all = true // the banner appeared or went: every page's buttons change
+		case b != nil && b.Script != banner.Script:
+			renames[banner.Script] = b.Script
+		}
+		banner, bannerOK, bcfg = b, ok, cfg
+		ropts.ConsentScript = ""
+		if b != nil {
+			ropts.ConsentScript = b.Script
+		}
+	}
+	r := inc.r
+	if ropts != inc.ropts {
+		var err error
+		if r, err = render.New(s.FS, s.Config, s.Strings, ropts); err != nil {
+			return nil, err
+		}
+	}
+	// Pages not re-rendered below get the renamed links swapped in place.
+	if len(renames) > 0 && !all {
+		if !swapRefs(files, inc.basePath(), renames) {
+			all = true
+		}
+	}
+	// The pages of notices that went.
+	for id := range inc.dirtyIDs {
+		for _, lang := range s.Config.LanguageCodes() {
+			if _, ok := s.ByID[id][lang]; !ok {
+				delete(files, render.NoticePath(lang, id)+"index.html")
+			}
+		}
+	}
+	prevR := inc.r
+	inc.r = r
+	rendered := 0
+	var err error
+	if all {
+		rendered, err = inc.renderAll(w)
+	} else if contentDirty {
+		rendered, err = inc.renderDirty(w)
+	}
+	if err == nil && contentDirty {
+		err = inc.writeData(w)
+	}
+	if err != nil {
+		inc.r = prevR
+		return nil, err
+	}
+	inc.assets, inc.ropts, inc.banner, inc.bannerOK, inc.bcfg = assets, ropts, banner, bannerOK, bcfg
+	ch.Rendered = rendered
+	ch.Changed = diff(inc.out.Files, files)
+	for old, nu := range renames {
+		if strings.HasSuffix(old, ".css") {
+			if ch.CSS == nil {
+				ch.CSS = map[string]string{}
+			}
+			ch.CSS[inc.basePath()+old] = inc.basePath() + nu
+		}
+	}
+	inc.publish(files)
+	inc.assetsDirty, inc.widgetDirty = false, false
+	inc.dirtyIDs, inc.dirtyLangs = map[string]bool{}, map[string]bool{}
+	return ch, nil
+}
+
+// readContent re-reads the named content files and finds files that
+// appeared or went, marking the notices they hold as dirty.
+func (inc *Incremental) readContent(changed []string) error {
+	fsys := os.DirFS(inc.opts.Source)
+	files, err := content.Find(fsys, content.Dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", content.Dir, content.Dir)
+		}
+		return err
+	}
+	present := make(map[string]bool, len(files))
+	for _, f := range files {
+		present[f] = true
+	}
+	mark := func(p *content.Page) {
+		if p != nil {
+			inc.dirtyIDs[p.Notice.ID] = true
+			inc.dirtyLangs[p.Notice.Lang] = true
+		}
+	}
+	forget := func(f string) {
+		mark(inc.pages[f])
+		delete(inc.pages, f)
+		delete(inc.srcSum, f)
+		delete(inc.fileErr, f)
+	}
+	for f := range inc.pages {
+		if !present[f] {
+			forget(f)
+		}
+	}
+	for f := range inc.fileErr {
+		if !present[f] {
+			forget(f)
+		}
+	}
+	todo := map[string]bool{}
+	for _, f := range changed {
+		if present[f] {
+			todo[f] = true
+		}
+	}
+	for _, f := range files {
+		if _, known := inc.srcSum[f]; !known {
+			todo[f] = true
+		}
+	}
+	langs := content.Languages{Codes: inc.s.Config.LanguageCodes(), Default: inc.s.Config.DefaultLanguage}
+	for f := range todo {
+		src, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				forget(f)
+				continue
+			}
+			return err
+		}
+		sum := sha256.Sum256(src)
+		if old, ok := inc.srcSum[f]; ok && old == sum {
+			continue
+		}
+		inc.srcSum[f] = sum
+		p, err := content.Parse(f, src, langs)
+		mark(inc.pages[f])
+		delete(inc.pages, f)
+		delete(inc.fileErr, f)
+		if err != nil {
+			inc.fileErr[f] = err
+			continue
+		}
+		inc.pages[f] = p
+		mark(p)
+	}
+	return nil
+}
+
+// relink rebuilds the site's page list and index from the parsed files
+// and checks what spans files, as Load does.
+func (inc *Incremental) relink() error {
+	s := inc.s
+	s.Pages = s.Pages[:0]
+	for _, f := range slices.Sorted(maps.Keys(inc.pages)) {
+		s.Pages = append(s.Pages, inc.pages[f])
+	}
+	s.ByID = map[string]render.Translations{}
+	for _, p := range s.Pages {
+		n := p.Notice
+		if s.ByID[n.ID] == nil {
+			s.ByID[n.ID] = render.Translations{}
+		}
+		s.ByID[n.ID][n.Lang] = n
+	}
+	errs := checkPages(s.Pages)
+	errs = append(errs, s.checkCategories()...)
+	s.Warnings = nil
+	for _, id := range s.IDs() {
+		for _, lang := range s.Config.LanguageCodes() {
+			if _, ok := s.ByID[id][lang]; !ok {
+				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkPages finds the mistakes that span files (content.LoadAll checks
+// the same when it reads a whole site): two files claiming one notice and
+// language, and related notices that do not exist.
+func checkPages(pages []*content.Page) []error {
+	type key struct{ id, lang string }
+	seen := map[key]string{}
+	ids := map[string]bool{}
+	for _, p := range pages {
+		ids[p.Notice.ID] = true
+	}
+	var errs []error
+	for _, p := range pages {
+		n := p.Notice
+		k := key{n.ID, n.Lang}
+		if other, dup := seen[k]; dup {
+			errs = append(errs, &notice.FieldError{Pos: n.Pos("notice"), Msg: fmt.Sprintf("notice %q in %q is also defined by %s; give one of them another id or language", n.ID, n.Lang, other)})
+		} else {
+			seen[k] = n.File
+		}
+		for j, r := range n.Related {
+			if !ids[r] {
+				errs = append(errs, &notice.FieldError{Pos: n.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
+			}
+		}
+	}
+	return errs
+}
+
+// renderDirty renders the pages that depend on the dirty notices: their
+// own pages in every language, the pages that link to them, and the
+// indexes of the languages they were or are in.
+func (inc *Incremental) renderDirty(w *writer) (int, error) {
+	s := inc.s
+	var todo []*content.Page
+	for _, p := range s.Pages {
+		n := p.Notice
+		if inc.dirtyIDs[n.ID] || slices.ContainsFunc(n.Related, func(id string) bool { return inc.dirtyIDs[id] }) {
+			todo = append(todo, p)
+		}
+	}
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	for i, p := range todo {
+		wg.Go(func() {
+			n := p.Notice
+			html, err := inc.r.Notice(n, p.Version, s.ByID[n.ID], s.ByID)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", n.File, err)
+				return
+			}
+			errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
+	}
+	n := len(todo)
+	for _, lang := range s.Config.LanguageCodes() {
+		if inc.dirtyLangs[lang] {
+			if err := inc.renderIndex(w, lang); err != nil {
+				return 0, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// redoAssets rewrites assets/ into files and records renamed outputs.
+func (inc *Incremental) redoAssets(w *writer, files map[string][]byte, renames map[string]string) (map[string]string, error) {
+	for _, out := range inc.assets {
+		delete(files, out)
+	}
+	assets, err := inc.s.writeAssets(w)
+	if err != nil {
+		return nil, err
+	}
+	for name, old := range inc.assets {
+		if nu, ok := assets[name]; ok && nu != old {
+			renames[old] = nu
+		}
+	}
+	return assets, nil
+}
+
+func (inc *Incremental) basePath() string {
+	if u, err := url.Parse(inc.s.Config.BaseURL); err == nil && u.Path != "" {
+		return u.Path
+	}
+	return "/"
+}
+
+// swapRefs replaces the quoted root-relative links to renamed files in
+// every page. It reports false when a page holds a link it cannot account
+// for, and then the caller renders the pages instead.
+func swapRefs(files map[string][]byte, base string, renames map[string]string) bool {
+	type pair struct{ old, nu []byte }
+	var ps []pair
+	for old, nu := range renames {
+		ps = append(ps, pair{[]byte(`"` + base + old + `"`), []byte(`"` + base + nu + `"`)})
+	}
+	out := map[string][]byte{}
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		d := data
+		for _, p := range ps {
+			switch bytes.Count(d, p.old) {
+			case 0:
+			case 1:
+				d = bytes.Replace(d, p.old, p.nu, 1)
+			default:
+				return false
+			}
+		}
+		if len(d) != len(data) || !bytes.Equal(d, data) {
+			out[name] = d
+		}
+	}
+	maps.Copy(files, out)
+	return true
+}
+
+// diff lists the paths whose bytes differ between two builds.
+func diff(a, b map[string][]byte) []string {
+	var out []string
+	for p, d := range b {
+		if old, ok := a[p]; !ok || !bytes.Equal(old, d) {
+			out = append(out, p)
+		}
+	}
+	for p := range a {
+		if _, ok := b[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
