@@ -19,10 +19,10 @@ import (
 
 // editSite is a generated site that a test edits at random.
 type editSite struct {
-	t    *testing.T
-	dir  string
-	rng  *rand.Rand
-	rev  int
+	t      *testing.T
+	dir    string
+	rng    *rand.Rand
+	rev    int
 	ids    []string // notice ids that may have files
 	next   int
 	broken []string // files edit broke, fixed again soon
