@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cleanNotice lints with no finding at all.
+const cleanNotice = `---
+title: Candidate privacy notice
+updated: 2026-11-01
+controller: {name: Example Recruitment Ltd, reg_no: "01234567", address: "1 High Street, Leeds LS1 1AA", email: privacy@example.org}
+supervisory_authority: ico
+data:
+  - {id: cv, name: CV and contact details}
+requirements:
+  - {kind: pre_contract, data: [cv], consequence: We cannot consider your application.}
+purposes:
+  - {name: Considering your application, basis: contract, data: [cv]}
+recipients:
+  - {name: Civica UK Ltd (Trac), role: processor, country: GB, data: [cv]}
+transfers:
+  - {to: United States, recipient: Example Cloud Inc, safeguard: uk_dpf_extension}
+automated_decisions: []
+retention:
+  - {records: Applications, data: [cv], period: P6M, from: the recruitment decision, then: delete}
+changes:
+  - {date: 2026-11-01, summary: First version}
+---
+We use your CV only to consider your application.
+`
+
+// lintSite writes a one-notice site and returns its folder.
+func lintSite(t *testing.T, notice string) string {
+	t.Helper()
+	dir := t.TempDir()
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "notis.toml"), []byte("site = \"t\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n"), 0o644))
+	must(os.MkdirAll(filepath.Join(dir, "content"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "content", "candidates.md"), []byte(notice), 0o644))
+	return dir
+}
+
+func lintRun(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(append([]string{"lint"}, args...), &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestLintExitsZeroOnACleanSite(t *testing.T) {
+	code, out, errOut := lintRun("--source", lintSite(t, cleanNotice), "--strict", "--as-of", "2026-11-22")
+	if code != 0 || out != "" {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "1 notices, 0 errors, 0 warnings") {
+		t.Errorf("summary: %q", errOut)
+	}
+}
+
+func TestLintExitsOneOnAnErrorAndCitesTheArticle(t *testing.T) {
+	dir := lintSite(t, strings.Replace(cleanNotice, "safeguard: uk_dpf_extension", "safeguard: privacy_shield", 1))
+	code, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	want := "content/candidates.md:15:55: error transfer.mechanism-invalid:"
+	if !strings.Contains(out, want) || !strings.Contains(out, "(Art 13(1)(f); Art 14(1)(f); Art 45; Art 46) — fix: use uk_dpf_extension") {
+		t.Errorf("want %q with articles and fix in:\n%s", want, out)
+	}
+	// The same notice was lawful on the day Privacy Shield still stood.
+	if code, out, _ := lintRun("--source", dir, "--as-of", "2019-06-25"); strings.Contains(out, "transfer.mechanism-invalid") {
+		t.Errorf("as of 2019-06-25 (exit %d): Privacy Shield reported:\n%s", code, out)
+	}
+}
+
+func TestLintStrictFailsOnWarnings(t *testing.T) {
+	dir := lintSite(t, strings.Replace(cleanNotice, "automated_decisions: []\n", "", 1))
+	if code, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22"); code != 0 || !strings.Contains(out, "warning adm.statement-missing") {
+		t.Fatalf("without --strict: exit %d\n%s", code, out)
+	}
+	if code, _, _ := lintRun("--source", dir, "--as-of", "2026-11-22", "--strict"); code != 1 {
+		t.Fatalf("with --strict: exit %d, want 1", code)
+	}
+}
+
+func TestLintUsageErrorsExitTwo(t *testing.T) {
+	dir := lintSite(t, cleanNotice)
+	for _, args := range [][]string{
+		{"--source", dir, "--format", "xml"},
+		{"--source", dir, "--as-of", "25/06/2019"},
+		{"--source", dir, "--bogus"},
+		{"--source", dir, "extra"},
+	} {
+		if code, _, errOut := lintRun(args...); code != 2 || !strings.Contains(errOut, "usage: notis lint") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+}
+
+func TestLintWritesSARIFAndGitHubAnnotations(t *testing.T) {
+	dir := lintSite(t, strings.Replace(cleanNotice, "safeguard: uk_dpf_extension", "safeguard: privacy_shield", 1))
+	_, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22", "--format", "sarif")
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || log.Version != "2.1.0" || len(log.Runs[0].Results) != 1 || log.Runs[0].Results[0].RuleID != "transfer.mechanism-invalid" {
+		t.Fatalf("sarif: %v\n%s", err, out)
+	}
+	_, out, _ = lintRun("--source", dir, "--as-of", "2026-11-22", "--format", "github")
+	if !strings.HasPrefix(out, "::error file=content/candidates.md,line=15,col=55,title=transfer.mechanism-invalid::") {
+		t.Fatalf("github: %s", out)
+	}
+}
+
+func TestLintReadsTheSiteConsentCategories(t *testing.T) {
+	withCookie := strings.Replace(cleanNotice, "automated_decisions: []\n", "automated_decisions: []\ncookies:\n  - {name: _ga, provider: Google Analytics, category: statistics, purpose: Counts visits, duration: P13M, third_party: true}\n", 1)
+	dir := lintSite(t, withCookie)
+	if code, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22"); code != 1 || !strings.Contains(out, "cookies.category-unknown") {
+		t.Fatalf("unknown category: exit %d\n%s", code, out)
+	}
+	os.MkdirAll(filepath.Join(dir, "i18n"), 0o755)
+	os.WriteFile(filepath.Join(dir, "i18n", "banner.en.toml"), []byte("[category.necessary]\nlabel = \"Necessary\"\n[category.statistics]\nlabel = \"Statistics\"\n"), 0o644)
+	if code, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22"); code != 0 {
+		t.Fatalf("category defined in i18n: exit %d\n%s", code, out)
+	}
+}
