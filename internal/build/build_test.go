@@ -119,6 +119,7 @@ func pagesOnly(files map[string][]byte) map[string][]byte {
 func TestBuildMatchesGoldenFiles(t *testing.T) {
 	for _, tc := range []struct{ name, src string }{
 		{"testsite", filepath.Join("testdata", "site")},
+		{"example", filepath.Join("..", "..")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkGolden(t, tc.name, pagesOnly(tree(t, buildInto(t, tc.src))))

@@ -1,0 +1,1 @@
+(function(){var e,t,n,s,o,i,a=document.querySelector("[data-notis-languages]");if(!a)return;for(t=a.querySelectorAll("a[hreflang]"),s=navigator.languages||[navigator.language||""],n=0;n<s.length;n++)for(o=String(s[n]).toLowerCase(),e=0;e<t.length;e++)if(i=t[e].getAttribute("hreflang").toLowerCase(),o===i||o.split("-")[0]===i){location.replace(t[e].href);return}})()
