@@ -9,3 +9,9 @@ declare module 'notis:texts' {
   const texts: unknown;
   export default texts;
 }
+
+// consent.css, minified, as a string (main.ts adopts it as a stylesheet).
+declare module 'notis:css' {
+  const css: string;
+  export default css;
+}

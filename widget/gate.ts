@@ -1,7 +1,7 @@
 // Enforcement: tags the page marks with data-consent wait for their
 // categories (all of them, if several are listed with spaces).
 //   <script type="text/plain" data-consent="analytics" src="…">  runs once granted,
-//     in document order, keeping its CSP nonce (a clone keeps the nonce slot);
+//     in document order, keeping its CSP nonce;
 //   <iframe data-consent="marketing" data-src="…">  loads once granted, and
 //     until then shows a placeholder offering consent for that category.
 // A MutationObserver catches such tags added after start-up.
@@ -44,7 +44,7 @@ function handle(el: Element): void {
     const src = el.getAttribute('data-src') || '';
     if (el.getAttribute('src') != src) el.src = src;
     el.classList.remove('notis-off');
-    const ph = el.previousElementSibling;
+    const ph = el.nextElementSibling;
     if (ph && ph.classList.contains('notis-ph')) ph.remove();
   } else if (ok(cats)) {
     queued.add(el);
@@ -54,22 +54,26 @@ function handle(el: Element): void {
 }
 
 // Runs queued scripts one by one: an external one must load before the next
-// starts, so inline and external scripts keep their document order.
+// starts, so inline and external scripts keep their document order. The
+// element itself is re-inserted with its type changed, not a copy: it keeps
+// its nonce and the text the parser gave it, which Trusted Types accepts
+// (an inline script's text set from JavaScript would need a policy).
 function next(): void {
-  const old = queue.shift();
-  running = !!old;
-  if (!old) return;
-  if (!old.isConnected) return next();
-  const s = old.cloneNode(true) as HTMLScriptElement;
-  s.nonce = old.nonce;
+  const s = queue.shift();
+  running = !!s;
+  if (!s) return;
+  const parent = s.parentNode;
+  if (!parent) return next();
+  const at = s.nextSibling;
+  s.remove();
   s.removeAttribute('type');
-  if (old.dataset.type) s.type = old.dataset.type;
+  if (s.dataset.type) s.type = s.dataset.type;
   if (s.src) {
     s.async = false;
     s.onload = s.onerror = next;
-    old.replaceWith(s);
+    parent.insertBefore(s, at);
   } else {
-    old.replaceWith(s);
+    parent.insertBefore(s, at);
     next();
   }
 }

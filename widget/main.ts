@@ -11,6 +11,7 @@ import { lang, strings } from './i18n';
 import * as ui from './ui';
 import type * as Dialog from './dialog';
 import { send, flush, beacon } from './send';
+import styles from 'notis:css';
 
 // 1. Consent Mode default (all denied) before anything gated can run.
 gcm.consentDefault();
@@ -31,10 +32,21 @@ let dlg: HTMLDialogElement | null = null;
 let back: Element | null = null;
 let css: Promise<void>;
 
+// The styles: a constructed stylesheet from the CSS in the bundle (no
+// request, and CSP does not govern CSSOM), else a <link> to consent.css.
 function loadCss(): Promise<void> {
   return (css =
     css ||
     new Promise((done) => {
+      const d = document as Document & { adoptedStyleSheets?: CSSStyleSheet[] };
+      try {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(styles);
+        d.adoptedStyleSheets = [...(d.adoptedStyleSheets || []), sheet];
+        return done();
+      } catch (e) {
+        // an older browser: fetch the stylesheet
+      }
       const l = document.createElement('link');
       l.rel = 'stylesheet';
       l.href = base + cfg.css;
@@ -124,22 +136,26 @@ function showBanner(): void {
       prefs: open,
     });
     document.body.append(bannerEl);
-    bannerEl.focus();
+    bannerEl.focus({ preventScroll: true }); // a fixed element: never scroll the page
   });
 }
 
+// A gated iframe keeps its place and size (hidden, in a wrapper) and the
+// placeholder lies over it, so nothing on the page moves.
 function hold(f: HTMLIFrameElement): void {
-  const ph = f.previousElementSibling;
-  if (ph && ph.classList.contains('notis-ph')) return;
-  f.classList.add('notis-off');
   const cats = f.getAttribute('data-consent') || '';
   ready().then((L) => {
-    if (allowed(cats) || !f.isConnected) return;
-    const p = f.previousElementSibling;
-    if (p && p.classList.contains('notis-ph')) return;
-    f.before(ui.placeholder(L, cats, () => {
-      const ids = (st ? st.granted : []).concat(cats.split(' ').filter((c) => !granted(c)));
-      choose(ids, 'custom');
+    if (allowed(cats) || !f.isConnected || f.classList.contains('notis-off')) return;
+    let w = f.parentElement as HTMLElement;
+    if (!w.classList.contains('notis-ph-wrap')) {
+      w = document.createElement('div');
+      w.className = 'notis-ph-wrap';
+      f.before(w);
+      w.append(f); // it has no src yet: moving it loses nothing
+    }
+    f.classList.add('notis-off');
+    f.after(ui.placeholder(L, cats, () => {
+      choose((st ? st.granted : []).concat(cats.split(' ').filter((c) => !granted(c))), 'custom');
     }));
   });
 }

@@ -1,0 +1,483 @@
+package widget
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	bt "github.com/notis-dev/notis/internal/browsertest"
+)
+
+var screenshots = flag.Bool("screenshots", false, "write the banner's screenshots to docs/screenshots")
+
+// probe runs before the page's scripts in every test page: it records CSP
+// violations, notis:consent events (heard on window, so they bubble there),
+// first contentful paint, layout shifts and when the banner first shows.
+const probe = `
+window.__csp = []; window.__events = [];
+document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));
+addEventListener('notis:consent', e => __events.push(e.detail));
+window.__perf = {cls: 0, fcp: 0, banner: 0}; window.__shifts = [];
+new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput) {
+  __perf.cls += e.value;
+  __shifts.push(e.startTime.toFixed(0) + 'ms ' + e.sources.map(s => s.node ? (s.node.nodeName + ' ' + s.node.textContent.slice(0, 20) + ' ' + s.previousRect.y + '→' + s.currentRect.y) : '?').join(','));
+} }).observe({type: 'layout-shift', buffered: true});
+new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.name == 'first-contentful-paint') __perf.fcp = e.startTime }).observe({type: 'paint', buffered: true});
+new MutationObserver((_, o) => {
+  if (!document.querySelector('.notis-banner')) return;
+  o.disconnect();
+  requestAnimationFrame(() => setTimeout(() => __perf.banner = performance.now()));
+}).observe(document, {childList: true, subtree: true});
+`
+
+const (
+	bannerSel = ".notis-banner"
+	acceptSel = ".notis-banner .notis-btn:nth-child(1)"
+	rejectSel = ".notis-banner .notis-btn:nth-child(2)"
+	prefsSel  = ".notis-banner .notis-btn:nth-child(3)"
+	dialogSel = "dialog.notis-dlg[open]"
+	dlgSave   = "dialog.notis-dlg .notis-btns .notis-btn:nth-child(3)"
+)
+
+// TestBanner runs the banner in headless Chromium against a test site:
+// one browser, a fresh browser context per subtest.
+func TestBanner(t *testing.T) {
+	b := bt.Start(t)
+	s := newTestSite(t)
+	t.Cleanup(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, p := range s.problems {
+			t.Errorf("consent endpoint: %s", p)
+		}
+	})
+
+	// open loads a test page (query: html=, data=, strict=1) in a fresh tab.
+	open := func(t *testing.T, query string, setup ...string) context.Context {
+		ctx := b.Page(t)
+		bt.OnNewDocument(t, ctx, probe+strings.Join(setup, "\n"))
+		bt.Do(t, ctx, chromedp.Navigate(s.URL+"/p/?"+query))
+		return ctx
+	}
+	waitBanner := func(t *testing.T, ctx context.Context) {
+		t.Helper()
+		bt.Wait(t, ctx, `document.querySelector('.notis-banner')`, "the banner")
+	}
+	click := func(t *testing.T, ctx context.Context, sel string) {
+		t.Helper()
+		bt.Do(t, ctx, chromedp.Click(chromedp.CSS(sel)))
+	}
+	cookies := func(t *testing.T, ctx context.Context) []string {
+		t.Helper()
+		var names []string
+		for _, c := range strings.Split(bt.Eval[string](t, ctx, `document.cookie`), "; ") {
+			if c != "" {
+				names = append(names, strings.SplitN(c, "=", 2)[0])
+			}
+		}
+		sort.Strings(names)
+		return names
+	}
+	consentID := func(t *testing.T, ctx context.Context) string {
+		t.Helper()
+		return bt.Eval[string](t, ctx, `window.notis.consent() ? window.notis.consent().id : ''`)
+	}
+	waitEvents := func(t *testing.T, id string, n int) []map[string]any {
+		t.Helper()
+		for range 200 {
+			if ev := s.eventsFor(id); len(ev) >= n {
+				return ev
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("consent %s: the endpoint got %d events, want %d", id, len(s.eventsFor(id)), n)
+		return nil
+	}
+	noViolations := func(t *testing.T, ctx context.Context) {
+		t.Helper()
+		if v := bt.Eval[[]string](t, ctx, `__csp`); len(v) > 0 {
+			t.Errorf("CSP violations: %q", v)
+		}
+	}
+
+	t.Run("gated analytics waits for Accept all, then runs in document order", func(t *testing.T) {
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		bt.Eval[bool](t, ctx, `window.scrollTo(0, 400), true`) // scrolling is not consent
+		time.Sleep(100 * time.Millisecond)
+		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
+			t.Errorf("before consent, ran %v", got)
+		}
+		if c := cookies(t, ctx); len(c) > 0 {
+			t.Errorf("before consent, cookies %v", c)
+		}
+		if n := bt.Eval[int](t, ctx, `localStorage.length`); n > 0 {
+			t.Errorf("before consent, localStorage has %d items", n)
+		}
+		if n := s.requests("/gated/analytics.js"); n > 0 {
+			t.Errorf("before consent, the analytics script was fetched %d times", n)
+		}
+		click(t, ctx, acceptSel)
+		bt.Wait(t, ctx, `(window.order || []).length == 3`, "the gated scripts")
+		if got, want := bt.Eval[[]string](t, ctx, `window.order`), []string{"analytics", "inline-analytics", "marketing"}; !slices.Equal(got, want) {
+			t.Errorf("ran %v, want %v (document order, inline one keeping its nonce)", got, want)
+		}
+		raw := bt.Eval[string](t, ctx, `document.cookie.split('; ').find(c => c.startsWith('notis_consent='))`)
+		if len(raw) >= 200 {
+			t.Errorf("consent cookie is %d bytes: %s", len(raw), raw)
+		}
+		if bt.Eval[bool](t, ctx, `!!document.querySelector('.notis-banner')`) {
+			t.Error("banner still shown after Accept all")
+		}
+		id := consentID(t, ctx)
+		ev := waitEvents(t, id, 1)[0]
+		if ev["method"] != "accept_all" || ev["lang"] != "en" || ev["gpc"] != false {
+			t.Errorf("event %v", ev)
+		}
+		for cat, v := range ev["choices"].(map[string]any) {
+			if v != true {
+				t.Errorf("accept_all recorded %s = %v", cat, v)
+			}
+		}
+		if got := bt.Eval[[]string](t, ctx, `__events.map(e => e.method)`); !slices.Equal(got, []string{"accept_all"}) {
+			t.Errorf("notis:consent events %v", got)
+		}
+		if n := bt.Eval[int](t, ctx, `localStorage.length`); n != 0 {
+			t.Errorf("outbox still holds %d items after the server answered", n)
+		}
+		noViolations(t, ctx)
+
+		// The next page view applies the stored choice at once, without asking.
+		bt.Do(t, ctx, chromedp.Reload())
+		bt.Wait(t, ctx, `(window.order || []).length == 3`, "the gated scripts after reload")
+		if bt.Eval[bool](t, ctx, `!!document.querySelector('.notis-banner')`) {
+			t.Error("banner shown again although the choice is stored")
+		}
+	})
+
+	t.Run("Consent Mode default comes first, update follows the choice, tags after", func(t *testing.T) {
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, rejectSel)
+		click(t, ctx, "[data-notis-open]")
+		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
+		click(t, ctx, "#notis-c-analytics")
+		click(t, ctx, dlgSave)
+		bt.Wait(t, ctx, `(window.order || []).includes('analytics')`, "analytics")
+		got := bt.Eval[[]string](t, ctx, `dataLayer.map(a => a.event || (a[0] + ' ' + a[1] + ' ' + JSON.stringify(a[2])))`)
+		want := []string{
+			`consent default {"ad_personalization":"denied","ad_storage":"denied","ad_user_data":"denied","analytics_storage":"denied","functionality_storage":"denied","personalization_storage":"denied","wait_for_update":500}`,
+			`consent update {"ad_personalization":"denied","ad_storage":"denied","ad_user_data":"denied","analytics_storage":"denied","functionality_storage":"denied","personalization_storage":"denied"}`,
+			`notis_consent`,
+			`consent update {"ad_personalization":"denied","ad_storage":"denied","ad_user_data":"denied","analytics_storage":"granted","functionality_storage":"denied","personalization_storage":"denied"}`,
+			`notis_consent`,
+			`analytics_ran`,
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("dataLayer:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+
+	t.Run("Reject all leaves only the consent cookie", func(t *testing.T) {
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, rejectSel)
+		bt.Wait(t, ctx, `!document.querySelector('.notis-banner')`, "the banner to go")
+		time.Sleep(100 * time.Millisecond)
+		if c := cookies(t, ctx); !slices.Equal(c, []string{"notis_consent"}) {
+			t.Errorf("cookies %v, want only notis_consent", c)
+		}
+		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
+			t.Errorf("after Reject all, ran %v", got)
+		}
+		ev := waitEvents(t, consentID(t, ctx), 1)[0]
+		want := map[string]any{"necessary": true, "preferences": false, "analytics": false, "marketing": false}
+		if ev["method"] != "reject_all" || fmt.Sprint(ev["choices"]) != fmt.Sprint(want) {
+			t.Errorf("event %v", ev)
+		}
+	})
+
+	t.Run("Preferences grants one category; withdrawal deletes its cookies", func(t *testing.T) {
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, prefsSel)
+		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
+		boxes := bt.Eval[[]string](t, ctx, `[...document.querySelectorAll('.notis-switch')].map(b => b.value + (b.checked ? ' on' : ' off') + (b.disabled ? ' fixed' : ''))`)
+		if want := []string{"necessary on fixed", "preferences off", "analytics off", "marketing off"}; !slices.Equal(boxes, want) {
+			t.Errorf("switches %v, want %v (nothing pre-ticked)", boxes, want)
+		}
+		if n := bt.Eval[int](t, ctx, `document.querySelectorAll('dialog .notis-cookies tbody tr').length`); n != 4 {
+			t.Errorf("dialog lists %d cookies, want 4", n)
+		}
+		click(t, ctx, "#notis-c-analytics")
+		click(t, ctx, dlgSave)
+		bt.Wait(t, ctx, `(window.order || []).length == 2`, "the analytics scripts")
+		time.Sleep(100 * time.Millisecond)
+		if got := bt.Eval[[]string](t, ctx, `window.order`); !slices.Equal(got, []string{"analytics", "inline-analytics"}) {
+			t.Errorf("ran %v, want only the analytics scripts", got)
+		}
+		if c := cookies(t, ctx); !slices.Equal(c, []string{"_ga", "_ga_X1Y2", "notis_consent"}) {
+			t.Errorf("cookies %v", c)
+		}
+		id := consentID(t, ctx)
+		if ev := waitEvents(t, id, 1)[0]; ev["method"] != "custom" || ev["choices"].(map[string]any)["analytics"] != true || ev["choices"].(map[string]any)["marketing"] != false {
+			t.Errorf("event %v", ev)
+		}
+
+		// Withdraw through the page's own link (data-notis-open).
+		click(t, ctx, "[data-notis-open]")
+		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog again")
+		if !bt.Eval[bool](t, ctx, `document.querySelector('#notis-c-analytics').checked`) {
+			t.Error("the dialog does not show the stored choice")
+		}
+		if got := bt.Eval[string](t, ctx, `document.querySelector('.notis-id code').textContent`); got != id {
+			t.Errorf("dialog shows consent id %q, want %q", got, id)
+		}
+		click(t, ctx, "#notis-c-analytics")
+		click(t, ctx, dlgSave)
+		bt.Wait(t, ctx, `__events.length == 2`, "the second notis:consent event")
+		if c := cookies(t, ctx); !slices.Equal(c, []string{"notis_consent"}) {
+			t.Errorf("after withdrawal, cookies %v, want the analytics ones deleted", c)
+		}
+		if ev := waitEvents(t, id, 2)[1]; ev["method"] != "withdraw" || ev["choices"].(map[string]any)["analytics"] != false {
+			t.Errorf("withdrawal event %v", ev)
+		}
+		// window.notis.open() re-opens too.
+		bt.Eval[bool](t, ctx, `window.notis.open(), true`)
+		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog from notis.open()")
+	})
+
+	t.Run("a new consent version asks again, under the same consent id", func(t *testing.T) {
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		old := "0b7a4d1e-8c2f-4e6a-9d3b-5f1c2e7a8b90"
+		bt.Eval[bool](t, ctx, `document.cookie = 'notis_consent=`+old+`.0123456789ab.analytics.t4kq2b.0; Path=/', true`)
+		bt.Do(t, ctx, chromedp.Reload())
+		waitBanner(t, ctx)
+		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
+			t.Errorf("ran %v under a consent to another version", got)
+		}
+		click(t, ctx, acceptSel)
+		bt.Wait(t, ctx, `(window.order || []).length == 3`, "the gated scripts")
+		if id := consentID(t, ctx); id != old {
+			t.Errorf("consent id %q, want the old %q", id, old)
+		}
+		if ev := waitEvents(t, old, 1)[0]; ev["version"] != s.build.Version {
+			t.Errorf("event version %v", ev["version"])
+		}
+	})
+
+	t.Run("Global Privacy Control denies marketing without asking; a later choice wins", func(t *testing.T) {
+		ctx := open(t, "html=en", `Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});`)
+		waitBanner(t, ctx) // analytics and preferences are still to be asked
+		id := consentID(t, ctx)
+		ev := waitEvents(t, id, 1)[0]
+		if ev["method"] != "gpc" || ev["gpc"] != true || ev["choices"].(map[string]any)["marketing"] != false {
+			t.Errorf("GPC event %v", ev)
+		}
+		bt.Wait(t, ctx, `document.querySelector('.notis-ph')`, "the iframe placeholder")
+		click(t, ctx, prefsSel)
+		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
+		if !bt.Eval[bool](t, ctx, `document.querySelector('#notis-c-marketing').parentNode.textContent.includes('Global Privacy Control')`) {
+			t.Error("the dialog does not say GPC turned marketing off")
+		}
+		click(t, ctx, "dialog.notis-dlg .notis-btns .notis-btn:nth-child(1)")
+		bt.Wait(t, ctx, `(window.order || []).includes('marketing')`, "marketing after an explicit Accept all")
+		if ev := waitEvents(t, id, 2)[1]; ev["method"] != "accept_all" || ev["gpc"] != true {
+			t.Errorf("explicit event %v", ev)
+		}
+	})
+
+	t.Run("a gated iframe shows a placeholder that asks for its category", func(t *testing.T) {
+		before := s.requests("/embed")
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		bt.Wait(t, ctx, `document.querySelector('.notis-ph button')`, "the placeholder")
+		if bt.Eval[bool](t, ctx, `document.querySelector('iframe').hasAttribute('src')`) || s.requests("/embed") > before {
+			t.Error("the iframe loaded before consent")
+		}
+		text := bt.Eval[string](t, ctx, `document.querySelector('.notis-ph').textContent`)
+		if !strings.Contains(text, "Marketing") {
+			t.Errorf("placeholder says %q, want the category named", text)
+		}
+		bt.Eval[bool](t, ctx, `document.querySelector('.notis-ph button').click(), true`) // under the banner: no mouse
+		bt.Wait(t, ctx, `document.querySelector('iframe').getAttribute('src') == '/embed' && !document.querySelector('.notis-ph')`, "the iframe to load")
+		ev := waitEvents(t, consentID(t, ctx), 1)[0]
+		if ch := ev["choices"].(map[string]any); ev["method"] != "custom" || ch["marketing"] != true || ch["analytics"] != false {
+			t.Errorf("event %v", ev)
+		}
+	})
+
+	t.Run("keyboard only: focus in the banner, trapped in the dialog, Escape restores it", func(t *testing.T) {
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		bt.Wait(t, ctx, `document.activeElement && document.activeElement.closest('.notis-banner')`, "focus in the banner")
+		active := func() string {
+			return bt.Eval[string](t, ctx, `(e => e.closest('dialog') ? 'dialog:' + (e.id || e.textContent) : e.closest('.notis-banner') ? 'banner:' + e.textContent : 'page:' + e.tagName)(document.activeElement)`)
+		}
+		var seen []string
+		for range 4 {
+			bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
+			seen = append(seen, active())
+		}
+		if want := []string{"banner:Read our cookie notice", "banner:Accept all", "banner:Reject all", "banner:Preferences"}; !slices.Equal(seen, want) {
+			t.Errorf("Tab order %v, want %v", seen, want)
+		}
+		bt.Do(t, ctx, chromedp.KeyEvent(kb.Enter))
+		bt.Wait(t, ctx, `document.activeElement.closest('dialog.notis-dlg[open]')`, "focus in the dialog")
+		for i := range 25 {
+			bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
+			if a := active(); !strings.HasPrefix(a, "dialog:") {
+				t.Fatalf("Tab %d left the dialog: %s", i+1, a)
+			}
+		}
+		for range 3 {
+			bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+			if a := active(); !strings.HasPrefix(a, "dialog:") {
+				t.Fatalf("Shift+Tab left the dialog: %s", a)
+			}
+		}
+		bt.Do(t, ctx, chromedp.KeyEvent(kb.Escape))
+		bt.Wait(t, ctx, `!document.querySelector('dialog.notis-dlg')`, "the dialog to close")
+		if a := active(); a != "banner:Preferences" {
+			t.Errorf("after Escape, focus on %s, want the Preferences button", a)
+		}
+		if c := cookies(t, ctx); len(c) > 0 {
+			t.Errorf("closing the dialog wrote cookies %v", c)
+		}
+		bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+		bt.Do(t, ctx, chromedp.KeyEvent(kb.Enter)) // Reject all
+		bt.Wait(t, ctx, `document.cookie.includes('notis_consent=')`, "the consent cookie")
+		if ev := waitEvents(t, consentID(t, ctx), 1)[0]; ev["method"] != "reject_all" {
+			t.Errorf("event %v", ev)
+		}
+	})
+
+	t.Run("language: data-lang, then html lang, then navigator.languages, then the default", func(t *testing.T) {
+		cases := []struct {
+			name, query, setup, want, lang string
+		}{
+			{"data-lang", "html=en&data=sv", "", "Godkänn alla", "sv"},
+			{"html lang", "html=sv-SE", "", "Godkänn alla", "sv"},
+			{"navigator.languages", "html=", `Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['sv-FI', 'en']});`, "Godkänn alla", "sv"},
+			{"default", "html=de", `Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['de-DE', 'fr']});`, "Accept all", "en"},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				langFiles := func() (n int) {
+					for _, f := range s.build.Files {
+						if strings.HasPrefix(f.Path, "consent/lang/") {
+							n += s.requests("/" + f.Path)
+						}
+					}
+					return n
+				}
+				before := langFiles()
+				ctx := open(t, c.query, c.setup)
+				waitBanner(t, ctx)
+				if got := bt.Eval[string](t, ctx, `document.querySelector('.notis-banner .notis-btn').textContent`); got != c.want {
+					t.Errorf("first button %q, want %q", got, c.want)
+				}
+				if got := bt.Eval[string](t, ctx, `document.querySelector('.notis-banner').lang`); got != c.lang {
+					t.Errorf("banner lang %q, want %q", got, c.lang)
+				}
+				if fetched := langFiles() - before; (c.lang == "en") != (fetched == 0) {
+					t.Errorf("%s: %d language files fetched", c.lang, fetched)
+				}
+			})
+		}
+	})
+
+	t.Run("strict CSP and Trusted Types: no violation", func(t *testing.T) {
+		ctx := open(t, "html=en&strict=1")
+		waitBanner(t, ctx)
+		click(t, ctx, prefsSel)
+		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
+		bt.Do(t, ctx, chromedp.Click(chromedp.CSS("dialog .notis-cookies summary")))
+		click(t, ctx, "dialog.notis-dlg .notis-btns .notis-btn:nth-child(1)")
+		bt.Wait(t, ctx, `(window.order || []).length == 2 && document.querySelector('iframe[src]')`, "the gated tags")
+		if got := bt.Eval[string](t, ctx, `getComputedStyle(document.querySelector('.notis-ph, .notis-btn') || document.body).display`); got == "" {
+			t.Error("no styles")
+		}
+		noViolations(t, ctx)
+	})
+
+	t.Run("the outbox retries with the same event id until the server answers", func(t *testing.T) {
+		s.mu.Lock()
+		s.fail = 1
+		s.mu.Unlock()
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, rejectSel)
+		id := consentID(t, ctx)
+		ev := waitEvents(t, id, 1)[0] // after the 503, retried 2 s later
+		s.mu.Lock()
+		var refused any
+		for _, e := range s.events {
+			if e["refused"] == true {
+				refused = e["event"]
+			}
+		}
+		s.mu.Unlock()
+		if refused == nil || refused != ev["event"] {
+			t.Errorf("refused event %v, stored event %v: want the same event id", refused, ev["event"])
+		}
+		bt.Wait(t, ctx, `localStorage.length == 0`, "an empty outbox")
+	})
+
+	t.Run("axe-core finds nothing on the banner and the dialog; screenshots", func(t *testing.T) {
+		for _, lang := range []string{"en", "sv"} {
+			t.Run(lang, func(t *testing.T) {
+				ctx := open(t, "html="+lang)
+				bt.Do(t, ctx, chromedp.EmulateViewport(1024, 640))
+				waitBanner(t, ctx)
+				bt.Wait(t, ctx, `document.querySelector('.notis-ph')`, "the placeholder")
+				for _, v := range bt.Axe(t, ctx) {
+					t.Errorf("banner: %s", v)
+				}
+				shot(t, ctx, "banner-"+lang+".png")
+				click(t, ctx, prefsSel)
+				bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
+				bt.Eval[bool](t, ctx, `document.querySelector('#notis-c-analytics').closest('.notis-cat').querySelector('summary').click(), true`)
+				for _, v := range bt.Axe(t, ctx) {
+					t.Errorf("dialog: %s", v)
+				}
+				shot(t, ctx, "dialog-"+lang+".png")
+			})
+		}
+	})
+
+	t.Run("speed: banner shows soon after first paint, without layout shift", func(t *testing.T) {
+		var gaps []float64
+		for range 3 {
+			ctx := open(t, "html=en")
+			bt.Wait(t, ctx, `__perf.banner > 0 && __perf.fcp > 0`, "paint and banner")
+			p := bt.Eval[map[string]float64](t, ctx, `__perf`)
+			if p["cls"] != 0 {
+				t.Errorf("cumulative layout shift %v, want 0: %q", p["cls"], bt.Eval[[]string](t, ctx, `__shifts`))
+			}
+			gaps = append(gaps, p["banner"]-p["fcp"])
+		}
+		slices.Sort(gaps)
+		t.Logf("banner visible %.1f ms after first contentful paint (median of %v)", gaps[1], gaps)
+		if gaps[1] > 200 {
+			t.Errorf("banner %.0f ms after FCP; the budget is 50 ms", gaps[1])
+		}
+	})
+}
+
+// shot writes a screenshot when the test runs with -screenshots.
+func shot(t *testing.T, ctx context.Context, name string) {
+	if *screenshots {
+		bt.Screenshot(t, ctx, filepath.Join("..", "..", "docs", "screenshots", name))
+	}
+}
