@@ -109,10 +109,9 @@ func limitMemory() {
 func lintCheck(stderr io.Writer, failOnError bool) func(*build.Site) ([]string, error) {
 	return func(s *build.Site) ([]string, error) {
 		findings := lint.Check(s.Notices(), lint.Options{Categories: s.Categories()})
-		if len(findings) == 0 {
-			return nil, nil
-		}
-		if err := lint.Write(stderr, "text", findings); err != nil {
+		// Infos are advice for `notis lint`; a build shows what needs action.
+		shown := slices.DeleteFunc(slices.Clone(findings), func(f lint.Finding) bool { return f.Severity < lint.Warning })
+		if err := lint.Write(stderr, "text", shown); err != nil {
 			return nil, err
 		}
 		e, w, _ := lint.Count(findings)
