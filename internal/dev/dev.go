@@ -1,0 +1,188 @@
+// Package dev is `notis serve`: it builds a site into memory, serves it,
+// watches the site's folders and rebuilds what an edit touches, and tells
+// open pages over Server-Sent Events to reload, swap a stylesheet, or show
+// a build error until it is fixed. The consent endpoint runs in-process
+// on a temporary SQLite store, so the banner works end to end.
+package dev
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/site"
+)
+
+// Options configure a preview server.
+type Options struct {
+	Source string // the site folder
+	Bind   string // address to listen on, default 127.0.0.1
+	Port   int    // default 1313; 0 picks a free port
+	Out    io.Writer
+	// NoConsent leaves the consent endpoint out (the banner then records
+	// nothing).
+	NoConsent bool
+	// Ready, when set, is called with the preview's base URL once it
+	// listens.
+	Ready func(baseURL string)
+}
+
+// Server is a running preview.
+type Server struct {
+	opts    Options
+	base    string
+	inc     *build.Incremental
+	hub     *Hub
+	consent *Consent
+	mu      sync.Mutex // serialises output to opts.Out
+}
+
+func (s *Server) printf(format string, a ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.opts.Out, format, a...)
+}
+
+// Serve runs the preview until ctx is done. Only a failure to listen or
+// watch ends it early: content errors are shown, never fatal.
+func Serve(ctx context.Context, opts Options) error {
+	if opts.Bind == "" {
+		opts.Bind = "127.0.0.1"
+	}
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(opts.Bind, strconv.Itoa(opts.Port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w (another notis serve? pick another --port)", err)
+	}
+	defer ln.Close()
+	host := opts.Bind
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	s := &Server{opts: opts, hub: NewHub()}
+	s.base = "http://" + net.JoinHostPort(host, strconv.Itoa(port)) + "/"
+
+	w, err := NewWatcher(opts.Source)
+	if err != nil {
+		return fmt.Errorf("watch %s: %w", opts.Source, err)
+	}
+	defer w.Close()
+	w.Errors = func(err error) { s.printf("watch: %v\n", err) }
+
+	start := time.Now()
+	s.inc, err = build.NewIncremental(build.Options{
+		Source: opts.Source, BaseURL: s.base, DevScript: ScriptPath,
+		ConsentEndpoint: strings.TrimSuffix(s.base, "/") + ConsentPath,
+	})
+	out := s.inc.Output()
+	if err != nil {
+		s.failed(err)
+	} else {
+		s.hub.Built(out.Gen, false, nil)
+		s.printf("Built %d files in %s\n", len(out.Files), time.Since(start).Round(time.Millisecond))
+	}
+
+	var consentHandler http.Handler
+	cfg, cfgErr := site.Load(opts.Source)
+	if !opts.NoConsent && cfgErr == nil {
+		origins := []string{strings.TrimSuffix(s.base, "/"), "http://localhost:" + strconv.Itoa(port), "http://127.0.0.1:" + strconv.Itoa(port)}
+		s.consent, err = NewConsent(cfg, origins, out, func(line string) { s.printf("%s\n", line) })
+		if err != nil {
+			s.printf("consent endpoint off: %v\n", err)
+		} else {
+			defer s.consent.Close()
+			consentHandler = s.consent.Handler()
+		}
+	}
+
+	hs := &http.Server{Handler: Handler(s.inc.Output, s.hub, consentHandler), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	if cfgErr == nil {
+		for _, lang := range cfg.LanguageCodes() {
+			s.printf("  %s  %s%s/\n", lang, s.base, lang)
+		}
+	} else {
+		s.printf("  %s\n", s.base)
+	}
+	s.printf("Watching %s for changes; Ctrl+C stops.\n", opts.Source)
+	if opts.Ready != nil {
+		opts.Ready(s.base)
+	}
+
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		_ = w.Run(wctx, s.rebuild)
+	}()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	return nil
+}
+
+// rebuild brings the build up to date after a batch of edits and tells
+// the open pages.
+func (s *Server) rebuild(paths []string) {
+	ch, err := s.inc.Update(paths)
+	if err != nil {
+		s.failed(err)
+		return
+	}
+	out := s.inc.Output()
+	if s.consent != nil {
+		s.consent.Publish(out)
+	}
+	what := strings.Join(paths, ", ")
+	if len(what) > 80 {
+		what = fmt.Sprintf("%d files", len(paths))
+	}
+	switch {
+	case ch.CSSOnly():
+		s.hub.Built(out.Gen, true, ch.CSS)
+		s.printf("%s: stylesheet swapped in %s\n", what, ch.Duration.Round(100*time.Microsecond))
+	case len(ch.Changed) > 0:
+		s.hub.Built(out.Gen, true, nil)
+		s.printf("%s: %d pages rendered, %d files changed, in %s\n", what, ch.Rendered, len(ch.Changed), ch.Duration.Round(100*time.Microsecond))
+	default:
+		s.hub.Built(out.Gen, false, nil)
+	}
+}
+
+// failed reports a build error in the terminal and in every open page.
+func (s *Server) failed(err error) {
+	ps := Problems(err)
+	s.hub.Failed(ps)
+	var b strings.Builder
+	b.WriteString("Build failed; the preview shows the last good build:\n")
+	for _, p := range ps {
+		fmt.Fprintf(&b, "  %s: ", p.Where())
+		if p.Field != "" {
+			b.WriteString(p.Field + ": ")
+		}
+		b.WriteString(p.Message)
+		if p.Fix != "" {
+			b.WriteString("\n    fix: " + p.Fix)
+		}
+		b.WriteByte('\n')
+	}
+	s.printf("%s", b.String())
+}
