@@ -13,6 +13,24 @@ import (
 
 var _ = register(
 	&Rule{
+		ID:       "basis.missing",
+		Severity: Error,
+		Articles: []string{"Art 13(1)(c)", "Art 14(1)(c)", "Art 6(1)"},
+		Summary:  "The notice lists its purposes, and each purpose has a lawful basis.",
+		Check: func(c *Context) {
+			if len(c.N.Purposes) == 0 {
+				c.Report(notice.Path{"purposes"}, "the notice lists no purposes",
+					`add purposes: [{name: "…", basis: contract|legal_obligation|public_task|legitimate_interests|consent|vital_interests}]`)
+			}
+			for i, p := range c.N.Purposes {
+				if p.Basis == "" {
+					c.Report(notice.Path{"purposes", i}, fmt.Sprintf("purpose %q has no lawful basis", p.Name),
+						"add basis: the Art 6(1) basis this purpose relies on, decided before the processing starts")
+				}
+			}
+		},
+	},
+	&Rule{
 		ID:       "basis.law-missing",
 		Severity: Warning,
 		Articles: []string{"Art 13(1)(c)", "Art 6(3)"},

@@ -51,6 +51,25 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "sources.missing",
+		Severity: Warning,
+		Articles: []string{"Art 14(2)(f)", "Art 14(1)(d)"},
+		Summary:  "A notice covering data that usually comes from others (references, criminal-record checks, occupational health reports) lists its sources.",
+		Check: func(c *Context) {
+			if c.N.FromOthers() {
+				return
+			}
+			for i, d := range c.N.Data {
+				text := strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+				if d.Criminal || containsAny(text, "reference", "referee", "background check", "occupational health", "referens", "belastningsregist", "företagshälsovård") {
+					c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q usually comes from someone other than the person, but the notice lists no sources", d.Name),
+						`add sources: [{name: "Referees", public: false, data: [...]}] for each source (Art 14 applies to that data)`)
+					return
+				}
+			}
+		},
+	},
+	&Rule{
 		ID:       "sources.categories-missing",
 		Severity: Error,
 		Articles: []string{"Art 14(1)(d)"},

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/notis-dev/notis/internal/notice"
 )
@@ -122,7 +123,8 @@ type Context struct {
 
 	rule     *Rule
 	findings []Finding
-	lines    []string // the body, lower-cased, split into lines; built on first use
+	body     string // the body, lower-cased; built on first use
+	starts   []int  // byte offset of each line of body
 }
 
 // Report records a finding of the running rule at a front matter field.
@@ -157,12 +159,35 @@ func (c *Context) add(pos notice.Position, field, msg, fix string) {
 // Law is the jurisdiction the notice is judged under.
 func (c *Context) Law() notice.Jurisdiction { return c.N.Law() }
 
-// Lines returns the body lower-cased and split into lines.
-func (c *Context) Lines() []string {
-	if c.lines == nil {
-		c.lines = strings.Split(strings.ToLower(string(c.N.Body)), "\n")
+// Body returns the body lower-cased, for prose rules; LineOf maps a byte
+// offset in it to a line and column (1-based, columns in characters).
+func (c *Context) Body() string {
+	if c.starts == nil {
+		c.body = strings.ToLower(string(c.N.Body))
+		c.starts = append(make([]int, 0, 64), 0)
+		for i := 0; i < len(c.body); i++ {
+			if c.body[i] == '\n' {
+				c.starts = append(c.starts, i+1)
+			}
+		}
 	}
-	return c.lines
+	return c.body
+}
+
+// LineOf returns the 1-based line and column of byte offset off in Body,
+// and the line's text.
+func (c *Context) LineOf(off int) (line, col int, text string) {
+	c.Body()
+	i, found := slices.BinarySearch(c.starts, off)
+	if !found {
+		i--
+	}
+	start := c.starts[i]
+	end := len(c.body)
+	if i+1 < len(c.starts) {
+		end = c.starts[i+1] - 1
+	}
+	return i + 1, utf8.RuneCountInString(c.body[start:off]) + 1, c.body[start:end]
 }
 
 // Check lints notices and returns the findings sorted by file, line,

@@ -2,9 +2,8 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/notis-dev/notis/internal/notice"
 )
@@ -27,50 +26,55 @@ type phrase struct {
 	why string
 }
 
-// proseRule builds a rule that reports the first phrase found on each
-// line of the body.
+// proseRule builds a rule that reports each line of the body that
+// contains one of the phrases, once, at the first phrase found on it.
 func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 	r.Check = func(c *Context) {
 		law := c.Law()
-		for li, line := range c.Lines() {
-			for _, p := range phrases {
-				if p.law != "" && p.law != law {
+		body := c.Body()
+		var reported []int // lines already reported by this rule
+		for _, p := range phrases {
+			if p.law != "" && p.law != law {
+				continue
+			}
+			why := p.why
+			if p.fact != "" {
+				f, ok := fact(p.fact, law)
+				if !ok || !f.Ended(c.AsOf) {
 					continue
 				}
-				at := find(line, p.text, p.word)
-				if at < 0 || (p.with != nil && !containsAny(line, p.with...)) {
+				why = strings.ReplaceAll(why, "%s", f.Event)
+			}
+			for from := 0; ; {
+				at := find(body[from:], p.text, p.word)
+				if at < 0 {
+					break
+				}
+				at += from
+				from = at + len(p.text)
+				line, col, text := c.LineOf(at)
+				if slices.Contains(reported, line) || (p.with != nil && !containsAny(text, p.with...)) {
 					continue
 				}
-				why := p.why
-				if p.fact != "" {
-					f, ok := fact(p.fact, law)
-					if !ok || !f.Ended(c.AsOf) {
-						continue
-					}
-					why = strings.ReplaceAll(why, "%s", f.Event)
-				}
-				col := utf8.RuneCountInString(line[:at]) + 1
-				c.ReportBody(li+1, col, fmt.Sprintf("%q: %s", p.text, why), fix)
-				break
+				reported = append(reported, line)
+				c.ReportBody(line, col, fmt.Sprintf("%q: %s", p.text, why), fix)
 			}
 		}
 	}
 	return r
 }
 
-// find returns the byte offset of text in line, or -1.
-func find(line, text string, word bool) int {
-	if !word {
-		return strings.Index(line, text)
-	}
+// find returns the byte offset of text in s, or -1; with word, only where
+// text is a whole word.
+func find(s, text string, word bool) int {
 	for i := 0; ; {
-		j := strings.Index(line[i:], text)
+		j := strings.Index(s[i:], text)
 		if j < 0 {
 			return -1
 		}
 		j += i
 		end := j + len(text)
-		if (j == 0 || !isWordByte(line[j-1])) && (end == len(line) || !isWordByte(line[end])) {
+		if !word || ((j == 0 || !isWordByte(s[j-1])) && (end == len(s) || !isWordByte(s[end]))) {
 			return j
 		}
 		i = j + 1
@@ -232,11 +236,11 @@ var _ = register(
 		Articles: []string{"Art 13(3)", "Art 12(1)"},
 		Summary:  "The body does not reserve a right to change the notice \"at any time\" without telling people first.",
 	}, "say how people will be told of material changes before they take effect (Art 13(3)), and keep a change log", []phrase{
-		{text: "at any time", with: []string{"change", "amend", "update", "modif"}, why: "a change without notice; material changes must be communicated first"},
+		{text: "at any time", with: []string{"we may change", "we may update", "we may amend", "we may modify", "may change this", "may update this", "may amend this", "may be changed", "may be updated", "may be amended", "may be modified"}, why: "a change without notice; material changes must be communicated first"},
 		{text: "reserve the right to change", why: "a change without notice; material changes must be communicated first"},
 		{text: "reserve the right to amend", why: "a change without notice; material changes must be communicated first"},
 		{text: "förbehåller oss rätten att ändra", why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
-		{text: "när som helst", with: []string{"ändra"}, why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
+		{text: "när som helst", with: []string{"vi kan ändra", "vi kan komma att ändra", "kan komma att ändras", "får ändras", "kan ändras", "vi får ändra"}, why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
 	}),
 	&Rule{
 		ID:       "text.broken-email",
@@ -244,19 +248,39 @@ var _ = register(
 		Articles: []string{"Art 12(2)", "Art 13(1)(a)"},
 		Summary:  "Email addresses in the body are complete (a domain with a dot), so people can reach the controller.",
 		Check: func(c *Context) {
-			for li, line := range c.Lines() {
-				for _, m := range emailish.FindAllStringIndex(line, -1) {
-					addr := strings.TrimRight(line[m[0]:m[1]], ".")
-					_, domain, _ := strings.Cut(addr, "@")
-					if !strings.Contains(domain, ".") {
-						col := utf8.RuneCountInString(line[:m[0]]) + 1
-						c.ReportBody(li+1, col, fmt.Sprintf("%q is not a complete email address", line[m[0]:m[1]]),
-							"write the whole address, e.g. info@example.se, and prefer the front matter contact fields")
-					}
+			body := c.Body()
+			for from := 0; ; {
+				at := strings.IndexByte(body[from:], '@')
+				if at < 0 {
+					return
+				}
+				at += from
+				from = at + 1
+				start := at
+				for start > 0 && (isEmailByte(body[start-1]) || body[start-1] == '.') {
+					start--
+				}
+				for start < at && body[start] == '.' {
+					start++ // a sentence's full stop, not the address
+				}
+				end := at + 1
+				for end < len(body) && (isEmailByte(body[end]) || body[end] == '.') {
+					end++
+				}
+				if start == at || end == at+1 {
+					continue // "@handle" or a lone "@": not an address
+				}
+				domain := strings.TrimRight(body[at+1:end], ".")
+				if !strings.Contains(domain, ".") {
+					line, col, _ := c.LineOf(start)
+					c.ReportBody(line, col, fmt.Sprintf("%q is not a complete email address", body[start:end]),
+						"write the whole address, e.g. info@example.se, and prefer the front matter contact fields")
 				}
 			}
 		},
 	},
 )
 
-var emailish = regexp.MustCompile(`[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.?`)
+func isEmailByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_' || b == '%' || b == '+' || b == '-'
+}
