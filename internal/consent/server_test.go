@@ -48,7 +48,20 @@ func TestAValidEventIsStoredAndAnswered201WithAReceipt(t *testing.T) {
 		if r.ReceivedAt.Format(timeFormat) != rc.ReceivedAt {
 			t.Errorf("receipt time %s, stored %s", rc.ReceivedAt, r.ReceivedAt.Format(timeFormat))
 		}
+		stored, _ := json.Marshal(r)
+		for _, never := range []string{"192.0.2", "Gecko", "rv:128", "email=", "#top"} {
+			if strings.Contains(string(stored), never) {
+				t.Errorf("stored record contains %q: %s", never, stored)
+			}
+		}
 	})
+}
+
+func TestTheHTTPServerBoundsSlowClients(t *testing.T) {
+	hs := newServer(t, sqliteStore(t), nil).HTTPServer()
+	if hs.ReadHeaderTimeout == 0 || hs.ReadTimeout == 0 || hs.WriteTimeout == 0 || hs.IdleTimeout == 0 || hs.MaxHeaderBytes == 0 {
+		t.Errorf("unbounded: %+v", hs)
+	}
 }
 
 func TestARetriedEventIsStoredOnceAndGetsTheSameReceipt(t *testing.T) {
