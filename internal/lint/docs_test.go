@@ -69,6 +69,18 @@ lint:
 
 A suppression without `+"`why`"+`, or naming no rule, is itself an error.
 
+In CI, fail the pipeline on errors and show each finding on the pull request:
+
+`+"```yaml"+`
+- run: notis lint --format github          # annotations; exit 1 on errors
+- run: notis lint --format sarif > lint.sarif || true
+- uses: github/codeql-action/upload-sarif@v3
+  with: {sarif_file: lint.sarif}
+`+"```"+`
+
+Judge a notice by the law of another day with `+"`--as-of YYYY-MM-DD`"+`
+(`+"`notis lint --as-of 2019-06-25`"+` accepts Privacy Shield; today's date does not).
+
 | Rule | Severity | Articles |
 |---|---|---|
 `, len(rules), e, w, i)

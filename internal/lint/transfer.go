@@ -65,13 +65,23 @@ var _ = register(
 		ID:       "transfer.mechanism-invalid",
 		Severity: Error,
 		Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)", "Art 45", "Art 46"},
-		Summary:  "Each transfer's safeguard is valid on the as-of date (Safe Harbor ended 6 Oct 2015, Privacy Shield 16 Jul 2020, old SCCs 27 Dec 2022 (EU) / 21 Mar 2024 (UK); DPF from 10 Jul 2023, UK Extension from 12 Oct 2023, IDTA/Addendum from 21 Mar 2022).",
+		Summary:  "Each transfer's safeguard is valid on the as-of date (Safe Harbor ended 6 Oct 2015, Privacy Shield 16 Jul 2020, old SCCs 27 Dec 2022 (EU) / 21 Mar 2024 (UK); DPF from 10 Jul 2023, UK Extension from 12 Oct 2023, IDTA/Addendum from 21 Mar 2022), and no transfer to the US claims a general adequacy decision.",
 		Check: func(c *Context) {
 			if c.N.Transfers == nil {
 				return
 			}
 			law := c.Law()
 			for i, t := range *c.N.Transfers {
+				if t.Safeguard == "adequacy" && toUS(t.To) {
+					dpf := "dpf"
+					if law == "uk" {
+						dpf = "uk_dpf_extension"
+					}
+					f, _ := fact(dpf, law)
+					c.Report(notice.Path{"transfers", i, "safeguard"}, fmt.Sprintf("the transfer to %s claims an adequacy decision, but the US has none in general: %s covers only US organisations certified to it (from %s)", t.To, f.Name, f.ValidFrom),
+						fmt.Sprintf("use safeguard: %s if the recipient is certified (check the DPF list), else %s with a copy", dpf, map[bool]string{true: "uk_idta or uk_addendum", false: "scc"}[law == "uk"]))
+					continue
+				}
 				f, ok := mechanismFact(t.Safeguard, law)
 				if !ok || f.Holds(c.AsOf) {
 					continue
@@ -165,6 +175,16 @@ var _ = register(
 		},
 	},
 )
+
+// toUS reports whether a transfer's destination names the United States.
+func toUS(to string) bool {
+	for _, part := range strings.FieldsFunc(to, func(r rune) bool { return r == ',' || r == ';' || r == '/' }) {
+		if c, ok := country(part); ok && c == "US" {
+			return true
+		}
+	}
+	return false
+}
 
 // mechanismFact is the dated fact behind a safeguard under a law; ok is
 // false for safeguards that do not expire (adequacy, BCRs, derogations)
