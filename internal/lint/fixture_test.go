@@ -114,6 +114,19 @@ func rulesOf(fs []Finding) []string {
 	return ids
 }
 
+func TestRuleIDsAreUniqueAndDocumented(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if seen[r.ID] {
+			t.Errorf("rule %s registered twice", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Summary == "" || len(r.Articles) == 0 || r.Check == nil {
+			t.Errorf("rule %s lacks a summary, articles or a check", r.ID)
+		}
+	}
+}
+
 func TestEveryRuleHasAFailingAndAPassingFixture(t *testing.T) {
 	for _, r := range Rules() {
 		path := filepath.Join("testdata", "rules", r.ID+".txtar")
