@@ -13,6 +13,10 @@ import type * as Dialog from './dialog';
 import { send, flush, beacon } from './send';
 import styles from 'notis:css';
 
+// Marks for real-user monitoring: notis:start here, notis:banner when shown.
+const mark = (name: string) => performance.mark && performance.mark('notis:' + name);
+mark('start');
+
 // 1. Consent Mode default (all denied) before anything gated can run.
 gcm.consentDefault();
 
@@ -127,8 +131,8 @@ function open(): void {
   });
 }
 
-function showBanner(): void {
-  ready().then((L) => {
+function showBanner(): Promise<void> {
+  return ready().then((L) => {
     if (bannerEl || (st && st.method != 'gpc')) return;
     bannerEl = ui.banner(L, {
       accept: () => choose(optional(), 'accept_all'),
@@ -136,6 +140,7 @@ function showBanner(): void {
       prefs: open,
     });
     document.body.append(bannerEl);
+    mark('banner');
     bannerEl.focus({ preventScroll: true }); // a fixed element: never scroll the page
   });
 }
@@ -161,13 +166,6 @@ function hold(f: HTMLIFrameElement): void {
 }
 
 function init(): void {
-  // 2. A stored choice applies at once; GPC alone denies the marketing categories.
-  if (st) gcm.consentUpdate(granted);
-  gate.start(allowed, hold);
-  if (!st && gpc) choose([], 'gpc');
-  if (st) fire(st.method);
-  // 3. Ask when there is no explicit choice for the current consent version.
-  if (!st || (st.method == 'gpc' && cfg.cats.some((c) => !c.req && !c.gpc))) showBanner();
   document.addEventListener('click', (e) => {
     const el = e.target instanceof Element && e.target.closest('[data-notis-open]');
     if (el) {
@@ -175,9 +173,31 @@ function init(): void {
       open();
     }
   });
-  flush();
   addEventListener('pagehide', beacon);
   document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && beacon());
+  // 2. A stored choice applies at once.
+  if (st) {
+    gcm.consentUpdate(granted);
+    fire(st.method);
+  }
+  // 3. Ask when there is no explicit choice for this consent version (GPC
+  // answers for the marketing categories only). The banner comes first;
+  // placeholders, the GPC record and the outbox right after it.
+  const rest = cfg.cats.some((c) => !c.req && !c.gpc);
+  const ask = st ? st.method == 'gpc' && rest : !gpc || rest;
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    gate.start(allowed, hold);
+    if (!st && gpc) choose([], 'gpc');
+    flush();
+  };
+  if (!ask) return start();
+  showBanner().then(() => {
+    requestAnimationFrame(() => setTimeout(start)); // after the banner's first frame
+    setTimeout(start, 200); // rAF waits while the tab is hidden
+  });
 }
 
 (window as Window & { notis?: object }).notis = {

@@ -14,7 +14,7 @@ export interface Actions {
 /** Accept all, Reject all and Preferences: one class, equal size and weight. */
 export function banner(L: Lang, a: Actions): HTMLElement {
   return h('div', 'notis notis-banner', '', { role: 'region', 'aria-labelledby': 'notis-bt', lang: L.l, tabindex: '-1' }, [
-    h('h2', 'notis-title', L.s.title, { id: 'notis-bt' }),
+    h('h2', 'notis-title', L.s.title, { id: 'notis-bt', elementtiming: 'notis-banner' }),
     h('p', 'notis-text', L.s.body + ' ', {}, link(L.s.notice_link, L.n)),
     h('div', 'notis-btns', '', {}, [
       button(L.s.accept_all, a.accept),

@@ -21,7 +21,8 @@ var screenshots = flag.Bool("screenshots", false, "write the banner's screenshot
 
 // probe runs before the page's scripts in every test page: it records CSP
 // violations, notis:consent events (heard on window, so they bubble there),
-// first contentful paint, layout shifts and when the banner first shows.
+// first contentful paint, layout shifts and when the banner's title is
+// first painted (element timing: the banner marks it elementtiming).
 const probe = `
 window.__csp = []; window.__events = [];
 document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));
@@ -32,11 +33,7 @@ new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentI
   __shifts.push(e.startTime.toFixed(0) + 'ms ' + e.sources.map(s => s.node ? (s.node.nodeName + ' ' + s.node.textContent.slice(0, 20) + ' ' + s.previousRect.y + '→' + s.currentRect.y) : '?').join(','));
 } }).observe({type: 'layout-shift', buffered: true});
 new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.name == 'first-contentful-paint') __perf.fcp = e.startTime }).observe({type: 'paint', buffered: true});
-new MutationObserver((_, o) => {
-  if (!document.querySelector('.notis-banner')) return;
-  o.disconnect();
-  requestAnimationFrame(() => setTimeout(() => __perf.banner = performance.now()));
-}).observe(document, {childList: true, subtree: true});
+new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.identifier == 'notis-banner') __perf.banner = e.renderTime }).observe({type: 'element', buffered: true});
 `
 
 const (
@@ -457,8 +454,8 @@ func TestBanner(t *testing.T) {
 	})
 
 	t.Run("speed: banner shows soon after first paint, without layout shift", func(t *testing.T) {
-		var gaps []float64
-		for range 3 {
+		var gaps, runs []float64
+		for range 5 {
 			ctx := open(t, "html=en")
 			bt.Wait(t, ctx, `__perf.banner > 0 && __perf.fcp > 0`, "paint and banner")
 			p := bt.Eval[map[string]float64](t, ctx, `__perf`)
@@ -466,11 +463,13 @@ func TestBanner(t *testing.T) {
 				t.Errorf("cumulative layout shift %v, want 0: %q", p["cls"], bt.Eval[[]string](t, ctx, `__shifts`))
 			}
 			gaps = append(gaps, p["banner"]-p["fcp"])
+			runs = append(runs, bt.Eval[float64](t, ctx, `performance.getEntriesByName('notis:banner')[0].startTime - performance.getEntriesByName('notis:start')[0].startTime`))
 		}
 		slices.Sort(gaps)
-		t.Logf("banner visible %.1f ms after first contentful paint (median of %v)", gaps[1], gaps)
-		if gaps[1] > 200 {
-			t.Errorf("banner %.0f ms after FCP; the budget is 50 ms", gaps[1])
+		slices.Sort(runs)
+		t.Logf("banner painted %.0f ms after first contentful paint (median of %.0f); script start to banner in the DOM %.1f ms (median of %.1f)", gaps[2], gaps, runs[2], runs)
+		if gaps[2] > 200 { // the budget is 50 ms; this catches regressions on a busy CI machine
+			t.Errorf("banner %.0f ms after FCP; the budget is 50 ms", gaps[2])
 		}
 	})
 }
