@@ -69,7 +69,7 @@ var _ = register(
 	&Rule{
 		ID:       "meta.date-missing",
 		Severity: Error,
-		Articles: []string{"Art 12(1)", "Art 13(3)", "WP260 para 29"},
+		Articles: []string{"Art 12(1)", "Art 13(3)", "WP260 rev.01"},
 		Summary:  "The notice says when it last changed (updated:).",
 		Check: func(c *Context) {
 			if c.N.Updated.IsZero() {
@@ -94,7 +94,7 @@ var _ = register(
 	&Rule{
 		ID:       "meta.stale",
 		Severity: Warning,
-		Articles: []string{"Art 12(1)", "WP260 para 29"},
+		Articles: []string{"Art 12(1)", "WP260 rev.01"},
 		Summary:  "The notice was reviewed in the 12 months before the as-of date.",
 		Check: func(c *Context) {
 			u := c.N.Updated
@@ -110,7 +110,7 @@ var _ = register(
 	&Rule{
 		ID:       "meta.changelog-out-of-date",
 		Severity: Warning,
-		Articles: []string{"Art 13(3)", "WP260 para 29"},
+		Articles: []string{"Art 13(3)", "WP260 rev.01"},
 		Summary:  "The newest change log entry is dated the same day as updated:, so every update is recorded.",
 		Check: func(c *Context) {
 			if len(c.N.Changes) == 0 || c.N.Updated.IsZero() {

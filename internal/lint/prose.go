@@ -137,7 +137,7 @@ var _ = register(
 	proseRule(&Rule{
 		ID:       "text.vague-qualifier",
 		Severity: Warning,
-		Articles: []string{"Art 12(1)", "WP260 para 12"},
+		Articles: []string{"Art 12(1)", "WP260 rev.01"},
 		Summary:  "The body avoids open-ended lists (\"including but not limited to\", \"may include\", \"etc.\", \"inklusive men inte begränsat till\").",
 	}, "list what is actually collected, shared or used; an open list does not tell people what happens to their data", []phrase{
 		{text: "including but not limited to", why: "an open-ended list"},

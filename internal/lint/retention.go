@@ -54,7 +54,7 @@ var _ = register(
 	&Rule{
 		ID:       "retention.vague",
 		Severity: Warning,
-		Articles: []string{"Art 13(2)(a)", "WP260 para 36"},
+		Articles: []string{"Art 13(2)(a)", "WP260 rev.01"},
 		Summary:  "Retention criteria are concrete: not \"approximately\", \"as long as necessary\" or \"i princip\" without a period.",
 		Check: func(c *Context) {
 			for i, r := range c.N.Retention {

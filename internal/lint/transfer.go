@@ -38,7 +38,7 @@ var _ = register(
 	&Rule{
 		ID:       "recipients.unnamed",
 		Severity: Info,
-		Articles: []string{"Art 13(1)(e)", "WP260 para 37"},
+		Articles: []string{"Art 13(1)(e)", "WP260 rev.01"},
 		Summary:  "Recipients are named; WP260 treats naming as the default and categories as the exception.",
 		Check: func(c *Context) {
 			for i, r := range c.N.Recipients {

@@ -7,12 +7,12 @@ import (
 )
 
 // Translations of one notice (files sharing a notice id) must state the
-// same facts; only the words may differ (WP260 para 13; Art 12(1)).
+// same facts; only the words may differ (WP260 rev.01; Art 12(1)).
 
 var _ = register(&Rule{
 	ID:       "translation.mismatch",
 	Severity: Error,
-	Articles: []string{"Art 12(1)", "Art 13", "WP260 para 13"},
+	Articles: []string{"Art 12(1)", "Art 13", "WP260 rev.01"},
 	Summary:  "Every language of a notice agrees on the facts: updated date, controller, authority, purposes and bases, data categories, recipients, transfers, retention periods, automated decisions and cookies.",
 	Check: func(c *Context) {
 		n, r := c.N, c.Ref
