@@ -96,11 +96,11 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts.Categories = cats
-	pages, err := content.LoadAll(os.DirFS(*source), cfg)
-	if err != nil {
-		// Notices that do not decode cannot be linted; show why and fail.
-		fmt.Fprintln(stderr, err)
-		return exitError{1}
+	pages, loadErr := content.LoadAll(os.DirFS(*source), cfg)
+	if loadErr != nil {
+		// A notice that does not decode cannot be linted: say why, lint
+		// the others, and fail.
+		fmt.Fprintln(stderr, loadErr)
 	}
 	notices := make([]*notice.Notice, len(pages))
 	for i, p := range pages {
@@ -114,7 +114,7 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		e, w, i := lint.Count(findings)
 		fmt.Fprintf(stderr, "notis lint: %d notices, %d errors, %d warnings, %d infos\n", len(notices), e, w, i)
 	}
-	if lint.Failed(findings, opts) {
+	if loadErr != nil || lint.Failed(findings, opts) {
 		return exitError{1}
 	}
 	return nil

@@ -137,3 +137,18 @@ func TestLintReadsTheSiteConsentCategories(t *testing.T) {
 		t.Fatalf("category defined in i18n: exit %d\n%s", code, out)
 	}
 }
+
+func TestLintReportsUndecodableNoticesAndLintsTheRest(t *testing.T) {
+	dir := lintSite(t, strings.Replace(cleanNotice, "automated_decisions: []\n", "", 1))
+	os.WriteFile(filepath.Join(dir, "content", "broken.md"), []byte("---\ntitle: T\n---\n"), 0o644)
+	code, out, errOut := lintRun("--source", dir, "--as-of", "2026-11-22")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut, `content/broken.md`) || !strings.Contains(errOut, `required field "updated" is missing`) {
+		t.Errorf("decode error not shown:\n%s", errOut)
+	}
+	if !strings.Contains(out, "adm.statement-missing") {
+		t.Errorf("the decodable notice was not linted:\n%s", out)
+	}
+}

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -107,11 +109,12 @@ type sarifText struct {
 }
 
 type sarifResult struct {
-	RuleID    string          `json:"ruleId"`
-	RuleIndex int             `json:"ruleIndex"`
-	Level     string          `json:"level"`
-	Message   sarifText       `json:"message"`
-	Locations []sarifLocation `json:"locations,omitempty"`
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations,omitempty"`
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
 }
 
 type sarifLocation struct {
@@ -166,6 +169,8 @@ func writeSARIF(w io.Writer, fs []Finding) error {
 			RuleIndex: index[f.Rule],
 			Level:     sarifLevel(f.Severity),
 			Message:   sarifText{f.Message + articles(f.Articles) + " — fix: " + f.Fix},
+			// The same defect keeps its identity when lines move above it.
+			PartialFingerprints: map[string]string{"notisFinding/v1": fingerprint(f)},
 		}
 		if f.Pos.File != "" {
 			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(f.Pos.File)}}}
@@ -184,6 +189,12 @@ func writeSARIF(w io.Writer, fs []Finding) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
+}
+
+// fingerprint identifies a finding by what it says, not where it is.
+func fingerprint(f Finding) string {
+	sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.Pos.File + "\x00" + f.Field + "\x00" + f.Message))
+	return hex.EncodeToString(sum[:16])
 }
 
 // uriPath turns a file path into a relative URI reference.

@@ -13,7 +13,7 @@ var _ = register(&Rule{
 	ID:       "translation.mismatch",
 	Severity: Error,
 	Articles: []string{"Art 12(1)", "Art 13", "WP260 rev.01"},
-	Summary:  "Every language of a notice agrees on the facts: updated date, controller, authority, purposes and bases, data categories, recipients, transfers, retention periods, automated decisions and cookies.",
+	Summary:  "Every language of a notice agrees on the facts: updated date, controller, authority, purposes and bases, data categories, sources, requirements, recipients, transfers, retention periods, automated decisions and cookies.",
 	Check: func(c *Context) {
 		n, r := c.N, c.Ref
 		if r == nil || r == n {
@@ -42,6 +42,16 @@ var _ = register(&Rule{
 		if d.count(notice.Path{"recipients"}, len(n.Recipients), len(r.Recipients)) {
 			for i := range n.Recipients {
 				d.eq(notice.Path{"recipients", i, "role"}, n.Recipients[i].Role, r.Recipients[i].Role)
+			}
+		}
+		if d.count(notice.Path{"sources"}, len(n.Sources), len(r.Sources)) {
+			for i := range n.Sources {
+				d.eq(notice.Path{"sources", i, "public"}, n.Sources[i].Public, r.Sources[i].Public)
+			}
+		}
+		if d.count(notice.Path{"requirements"}, len(n.Requirements), len(r.Requirements)) {
+			for i := range n.Requirements {
+				d.eq(notice.Path{"requirements", i, "kind"}, n.Requirements[i].Kind, r.Requirements[i].Kind)
 			}
 		}
 		d.eq(notice.Path{"transfers"}, n.Transfers != nil, r.Transfers != nil)
