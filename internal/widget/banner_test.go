@@ -406,6 +406,20 @@ func TestBanner(t *testing.T) {
 			t.Error("no styles")
 		}
 		noViolations(t, ctx)
+
+		// A browser without constructable stylesheets gets consent.css by a
+		// <link> with integrity, still within the policy.
+		css := "/" + s.build.Files[1].Path
+		before := s.requests(css)
+		ctx = open(t, "html=en&strict=1", `window.CSSStyleSheet = undefined;`)
+		waitBanner(t, ctx)
+		if got := bt.Eval[string](t, ctx, `getComputedStyle(document.querySelector('.notis-banner')).position`); got != "fixed" {
+			t.Errorf("without CSSStyleSheet the banner is %s, want styled (fixed)", got)
+		}
+		if s.requests(css) == before {
+			t.Errorf("%s was not fetched", css)
+		}
+		noViolations(t, ctx)
 	})
 
 	t.Run("the outbox retries with the same event id until the server answers", func(t *testing.T) {
