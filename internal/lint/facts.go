@@ -169,6 +169,13 @@ var Facts = []Fact{
 		Verified:   true,
 	},
 	{
+		Key: "uk_complaints_to_controller", Name: "the duty to handle data protection complaints (DPA 2018 s.164A, inserted by the Data (Use and Access) Act 2025)", Law: "uk", ValidFrom: "2026-06-19",
+		Event:      "in force 19 Jun 2026: people complain to the controller first, which acknowledges within 30 days",
+		ReplacedBy: "",
+		Source:     "https://www.stephensonharwood.com/insights/data-use-and-access-act-2025-new-data-complaint-handling-obligations ; https://hrcentre.uk.brightmine.com/legal-timetable/requirement-for-data-protection-complaints-procedure/167715",
+		Verified:   true,
+	},
+	{
 		Key: "hee", Name: "Health Education England (HEE)", Law: "uk", ValidTo: "2023-03-31",
 		Event:      "merged into NHS England on 1 Apr 2023 (Health Education England (Transfer of Functions, Abolition and Transitional Provisions) Regulations 2023, SI 2023/368)",
 		ReplacedBy: "NHS England (Workforce, Training and Education)",
