@@ -148,6 +148,21 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "se.public-access-unstated",
+		Severity: Info,
+		Articles: []string{"Art 86", "TF 2 kap."},
+		Summary:  "A Swedish public authority tells people that personal data in official documents may be released under offentlighetsprincipen.",
+		Check: func(c *Context) {
+			if c.Law() != "se" || !c.N.Controller.PublicAuthority {
+				return
+			}
+			if body := c.Body(); !containsAny(body, "offentlighetsprincip", "allmän handling", "allmänna handlingar", "public access to official documents", "official document") {
+				c.Report(notice.Path{"controller", "public_authority"}, "a Swedish public authority's notice does not mention that official documents may be released (offentlighetsprincipen)",
+					"add a sentence: personal data in allmänna handlingar may be released on request under Tryckfrihetsförordningen 2 kap., subject to secrecy (offentlighets- och sekretesslagen)")
+			}
+		},
+	},
+	&Rule{
 		ID:       "se.personnummer-justification-missing",
 		Severity: Warning,
 		Articles: []string{"dataskyddslagen (2018:218) 3 kap. 10 §", "Art 87"},
