@@ -4,13 +4,13 @@
 // except the data-* attributes of the banner's own <script> tag.
 import raw from 'notis:config';
 
-/** A category: id, required (necessary), gpc (denied under Global Privacy Control), cookies. */
+/** A category: id, required (necessary), gpc (denied under Global Privacy Control). */
 export interface Cat {
   id: string;
   req?: boolean;
   gpc?: boolean;
-  /** [name, provider, third party]; a name ending in * is a prefix */
-  cookies: [string, string, boolean][];
+  /** its first-party cookies, deleted on withdrawal; a name ending in * is a prefix */
+  del?: string[];
 }
 
 /** One language's first-layer texts: its code, banner strings, category labels, notice URL. */
@@ -36,8 +36,8 @@ export interface Conf {
   gcm: Record<string, string[]>;
   sig: string[];
   cats: Cat[];
+  /** consent.css (first layer and dialog), for browsers without constructable stylesheets */
   css: string;
-  cssSri: string;
   t: Lang;
 }
 

@@ -1,16 +1,17 @@
 // The preferences dialog, a separate module loaded (import()) only when the
 // visitor opens it, one build per language: 'notis:texts' is that
-// language's texts. A modal <dialog>: focus moves in and stays in (Tab
+// language's texts, 'notis:css' is dialog.css. A modal <dialog>: focus moves in and stays in (Tab
 // wraps), Escape closes it, and the caller puts focus back.
 import texts from 'notis:texts';
-import { h, button, link } from './dom';
+import styles from 'notis:css';
+import { h, button, link, adopt } from './dom';
 import type { Cat } from './config';
 
 interface DialogTexts {
   l: string;
   s: Record<string, string>;
-  /** category → [label, description, [[purpose, duration]…]] */
-  c: Record<string, [string, string, [string, string][]]>;
+  /** category → [label, description, its cookies: [[name, provider, purpose, duration]…]] */
+  c: Record<string, [string, string, string[][]]>;
   n: string;
 }
 
@@ -21,6 +22,8 @@ export interface Prefs {
   save(ids: string[], method: string): void;
   close(): void;
 }
+
+adopt(styles); // where this fails, main.ts linked consent.css, which has these rules too
 
 const T = texts as DialogTexts;
 const s = T.s;
@@ -39,12 +42,11 @@ export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
     if (c.req) head.push(h('span', 'notis-note', s.always_on));
     else if (c.gpc && p.gpc && !box.checked) head.push(h('span', 'notis-note', s.gpc_note));
     const sec = h('div', 'notis-cat', '', {}, [h('div', 'notis-cat-head', '', {}, head), h('p', 'notis-text', desc)]);
-    if (c.cookies.length) {
+    if (rows.length) {
       const th = (k: string) => h('th', '', s[k], { scope: 'col' });
-      const tr = c.cookies.map((k, i) =>
-        h('tr', '', '', {}, [k[0], k[1], (rows[i] || [])[0], (rows[i] || [])[1]].map((x) => h('td', '', x))));
+      const tr = rows.map((r) => h('tr', '', '', {}, r.map((x) => h('td', '', x))));
       sec.append(h('details', 'notis-cookies', '', {}, [
-        h('summary', '', s.cookies_in_category + ' (' + c.cookies.length + ')'),
+        h('summary', '', s.cookies_in_category + ' (' + rows.length + ')'),
         h('div', 'notis-scroll', '', {}, [h('table', '', '', {}, [
           h('thead', '', '', {}, [h('tr', '', '', {}, [th('cookie'), th('provider'), th('purpose'), th('duration')])]),
           h('tbody', '', '', {}, tr),

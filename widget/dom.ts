@@ -29,3 +29,16 @@ export function fill(s: string, args?: Texts): string {
 export function link(text: string, href: string): Node[] {
   return href ? [h('a', 'notis-link', text, { href })] : [];
 }
+
+/** Adopts CSS as a constructed stylesheet (CSP does not govern CSSOM); false where unsupported. */
+export function adopt(css: string): boolean {
+  const d = document as Document & { adoptedStyleSheets: CSSStyleSheet[] };
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    d.adoptedStyleSheets = [...d.adoptedStyleSheets, sheet];
+    return true;
+  } catch (e) {
+    return false; // an older browser: the caller links consent.css
+  }
+}

@@ -4,13 +4,14 @@
 // site may override them file by file.
 //
 // Reading order: main.ts (start-up and choices), config.ts, cookie.ts,
-// gcm.ts, gate.ts, i18n.ts, ui.ts, send.ts, and consent.css.
+// gcm.ts, gate.ts, i18n.ts, dom.ts, ui.ts, send.ts, dialog.ts (loaded when
+// the preferences dialog opens), consent.css and dialog.css.
 package widget
 
 import "embed"
 
-// Source is the banner's source tree: main.ts is the entry point and
-// consent.css the stylesheet.
+// Source is the banner's source tree: main.ts and dialog.ts are the entry
+// points, consent.css and dialog.css their stylesheets.
 //
 //go:embed *.ts *.css
 var Source embed.FS

@@ -10,7 +10,8 @@ declare module 'notis:texts' {
   export default texts;
 }
 
-// consent.css, minified, as a string (main.ts adopts it as a stylesheet).
+// A stylesheet, minified, as a string: consent.css in main.ts, dialog.css
+// in dialog.ts; each adopts its own.
 declare module 'notis:css' {
   const css: string;
   export default css;

@@ -9,6 +9,7 @@ import * as gcm from './gcm';
 import * as gate from './gate';
 import { lang, strings } from './i18n';
 import * as ui from './ui';
+import { adopt } from './dom';
 import type * as Dialog from './dialog';
 import { send, flush, beacon } from './send';
 import styles from 'notis:css';
@@ -37,27 +38,15 @@ let back: Element | null = null;
 let css: Promise<void>;
 
 // The styles: a constructed stylesheet from the CSS in the bundle (no
-// request, and CSP does not govern CSSOM), else a <link> to consent.css.
+// request), else a <link> to consent.css (which also has the dialog's).
 function loadCss(): Promise<void> {
   return (css =
     css ||
     new Promise((done) => {
-      const d = document as Document & { adoptedStyleSheets?: CSSStyleSheet[] };
-      try {
-        const sheet = new CSSStyleSheet();
-        sheet.replaceSync(styles);
-        d.adoptedStyleSheets = [...(d.adoptedStyleSheets || []), sheet];
-        return done();
-      } catch (e) {
-        // an older browser: fetch the stylesheet
-      }
+      if (adopt(styles)) return done();
       const l = document.createElement('link');
       l.rel = 'stylesheet';
       l.href = base + cfg.css;
-      if (cfg.cssSri) {
-        l.integrity = cfg.cssSri;
-        l.crossOrigin = 'anonymous';
-      }
       l.onload = l.onerror = () => done();
       document.head.append(l);
     }));
@@ -85,7 +74,7 @@ function choose(ids: string[], method: string): void {
   st = { id: (st && st.id) || keepId || cookie.uuid(), version: cfg.version, granted: ids, time: Date.now(), method };
   cookie.write(st, cfg.days);
   for (const c of cfg.cats) {
-    if (gone.indexOf(c.id) >= 0) cookie.remove(c.cookies.filter((k) => !k[2]).map((k) => k[0]));
+    if (gone.indexOf(c.id) >= 0 && c.del) cookie.remove(c.del);
   }
   gcm.consentUpdate(granted);
   gate.apply();

@@ -31,8 +31,9 @@ type Sizes struct {
 	// JS is the script, which carries its stylesheet (adopted as a
 	// constructed stylesheet: no second request).
 	JS int
-	// CSS is the stylesheet file alone, which only browsers without
-	// constructable stylesheets fetch (Safari before 16.4).
+	// CSS is consent.css, the first layer's and the dialog's styles,
+	// which only browsers without constructable stylesheets fetch (Safari
+	// before 16.4); others get them inside the script and dialog module.
 	CSS int
 	// Lang is the largest per-language text file (0 with one language):
 	// visitors in the default language never fetch one.
@@ -103,15 +104,14 @@ type client struct {
 	Sig      []string            `json:"sig"`
 	Cats     []clientCat         `json:"cats"`
 	CSS      string              `json:"css"`
-	CSSSri   string              `json:"cssSri"`
 	T        firstTexts          `json:"t"`
 }
 
 type clientCat struct {
-	ID      string  `json:"id"`
-	Req     bool    `json:"req,omitempty"`
-	GPC     bool    `json:"gpc,omitempty"`
-	Cookies [][]any `json:"cookies"` // [name, provider, third party]
+	ID  string   `json:"id"`
+	Req bool     `json:"req,omitempty"`
+	GPC bool     `json:"gpc,omitempty"`
+	Del []string `json:"del,omitempty"` // first-party cookie names; "prefix*" for a pattern
 }
 
 // firstTexts are one language's first-layer texts (config.ts: Lang).
@@ -154,19 +154,19 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	var r Result
 	r.Version = ConsentVersion(cfg.Categories)
 
-	// The stylesheet.
-	css, err := fs.ReadFile(src, "consent.css")
+	// The stylesheets: the first layer's goes into the script, the
+	// dialog's into the dialog module, and both into consent.css for
+	// browsers that cannot adopt a constructed stylesheet.
+	first, err := minifyCSS(src, "consent.css")
 	if err != nil {
-		return r, fmt.Errorf("widget: %w", err)
-	}
-	tr := api.Transform(string(css), api.TransformOptions{
-		Loader: api.LoaderCSS, MinifyWhitespace: true, MinifySyntax: true, Sourcefile: "widget/consent.css",
-		Engines: browsers,
-	})
-	if err := messages(tr.Errors); err != nil {
 		return r, err
 	}
-	cssName := "consent." + short(tr.Code) + ".css"
+	dialogCSS, err := minifyCSS(src, "dialog.css")
+	if err != nil {
+		return r, err
+	}
+	allCSS := first + dialogCSS
+	cssName := "consent." + short(allCSS) + ".css"
 
 	// Texts: the default language's first-layer texts go into the script,
 	// the others' into one small file each; every language gets its own
@@ -174,13 +174,13 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	cl := client{
 		Site: cfg.Site, Endpoint: strings.TrimSuffix(cfg.Endpoint, "/"), Version: r.Version,
 		Days: cfg.ValidityDays, Lang: cfg.DefaultLang, Langs: map[string]string{}, Prefs: map[string]string{},
-		GCM: map[string][]string{}, Sig: []string{}, CSS: cssName, CSSSri: sri(tr.Code),
+		GCM: map[string][]string{}, Sig: []string{}, CSS: cssName,
 	}
 	var langFiles []File
 	for _, lang := range cfg.Languages {
 		full := textsFor(&cfg, lang)
 		dj, _ := json.Marshal(full)
-		dlg, err := bundle(src, "dialog.ts", api.FormatESModule, map[string]string{"notis:texts": string(dj)})
+		dlg, err := bundle(src, "dialog.ts", api.FormatESModule, map[string]string{"notis:texts": string(dj), "notis:css": jsonString(dialogCSS)})
 		if err != nil {
 			return r, err
 		}
@@ -189,13 +189,13 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		langFiles = append(langFiles, File{"consent/" + name, dlg})
 		r.Sizes.Dialog = max(r.Sizes.Dialog, gz(dlg))
 
-		first := firstLayer(full)
+		firstTexts := firstLayer(full)
 		if lang == cfg.DefaultLang {
-			cl.T = first
+			cl.T = firstTexts
 			cl.Langs[lang] = ""
 			continue
 		}
-		b, _ := json.Marshal(first)
+		b, _ := json.Marshal(firstTexts)
 		name = "lang/" + lang + "." + short(b) + ".json"
 		cl.Langs[lang] = name
 		langFiles = append(langFiles, File{"consent/" + name, b})
@@ -213,26 +213,27 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		cl.Sig = slices.Compact(cl.Sig)
 	}
 	for _, c := range cfg.Categories {
-		cc := clientCat{ID: c.ID, Req: c.Required, Cookies: [][]any{}}
+		cc := clientCat{ID: c.ID, Req: c.Required}
 		cc.GPC = !c.Required && (c.ID == "marketing" || slices.ContainsFunc(cfg.GoogleConsentMode[c.ID], func(s string) bool {
 			return strings.HasPrefix(s, "ad_")
 		}))
 		for _, k := range c.Cookies {
-			cc.Cookies = append(cc.Cookies, []any{k.Name, k.Provider, k.ThirdParty})
+			if !k.ThirdParty {
+				cc.Del = append(cc.Del, cookiePattern(k.Name))
+			}
 		}
 		cl.Cats = append(cl.Cats, cc)
 	}
 	conf, _ := json.Marshal(cl)
 
 	// The script.
-	cssJSON, _ := json.Marshal(string(tr.Code))
-	js, err := bundle(src, "main.ts", api.FormatIIFE, map[string]string{"notis:config": string(conf), "notis:css": string(cssJSON)})
+	js, err := bundle(src, "main.ts", api.FormatIIFE, map[string]string{"notis:config": string(conf), "notis:css": jsonString(first)})
 	if err != nil {
 		return r, err
 	}
 	r.Script = "consent/consent." + short(js) + ".js"
 	r.Integrity = sri(js)
-	r.Sizes.JS, r.Sizes.CSS = gz(js), gz([]byte(tr.Code))
+	r.Sizes.JS, r.Sizes.CSS = gz(js), gz([]byte(allCSS))
 	r.Snippet = fmt.Sprintf(`<script src="%s" integrity="%s" crossorigin="anonymous" data-site="%s" defer></script>`,
 		html.EscapeString(publicURL(cfg.BaseURL, r.Script)), r.Integrity, html.EscapeString(cfg.Site))
 
@@ -248,7 +249,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 
 	r.Files = append(r.Files,
 		File{r.Script, js},
-		File{"consent/" + cssName, []byte(tr.Code)},
+		File{"consent/" + cssName, []byte(allCSS)},
 		File{"consent/consent.js", js},
 	)
 	r.Files = append(r.Files, langFiles...)
@@ -257,6 +258,27 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		File{"consent/versions/" + r.Version + ".json", append(recJSON, '\n')},
 	)
 	return r, nil
+}
+
+// minifyCSS reads a stylesheet from src and minifies it.
+func minifyCSS(src fs.FS, name string) (string, error) {
+	css, err := fs.ReadFile(src, name)
+	if err != nil {
+		return "", fmt.Errorf("widget: %w", err)
+	}
+	tr := api.Transform(string(css), api.TransformOptions{
+		Loader: api.LoaderCSS, MinifyWhitespace: true, MinifySyntax: true, Sourcefile: name,
+		Engines: browsers,
+	})
+	if err := messages(tr.Errors); err != nil {
+		return "", err
+	}
+	return string(tr.Code), nil
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // browsers the output must run in: ES2019 engines with <dialog> and import().
@@ -401,9 +423,9 @@ func textsFor(cfg *Config, lang string) texts {
 		}
 	}
 	for _, c := range cfg.Categories {
-		rows := [][2]string{}
+		rows := [][4]string{}
 		for _, k := range c.Cookies {
-			rows = append(rows, [2]string{pick(k.Purpose), pick(k.Duration)})
+			rows = append(rows, [4]string{k.Name, k.Provider, pick(k.Purpose), pick(k.Duration)})
 		}
 		label := pick(c.Label)
 		if label == "" {
@@ -412,6 +434,15 @@ func textsFor(cfg *Config, lang string) texts {
 		t.C[c.ID] = [3]any{label, pick(c.Description), rows}
 	}
 	return t
+}
+
+// cookiePattern is how the banner matches a declared cookie name when it
+// deletes cookies: "_ga_<container-id>" and "_ga_*" both become "_ga_*".
+func cookiePattern(name string) string {
+	if i := strings.IndexAny(name, "<*"); i >= 0 {
+		return name[:i] + "*"
+	}
+	return name
 }
 
 // noticeURL makes a notice link absolute against the site's base URL:
