@@ -88,7 +88,49 @@ type Incremental struct {
 	// What is out of date since the last published build; kept across
 	// failed updates so the fix re-renders everything the breakage touched.
 	full, assetsDirty, widgetDirty bool
-	dirtyIDs, dirtyLangs           map[string]bool
+	dirty                          dirt
+}
+
+// dirt is what content edits made out of date.
+type dirt struct {
+	any     bool               // notices.json
+	pages   map[[2]string]bool // id, lang: that page itself
+	ids     map[string]bool    // notices that appeared, went or moved: all their pages and the pages linking to them
+	titles  map[string]bool    // notices whose title changed: the pages linking to them
+	langs   map[string]bool    // language indexes
+	sitemap bool
+}
+
+func newDirt() dirt {
+	return dirt{pages: map[[2]string]bool{}, ids: map[string]bool{}, titles: map[string]bool{}, langs: map[string]bool{}}
+}
+
+// mark records what changes when a content file's page goes from a to b
+// (nil when the file is new, gone or broken).
+func (d *dirt) mark(a, b *content.Page) {
+	d.any = true
+	if a == nil || b == nil || a.Notice.ID != b.Notice.ID || a.Notice.Lang != b.Notice.Lang {
+		for _, p := range []*content.Page{a, b} {
+			if p != nil {
+				d.ids[p.Notice.ID] = true
+				d.langs[p.Notice.Lang] = true
+			}
+		}
+		d.sitemap = true
+		return
+	}
+	n, m := a.Notice, b.Notice
+	d.pages[[2]string{m.ID, m.Lang}] = true
+	if n.Title != m.Title {
+		d.titles[m.ID] = true
+	}
+	updated := !n.Updated.Equal(m.Updated.Time)
+	if n.Title != m.Title || n.Summary != m.Summary || updated {
+		d.langs[m.Lang] = true
+	}
+	if updated {
+		d.sitemap = true
+	}
 }
 
 // NewIncremental builds the site in opts.Source into memory. The
@@ -108,7 +150,8 @@ func (inc *Incremental) Output() *Output {
 	return inc.out
 }
 
-// memSink collects output files in a map; safe for concurrent use.
+// memSink collects output files in a map; safe for concurrent use. It
+// keeps the slices it is given: every writer hands over a fresh one.
 type memSink struct {
 	mu    sync.Mutex
 	files map[string][]byte
@@ -116,7 +159,7 @@ type memSink struct {
 
 func (m *memSink) write(rel string, data []byte) error {
 	m.mu.Lock()
-	m.files[rel] = bytes.Clone(data)
+	m.files[rel] = data
 	m.mu.Unlock()
 	return nil
 }
@@ -193,7 +236,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 		inc.ok = false
 		return nil, err
 	}
-	if err := inc.writeData(w); err != nil {
+	if err := inc.writeData(w, true); err != nil {
 		inc.ok = false
 		return nil, err
 	}
@@ -205,7 +248,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 	ch.Changed = diff(old, sk.files)
 	inc.publish(sk.files)
 	inc.full, inc.assetsDirty, inc.widgetDirty = false, false, false
-	inc.dirtyIDs, inc.dirtyLangs = map[string]bool{}, map[string]bool{}
+	inc.dirty = newDirt()
 	return ch, nil
 }
 
@@ -279,18 +322,21 @@ func (inc *Incremental) renderIndex(w *writer, lang string) error {
 	return w.put(lang+"/index.html", "text/html", page)
 }
 
-// writeData writes the sitemap and notices.json. notices.json is put
+// writeData writes notices.json and, when asked, the sitemap (which
+// only lists pages and their dates). notices.json is put
 // together from each notice's minified JSON, cached until the notice
 // changes: the same bytes as minifying the whole document, at a fraction
 // of the cost on a large site.
-func (inc *Incremental) writeData(w *writer) error {
+func (inc *Incremental) writeData(w *writer, sitemap bool) error {
 	s := inc.s
-	sm, err := s.sitemap()
-	if err != nil {
-		return err
-	}
-	if err := w.put("sitemap.xml", "application/xml", sm); err != nil {
-		return err
+	if sitemap {
+		sm, err := s.sitemap()
+		if err != nil {
+			return err
+		}
+		if err := w.put("sitemap.xml", "application/xml", sm); err != nil {
+			return err
+		}
 	}
 	versions := make(map[*notice.Notice]string, len(s.Pages))
 	for _, p := range s.Pages {
@@ -299,6 +345,9 @@ func (inc *Incremental) writeData(w *writer) error {
 	head, _ := json.Marshal(s.Config.Site)
 	langs, _ := json.Marshal(s.Config.LanguageCodes())
 	var buf bytes.Buffer
+	if old, ok := inc.out.filesOrNil()["notices.json"]; ok {
+		buf.Grow(len(old) + len(old)/8)
+	}
 	buf.WriteString(`{"site":`)
 	buf.Write(head)
 	buf.WriteString(`,"languages":`)
@@ -346,6 +395,13 @@ func (inc *Incremental) writeData(w *writer) error {
 	return w.put("notices.json", "", buf.Bytes())
 }
 
+func (o *Output) filesOrNil() map[string][]byte {
+	if o == nil {
+		return nil
+	}
+	return o.Files
+}
+
 func (inc *Incremental) publish(files map[string][]byte) {
 	gen := 1
 	if inc.out != nil {
@@ -370,7 +426,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 		}
 		return nil, errors.Join(errs...)
 	}
-	contentDirty := len(inc.dirtyIDs) > 0
+	contentDirty := inc.dirty.any
 	if contentDirty {
 		if err := inc.relink(); err != nil {
 			return nil, err
@@ -429,7 +485,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 		}
 	}
 	// The pages of notices that went.
-	for id := range inc.dirtyIDs {
+	for id := range inc.dirty.ids {
 		for _, lang := range s.Config.LanguageCodes() {
 			if _, ok := s.ByID[id][lang]; !ok {
 				delete(files, render.NoticePath(lang, id)+"index.html")
@@ -446,7 +502,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 		rendered, err = inc.renderDirty(w)
 	}
 	if err == nil && contentDirty {
-		err = inc.writeData(w)
+		err = inc.writeData(w, all || inc.dirty.sitemap)
 	}
 	if err != nil {
 		inc.r = prevR
@@ -465,7 +521,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 	}
 	inc.publish(files)
 	inc.assetsDirty, inc.widgetDirty = false, false
-	inc.dirtyIDs, inc.dirtyLangs = map[string]bool{}, map[string]bool{}
+	inc.dirty = newDirt()
 	return ch, nil
 }
 
@@ -473,48 +529,48 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 // appeared or went, marking the notices they hold as dirty.
 func (inc *Incremental) readContent(changed []string) error {
 	fsys := os.DirFS(inc.opts.Source)
-	files, err := content.Find(fsys, content.Dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", content.Dir, content.Dir)
-		}
-		return err
-	}
-	present := make(map[string]bool, len(files))
-	for _, f := range files {
-		present[f] = true
-	}
-	mark := func(p *content.Page) {
-		if p != nil {
-			inc.dirtyIDs[p.Notice.ID] = true
-			inc.dirtyLangs[p.Notice.Lang] = true
+	// An edit to files already known needs no walk of content/ (on a
+	// large site the walk costs more than the rest of the update).
+	walk := false
+	for _, f := range changed {
+		if _, known := inc.srcSum[f]; !known {
+			walk = true
+		} else if _, err := fs.Stat(fsys, f); err != nil {
+			walk = true
 		}
 	}
 	forget := func(f string) {
-		mark(inc.pages[f])
+		inc.dirty.mark(inc.pages[f], nil)
 		delete(inc.pages, f)
 		delete(inc.srcSum, f)
 		delete(inc.fileErr, f)
 	}
-	for f := range inc.pages {
-		if !present[f] {
-			forget(f)
-		}
-	}
-	for f := range inc.fileErr {
-		if !present[f] {
-			forget(f)
-		}
-	}
 	todo := map[string]bool{}
 	for _, f := range changed {
-		if present[f] {
+		if _, known := inc.srcSum[f]; known {
 			todo[f] = true
 		}
 	}
-	for _, f := range files {
-		if _, known := inc.srcSum[f]; !known {
-			todo[f] = true
+	if walk {
+		files, err := content.Find(fsys, content.Dir)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", content.Dir, content.Dir)
+			}
+			return err
+		}
+		present := make(map[string]bool, len(files))
+		for _, f := range files {
+			present[f] = true
+			if _, known := inc.srcSum[f]; !known {
+				todo[f] = true
+			}
+		}
+		for f := range inc.srcSum {
+			if !present[f] {
+				forget(f)
+				delete(todo, f)
+			}
 		}
 	}
 	langs := content.Languages{Codes: inc.s.Config.LanguageCodes(), Default: inc.s.Config.DefaultLanguage}
@@ -533,15 +589,18 @@ func (inc *Incremental) readContent(changed []string) error {
 		}
 		inc.srcSum[f] = sum
 		p, err := content.Parse(f, src, langs)
-		mark(inc.pages[f])
-		delete(inc.pages, f)
-		delete(inc.fileErr, f)
 		if err != nil {
+			p = nil
 			inc.fileErr[f] = err
-			continue
+		} else {
+			delete(inc.fileErr, f)
 		}
-		inc.pages[f] = p
-		mark(p)
+		inc.dirty.mark(inc.pages[f], p)
+		if p == nil {
+			delete(inc.pages, f)
+		} else {
+			inc.pages[f] = p
+		}
 	}
 	return nil
 }
@@ -550,6 +609,16 @@ func (inc *Incremental) readContent(changed []string) error {
 // and checks what spans files, as Load does.
 func (inc *Incremental) relink() error {
 	s := inc.s
+	if len(inc.dirty.ids) == 0 {
+		// Only edits in place: the same files hold the same notices.
+		for i, p := range s.Pages {
+			if np := inc.pages[p.Notice.File]; np != p {
+				s.Pages[i] = np
+				s.ByID[np.Notice.ID][np.Notice.Lang] = np.Notice
+			}
+		}
+		return errors.Join(append(checkPages(s.Pages), s.checkCategories()...)...)
+	}
 	s.Pages = s.Pages[:0]
 	for _, f := range slices.Sorted(maps.Keys(inc.pages)) {
 		s.Pages = append(s.Pages, inc.pages[f])
@@ -611,12 +680,24 @@ func (inc *Incremental) renderDirty(w *writer) (int, error) {
 	var todo []*content.Page
 	for _, p := range s.Pages {
 		n := p.Notice
-		if inc.dirtyIDs[n.ID] || slices.ContainsFunc(n.Related, func(id string) bool { return inc.dirtyIDs[id] }) {
+		d := &inc.dirty
+		if d.ids[n.ID] || d.pages[[2]string{n.ID, n.Lang}] || slices.ContainsFunc(n.Related, func(id string) bool { return d.ids[id] || d.titles[id] }) {
 			todo = append(todo, p)
 		}
 	}
-	errs := make([]error, len(todo))
+	var langs []string
+	for _, lang := range s.Config.LanguageCodes() {
+		if inc.dirty.langs[lang] {
+			langs = append(langs, lang)
+		}
+	}
+	// Pages and indexes render side by side: on a large site an index,
+	// listing every notice, costs more than a notice page.
+	errs := make([]error, len(todo)+len(langs))
 	var wg sync.WaitGroup
+	for i, lang := range langs {
+		wg.Go(func() { errs[len(todo)+i] = inc.renderIndex(w, lang) })
+	}
 	for i, p := range todo {
 		wg.Go(func() {
 			n := p.Notice
@@ -632,16 +713,7 @@ func (inc *Incremental) renderDirty(w *writer) (int, error) {
 	if err := errors.Join(errs...); err != nil {
 		return 0, err
 	}
-	n := len(todo)
-	for _, lang := range s.Config.LanguageCodes() {
-		if inc.dirtyLangs[lang] {
-			if err := inc.renderIndex(w, lang); err != nil {
-				return 0, err
-			}
-			n++
-		}
-	}
-	return n, nil
+	return len(todo) + len(langs), nil
 }
 
 // redoAssets rewrites assets/ into files and records renamed outputs.

@@ -23,7 +23,7 @@ var Watched = []string{"content", "layouts", "assets", "i18n", "widget"}
 type Watcher struct {
 	root  string
 	fsw   *fsnotify.Watcher
-	Quiet time.Duration // default 10 ms
+	Quiet time.Duration // default 5 ms
 	// MaxWait bounds how long a continuous stream of events delays a
 	// batch (default 250 ms).
 	MaxWait time.Duration
@@ -37,7 +37,7 @@ func NewWatcher(root string) (*Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Watcher{root: filepath.Clean(root), fsw: fsw, Quiet: 10 * time.Millisecond, MaxWait: 250 * time.Millisecond}
+	w := &Watcher{root: filepath.Clean(root), fsw: fsw, Quiet: 5 * time.Millisecond, MaxWait: 250 * time.Millisecond}
 	if err := fsw.Add(w.root); err != nil {
 		fsw.Close()
 		return nil, err
