@@ -38,7 +38,7 @@ export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
     box.checked = !!c.req || p.granted(c.id);
     box.disabled = !!c.req;
     if (!c.req) boxes.push(box);
-    const head = [box, h('label', 'notis-label', label, { for: box.id })];
+    const head: HTMLElement[] = [box, h('label', 'notis-label', label, { for: box.id })];
     if (c.req) head.push(h('span', 'notis-note', s.always_on));
     else if (c.gpc && p.gpc && !box.checked) head.push(h('span', 'notis-note', s.gpc_note));
     const sec = h('div', 'notis-cat', '', {}, [h('div', 'notis-cat-head', '', {}, head), h('p', 'notis-text', desc)]);

@@ -167,10 +167,16 @@ var axe struct {
 	err  error
 }
 
-// AxePath is where test-deps.sh installs axe-core.
-func AxePath() string {
+// NodeModules is where scripts/test-deps.sh installs the npm packages
+// pinned in testdata/package-lock.json (axe-core, typescript).
+func NodeModules() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "testdata", "node_modules", "axe-core", "axe.min.js")
+	return filepath.Join(filepath.Dir(file), "testdata", "node_modules")
+}
+
+// AxePath is axe-core's script.
+func AxePath() string {
+	return filepath.Join(NodeModules(), "axe-core", "axe.min.js")
 }
 
 // Axe injects axe-core into the tab's page and audits the whole document,
