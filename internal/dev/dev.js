@@ -77,6 +77,7 @@
     es.addEventListener(name, function (e) { fn(JSON.parse(e.data)); });
   }
   on("hello", function (d) {
+    document.documentElement.setAttribute("data-notis-dev", "live");
     // A rebuild happened between this page's load and this connection.
     if (built && d.gen > built && !d.error) location.reload();
     if (!d.error) hide();

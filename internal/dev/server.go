@@ -72,6 +72,10 @@ func serveOutput(w http.ResponseWriter, r *http.Request, out *build.Output) {
 		name += "index.html"
 	}
 	data, ok := out.Files[name]
+	if !ok && name == "favicon.ico" {
+		w.WriteHeader(http.StatusNoContent) // browsers ask; sites rarely have one
+		return
+	}
 	if !ok {
 		if _, dir := out.Files[p+"/index.html"]; dir {
 			http.Redirect(w, r, "/"+p+"/", http.StatusMovedPermanently)
