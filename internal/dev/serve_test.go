@@ -1,0 +1,124 @@
+package dev
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// sse reads a Server-Sent Events stream as event names and data.
+func sse(t *testing.T, url string) <-chan [2]string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan [2]string, 16)
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(nil, 1<<20)
+		var ev string
+		for sc.Scan() {
+			line := sc.Text()
+			if v, ok := strings.CutPrefix(line, "event: "); ok {
+				ev = v
+			} else if v, ok := strings.CutPrefix(line, "data: "); ok {
+				out <- [2]string{ev, v}
+			}
+		}
+	}()
+	return out
+}
+
+func nextEvent(t *testing.T, c <-chan [2]string) (string, string) {
+	t.Helper()
+	select {
+	case m := <-c:
+		return m[0], m[1]
+	case <-time.After(15 * time.Second):
+		t.Fatal("no live-reload event within 15 s")
+		return "", ""
+	}
+}
+
+func get(t *testing.T, url string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+// Without a browser: the preview serves pages with the live-reload
+// script, survives a broken notice (serving the last good build and
+// sending the problem with its position), and reloads once it is fixed.
+func TestPreviewSurvivesABrokenNoticeAndRecovers(t *testing.T) {
+	dir := copySite(t)
+	base, _ := startPreview(t, dir)
+	code, page, h := get(t, base+"en/applicants/")
+	if code != 200 || !strings.Contains(page, `<script src="`+ScriptPath+`" defer>`) || h.Get("Server-Timing") == "" {
+		t.Fatalf("GET page: %d, Server-Timing %q, dev script included: %v", code, h.Get("Server-Timing"), strings.Contains(page, ScriptPath))
+	}
+	if code, _, _ := get(t, base+"en/nope/"); code != 404 {
+		t.Errorf("GET a missing page: %d, want 404", code)
+	}
+	events := sse(t, base+strings.TrimPrefix(EventsPath, "/"))
+	if ev, _ := nextEvent(t, events); ev != "hello" {
+		t.Fatalf("first event %q, want hello", ev)
+	}
+	notice := filepath.Join(dir, "content", "applicants.sv.md")
+	orig, _ := os.ReadFile(notice)
+	write(t, notice, "+++\ntitle = \n+++\n")
+	ev, data := nextEvent(t, events)
+	var ps []Problem
+	if err := json.Unmarshal([]byte(data), &ps); ev != "problems" || err != nil || len(ps) == 0 || ps[0].File != "content/applicants.sv.md" || ps[0].Line == 0 {
+		t.Fatalf("after breaking the notice: %s %s, want problems naming content/applicants.sv.md:LINE", ev, data)
+	}
+	if code, body, _ := get(t, base+"sv/applicants/"); code != 200 || !strings.Contains(body, "Information till sökande") {
+		t.Errorf("while broken, GET sv/applicants/ = %d; want the last good page", code)
+	}
+	write(t, notice, strings.Replace(string(orig), "Information till sökande", "Information för sökande", 1))
+	if ev, data := nextEvent(t, events); ev != "reload" {
+		t.Fatalf("after the fix: %s %s, want reload", ev, data)
+	}
+	if _, body, _ := get(t, base+"sv/applicants/"); !strings.Contains(body, "Information för sökande") {
+		t.Error("after the fix, the page does not show the edit")
+	}
+}
+
+func TestProblemsSayWhereWhatAndTheFix(t *testing.T) {
+	fe := &notice.FieldError{Pos: notice.Position{File: "content/a.en.md", Line: 7, Col: 3}, Path: notice.Path{"cookies", 0, "category"},
+		Msg: `found "stats", want a consent category (analytics, marketing)`}
+	tmpl := errors.New(`content/a.en.md: template: layouts/notice.html:12:5: executing "main" at <t "x.y">: error calling t: no string "x.y" in en`)
+	got := Problems(errors.Join(notice.Errors{fe}, tmpl))
+	want := []Problem{
+		{File: "content/a.en.md", Line: 7, Col: 3, Field: "cookies[0].category", Message: `found "stats"`, Fix: "Want a consent category (analytics, marketing)"},
+		{File: "layouts/notice.html", Line: 12, Col: 5, Message: `executing "main" at <t "x.y">: error calling t: no string "x.y" in en`,
+			Fix: "Define the string in i18n/ for every language, or fix its name in the layout."},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("problem %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
+}
