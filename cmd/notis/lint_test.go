@@ -31,7 +31,8 @@ retention:
 changes:
   - {date: 2026-11-01, summary: First version}
 ---
-We use your CV only to consider your application.
+We use your CV only to consider your application. You can complain to us
+first; we acknowledge a complaint within 30 days.
 `
 
 // lintSite writes a one-notice site and returns its folder.
