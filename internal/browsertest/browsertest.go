@@ -92,6 +92,9 @@ func (b *Browser) Page(t testing.TB) context.Context {
 			if err != nil {
 				return
 			}
+			if strings.HasSuffix(m.URL, "/favicon.ico") {
+				continue // test servers have none; Chromium asks anyway
+			}
 			if m.IsException() || m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning {
 				t.Logf("browser console: %s", m)
 			}
