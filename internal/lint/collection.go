@@ -51,6 +51,25 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "adm.logic-vague",
+		Severity: Warning,
+		Articles: []string{"Art 13(2)(f)", "Art 14(2)(g)", "Art 22"},
+		Summary:  "Each automated decision's logic says what it is based on (the answers, criteria, scores or rules), not just that it is automated.",
+		Check: func(c *Context) {
+			if c.N.AutomatedDecisions == nil {
+				return
+			}
+			for i, d := range *c.N.AutomatedDecisions {
+				l := strings.ToLower(d.Logic)
+				if !containsAny(l, "based on", "according to", "criteria", "criterion", "score", "answer", "rule", "compare", "match", "threshold", "if ", "when ", "weigh",
+					"baserat på", "utifrån", "kriteri", "poäng", "svar", "regel", "jämför", "matcha", "tröskel", "om ", "när ") {
+					c.Report(notice.Path{"automated_decisions", i, "logic"}, fmt.Sprintf("the logic of %q does not say what the decision is based on", d.What),
+						`explain the logic in plain words: which data it uses and how it decides (e.g. "your answers are compared with the fitness criteria for the role")`)
+				}
+			}
+		},
+	},
+	&Rule{
 		ID:       "sources.missing",
 		Severity: Warning,
 		Articles: []string{"Art 14(2)(f)", "Art 14(1)(d)"},

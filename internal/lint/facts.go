@@ -176,6 +176,13 @@ var Facts = []Fact{
 		Verified:   true,
 	},
 	{
+		Key: "sas70", Name: "SAS 70 (service organisation audit reports)", ValidTo: "2011-06-14",
+		Event:      "replaced by SSAE 16 and ISAE 3402 (SOC reports) for periods ending on or after 15 Jun 2011",
+		ReplacedBy: "the provider's current SOC 2 / ISAE 3402 report, or ISO/IEC 27001 certification",
+		Source:     "https://en.wikipedia.org/wiki/SAS_70 ; https://www.globalprivacyblog.com/privacy/goodbye-sas-70-hello-ssae-16-and-introducing-soc2-and-soc3/",
+		Verified:   true,
+	},
+	{
 		Key: "hee", Name: "Health Education England (HEE)", Law: "uk", ValidTo: "2023-03-31",
 		Event:      "merged into NHS England on 1 Apr 2023 (Health Education England (Transfer of Functions, Abolition and Transitional Provisions) Regulations 2023, SI 2023/368)",
 		ReplacedBy: "NHS England (Workforce, Training and Education)",

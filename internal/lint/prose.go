@@ -242,6 +242,15 @@ var _ = register(
 		{text: "förbehåller oss rätten att ändra", why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
 		{text: "när som helst", with: []string{"vi kan ändra", "vi kan komma att ändra", "kan komma att ändras", "får ändras", "kan ändras", "vi får ändra"}, why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
 	}),
+	proseRule(&Rule{
+		ID:       "text.obsolete-standard",
+		Severity: Info,
+		Articles: []string{"Art 12(1)", "Art 32"},
+		Summary:  "The body does not vouch for security with a withdrawn audit standard (SAS 70, replaced in 2011).",
+	}, "name the assurance the provider holds today (SOC 2 / ISAE 3402 report, ISO/IEC 27001 certificate), or drop the claim", []phrase{
+		{text: "sas 70", fact: "sas70", why: "%s"},
+		{text: "sas70", fact: "sas70", why: "%s"},
+	}),
 	&Rule{
 		ID:       "text.broken-email",
 		Severity: Error,

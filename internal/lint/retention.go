@@ -71,6 +71,23 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "retention.overbroad",
+		Severity: Warning,
+		Articles: []string{"Art 13(2)(a)", "Art 5(1)(c)", "Art 5(1)(e)"},
+		Summary:  "Bookkeeping law is cited only for accounting records: bokföringslagen (7 kap. 2 §) and the Companies Act keep räkenskapsinformation, not every employee or candidate record.",
+		Check: func(c *Context) {
+			for i, r := range c.N.Retention {
+				cites := strings.ToLower(r.Law + " " + r.Criteria)
+				records := strings.ToLower(r.Records)
+				if containsAny(cites, "bokföringslag", "1999:1078", "companies act", "accounting law") &&
+					!containsAny(records, "räkenskap", "bokför", "verifikation", "löneunderlag", "lön", "accounting", "payroll", "invoice", "faktur", "tax", "skatt") {
+					c.Report(notice.Path{"retention", i, "records"}, fmt.Sprintf("records %q are kept under bookkeeping law, which covers accounting records only", r.Records),
+						"split the rule: accounting records (payroll, invoices) for the bookkeeping period; the rest of the records for as long as their own purpose needs")
+				}
+			}
+		},
+	},
+	&Rule{
 		ID:       "retention.superseded-source",
 		Severity: Warning,
 		Articles: []string{"Art 13(2)(a)", "Art 5(1)(e)"},

@@ -49,6 +49,7 @@ var seedDefects = map[string][]string{
 		"li.public-authority",        // 2: legitimate interests for core NHS tasks
 		"consent.bundled-terms",      // 3: "In accepting employment, you accept that"
 		"text.obsolete-law",          // 4: "Under the Data Protection Act 1998"
+		"adm.logic-vague",            // 7: "will initially go through an automated process"
 		"meta.date-missing",          // 5
 	},
 	"002-9-2-3-jobs.md": {
