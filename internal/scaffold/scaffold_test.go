@@ -1,0 +1,78 @@
+package scaffold_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/scaffold"
+)
+
+var today = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+func buildClean(t *testing.T, dir string) *build.Result {
+	t.Helper()
+	res, err := build.Build(build.Options{Source: dir})
+	if err != nil {
+		t.Fatalf("the scaffolded site does not build:\n%v", err)
+	}
+	if len(res.Warnings) > 0 {
+		t.Errorf("the scaffolded site builds with warnings:\n%s", strings.Join(res.Warnings, "\n"))
+	}
+	return res
+}
+
+func TestNewSiteBuildsCleanInBothLanguages(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "privacy")
+	files, err := scaffold.Site(dir, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"notis.toml", "content/privacy.en.md", "content/privacy.sv.md", ".github/workflows/notices.yml"} {
+		if !strings.Contains(strings.Join(files, "\n"), want) {
+			t.Errorf("no %s among %q", want, files)
+		}
+	}
+	res := buildClean(t, dir)
+	if res.PagesByLang["en"] != 2 || res.PagesByLang["sv"] != 2 || res.Notices != 1 {
+		t.Errorf("built %v pages of %d notices; want the notice and the index in en and sv", res.PagesByLang, res.Notices)
+	}
+	wf, _ := os.ReadFile(filepath.Join(dir, ".github", "workflows", "notices.yml"))
+	for _, want := range []string{"push", "notis lint", "notis build"} {
+		if !strings.Contains(string(wf), want) {
+			t.Errorf("the workflow lacks %q", want)
+		}
+	}
+	if _, err := scaffold.Site(dir, today); err == nil {
+		t.Error("a second scaffold over the site succeeded; want a refusal")
+	}
+}
+
+func TestNewNoticeHasEveryRequiredFieldAndBuilds(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := scaffold.Site(dir, today); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "sv"} {
+		p, err := scaffold.Notice(dir, "candidates", lang, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, _ := os.ReadFile(p)
+		for _, field := range []string{"title:", "updated:", "controller:", "supervisory_authority:", "purposes:", "# REQUIRED"} {
+			if !strings.Contains(string(src), field) {
+				t.Errorf("%s lacks %q", p, field)
+			}
+		}
+	}
+	buildClean(t, dir)
+	if _, err := scaffold.Notice(dir, "candidates", "en", today); err == nil {
+		t.Error("overwrote an existing notice; want a refusal")
+	}
+	if _, err := scaffold.Notice(dir, "Not A Name", "en", today); err == nil {
+		t.Error("accepted a name that cannot be a URL")
+	}
+}
