@@ -183,6 +183,13 @@ var Facts = []Fact{
 		Verified:   true,
 	},
 	{
+		Key: "ico_legacy_guide", Name: "the ICO's Guide to the GDPR at its 2018 addresses", Law: "uk", ValidTo: "2023-05-18",
+		Event:      "broken into smaller guides under /for-organisations/uk-gdpr-guidance-and-resources/ on 19 May 2023",
+		ReplacedBy: "the page's current address under https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/",
+		Source:     "https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/data-protection-principles/data-protection-principles-training-videos/ (\"19 May 2023 - we have broken the Guide to the UK GDPR down into smaller guides\")",
+		Verified:   true,
+	},
+	{
 		Key: "hee", Name: "Health Education England (HEE)", Law: "uk", ValidTo: "2023-03-31",
 		Event:      "merged into NHS England on 1 Apr 2023 (Health Education England (Transfer of Functions, Abolition and Transitional Provisions) Regulations 2023, SI 2023/368)",
 		ReplacedBy: "NHS England (Workforce, Training and Education)",

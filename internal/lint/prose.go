@@ -243,6 +243,14 @@ var _ = register(
 		{text: "när som helst", with: []string{"vi kan ändra", "vi kan komma att ändra", "kan komma att ändras", "får ändras", "kan ändras", "vi får ändra"}, why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
 	}),
 	proseRule(&Rule{
+		ID:       "text.stale-link",
+		Severity: Info,
+		Articles: []string{"Art 12(1)"},
+		Summary:  "The body does not link to the ICO's Guide to the GDPR at the addresses it left on 19 May 2023.",
+	}, "link the current page under https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/", []phrase{
+		{text: "guide-to-the-general-data-protection-regulation-gdpr", fact: "ico_legacy_guide", why: "the ICO's old Guide to the GDPR address: %s"},
+	}),
+	proseRule(&Rule{
 		ID:       "text.obsolete-standard",
 		Severity: Info,
 		Articles: []string{"Art 12(1)", "Art 32"},

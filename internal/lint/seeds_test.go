@@ -62,6 +62,7 @@ var seedDefects = map[string][]string{
 		"special.art9-missing",            // 6: grounds "in outline"
 		"special.uk-dpa-missing",          // 6: no Sch 1
 		"text.obsolete-law",               // 7: "sensitive personal data", "blocked"
+		"text.stale-link",                 // 8: legacy ICO guide URLs
 		"meta.date-missing",               // 10
 		"meta.unilateral-change",          // 10: "may be changed by 9-2-3 at any time"
 	},
