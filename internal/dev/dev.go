@@ -169,12 +169,15 @@ func (s *Server) rebuild(paths []string) {
 
 // failed reports a build error in the terminal and in every open page.
 func (s *Server) failed(err error) {
-	ps := Problems(err)
+	ps := firstProblems(Problems(err))
 	s.hub.Failed(ps)
 	var b strings.Builder
 	b.WriteString("Build failed; the preview shows the last good build:\n")
 	for _, p := range ps {
-		fmt.Fprintf(&b, "  %s: ", p.Where())
+		b.WriteString("  ")
+		if w := p.Where(); w != "" {
+			b.WriteString(w + ": ")
+		}
 		if p.Field != "" {
 			b.WriteString(p.Field + ": ")
 		}

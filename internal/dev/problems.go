@@ -75,7 +75,30 @@ func Problems(err error) []Problem {
 	if len(out) == 0 && err != nil {
 		out = append(out, Problem{Message: err.Error()})
 	}
-	return out
+	// The same mistake found by several pages is one problem.
+	seen := map[Problem]bool{}
+	uniq := out[:0]
+	for _, p := range out {
+		if !seen[p] {
+			seen[p] = true
+			uniq = append(uniq, p)
+		}
+	}
+	return uniq
+}
+
+// Shown is how many problems the overlay and the terminal list; a broken
+// strings file can cause hundreds, and the first ones name the cause.
+const Shown = 12
+
+// firstProblems keeps the first Shown problems and says how many more
+// there are.
+func firstProblems(ps []Problem) []Problem {
+	if len(ps) <= Shown {
+		return ps
+	}
+	out := append([]Problem(nil), ps[:Shown]...)
+	return append(out, Problem{Message: strconv.Itoa(len(ps)-Shown) + " more problems, most likely caused by the ones above."})
 }
 
 // A position in a message: a source file, a line and maybe a column.
