@@ -9,6 +9,7 @@
 const SEL = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
 
 let ok: (cats: string) => boolean;
+let on = false;
 let placeholder: (f: HTMLIFrameElement) => void;
 const queued = new WeakSet<Element>();
 const queue: HTMLScriptElement[] = [];
@@ -18,6 +19,7 @@ let running = false;
 export function start(allowed: (cats: string) => boolean, hold: (f: HTMLIFrameElement) => void): void {
   ok = allowed;
   placeholder = hold;
+  on = true;
   apply();
   new MutationObserver((ms) => {
     for (const m of ms) {
@@ -31,9 +33,9 @@ export function start(allowed: (cats: string) => boolean, hold: (f: HTMLIFrameEl
   }).observe(document.documentElement, { childList: true, subtree: true });
 }
 
-/** Re-checks every gated tag, in document order, after a choice. */
+/** Re-checks every gated tag, in document order, after a choice (start does the first pass). */
 export function apply(): void {
-  document.querySelectorAll(SEL).forEach(handle);
+  if (on) document.querySelectorAll(SEL).forEach(handle);
 }
 
 function handle(el: Element): void {
