@@ -66,6 +66,28 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "special.apd-missing",
+		Severity: Info,
+		Articles: []string{"DPA 2018 Sch 1 Pt 4", "DPA 2018 Sch 1 para 1(1)(b)", "DPA 2018 Sch 1 para 5"},
+		Summary:  "A UK notice relying on a Schedule 1 condition that needs an appropriate policy document (Part 1 para 1, Part 2) says the document exists.",
+		Check: func(c *Context) {
+			if c.Law() != "uk" || containsAny(c.Body(), "appropriate policy document", "appropriate policy") {
+				return
+			}
+			for i, d := range c.N.Data {
+				conds := strings.ToLower(strings.Join(d.UKDPA, " ") + " " + d.Art10)
+				if strings.Contains(conds, "appropriate policy") {
+					return
+				}
+				if containsAny(conds, "pt 1 para 1", "part 1 para 1", "part 1 paragraph 1", "pt 2", "part 2") && !containsAny(conds, "para 10", "para 11", "para 12", "para 13", "para 14", "para 15", "para 16", "para 17", "para 18", "para 19") {
+					c.Report(notice.Path{"data", i, "uk_dpa2018"}, fmt.Sprintf("data %q relies on a Schedule 1 condition that needs an appropriate policy document, which the notice does not mention", d.Name),
+						"say that an appropriate policy document is in place and how to get it (a link, or on request from the DPO)")
+					return
+				}
+			}
+		},
+	},
+	&Rule{
 		ID:       "special.not-art9-category",
 		Severity: Error,
 		Articles: []string{"Art 9(1)"},

@@ -50,6 +50,7 @@ var seedDefects = map[string][]string{
 		"consent.bundled-terms",      // 3: "In accepting employment, you accept that"
 		"text.obsolete-law",          // 4: "Under the Data Protection Act 1998"
 		"adm.logic-vague",            // 7: "will initially go through an automated process"
+		"special.apd-missing",        // 9: Sch 1 conditions, no appropriate policy document
 		"meta.date-missing",          // 5
 	},
 	"002-9-2-3-jobs.md": {
