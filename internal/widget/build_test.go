@@ -2,6 +2,7 @@ package widget
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -35,5 +36,85 @@ func TestBuildIsDeterministicAndWithinBudget(t *testing.T) {
 	}
 	if !strings.Contains(a.Snippet, `integrity="sha384-`) || !strings.Contains(a.Snippet, `crossorigin="anonymous"`) {
 		t.Errorf("snippet %s lacks integrity or crossorigin", a.Snippet)
+	}
+}
+
+func TestBuildRejectsWhatTheBannerCannotServe(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		tweak func(*Config)
+		want  string
+	}{
+		{"validity over 13 months", func(c *Config) { c.ValidityDays = 400 }, "1 to 396 days (13 months)"},
+		{"bad category id", func(c *Config) { c.Categories[1].ID = "Ads & more" }, `category "Ads & more"`},
+		{"necessary switchable", func(c *Config) { c.Categories[0].Required = false }, `"necessary" must be Required`},
+		{"missing default string", func(c *Config) { delete(c.Strings["en"], "reject_all") }, "banner.en.toml: [banner] lacks reject_all"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := testConfig(t, "")
+			c.tweak(&cfg)
+			_, err := Build(widget.Source, cfg)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one saying %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestBuildWritesWhatTheBannerShowedInEveryLanguage(t *testing.T) {
+	cfg := testConfig(t, "")
+	cfg.BaseURL = "https://privacy.example.org/"
+	delete(cfg.Strings["sv"], "save") // falls back to English
+	r, err := Build(widget.Source, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range r.Files {
+		files[f.Path] = f.Data
+	}
+	var rec VersionRecord
+	if err := json.Unmarshal(files["consent/versions/"+r.Version+".json"], &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Version != r.Version || rec.Site != "careers" || len(rec.Categories) != 4 {
+		t.Errorf("record %+v", rec)
+	}
+	if rec.Texts["sv"]["accept_all"] != "Godkänn alla" || rec.Texts["en"]["accept_all"] != "Accept all" || rec.Texts["sv"]["save"] != "Save choices" {
+		t.Errorf("texts %v", rec.Texts)
+	}
+	if rec.NoticeURL["sv"] != "https://privacy.example.org/sv/cookies/" {
+		t.Errorf("notice URL %q, want it absolute (the banner runs on other origins)", rec.NoticeURL["sv"])
+	}
+	if want := `<script src="https://privacy.example.org/` + r.Script + `" integrity="` + r.Integrity + `" crossorigin="anonymous" data-site="careers" defer></script>`; r.Snippet != want || !strings.Contains(string(files["consent/embed.html"]), want) {
+		t.Errorf("snippet %s\nwant %s", r.Snippet, want)
+	}
+	if !bytes.Equal(files["consent/consent.js"], files[r.Script]) {
+		t.Error("consent.js is not the same bytes as the hashed script")
+	}
+	if ConsentVersion(cfg.Categories) != r.Version {
+		t.Error("version is not ConsentVersion(categories)")
+	}
+	// Wording is not what visitors consent to: no new version for it.
+	cfg.Strings["en"]["body"] += " Thanks."
+	if r2, _ := Build(widget.Source, cfg); r2.Version != r.Version {
+		t.Error("a wording change made a new consent version")
+	}
+}
+
+// Every language notis ships has every banner string and category text.
+func TestI18nFilesAreComplete(t *testing.T) {
+	cfg := testConfig(t, "")
+	for _, lang := range cfg.Languages {
+		for _, k := range Keys {
+			if cfg.Strings[lang][k] == "" {
+				t.Errorf("i18n/banner.%s.toml: [banner] %s missing", lang, k)
+			}
+		}
+		for _, c := range cfg.Categories {
+			if c.Label[lang] == "" || c.Description[lang] == "" {
+				t.Errorf("i18n/banner.%s.toml: [category.%s] label or description missing", lang, c.ID)
+			}
+		}
 	}
 }
