@@ -192,7 +192,12 @@ func (c *Context) LineOf(off int) (line, col int, text string) {
 
 // Check lints notices and returns the findings sorted by file, line,
 // column and rule. Notices sharing an id are translations of one another
-// and are also checked for agreeing on every fact.
+// and are also checked for agreeing on every fact (the first of them is
+// the reference). Findings a notice suppresses with a reason are left out.
+//
+// Check runs in one goroutine and reads positions through each notice's
+// Locator, which builds its index on first use: do not run it while
+// another goroutine calls Pos on the same notices.
 func Check(notices []*notice.Notice, opts Options) []Finding {
 	asOf := opts.AsOf
 	if asOf.IsZero() {
