@@ -165,5 +165,10 @@ func TestPreviewInBrowser(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
+		for _, line := range strings.Split(term.String(), "\n") {
+			if strings.HasPrefix(line, "consent recorded") {
+				t.Log(line)
+			}
+		}
 	})
 }

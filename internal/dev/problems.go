@@ -128,11 +128,11 @@ func parseLine(s string) Problem {
 // splitFix separates a message's advice, which notis writes after "; " or
 // as ", want …".
 func splitFix(msg string) (string, string) {
-	if i := strings.LastIndex(msg, "; "); i > 0 {
-		return msg[:i], upperFirst(msg[i+2:])
-	}
 	if i := strings.Index(msg, ", want "); i > 0 {
 		return msg[:i], "Want " + msg[i+len(", want "):]
+	}
+	if i := strings.LastIndex(msg, "; "); i > 0 {
+		return msg[:i], upperFirst(msg[i+2:])
 	}
 	return msg, ""
 }
