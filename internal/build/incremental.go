@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/notis-dev/notis/internal/content"
@@ -67,8 +68,9 @@ func (c *Change) CSSOnly() bool {
 type Incremental struct {
 	opts Options
 
-	mu  sync.Mutex // serialises Update
-	out *Output    // last published
+	mu      sync.Mutex             // serialises Update
+	out     *Output                // last published; read and written under mu
+	current atomic.Pointer[Output] // the same, for readers that must not wait for an Update
 
 	ok       bool // the state below is of a site that loaded
 	s        *Site
@@ -143,12 +145,9 @@ func NewIncremental(opts Options) (*Incremental, error) {
 	return inc, err
 }
 
-// Output is the last build that succeeded, nil before the first.
-func (inc *Incremental) Output() *Output {
-	inc.mu.Lock()
-	defer inc.mu.Unlock()
-	return inc.out
-}
+// Output is the last build that succeeded, nil before the first. It
+// never waits for an Update in progress.
+func (inc *Incremental) Output() *Output { return inc.current.Load() }
 
 // memSink collects output files in a map; safe for concurrent use. It
 // keeps the slices it is given: every writer hands over a fresh one.
@@ -408,6 +407,7 @@ func (inc *Incremental) publish(files map[string][]byte) {
 		gen = inc.out.Gen + 1
 	}
 	inc.out = &Output{Files: files, Gen: gen}
+	inc.current.Store(inc.out)
 }
 
 // update applies edits to content, assets and the widget to the loaded

@@ -106,7 +106,11 @@ func Serve(ctx context.Context, opts Options) error {
 		}
 	}
 
-	hs := &http.Server{Handler: Handler(s.inc.Output, s.hub, consentHandler), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{
+		Handler: Handler(s.inc.Output, s.hub, consentHandler), ReadHeaderTimeout: 10 * time.Second,
+		// Requests end with the preview, live-reload streams included.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	if cfgErr == nil {

@@ -5,11 +5,11 @@
 // strict Content-Security-Policy lets it run.
 (function () {
   "use strict";
-  var built = 0; // the build this page came from (Server-Timing: notis)
+  var built = ""; // the build this page came from (Server-Timing: notis)
   var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
   if (nav && nav.serverTiming) {
     nav.serverTiming.forEach(function (t) {
-      if (t.name === "notis") built = Number(t.description) || 0;
+      if (t.name === "notis") built = t.description;
     });
   }
   var overlay = null;
@@ -78,19 +78,20 @@
   }
   on("hello", function (d) {
     document.documentElement.setAttribute("data-notis-dev", "live");
-    // A rebuild happened between this page's load and this connection.
-    if (built && d.gen > built && !d.error) location.reload();
+    // A rebuild happened between this page's load and this connection,
+    // or the server restarted.
+    if (built && d.build !== built && !d.error) location.reload();
     if (!d.error) hide();
   });
   on("reload", function () { location.reload(); });
   on("css", function (d) {
     hide();
-    built = d.gen;
+    built = d.build;
     swapCSS(d.css);
   });
   on("problems", show);
   on("ok", function (d) {
-    built = d.gen;
+    built = d.build;
     hide();
   });
 })();

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -17,6 +18,7 @@ type Message struct {
 // Hub is the live-reload channel: every open page holds a Server-Sent
 // Events connection to it and gets each build's outcome.
 type Hub struct {
+	boot     string // tells this server's builds from an earlier run's
 	mu       sync.Mutex
 	clients  map[chan Message]struct{}
 	gen      int       // the generation of the output being served
@@ -24,7 +26,12 @@ type Hub struct {
 }
 
 // NewHub makes an empty hub.
-func NewHub() *Hub { return &Hub{clients: map[chan Message]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{boot: strconv.FormatInt(time.Now().UnixNano()%1e9, 36), clients: map[chan Message]struct{}{}}
+}
+
+// Build names a generation of the output for pages: "boot.gen".
+func (h *Hub) Build(gen int) string { return h.boot + "." + strconv.Itoa(gen) }
 
 // Subscribe returns a channel of messages and a function that ends the
 // subscription. A slow subscriber loses messages rather than block builds.
@@ -58,13 +65,14 @@ func (h *Hub) Built(gen int, changed bool, css map[string]string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.gen, h.problems = gen, nil
+	b := h.Build(gen)
 	switch {
 	case !changed:
-		h.send("ok", map[string]int{"gen": gen})
+		h.send("ok", map[string]string{"build": b})
 	case len(css) > 0:
-		h.send("css", map[string]any{"gen": gen, "css": css})
+		h.send("css", map[string]any{"build": b, "css": css})
 	default:
-		h.send("reload", map[string]int{"gen": gen})
+		h.send("reload", map[string]string{"build": b})
 	}
 }
 
@@ -92,7 +100,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, stop := h.Subscribe()
 	defer stop()
 	h.mu.Lock()
-	hello, _ := json.Marshal(map[string]any{"gen": h.gen, "error": h.problems != nil})
+	hello, _ := json.Marshal(map[string]any{"build": h.Build(h.gen), "error": h.problems != nil})
 	problems := h.problems
 	h.mu.Unlock()
 	fmt.Fprintf(w, "retry: 500\nevent: hello\ndata: %s\n\n", hello)

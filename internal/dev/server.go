@@ -42,7 +42,7 @@ func Handler(output func() *build.Output, hub *Hub, consent http.Handler) http.H
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		serveOutput(w, r, output())
+		serveOutput(w, r, output(), hub)
 	})
 	return mux
 }
@@ -52,7 +52,7 @@ func Handler(output func() *build.Output, hub *Hub, consent http.Handler) http.H
 const waiting = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>notis serve: waiting for a good build</title>` +
 	`<script src="` + ScriptPath + `" defer></script></head><body><p>The site has not built yet. This page reloads when it does.</p></body></html>`
 
-func serveOutput(w http.ResponseWriter, r *http.Request, out *build.Output) {
+func serveOutput(w http.ResponseWriter, r *http.Request, out *build.Output, hub *Hub) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	if out == nil {
@@ -62,7 +62,7 @@ func serveOutput(w http.ResponseWriter, r *http.Request, out *build.Output) {
 		return
 	}
 	// The build this answer comes from, for the live-reload script.
-	h.Set("Server-Timing", `notis;desc="`+strconv.Itoa(out.Gen)+`"`)
+	h.Set("Server-Timing", `notis;desc="`+hub.Build(out.Gen)+`"`)
 	p := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 	if strings.HasSuffix(r.URL.Path, "/") && p != "" {
 		p += "/"
