@@ -17,7 +17,7 @@ func init() {
 	register(command{
 		name:    "build",
 		summary: "build the site: every notice in every language, into public/",
-		usage:   "notis build [--source DIR] [--destination DIR] [--baseURL URL] [--quiet]",
+		usage:   "notis build [--source DIR] [--destination DIR] [--baseURL URL] [--lint error|warn|off] [--quiet]",
 		help: `
 Reads notis.toml and content/*.md in the source folder and writes the
 static site: one page per notice and language, an index per language,

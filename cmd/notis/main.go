@@ -107,29 +107,25 @@ Run 'notis help <command>' for a command's flags and examples.
 }
 
 // newFlagSet makes a flag set whose -h output teaches: synopsis, the
-// command's help text, then its flags.
+// command's help text, then its flags. The flag package's own printing is
+// silenced: parseFlags reports errors and help exactly once.
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
-		if i >= 0 {
-			fmt.Fprintf(stderr, "usage: %s\n\n%s\n", commands[i].usage, strings.TrimSpace(commands[i].help))
-		}
-		fmt.Fprintln(stderr, "\nFlags:")
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	helpOut[fs] = stderr
 	return fs
 }
+
+// helpOut remembers where each flag set's -h output goes.
+var helpOut = map[*flag.FlagSet]io.Writer{}
 
 // parseFlags parses args and turns flag errors into usage errors; it also
 // rejects stray positional arguments unless allowArgs.
 func parseFlags(fs *flag.FlagSet, args []string, allowArgs bool) error {
-	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(os.Stderr)
-		fs.Usage()
+		printHelp(fs, helpOut[fs])
 		return flag.ErrHelp
 	}
 	if err != nil {
@@ -139,6 +135,19 @@ func parseFlags(fs *flag.FlagSet, args []string, allowArgs bool) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+func printHelp(fs *flag.FlagSet, w io.Writer) {
+	if w == nil {
+		w = os.Stderr
+	}
+	if i := slices.IndexFunc(commands, func(c command) bool { return c.name == fs.Name() }); i >= 0 {
+		fmt.Fprintf(w, "usage: %s\n\n%s\n", commands[i].usage, strings.TrimSpace(commands[i].help))
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
 }
 
 func init() {
@@ -157,9 +166,13 @@ func init() {
 				return usagef("no command %q%s", args[0], didYouMean(args[0]))
 			}
 			c := commands[i]
-			fmt.Fprintf(stdout, "usage: %s\n\n%s\n", c.usage, strings.TrimSpace(c.help))
-			if c.name != "help" && c.name != "version" {
-				fmt.Fprintf(stdout, "\nRun 'notis %s -h' to list its flags.\n", c.name)
+			if c.name == "help" || c.name == "version" {
+				fmt.Fprintf(stdout, "usage: %s\n\n%s\n", c.usage, strings.TrimSpace(c.help))
+				return nil
+			}
+			// A command's -h prints its synopsis, explanation and flags.
+			if err := c.run([]string{"-h"}, stdout, stdout); !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(stdout, "usage: %s\n\n%s\n", c.usage, strings.TrimSpace(c.help))
 			}
 			return nil
 		},
