@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -21,9 +22,12 @@ type positions map[string][2]int
 // format that starts at line firstLine of file. The index is built on first
 // use: most notices never need one, and building it costs a second parse.
 func newLocator(file string, format string, src []byte, firstLine int) notice.Locator {
-	var index positions
+	var (
+		once  sync.Once
+		index positions
+	)
 	return func(p notice.Path) notice.Position {
-		if index == nil {
+		once.Do(func() {
 			switch format {
 			case "yaml":
 				index = yamlPositions(src)
@@ -35,7 +39,7 @@ func newLocator(file string, format string, src []byte, firstLine int) notice.Lo
 			if index == nil {
 				index = positions{}
 			}
-		}
+		})
 		// The nearest enclosing field that exists: a missing required field
 		// is reported where its parent table is.
 		for n := len(p); n >= 0; n-- {
