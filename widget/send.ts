@@ -66,8 +66,17 @@ export function flush(body?: string): void {
   );
 }
 
-/** On pagehide: hand what is still waiting to sendBeacon. The outbox keeps it; the server stores an event once. */
+const beaconed: Record<string, boolean> = {};
+
+/**
+ * When the page is hidden: hand what is still waiting to sendBeacon, once
+ * per event and page view (pagehide and visibilitychange both come). The
+ * outbox keeps it; the server stores an event once. A beacon cannot omit
+ * credentials: a consent server on the site's own host sees its cookies.
+ */
 export function beacon(): void {
   if (!cfg.endpoint || !navigator.sendBeacon) return;
-  for (const b of load()) navigator.sendBeacon(url(), new Blob([b], { type: 'text/plain' }));
+  for (const b of load()) {
+    if (!beaconed[b]) beaconed[b] = navigator.sendBeacon(url(), new Blob([b], { type: 'text/plain' }));
+  }
 }

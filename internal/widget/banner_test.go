@@ -445,6 +445,41 @@ func TestBanner(t *testing.T) {
 		bt.Wait(t, ctx, `localStorage.length == 0`, "an empty outbox")
 	})
 
+	t.Run("what still waits when the page is hidden goes by sendBeacon, same event id", func(t *testing.T) {
+		s.mu.Lock()
+		s.fail = 1
+		beacons := s.beacons
+		s.mu.Unlock()
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, acceptSel)
+		id := consentID(t, ctx)
+		bt.Wait(t, ctx, `localStorage.getItem('notis_outbox')`, "the event in the outbox")
+		time.Sleep(300 * time.Millisecond) // the first post is refused; the retry is 2 s away
+		bt.Do(t, ctx, chromedp.Navigate("about:blank"))
+		ev := waitEvents(t, id, 1)[0]
+		s.mu.Lock()
+		var refused any
+		for _, e := range s.events {
+			if e["refused"] == true && e["event"] == ev["event"] {
+				refused = e["event"]
+			}
+		}
+		s.mu.Unlock()
+		if refused == nil {
+			t.Errorf("stored %v, but no refused post with the same event id came first", ev["event"])
+		}
+		time.Sleep(200 * time.Millisecond)
+		if n := len(s.eventsFor(id)); n != 1 {
+			t.Errorf("%d copies stored, want 1", n)
+		}
+		s.mu.Lock()
+		if n := s.beacons - beacons; n != 1 {
+			t.Errorf("%d beacons, want 1", n)
+		}
+		s.mu.Unlock()
+	})
+
 	t.Run("axe-core finds nothing on the banner and the dialog; screenshots", func(t *testing.T) {
 		for _, lang := range []string{"en", "sv"} {
 			t.Run(lang, func(t *testing.T) {

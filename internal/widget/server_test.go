@@ -28,6 +28,7 @@ type testSite struct {
 	problems []string         // contract breaches seen by the endpoint
 	fetched  map[string]int   // path → requests
 	fail     int              // answer the next n consent posts with 503
+	beacons  int              // posts that came by sendBeacon
 }
 
 // The CSP of ordinary test pages: a nonce for inline gated scripts, and
@@ -168,8 +169,10 @@ func (s *testSite) consent(w http.ResponseWriter, req *http.Request) {
 	if ct := req.Header.Get("Content-Type"); ct != "text/plain" && !strings.HasPrefix(ct, "text/plain;") {
 		bad("Content-Type %q, want text/plain (no CORS preflight)", ct)
 	}
-	if req.Header.Get("Cookie") != "" {
-		bad("credentials sent: Cookie %q", req.Header.Get("Cookie"))
+	// fetch must omit credentials; sendBeacon (mode no-cors) cannot.
+	beacon := req.Header.Get("Sec-Fetch-Mode") == "no-cors"
+	if req.Header.Get("Cookie") != "" && !beacon {
+		bad("credentials sent by fetch: Cookie %q", req.Header.Get("Cookie"))
 	}
 	body, _ := io.ReadAll(req.Body)
 	var ev map[string]any
@@ -212,6 +215,9 @@ func (s *testSite) consent(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		s.events = append(s.events, map[string]any{"refused": true, "event": ev["event"]})
 		return
+	}
+	if beacon {
+		s.beacons++
 	}
 	s.events = append(s.events, ev)
 	w.Header().Set("Content-Type", "application/json")
