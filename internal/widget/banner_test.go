@@ -90,14 +90,7 @@ func TestBanner(t *testing.T) {
 	}
 	waitEvents := func(t *testing.T, id string, n int) []map[string]any {
 		t.Helper()
-		for range 200 {
-			if ev := s.eventsFor(id); len(ev) >= n {
-				return ev
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		t.Fatalf("consent %s: the endpoint got %d events, want %d", id, len(s.eventsFor(id)), n)
-		return nil
+		return waitEventsOf(t, s, id, n)
 	}
 	noViolations := func(t *testing.T, ctx context.Context) {
 		t.Helper()
@@ -291,6 +284,34 @@ func TestBanner(t *testing.T) {
 		bt.Wait(t, ctx, `(window.order || []).includes('marketing')`, "marketing after an explicit Accept all")
 		if ev := waitEvents(t, id, 2)[1]; ev["method"] != "accept_all" || ev["gpc"] != true {
 			t.Errorf("explicit event %v", ev)
+		}
+	})
+
+	t.Run("a site with only marketing shows no banner to a GPC visitor", func(t *testing.T) {
+		s2 := newTestSite(t, func(c *Config) {
+			c.Categories = []Category{c.Categories[0], c.Categories[3]} // necessary, marketing
+		})
+		t.Cleanup(func() {
+			s2.mu.Lock()
+			defer s2.mu.Unlock()
+			for _, p := range s2.problems {
+				t.Errorf("consent endpoint: %s", p)
+			}
+		})
+		ctx := b.Page(t)
+		bt.OnNewDocument(t, ctx, probe+`Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});`)
+		bt.Do(t, ctx, chromedp.Navigate(s2.URL+"/p/?html=en"))
+		bt.Wait(t, ctx, `window.notis && notis.consent()`, "the GPC record")
+		ev := waitEventsOf(t, s2, consentID(t, ctx), 1)[0]
+		if ev["method"] != "gpc" || ev["choices"].(map[string]any)["marketing"] != false {
+			t.Errorf("event %v", ev)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if bt.Eval[bool](t, ctx, `!!document.querySelector('.notis-banner')`) {
+			t.Error("banner shown although GPC answered the only question")
+		}
+		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
+			t.Errorf("ran %v", got)
 		}
 	})
 
@@ -521,6 +542,19 @@ func TestBanner(t *testing.T) {
 			t.Errorf("banner %.0f ms after FCP; the budget is 50 ms", gaps[2])
 		}
 	})
+}
+
+// waitEventsOf waits up to 4 s for n accepted events of a consent id.
+func waitEventsOf(t *testing.T, s *testSite, id string, n int) []map[string]any {
+	t.Helper()
+	for range 200 {
+		if ev := s.eventsFor(id); len(ev) >= n {
+			return ev
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("consent %s: the endpoint got %d events, want %d", id, len(s.eventsFor(id)), n)
+	return nil
 }
 
 // shot writes a screenshot when the test runs with -screenshots.

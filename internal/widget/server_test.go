@@ -29,6 +29,7 @@ type testSite struct {
 	fetched  map[string]int   // path → requests
 	fail     int              // answer the next n consent posts with 503
 	beacons  int              // posts that came by sendBeacon
+	cats     int              // categories the site has
 }
 
 // The CSP of ordinary test pages: a nonce for inline gated scripts, and
@@ -38,12 +39,18 @@ const (
 	strictCSP = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'"
 )
 
-func newTestSite(t *testing.T) *testSite {
+// newTestSite builds the banner for testConfig, changed by the tweaks.
+func newTestSite(t *testing.T, tweaks ...func(*Config)) *testSite {
 	s := &testSite{fetched: map[string]int{}}
 	mux := http.NewServeMux()
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
-	r, err := Build(widget.Source, testConfig(t, s.URL))
+	cfg := testConfig(t, s.URL)
+	for _, tw := range tweaks {
+		tw(&cfg)
+	}
+	s.cats = len(cfg.Categories)
+	r, err := Build(widget.Source, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +214,8 @@ func (s *testSite) consent(w http.ResponseWriter, req *http.Request) {
 		bad("url %q: want the page's URL without query or fragment", u)
 	}
 	ch, _ := ev["choices"].(map[string]any)
-	if len(ch) != 4 || ch["necessary"] != true {
-		bad("choices %v: want all four categories, necessary true", ev["choices"])
+	if len(ch) != s.cats || ch["necessary"] != true {
+		bad("choices %v: want all %d categories, necessary true", ev["choices"], s.cats)
 	}
 	if s.fail > 0 {
 		s.fail--
