@@ -29,8 +29,68 @@ import (
 // (as under public/, forward slashes) to bytes. `notis serve` serves it;
 // a new build replaces it whole, so a reader never sees half a site.
 type Output struct {
-	Files map[string][]byte
-	Gen   int // counts the builds published, from 1
+	Files map[string][]byte // every file but notices.json
+	Gen   int               // counts the builds published, from 1
+	// notices.json is joined from per-notice parts when first read: on a
+	// large site it is megabytes, and an edit should not wait for it.
+	notices *joined
+}
+
+// NoticesJSON is the path of the notices' data file.
+const NoticesJSON = "notices.json"
+
+// joined is a file made of parts, joined once on first read.
+type joined struct {
+	parts [][]byte
+	once  sync.Once
+	data  []byte
+}
+
+func (j *joined) bytes() []byte {
+	j.once.Do(func() {
+		n := 0
+		for _, p := range j.parts {
+			n += len(p)
+		}
+		j.data = make([]byte, 0, n)
+		for _, p := range j.parts {
+			j.data = append(j.data, p...)
+		}
+	})
+	return j.data
+}
+
+func (j *joined) equal(k *joined) bool {
+	if j == k {
+		return true
+	}
+	if j == nil || k == nil || len(j.parts) != len(k.parts) {
+		return false
+	}
+	for i := range j.parts {
+		if !bytes.Equal(j.parts[i], k.parts[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// File returns one output file.
+func (o *Output) File(name string) ([]byte, bool) {
+	if name == NoticesJSON && o.notices != nil {
+		return o.notices.bytes(), true
+	}
+	data, ok := o.Files[name]
+	return data, ok
+}
+
+// All returns every output file, notices.json included.
+func (o *Output) All() map[string][]byte {
+	all := maps.Clone(o.Files)
+	if o.notices != nil {
+		all[NoticesJSON] = o.notices.bytes()
+	}
+	return all
 }
 
 // Change says what one Update did, for the live-reload message and the
@@ -85,7 +145,8 @@ type Incremental struct {
 	pages   map[string]*content.Page // content file → parsed page (files that parse)
 	srcSum  map[string][32]byte      // content file → hash of the bytes last read
 	fileErr map[string]error         // content files that do not parse
-	jsonOf  map[*notice.Notice][]byte
+	jsonOf  map[*notice.Notice][]byte // each notice's part of notices.json
+	notices *joined                    // notices.json of the build being made
 
 	// What is out of date since the last published build; kept across
 	// failed updates so the fix re-renders everything the breakage touched.
@@ -240,11 +301,12 @@ func (inc *Incremental) rebuild() (*Change, error) {
 		return nil, err
 	}
 	ch := &Change{Full: true, Rendered: n, Warnings: s.Warnings}
-	old := map[string][]byte{}
+	var oldFiles map[string][]byte
+	var oldNotices *joined
 	if inc.out != nil {
-		old = inc.out.Files
+		oldFiles, oldNotices = inc.out.Files, inc.out.notices
 	}
-	ch.Changed = diff(old, sk.files)
+	ch.Changed = diff(oldFiles, sk.files, oldNotices, inc.notices)
 	inc.publish(sk.files)
 	inc.full, inc.assetsDirty, inc.widgetDirty = false, false, false
 	inc.dirty = newDirt()
@@ -343,16 +405,7 @@ func (inc *Incremental) writeData(w *writer, sitemap bool) error {
 	}
 	head, _ := json.Marshal(s.Config.Site)
 	langs, _ := json.Marshal(s.Config.LanguageCodes())
-	var buf bytes.Buffer
-	if old, ok := inc.out.filesOrNil()["notices.json"]; ok {
-		buf.Grow(len(old) + len(old)/8)
-	}
-	buf.WriteString(`{"site":`)
-	buf.Write(head)
-	buf.WriteString(`,"languages":`)
-	buf.Write(langs)
-	buf.WriteString(`,"notices":`)
-	first := true
+	parts := [][]byte{[]byte(`{"site":` + string(head) + `,"languages":` + string(langs) + `,"notices":`)}
 	seen := make(map[*notice.Notice][]byte, len(s.Pages))
 	for _, id := range s.IDs() {
 		for _, lang := range s.Config.LanguageCodes() {
@@ -375,30 +428,22 @@ func (inc *Incremental) writeData(w *writer, sitemap bool) error {
 				}
 			}
 			seen[n] = frag
-			if first {
-				buf.WriteByte('[')
-				first = false
+			if len(parts) == 1 {
+				parts = append(parts, []byte("["))
 			} else {
-				buf.WriteByte(',')
+				parts = append(parts, []byte(","))
 			}
-			buf.Write(frag)
+			parts = append(parts, frag)
 		}
 	}
-	if first {
-		buf.WriteString("null")
+	if len(parts) == 1 {
+		parts = append(parts, []byte("null}"))
 	} else {
-		buf.WriteByte(']')
+		parts = append(parts, []byte("]}"))
 	}
-	buf.WriteByte('}')
 	inc.jsonOf = seen
-	return w.put("notices.json", "", buf.Bytes())
-}
-
-func (o *Output) filesOrNil() map[string][]byte {
-	if o == nil {
-		return nil
-	}
-	return o.Files
+	inc.notices = &joined{parts: parts}
+	return nil
 }
 
 func (inc *Incremental) publish(files map[string][]byte) {
@@ -406,7 +451,7 @@ func (inc *Incremental) publish(files map[string][]byte) {
 	if inc.out != nil {
 		gen = inc.out.Gen + 1
 	}
-	inc.out = &Output{Files: files, Gen: gen}
+	inc.out = &Output{Files: files, Gen: gen, notices: inc.notices}
 	inc.current.Store(inc.out)
 }
 
@@ -510,7 +555,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 	}
 	inc.assets, inc.ropts, inc.banner, inc.bannerOK, inc.bcfg = assets, ropts, banner, bannerOK, bcfg
 	ch.Rendered = rendered
-	ch.Changed = diff(inc.out.Files, files)
+	ch.Changed = diff(inc.out.Files, files, inc.out.notices, inc.notices)
 	for old, nu := range renames {
 		if strings.HasSuffix(old, ".css") {
 			if ch.CSS == nil {
@@ -610,14 +655,29 @@ func (inc *Incremental) readContent(changed []string) error {
 func (inc *Incremental) relink() error {
 	s := inc.s
 	if len(inc.dirty.ids) == 0 {
-		// Only edits in place: the same files hold the same notices.
+		// Only edits in place: the same files hold the same notices, so
+		// no notice is defined twice and only the edited ones can link to
+		// a notice that does not exist (a failed update keeps its dirt).
+		var edited []*content.Page
 		for i, p := range s.Pages {
-			if np := inc.pages[p.Notice.File]; np != p {
+			np := inc.pages[p.Notice.File]
+			if np != p {
 				s.Pages[i] = np
 				s.ByID[np.Notice.ID][np.Notice.Lang] = np.Notice
 			}
+			if inc.dirty.pages[[2]string{np.Notice.ID, np.Notice.Lang}] {
+				edited = append(edited, np)
+			}
 		}
-		return errors.Join(append(checkPages(s.Pages), s.checkCategories()...)...)
+		var errs []error
+		for _, p := range edited {
+			for j, r := range p.Notice.Related {
+				if _, ok := s.ByID[r]; !ok {
+					errs = append(errs, &notice.FieldError{Pos: p.Notice.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
+				}
+			}
+		}
+		return errors.Join(append(errs, s.checkCategories()...)...)
 	}
 	s.Pages = s.Pages[:0]
 	for _, f := range slices.Sorted(maps.Keys(inc.pages)) {
@@ -773,8 +833,11 @@ func swapRefs(files map[string][]byte, base string, renames map[string]string) b
 }
 
 // diff lists the paths whose bytes differ between two builds.
-func diff(a, b map[string][]byte) []string {
+func diff(a, b map[string][]byte, an, bn *joined) []string {
 	var out []string
+	if !an.equal(bn) {
+		out = append(out, NoticesJSON)
+	}
 	for p, d := range b {
 		if old, ok := a[p]; !ok || !bytes.Equal(old, d) {
 			out = append(out, p)

@@ -293,7 +293,7 @@ func TestIncrementalBuildEqualsFullBuildAfterRandomEdits(t *testing.T) {
 				continue
 			}
 			compared++
-			sameFiles(t, desc, readTree(t, out), inc.Output().Files)
+			sameFiles(t, desc, readTree(t, out), inc.Output().All())
 		}
 	}
 }

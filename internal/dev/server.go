@@ -71,17 +71,17 @@ func serveOutput(w http.ResponseWriter, r *http.Request, out *build.Output, hub 
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
 	}
-	data, ok := out.Files[name]
+	data, ok := out.File(name)
 	if !ok && name == "favicon.ico" {
 		w.WriteHeader(http.StatusNoContent) // browsers ask; sites rarely have one
 		return
 	}
 	if !ok {
-		if _, dir := out.Files[p+"/index.html"]; dir {
+		if _, dir := out.File(p + "/index.html"); dir {
 			http.Redirect(w, r, "/"+p+"/", http.StatusMovedPermanently)
 			return
 		}
-		data, ok = out.Files["404.html"]
+		data, ok = out.File("404.html")
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
 		if ok {
