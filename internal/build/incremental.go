@@ -142,11 +142,11 @@ type Incremental struct {
 	bcfg     widget.Config
 	min      *writer
 
-	pages   map[string]*content.Page // content file → parsed page (files that parse)
-	srcSum  map[string][32]byte      // content file → hash of the bytes last read
-	fileErr map[string]error         // content files that do not parse
+	pages   map[string]*content.Page  // content file → parsed page (files that parse)
+	srcSum  map[string][32]byte       // content file → hash of the bytes last read
+	fileErr map[string]error          // content files that do not parse
 	jsonOf  map[*notice.Notice][]byte // each notice's part of notices.json
-	notices *joined                    // notices.json of the build being made
+	notices *joined                   // notices.json of the build being made
 
 	// What is out of date since the last published build; kept across
 	// failed updates so the fix re-renders everything the breakage touched.
