@@ -7,12 +7,15 @@ import (
 	"crypto/subtle"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/period"
 	"github.com/notis-dev/notis/internal/widget"
 )
 
@@ -219,22 +222,25 @@ func (s *Server) storeFailed(w http.ResponseWriter, op string, err error) {
 // Purge deletes every configured site's records older than its retention
 // period ([consent] retention in notis.toml, default P13M), and logs what it
 // did. `notis consent purge` and the server's daily job both call it.
-func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, log interface {
-	Info(string, ...any)
-}) (int64, error) {
+func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, log *slog.Logger) (int64, error) {
 	var total int64
 	for _, site := range sites {
 		retention := site.Config.RetentionPeriod()
-		cutoff := now.UTC().AddDate(-retention.Years, -retention.Months, -(retention.Weeks*7 + retention.Days)).
-			Add(-(time.Duration(retention.Hours)*time.Hour + time.Duration(retention.Minutes)*time.Minute + time.Duration(retention.Seconds)*time.Second))
+		cutoff := subtract(now.UTC(), retention)
 		n, err := st.Purge(ctx, site.Config.Site, cutoff)
 		total += n
 		if err != nil {
-			return total, err
+			return total, fmt.Errorf("purge %s: %w", site.Config.Site, err)
 		}
 		log.Info("purged consent records past retention", "site", site.Config.Site, "retention", retention.String(), "cutoff", cutoff.Format(time.RFC3339), "deleted", n)
 	}
 	return total, nil
+}
+
+// subtract moves t back by p, calendar parts first (period.AddTo's mirror).
+func subtract(t time.Time, p period.Period) time.Time {
+	t = t.AddDate(-p.Years, -p.Months, -(p.Weeks*7 + p.Days))
+	return t.Add(-(time.Duration(p.Hours)*time.Hour + time.Duration(p.Minutes)*time.Minute + time.Duration(p.Seconds)*time.Second))
 }
 
 // RunPurges purges once now and then every interval until ctx ends.
