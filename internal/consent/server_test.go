@@ -340,3 +340,25 @@ func TestMetricsCountRequestsByStatusAndCommitBatches(t *testing.T) {
 		}
 	}
 }
+
+func TestAVersionPublishedWhileRunningIsPickedUp(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	ev := validEvent().with("version", "v2new")
+	wantStatus(t, post(s, ev.body()), http.StatusBadRequest)
+	st := s.sites["careers"]
+	writeVersion(t, st.VersionsDir, "v2new", "careers", "necessary", "analytics", "marketing")
+	st.mu.Lock()
+	st.scanned = time.Time{} // as if the rescan interval had passed
+	st.mu.Unlock()
+	wantStatus(t, post(s, ev.body()), http.StatusCreated)
+}
+
+func TestAVersionFileOfAnotherSiteIsIgnored(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	st := s.sites["careers"]
+	writeVersion(t, st.VersionsDir, "foreign", "intranet", "necessary")
+	st.mu.Lock()
+	st.scanned = time.Time{}
+	st.mu.Unlock()
+	wantStatus(t, post(s, validEvent().with("version", "foreign").body()), http.StatusBadRequest)
+}
