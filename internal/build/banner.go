@@ -25,6 +25,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 	langs := s.Config.LanguageCodes()
 	cfg = widget.Config{
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
+		BaseURL:   s.Config.BaseURL,
 		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode,
 		ValidityDays: int(s.Config.ValidityPeriod().Approx().Round(24*time.Hour) / (24 * time.Hour)),
 		NoticeURL:    map[string]string{},
@@ -116,11 +117,10 @@ func (s *Site) buildBanner(w *writer) (*widget.Result, error) {
 	if !ok {
 		return nil, nil
 	}
+	// A site's own widget/ files override the built-in ones file by file.
 	src := fs.FS(widgetsrc.Source)
 	if sub, err := fs.Sub(s.FS, "widget"); err == nil {
-		if _, err := fs.Stat(sub, "main.ts"); err == nil {
-			src = site.Overlay(sub, widgetsrc.Source)
-		}
+		src = site.Overlay(sub, widgetsrc.Source)
 	}
 	res, err := widget.Build(src, cfg)
 	if err != nil {
