@@ -26,6 +26,7 @@ check:
 ## bench: the speed and size benchmarks, each against a baseline measured in the same run
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/build/
+	$(GO) test -run '^$$' -bench . -timeout 10m ./internal/widget/
 
 ## fuzz: grow the fuzz corpora for a minute each
 fuzz:
