@@ -172,6 +172,27 @@ func (e *editSite) edit() (string, []string) {
 		e.write(tmp, e.notice(id, lang))
 		_ = os.Rename(filepath.Join(e.dir, tmp), filepath.Join(e.dir, f))
 		return "atomic save " + f, []string{tmp, f}
+	case op < 72:
+		// A new folder of notices, or one moved away.
+		sub := fmt.Sprintf("content/team-%d", r.IntN(3))
+		if _, err := os.Stat(filepath.Join(e.dir, sub)); err == nil && r.IntN(2) == 0 {
+			_ = os.Rename(filepath.Join(e.dir, sub), filepath.Join(e.dir, "content", "_moved-"+fmt.Sprint(e.next)))
+			e.next++
+			return "move away " + sub, []string{sub}
+		}
+		id := fmt.Sprintf("notice-%d", e.next)
+		e.next++
+		f := sub + "/" + id + ".en.md"
+		e.write(f, e.notice(id, "en"))
+		return "add " + f, []string{sub, f}
+	case op < 74:
+		// One notice renamed over another, replacing it.
+		from, to := pick(true), pick(true)
+		if from == "" || to == "" || from == to {
+			return "nothing", nil
+		}
+		_ = os.Rename(filepath.Join(e.dir, from), filepath.Join(e.dir, to))
+		return "rename " + from + " over " + to, []string{from, to}
 	case op < 76:
 		f := pick(false)
 		e.write(f, []byte("---\ntitle: [unclosed\n---\nbody\n"))
