@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/notis-dev/notis/internal/dev"
+	"github.com/notis-dev/notis/internal/site"
 )
 
 func init() {
@@ -56,11 +58,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if st, err := os.Stat(*source); err != nil || !st.IsDir() {
 		return usagef("--source %s: not a folder", *source)
 	}
+	// A folder that is no site is a mistake to stop at; anything wrong
+	// inside a site is shown in the preview instead.
+	if _, err := os.Stat(filepath.Join(*source, site.FileName)); err != nil {
+		return fmt.Errorf("%s: no %s here; run `notis new site DIR` to make a site, or pass --source", *source, site.FileName)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := dev.Serve(ctx, dev.Options{Source: *source, Bind: *bind, Port: *port, Out: stdout})
-	if err != nil {
-		return fmt.Errorf("%w", err)
-	}
-	return nil
+	return dev.Serve(ctx, dev.Options{Source: *source, Bind: *bind, Port: *port, Out: stdout})
 }
