@@ -122,3 +122,57 @@ func TestProblemsSayWhereWhatAndTheFix(t *testing.T) {
 		}
 	}
 }
+
+// The watcher and the incremental build together: an editor's atomic
+// save, a notice in a folder made while serving, and its deletion each
+// reach the served site.
+func TestPreviewFollowsAtomicSavesNewFoldersAndDeletes(t *testing.T) {
+	dir := copySite(t)
+	base, _ := startPreview(t, dir)
+	events := sse(t, base+strings.TrimPrefix(EventsPath, "/"))
+	nextEvent(t, events) // hello
+	waitReload := func(what string) {
+		t.Helper()
+		for {
+			// A loaded machine may split the events of one step in two
+			// batches; the first may change nothing ("ok").
+			ev, data := nextEvent(t, events)
+			if ev == "reload" {
+				return
+			}
+			if ev != "ok" {
+				t.Fatalf("after %s: %s %s, want reload", what, ev, data)
+			}
+		}
+	}
+
+	notice := filepath.Join(dir, "content", "applicants.en.md")
+	orig, _ := os.ReadFile(notice)
+	tmp := filepath.Join(dir, "content", ".applicants.en.md.swp")
+	write(t, tmp, strings.Replace(string(orig), "title: Applicant privacy notice", "title: Saved atomically", 1))
+	if err := os.Rename(tmp, notice); err != nil {
+		t.Fatal(err)
+	}
+	waitReload("an atomic save")
+	if _, body, _ := get(t, base+"en/applicants/"); !strings.Contains(body, "Saved atomically") {
+		t.Error("the atomic save does not show")
+	}
+
+	team := filepath.Join(dir, "content", "team", "team.en.md")
+	write(t, team, strings.Replace(strings.Replace(string(orig), "title: Applicant privacy notice", "title: Team notice", 1), "related: [cookies]", "", 1))
+	waitReload("a notice in a new folder")
+	if code, body, _ := get(t, base+"en/team/"); code != 200 || !strings.Contains(body, "Team notice") {
+		t.Errorf("GET en/team/ = %d; want the new notice", code)
+	}
+	if _, index, _ := get(t, base+"en/"); !strings.Contains(index, "Team notice") {
+		t.Error("the index does not list the new notice")
+	}
+
+	if err := os.RemoveAll(filepath.Dir(team)); err != nil {
+		t.Fatal(err)
+	}
+	waitReload("deleting the folder")
+	if code, _, _ := get(t, base+"en/team/"); code != 404 {
+		t.Errorf("GET en/team/ after deleting it = %d, want 404", code)
+	}
+}
