@@ -95,8 +95,15 @@ func TestPreviewSurvivesABrokenNoticeAndRecovers(t *testing.T) {
 		t.Errorf("while broken, GET sv/applicants/ = %d; want the last good page", code)
 	}
 	write(t, notice, strings.Replace(string(orig), "Information till sökande", "Information för sökande", 1))
-	if ev, data := nextEvent(t, events); ev != "reload" {
-		t.Fatalf("after the fix: %s %s, want reload", ev, data)
+	for {
+		// The truncated file may make a batch of its own on a loaded machine.
+		ev, data := nextEvent(t, events)
+		if ev == "reload" {
+			break
+		}
+		if ev != "problems" {
+			t.Fatalf("after the fix: %s %s, want reload", ev, data)
+		}
 	}
 	if _, body, _ := get(t, base+"sv/applicants/"); !strings.Contains(body, "Information för sökande") {
 		t.Error("after the fix, the page does not show the edit")
