@@ -64,7 +64,7 @@ func (w *Watcher) addTree(dir string) ([]string, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != dir && ignored(d.Name()) {
+			if p != dir && (ignored(d.Name()) || d.Name() == "node_modules") {
 				return filepath.SkipDir
 			}
 			return w.fsw.Add(p)
