@@ -120,6 +120,9 @@ func Serve(ctx context.Context, opts Options) error {
 	} else {
 		s.printf("  %s\n", s.base)
 	}
+	if s.consent != nil {
+		s.printf("Consents go to %s%s (a temporary SQLite store)\n", strings.TrimSuffix(s.base, "/"), ConsentPath)
+	}
 	s.printf("Watching %s for changes; Ctrl+C stops.\n", opts.Source)
 	if opts.Ready != nil {
 		opts.Ready(s.base)
