@@ -168,7 +168,7 @@ func (s *Server) rebuild(paths []string) {
 		s.printf("%s: stylesheet swapped in %s\n", what, ch.Duration.Round(100*time.Microsecond))
 	case len(ch.Changed) > 0:
 		s.hub.Built(out.Gen, true, nil)
-		s.printf("%s: %d pages rendered, %d files changed, in %s\n", what, ch.Rendered, len(ch.Changed), ch.Duration.Round(100*time.Microsecond))
+		s.printf("%s: %s rendered, %s changed, in %s\n", what, plural(ch.Rendered, "page"), plural(len(ch.Changed), "file"), ch.Duration.Round(100*time.Microsecond))
 	default:
 		s.hub.Built(out.Gen, false, nil)
 	}
@@ -195,4 +195,11 @@ func (s *Server) failed(err error) {
 		b.WriteByte('\n')
 	}
 	s.printf("%s", b.String())
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
 }
