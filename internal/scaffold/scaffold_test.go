@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/lint"
 	"github.com/notis-dev/notis/internal/scaffold"
 )
 
@@ -25,7 +26,19 @@ func buildClean(t *testing.T, dir string) *build.Result {
 	return res
 }
 
-func TestNewSiteBuildsCleanInBothLanguages(t *testing.T) {
+// lintClean runs notis lint's checks on the site as of the day it was made.
+func lintClean(t *testing.T, dir string) {
+	t.Helper()
+	s, err := build.Load(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range lint.Check(s.Notices(), lint.Options{AsOf: today}) {
+		t.Errorf("lint: %s:%d: %s %s: %s — fix: %s", f.Pos.File, f.Pos.Line, f.Severity, f.Rule, f.Message, f.Fix)
+	}
+}
+
+func TestNewSiteBuildsAndLintsCleanInBothLanguages(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "privacy")
 	files, err := scaffold.Site(dir, today)
 	if err != nil {
@@ -37,6 +50,7 @@ func TestNewSiteBuildsCleanInBothLanguages(t *testing.T) {
 		}
 	}
 	res := buildClean(t, dir)
+	lintClean(t, dir)
 	if res.PagesByLang["en"] != 2 || res.PagesByLang["sv"] != 2 || res.Notices != 1 {
 		t.Errorf("built %v pages of %d notices; want the notice and the index in en and sv", res.PagesByLang, res.Notices)
 	}
@@ -69,6 +83,7 @@ func TestNewNoticeHasEveryRequiredFieldAndBuilds(t *testing.T) {
 		}
 	}
 	buildClean(t, dir)
+	lintClean(t, dir)
 	if _, err := scaffold.Notice(dir, "candidates", "en", today); err == nil {
 		t.Error("overwrote an existing notice; want a refusal")
 	}
