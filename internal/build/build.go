@@ -86,7 +86,7 @@ func Load(dir, baseURL string) (*Site, error) {
 	}
 	s := &Site{Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}
 	var errs []error
-	s.Strings, err = i18n.Load(s.FS, cfg.LanguageCodes(), cfg.DefaultLanguage)
+	s.Strings, err = i18n.LoadLayers([]fs.FS{notis.Defaults, os.DirFS(dir)}, cfg.LanguageCodes(), cfg.DefaultLanguage)
 	if err != nil {
 		errs = append(errs, err)
 	}

@@ -34,45 +34,34 @@ type Bundle struct {
 // that each language has every key the reference language has. A missing
 // key is an error naming the key and the language.
 func Load(fsys fs.FS, langs []string, reference string) (*Bundle, error) {
-	entries, err := fs.ReadDir(fsys, Dir)
-	if err != nil {
-		return nil, fmt.Errorf("%s/: %w", Dir, err)
-	}
+	return LoadLayers([]fs.FS{fsys}, langs, reference)
+}
+
+// LoadLayers reads the strings of several file systems, lowest first: a
+// key in a higher layer overrides the same key below it, so a site's
+// i18n/en.toml can change one label and keep the built-in rest. Within one
+// layer, a key defined by two files is an error.
+func LoadLayers(layers []fs.FS, langs []string, reference string) (*Bundle, error) {
 	b := &Bundle{strings: map[string]map[string]string{}}
 	var errs []error
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".toml") {
-			continue
-		}
-		stem := strings.TrimSuffix(name, ".toml")
-		lang := stem[strings.LastIndexByte(stem, '.')+1:]
-		if !slices.Contains(langs, lang) {
-			continue
-		}
-		file := path.Join(Dir, name)
-		data, err := fs.ReadFile(fsys, file)
+	for _, fsys := range layers {
+		layer, err := readLayer(fsys, langs)
 		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		var tree map[string]any
-		if err := toml.Unmarshal(data, &tree); err != nil {
-			var derr *toml.DecodeError
-			if errors.As(err, &derr) {
-				line, col := derr.Position()
-				errs = append(errs, fmt.Errorf("%s:%d:%d: %s", file, line, col, derr.Error()))
-			} else {
-				errs = append(errs, fmt.Errorf("%s: %w", file, err))
+		for lang, kv := range layer {
+			if b.strings[lang] == nil {
+				b.strings[lang] = map[string]string{}
 			}
-			continue
+			for k, v := range kv {
+				b.strings[lang][k] = v
+			}
 		}
-		if b.strings[lang] == nil {
-			b.strings[lang] = map[string]string{}
-		}
-		if err := flatten(file, "", tree, b.strings[lang]); err != nil {
-			errs = append(errs, err)
-		}
+	}
+	if len(errs) > 0 {
+		// A file that does not parse would make every key look missing;
+		// report the file alone.
+		return nil, errors.Join(errs...)
 	}
 	for _, lang := range langs {
 		if b.strings[lang] == nil {
@@ -101,6 +90,54 @@ func Load(fsys fs.FS, langs []string, reference string) (*Bundle, error) {
 		return nil, errors.Join(errs...)
 	}
 	return b, nil
+}
+
+// readLayer reads one file system's i18n files: language → key → text.
+func readLayer(fsys fs.FS, langs []string) (map[string]map[string]string, error) {
+	entries, err := fs.ReadDir(fsys, Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // a site without its own strings
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s/: %w", Dir, err)
+	}
+	out := map[string]map[string]string{}
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".toml") {
+			continue
+		}
+		stem := strings.TrimSuffix(name, ".toml")
+		lang := stem[strings.LastIndexByte(stem, '.')+1:]
+		if !slices.Contains(langs, lang) {
+			continue
+		}
+		file := path.Join(Dir, name)
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var tree map[string]any
+		if err := toml.Unmarshal(data, &tree); err != nil {
+			var derr *toml.DecodeError
+			if errors.As(err, &derr) {
+				line, col := derr.Position()
+				errs = append(errs, fmt.Errorf("%s:%d:%d: %s", file, line, col, derr.Error()))
+			} else {
+				errs = append(errs, fmt.Errorf("%s: %w", file, err))
+			}
+			continue
+		}
+		if out[lang] == nil {
+			out[lang] = map[string]string{}
+		}
+		if err := flatten(file, "", tree, out[lang]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return out, errors.Join(errs...)
 }
 
 func flatten(file, prefix string, tree map[string]any, out map[string]string) error {
@@ -172,11 +209,7 @@ func (b *Bundle) T(lang, key string, args ...any) (string, error) {
 	if len(args) == 0 {
 		return s, nil
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
-	}
-	return strings.NewReplacer(pairs...).Replace(s), nil
+	return fill(s, args), nil
 }
 
 // Date prints a date in the language's format: date.format with {day},
@@ -220,4 +253,40 @@ func (b *Bundle) List(lang string, items []string) (string, error) {
 		return "", err
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " " + and + " " + items[len(items)-1], nil
+}
+
+// fill replaces {name} placeholders with the values paired in args. It
+// scans once and allocates once: it runs for every label of every page.
+func fill(s string, args []any) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for {
+		open := strings.IndexByte(s, '{')
+		if open < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		name := s[open+1 : open+end]
+		b.WriteString(s[:open])
+		found := false
+		for i := 0; i+1 < len(args); i += 2 {
+			if k, ok := args[i].(string); ok && k == name {
+				fmt.Fprint(&b, args[i+1])
+				found = true
+				break
+			}
+		}
+		if !found {
+			b.WriteString(s[open : open+end+1])
+		}
+		s = s[open+end+1:]
+	}
 }

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -97,5 +98,42 @@ func TestShippedStringsAreComplete(t *testing.T) {
 	}
 	if s, _ := b.T("sv", "section.rights"); s != "Dina rättigheter" {
 		t.Fatalf("sv section.rights = %q", s)
+	}
+}
+
+func TestASiteOverridesSingleKeysOfTheBuiltInStrings(t *testing.T) {
+	base := fstest.MapFS{"i18n/en.toml": {Data: []byte(en)}, "i18n/sv.toml": {Data: []byte(sv)}}
+	site := fstest.MapFS{"i18n/en.toml": {Data: []byte("[list]\nand = \"&\"\n")}}
+	b, err := LoadLayers([]fs.FS{base, site}, []string{"en", "sv"}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.T("en", "list.and"); got != "&" {
+		t.Fatalf("override: %q", got)
+	}
+	if got, _ := b.T("en", "duration.year.one", "n", 1); got != "1 year" {
+		t.Fatalf("kept key: %q", got)
+	}
+	broken := fstest.MapFS{"i18n/sv.toml": {Data: []byte("[list\n")}}
+	_, err = LoadLayers([]fs.FS{base, broken}, []string{"en", "sv"}, "en")
+	if err == nil || !strings.Contains(err.Error(), "i18n/sv.toml:1") || strings.Contains(err.Error(), "missing") {
+		t.Fatalf("a broken file should be reported alone, got %v", err)
+	}
+}
+
+func TestPlaceholdersFillByName(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		args []any
+		want string
+	}{
+		{"{n} years", []any{"n", 6}, "6 years"},
+		{"From {min} to {max}", []any{"max", "b", "min", "a"}, "From a to b"},
+		{"{unknown} stays", []any{"n", 1}, "{unknown} stays"},
+		{"open { brace", []any{"n", 1}, "open { brace"},
+	} {
+		if got := fill(tt.s, tt.args); got != tt.want {
+			t.Errorf("fill(%q) = %q, want %q", tt.s, got, tt.want)
+		}
 	}
 }
