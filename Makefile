@@ -27,6 +27,7 @@ check:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/build/
 	$(GO) test -run '^$$' -bench . -timeout 10m ./internal/widget/
+	$(GO) test -run '^$$' -bench EditToReload -benchtime 1x -timeout 20m ./internal/dev/
 
 ## fuzz: grow the fuzz corpora for a minute each
 fuzz:
