@@ -15,8 +15,10 @@ package lint
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -125,6 +127,36 @@ type Context struct {
 	findings []Finding
 	body     string // the body, lower-cased; built on first use
 	starts   []int  // byte offset of each line of body
+	grams    *[gramWords]uint64
+}
+
+// gramWords sizes the body's trigram filter: 65,536 bits keeps false
+// positives rare for a notice-sized body.
+const gramWords = 1024
+
+func gramBit(a, b, c byte) uint32 {
+	return (uint32(a)*0x9E3779B1 ^ uint32(b)*0x85EBCA77 ^ uint32(c)*0xC2B2AE3D) >> 16
+}
+
+// mayContain reports whether the body might contain text (lower-case): it
+// is false only when one of text's three-byte sequences is absent, so the
+// prose rules skip most of their phrases without scanning the body.
+func (c *Context) mayContain(text string) bool {
+	if c.grams == nil {
+		body := c.Body()
+		c.grams = new([gramWords]uint64)
+		for i := 0; i+2 < len(body); i++ {
+			h := gramBit(body[i], body[i+1], body[i+2])
+			c.grams[h/64] |= 1 << (h % 64)
+		}
+	}
+	for i := 0; i+2 < len(text); i++ {
+		h := gramBit(text[i], text[i+1], text[i+2])
+		if c.grams[h/64]&(1<<(h%64)) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Report records a finding of the running rule at a front matter field.
@@ -195,9 +227,7 @@ func (c *Context) LineOf(off int) (line, col int, text string) {
 // and are also checked for agreeing on every fact (the first of them is
 // the reference). Findings a notice suppresses with a reason are left out.
 //
-// Check runs in one goroutine and reads positions through each notice's
-// Locator, which builds its index on first use: do not run it while
-// another goroutine calls Pos on the same notices.
+// Check uses every core; the notices are only read.
 func Check(notices []*notice.Notice, opts Options) []Finding {
 	asOf := opts.AsOf
 	if asOf.IsZero() {
@@ -213,20 +243,38 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 		groups[n.ID] = append(groups[n.ID], n)
 	}
 	rules := Rules()
-	var out []Finding
-	for _, n := range notices {
-		g := groups[n.ID]
-		c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0]}
-		for _, t := range g {
-			if t != n {
-				c.Translations = append(c.Translations, t)
+	// Notices are checked on all cores: rules only read the notices, and a
+	// large site's prose checks are the bulk of the work.
+	perNotice := make([][]Finding, len(notices))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				n := notices[i]
+				g := groups[n.ID]
+				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0]}
+				for _, t := range g {
+					if t != n {
+						c.Translations = append(c.Translations, t)
+					}
+				}
+				for _, r := range rules {
+					c.rule = r
+					r.Check(c)
+				}
+				perNotice[i] = suppress(c)
 			}
-		}
-		for _, r := range rules {
-			c.rule = r
-			r.Check(c)
-		}
-		out = append(out, suppress(c)...)
+		})
+	}
+	for i := range notices {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Finding
+	for _, fs := range perNotice {
+		out = append(out, fs...)
 	}
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(

@@ -34,7 +34,7 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 		body := c.Body()
 		var reported []int // lines already reported by this rule
 		for _, p := range phrases {
-			if p.law != "" && p.law != law {
+			if (p.law != "" && p.law != law) || !c.mayContain(p.text) {
 				continue
 			}
 			why := p.why

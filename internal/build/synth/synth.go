@@ -64,6 +64,9 @@ data:
   - {id: identity, name: Identity, examples: [name, address, email]}
   - {id: work, name: Work history, examples: [CV, references]}
   - {id: health, name: Health, special: true, art9: ["9(2)(b)"], uk_dpa2018: ["Sch 1 Pt 1 para 1"]}
+sources:
+  - {name: Referees, public: false, data: [work]}
+rights: {withdraw: "Use the unsubscribe link in any email, or write to privacy@example.org."}
 requirements:
   - {data: [identity], kind: pre_contract, consequence: We cannot consider your application.}
 purposes:
@@ -101,6 +104,7 @@ automated_decisions: []
 			}
 		}
 	}
+	b.WriteString("\n## Complaints\n\nYou can complain to us first at privacy@example.org; we acknowledge every complaint within 30 days. We keep an appropriate policy document for the special category data we use.\n")
 	return []byte(b.String())
 }
 
