@@ -59,6 +59,8 @@ type Site struct {
 	ByID map[string]render.Translations
 	// Warnings are problems that do not stop the build.
 	Warnings []string
+
+	oneShot bool // rendered once by Build: release data as pages are written
 }
 
 // Notices lists every notice of every language, in file order.
@@ -178,6 +180,13 @@ func Build(opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	// A one-shot build needs no notice's raw front matter after the lint,
+	// and no body once its page is written: letting them go as it renders
+	// keeps a 2,000-page build's memory flat.
+	s.oneShot = true
+	for _, p := range s.Pages {
+		p.Notice.Raw = nil
 	}
 	dest := opts.Destination
 	if dest == "" {
@@ -356,6 +365,9 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 					continue
 				}
 				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html)
+				if s.oneShot {
+					n.Body = nil
+				}
 			}
 		})
 	}
