@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go driver: no cgo, one static binary
@@ -24,8 +25,10 @@ type SQLite struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
-	ckpt   *sql.DB       // the background checkpointer's connection
-	stop   chan struct{} // closes the checkpointer
+	ckpt   *sql.DB // the background checkpointer's connection
+	stmtMu sync.Mutex
+	stmts  map[int]*sql.Stmt // prepared INSERTs by row count
+	stop   chan struct{}     // closes the checkpointer
 	done   chan struct{}
 }
 
@@ -173,44 +176,122 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// insertRows is how many records one INSERT statement carries: one
+// statement per chunk instead of one per record saves most of the
+// per-statement cost (database/sql, binding, VDBE set-up) of a batch.
+const insertRows = 32
+
+// insertSQL is the INSERT statement for n records. RETURNING names the
+// events that were new; the others were already stored.
+func insertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO consents
+		(event_id, consent_id, received_at, site, version, lang, choices, method, gpc, sec_gpc, page, ua_family, net_hash) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+	}
+	b.WriteString(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
+	return b.String()
+}
+
+// stmt returns the prepared INSERT for n records, preparing it once.
+func (s *SQLite) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st := s.stmts[n]; st != nil {
+		return st, nil
+	}
+	st, err := s.writer.PrepareContext(ctx, insertSQL(n))
+	if err != nil {
+		return nil, err
+	}
+	if s.stmts == nil {
+		s.stmts = map[int]*sql.Stmt{}
+	}
+	s.stmts[n] = st
+	return st, nil
+}
+
 // Insert implements Store.
 func (s *SQLite) Insert(ctx context.Context, recs []Record) ([]Result, error) {
 	results := make([]Result, len(recs))
+	first := make(map[string]int, len(recs)) // event id → its first record in this batch
+	var fresh []int                          // indexes of records to insert
+	for i := range recs {
+		if _, dup := first[recs[i].EventID]; !dup {
+			first[recs[i].EventID] = i
+			fresh = append(fresh, i)
+		}
+	}
+	// Prepare before the transaction takes the writer's only connection.
+	full, err := s.stmt(ctx, insertRows)
+	if err != nil {
+		return nil, wrap("sqlite insert: prepare", err)
+	}
+	rest := full
+	if n := len(fresh) % insertRows; n > 0 {
+		if rest, err = s.stmt(ctx, n); err != nil {
+			return nil, wrap("sqlite insert: prepare", err)
+		}
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, wrap("sqlite insert: begin", err)
 	}
 	defer tx.Rollback()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO consents
-		(event_id, consent_id, received_at, site, version, lang, choices, method, gpc, sec_gpc, page, ua_family, net_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (event_id) DO NOTHING`)
-	if err != nil {
-		return nil, wrap("sqlite insert: prepare", err)
+	inserted := make(map[string]bool, len(fresh))
+	args := make([]any, 0, 13*insertRows)
+	for len(fresh) > 0 {
+		chunk := fresh[:min(insertRows, len(fresh))]
+		fresh = fresh[len(chunk):]
+		args = args[:0]
+		for _, i := range chunk {
+			r := &recs[i]
+			choices, err := json.Marshal(r.Choices)
+			if err != nil {
+				return nil, wrap("sqlite insert: choices", err)
+			}
+			args = append(args, r.EventID, r.ConsentID, micros(r.ReceivedAt), r.Site, r.Version, r.Lang,
+				string(choices), r.Method, boolInt(r.GPC), boolInt(r.SecGPC), r.Page, r.UAFamily, r.NetHash)
+		}
+		st := full
+		if len(chunk) < insertRows {
+			st = rest
+		}
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		if err != nil {
+			return nil, wrap("sqlite insert", err)
+		}
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				rows.Close()
+				return nil, wrap("sqlite insert", err)
+			}
+			inserted[e] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("sqlite insert", err)
+		}
 	}
-	defer ins.Close()
 	for i := range recs {
 		r := &recs[i]
-		choices, err := json.Marshal(r.Choices)
-		if err != nil {
-			return nil, wrap("sqlite insert: choices", err)
-		}
-		res, err := ins.ExecContext(ctx, r.EventID, r.ConsentID, micros(r.ReceivedAt), r.Site, r.Version, r.Lang,
-			string(choices), r.Method, boolInt(r.GPC), boolInt(r.SecGPC), r.Page, r.UAFamily, r.NetHash)
-		if err != nil {
-			return nil, wrap("sqlite insert", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, wrap("sqlite insert", err)
-		} else if n == 1 {
+		switch {
+		case first[r.EventID] != i:
+			results[i] = Result{ReceivedAt: results[first[r.EventID]].ReceivedAt, Duplicate: true}
+		case inserted[r.EventID]:
 			results[i] = Result{ReceivedAt: r.ReceivedAt}
-			continue
+		default: // a retry of an event stored by an earlier batch
+			var us int64
+			if err := tx.QueryRowContext(ctx, `SELECT received_at FROM consents WHERE event_id = ?`, r.EventID).Scan(&us); err != nil {
+				return nil, wrap("sqlite insert: read duplicate", err)
+			}
+			results[i] = Result{ReceivedAt: fromMicros(us), Duplicate: true}
 		}
-		var us int64
-		if err := tx.QueryRowContext(ctx, `SELECT received_at FROM consents WHERE event_id = ?`, r.EventID).Scan(&us); err != nil {
-			return nil, wrap("sqlite insert: read duplicate", err)
-		}
-		results[i] = Result{ReceivedAt: fromMicros(us), Duplicate: true}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, wrap("sqlite insert: commit", err)
@@ -399,6 +480,11 @@ func (s *SQLite) IntegrityCheck(ctx context.Context) error {
 // Close implements Store.
 func (s *SQLite) Close() error {
 	var errs []error
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		errs = append(errs, st.Close())
+	}
+	s.stmtMu.Unlock()
 	if s.ckpt != nil {
 		close(s.stop)
 		<-s.done
