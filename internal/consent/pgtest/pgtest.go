@@ -65,7 +65,13 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "notis-pg-")
+	base := ""
+	if os.Geteuid() == 0 {
+		// The server runs as the postgres user, which must be able to reach
+		// the folder; $TMPDIR may be private to root, /tmp never is.
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "notis-pg-")
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
