@@ -99,7 +99,7 @@ func printSummary(w io.Writer, res *build.Result) {
 // runners. GOMEMLIMIT, when set, wins.
 func limitMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(160 << 20)
+		debug.SetMemoryLimit(128 << 20)
 	}
 }
 

@@ -75,7 +75,9 @@ func (s *Site) Notices() []*notice.Notice {
 // Load reads a site: config, strings and notices, and checks what spans
 // them (cookie categories have labels; translations exist). The error
 // reports every problem found, not just the first.
-func Load(dir, baseURL string) (*Site, error) {
+func Load(dir, baseURL string) (*Site, error) { return load(dir, baseURL, false) }
+
+func load(dir, baseURL string, lean bool) (*Site, error) {
 	cfg, err := site.Load(dir)
 	if err != nil {
 		return nil, err
@@ -92,7 +94,11 @@ func Load(dir, baseURL string) (*Site, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	s.Pages, err = content.LoadAll(os.DirFS(dir), cfg)
+	if lean {
+		s.Pages, err = content.LoadAllLean(os.DirFS(dir), cfg)
+	} else {
+		s.Pages, err = content.LoadAll(os.DirFS(dir), cfg)
+	}
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -168,7 +174,7 @@ type Result struct {
 // opts.Destination. On any error the destination is left as it was.
 func Build(opts Options) (*Result, error) {
 	start := time.Now()
-	s, err := opts.load()
+	s, err := opts.loadLean()
 	if err != nil {
 		return nil, err
 	}
@@ -213,8 +219,13 @@ func Build(opts Options) (*Result, error) {
 }
 
 // load reads the site with the options' overrides applied.
-func (opts Options) load() (*Site, error) {
-	s, err := Load(opts.Source, opts.BaseURL)
+func (opts Options) load() (*Site, error) { return opts.loadWith(false) }
+
+// loadLean loads without holding the notices' bodies, for a one-shot Build.
+func (opts Options) loadLean() (*Site, error) { return opts.loadWith(true) }
+
+func (opts Options) loadWith(lean bool) (*Site, error) {
+	s, err := load(opts.Source, opts.BaseURL, lean)
 	if err != nil {
 		return nil, err
 	}

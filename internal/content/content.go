@@ -89,7 +89,9 @@ func Parse(name string, src []byte, langs Languages) (*Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: front matter (%s) does not parse: %v", name, fmLine, format, err)
 	}
-	n, derr := notice.Decode(raw, name, newLocator(name, string(format), fmSrc, fmLine))
+	// The locator keeps its own copy of the front matter, so a notice loaded
+	// without its body does not keep the whole file alive.
+	n, derr := notice.Decode(raw, name, newLocator(name, string(format), bytes.Clone(fmSrc), fmLine))
 	n.Body = body
 	n.BodyLine = bodyLine
 

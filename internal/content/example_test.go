@@ -35,3 +35,32 @@ func TestExampleSiteDecodesCleanly(t *testing.T) {
 		}
 	}
 }
+
+// A lean load holds no bodies but gives the same text on demand.
+func TestLeanLoadReadsBodiesOnDemand(t *testing.T) {
+	root := filepath.Join("..", "..")
+	cfg, err := site.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := LoadAll(os.DirFS(root), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := LoadAllLean(os.DirFS(root), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range full {
+		if lean[i].Notice.Body != nil {
+			t.Fatalf("%s: lean load kept the body", lean[i].Notice.File)
+		}
+		text, err := lean[i].Notice.Text()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(text) != string(full[i].Notice.Body) {
+			t.Fatalf("%s: body read on demand differs", lean[i].Notice.File)
+		}
+	}
+}

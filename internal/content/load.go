@@ -19,6 +19,17 @@ const Dir = "content"
 // a user sees all of them in one run; pages whose files decoded are still
 // returned.
 func LoadAll(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
+	return loadAll(fsys, cfg, false)
+}
+
+// LoadAllLean is LoadAll for a one-shot build of a large site: notices do
+// not hold their bodies, which are read again from fsys when asked for
+// (notice.Notice.Text), so memory does not grow with the site's prose.
+func LoadAllLean(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
+	return loadAll(fsys, cfg, true)
+}
+
+func loadAll(fsys fs.FS, cfg *site.Config, lean bool) ([]*Page, error) {
 	files, err := Find(fsys, Dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -40,6 +51,10 @@ func LoadAll(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
 					continue
 				}
 				pages[i], errs[i] = Parse(files[i], src, langs)
+				if lean && pages[i] != nil {
+					pages[i].Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(pages[i].Notice.Body))
+					pages[i].Notice.Body = nil
+				}
 			}
 		})
 	}
@@ -90,4 +105,19 @@ func checkSite(pages []*Page, errs []error) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// bodyLoader reads a notice's body again: the file from the offset where
+// its body started when it was loaded.
+func bodyLoader(fsys fs.FS, name string, offset int) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		if offset > len(src) {
+			return nil, fmt.Errorf("%s: changed since it was read", name)
+		}
+		return src[offset:], nil
+	}
 }

@@ -195,7 +195,8 @@ func (c *Context) Law() notice.Jurisdiction { return c.N.Law() }
 // offset in it to a line and column (1-based, columns in characters).
 func (c *Context) Body() string {
 	if c.starts == nil {
-		c.body = strings.ToLower(string(c.N.Body))
+		text, _ := c.N.Text() // a file that vanished since loading reads as empty
+		c.body = strings.ToLower(string(text))
 		c.starts = append(make([]int, 0, 64), 0)
 		for i := 0; i < len(c.body); i++ {
 			if c.body[i] == '\n' {

@@ -45,11 +45,12 @@ type Notice struct {
 	Lint               LintSettings         `fm:"lint" doc:"Lint settings for this notice."`
 
 	// Set by the reader, not by front matter.
-	File     string         `fm:"-"` // path relative to the site, for messages
-	Body     []byte         `fm:"-"` // the Markdown body
-	BodyLine int            `fm:"-"` // line of the body's first line in File
-	Locate   Locator        `fm:"-"` // maps a field path to its place in File
-	Raw      map[string]any `fm:"-"`
+	File     string                 `fm:"-"` // path relative to the site, for messages
+	Body     []byte                 `fm:"-"` // the Markdown body, when held in memory
+	LoadBody func() ([]byte, error) `fm:"-"` // reads the body again when Body is not held
+	BodyLine int                    `fm:"-"` // line of the body's first line in File
+	Locate   Locator                `fm:"-"` // maps a field path to its place in File
+	Raw      map[string]any         `fm:"-"`
 }
 
 // Controller identifies the controller (Art 13(1)(a)).
@@ -199,4 +200,13 @@ type LintSettings struct {
 type Suppression struct {
 	Rule string `fm:"rule,required" doc:"The rule id."`
 	Why  string `fm:"why" doc:"Why the finding does not apply; required."`
+}
+
+// Text returns the Markdown body: the one held in memory, or read again
+// from the file for notices loaded without their bodies.
+func (n *Notice) Text() ([]byte, error) {
+	if n.Body != nil || n.LoadBody == nil {
+		return n.Body, nil
+	}
+	return n.LoadBody()
 }

@@ -218,7 +218,11 @@ type Translations map[string]*notice.Notice
 // Notice renders one notice page. all maps notice ids to their
 // translations, for links to related notices.
 func (r *Renderer) Notice(n *notice.Notice, version string, translations Translations, all map[string]Translations) ([]byte, error) {
-	body, heads, err := renderBody(r.md, n.Body)
+	text, err := n.Text()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.File, err)
+	}
+	body, heads, err := renderBody(r.md, text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: markdown: %w", n.File, err)
 	}

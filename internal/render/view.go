@@ -45,7 +45,7 @@ func (p *NoticePage) Sections() []Section {
 	add(len(n.Sources) > 0, "sources")
 	add(len(n.Requirements) > 0, "requirements")
 	add(true, "purposes")
-	if len(strings.TrimSpace(string(n.Body))) > 0 {
+	if p.HasBody() {
 		s = append(s, Section{ID: "more", Key: "section.more", Children: p.BodyHeadings})
 	}
 	add(len(n.Recipients) > 0, "recipients")
@@ -60,7 +60,7 @@ func (p *NoticePage) Sections() []Section {
 }
 
 // HasBody reports whether the notice has Markdown prose.
-func (p *NoticePage) HasBody() bool { return len(strings.TrimSpace(string(p.N.Body))) > 0 }
+func (p *NoticePage) HasBody() bool { return len(strings.TrimSpace(string(p.Body))) > 0 }
 
 // DataNames turns data-category ids into their names.
 func (p *NoticePage) DataNames(ids []string) []string {
