@@ -19,30 +19,14 @@ var _ = register(&Rule{
 		if c.Law() != "uk" || !f.Holds(c.AsOf) {
 			return
 		}
-		body := c.Body()
-		for from := 0; ; {
-			at := indexAny(body[from:], "complain", "klagomål", "klaga")
-			if at < 0 {
-				break
-			}
-			_, _, line := c.LineOf(from + at)
-			if containsAny(line, "to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar") {
+		// Line by line: a line that mentions complaining and says to whom.
+		for _, line := range strings.Split(c.Body(), "\n") {
+			if containsAny(line, "complain", "klagomål", "klaga") &&
+				containsAny(line, "to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar") {
 				return
 			}
-			from += at + 1
 		}
 		c.Report(notice.Path{"supervisory_authority"}, "the notice does not say people can complain to the controller first ("+f.Event+")",
 			"add a Complaints section: how to complain to you (email or form), that you acknowledge within 30 days, and that they can still go to the ICO")
 	},
 })
-
-// indexAny returns the offset of the first of subs found in s, or -1.
-func indexAny(s string, subs ...string) int {
-	best := -1
-	for _, x := range subs {
-		if i := strings.Index(s, x); i >= 0 && (best < 0 || i < best) {
-			best = i
-		}
-	}
-	return best
-}
