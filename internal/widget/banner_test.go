@@ -27,13 +27,17 @@ const probe = `
 window.__csp = []; window.__events = [];
 document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));
 addEventListener('notis:consent', e => __events.push(e.detail));
-window.__perf = {cls: 0, fcp: 0, banner: 0}; window.__shifts = [];
+window.__perf = {cls: 0, fcp: 0, banner: 0, frame: 0}; window.__shifts = [];
 new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput) {
   __perf.cls += e.value;
   __shifts.push(e.startTime.toFixed(0) + 'ms ' + e.sources.map(s => s.node ? (s.node.nodeName + ' ' + s.node.textContent.slice(0, 20) + ' ' + s.previousRect.y + '→' + s.currentRect.y) : '?').join(','));
 } }).observe({type: 'layout-shift', buffered: true});
 new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.name == 'first-contentful-paint') __perf.fcp = e.startTime }).observe({type: 'paint', buffered: true});
 new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.identifier == 'notis-banner') __perf.banner = e.renderTime }).observe({type: 'element', buffered: true});
+// The frame after the one the banner was inserted in has started: by then
+// the banner has been painted. Headless Chromium reports element timing's
+// renderTime late, so this is the figure the budget is judged on.
+new MutationObserver((m, o) => { if (document.querySelector('.notis-banner')) { o.disconnect(); requestAnimationFrame(() => requestAnimationFrame(() => { __perf.frame = performance.now() })) } }).observe(document, {childList: true, subtree: true});
 `
 
 const (
@@ -524,24 +528,29 @@ func TestBanner(t *testing.T) {
 	})
 
 	t.Run("banner shows without layout shift; time after first paint is logged", func(t *testing.T) {
-		var gaps, runs []float64
+		var gaps, frames, inserted, runs []float64
 		// A fresh Chromium loads its system fonts on first use, which shifts
 		// the test page's own text; warm it up so only the banner is measured.
 		warm := open(t, "html=en")
 		bt.Wait(t, warm, `__perf.banner > 0 && __perf.fcp > 0`, "paint and banner")
 		for range 5 {
 			ctx := open(t, "html=en")
-			bt.Wait(t, ctx, `__perf.banner > 0 && __perf.fcp > 0`, "paint and banner")
+			bt.Wait(t, ctx, `__perf.banner > 0 && __perf.fcp > 0 && __perf.frame > 0`, "paint and banner")
 			p := bt.Eval[map[string]float64](t, ctx, `__perf`)
 			if p["cls"] != 0 {
 				t.Errorf("cumulative layout shift %v, want 0: %q", p["cls"], bt.Eval[[]string](t, ctx, `__shifts`))
 			}
 			gaps = append(gaps, p["banner"]-p["fcp"])
+			frames = append(frames, p["frame"]-p["fcp"])
+			inserted = append(inserted, bt.Eval[float64](t, ctx, `performance.getEntriesByName('notis:banner')[0].startTime`)-p["fcp"])
 			runs = append(runs, bt.Eval[float64](t, ctx, `performance.getEntriesByName('notis:banner')[0].startTime - performance.getEntriesByName('notis:start')[0].startTime`))
 		}
 		slices.Sort(gaps)
+		slices.Sort(frames)
+		slices.Sort(inserted)
 		slices.Sort(runs)
-		t.Logf("banner painted %.0f ms after first contentful paint (median of %.0f); script start to banner in the DOM %.1f ms (median of %.1f)", gaps[2], gaps, runs[2], runs)
+		t.Logf("banner in the DOM %.0f ms after first contentful paint (median of %.0f)", inserted[2], inserted)
+		t.Logf("banner on screen by the frame %.0f ms after first contentful paint (median of %.0f); element timing's renderTime %.0f ms after it (median of %.0f); script start to banner in the DOM %.1f ms (median of %.1f)", frames[2], frames, gaps[2], gaps, runs[2], runs)
 		// The 50 ms budget is a figure to report, not a timed assertion: a
 		// busy machine would make it flaky. The layout-shift check above is
 		// what this subtest asserts.
