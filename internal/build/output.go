@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,7 +16,22 @@ import (
 type staging struct {
 	dest string // the destination, e.g. public
 	dir  string // the folder being written
+
+	// Files are written by a few goroutines of their own, so rendering on
+	// every core is not held up by the file system's latency.
+	jobs chan stagedFile
+	done sync.WaitGroup
+	mu   sync.Mutex
+	errs []error
 }
+
+type stagedFile struct {
+	rel  string
+	data []byte
+}
+
+// stagingWriters is how many files are written at once.
+const stagingWriters = 4
 
 func newStaging(dest string) (*staging, error) {
 	dest = filepath.Clean(dest)
@@ -30,14 +46,44 @@ func newStaging(dest string) (*staging, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &staging{dest: dest, dir: dir}, nil
+	s := &staging{dest: dest, dir: dir, jobs: make(chan stagedFile, 64)}
+	for range stagingWriters {
+		s.done.Go(func() {
+			for f := range s.jobs {
+				if err := s.writeNow(f.rel, f.data); err != nil {
+					s.mu.Lock()
+					s.errs = append(s.errs, err)
+					s.mu.Unlock()
+				}
+			}
+		})
+	}
+	return s, nil
 }
 
-// write stores one output file; rel uses forward slashes.
+// wait lets the queued writes finish and returns their errors.
+func (s *staging) wait() error {
+	if s.jobs != nil {
+		close(s.jobs)
+		s.jobs = nil
+		s.done.Wait()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return errors.Join(s.errs...)
+}
+
+// write queues one output file; rel uses forward slashes. The caller must
+// not change data afterwards. Errors surface in commit.
 func (s *staging) write(rel string, data []byte) error {
 	if strings.Contains(rel, "..") || strings.HasPrefix(rel, "/") {
 		return fmt.Errorf("output path %q escapes the destination", rel)
 	}
+	s.jobs <- stagedFile{rel, data}
+	return nil
+}
+
+func (s *staging) writeNow(rel string, data []byte) error {
 	p := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
@@ -48,6 +94,9 @@ func (s *staging) write(rel string, data []byte) error {
 // commit replaces the destination with the staged folder: the old one is
 // renamed aside, the new one renamed into place, then the old removed.
 func (s *staging) commit() error {
+	if err := s.wait(); err != nil {
+		return err
+	}
 	old := ""
 	if _, err := os.Stat(s.dest); err == nil {
 		old = fmt.Sprintf("%s.old-%d", s.dest, time.Now().UnixNano())
@@ -70,4 +119,7 @@ func (s *staging) commit() error {
 }
 
 // discard removes the staged folder after a failed build.
-func (s *staging) discard() { _ = os.RemoveAll(s.dir) }
+func (s *staging) discard() {
+	_ = s.wait()
+	_ = os.RemoveAll(s.dir)
+}
