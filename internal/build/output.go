@@ -19,10 +19,11 @@ type staging struct {
 
 	// Files are written by a few goroutines of their own, so rendering on
 	// every core is not held up by the file system's latency.
-	jobs chan stagedFile
-	done sync.WaitGroup
-	mu   sync.Mutex
-	errs []error
+	jobs   chan stagedFile
+	closed sync.Once
+	done   sync.WaitGroup
+	mu     sync.Mutex
+	errs   []error
 }
 
 type stagedFile struct {
@@ -46,10 +47,11 @@ func newStaging(dest string) (*staging, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	s := &staging{dest: dest, dir: dir, jobs: make(chan stagedFile, 64)}
+	jobs := make(chan stagedFile, 64)
+	s := &staging{dest: dest, dir: dir, jobs: jobs}
 	for range stagingWriters {
 		s.done.Go(func() {
-			for f := range s.jobs {
+			for f := range jobs {
 				if err := s.writeNow(f.rel, f.data); err != nil {
 					s.mu.Lock()
 					s.errs = append(s.errs, err)
@@ -63,11 +65,8 @@ func newStaging(dest string) (*staging, error) {
 
 // wait lets the queued writes finish and returns their errors.
 func (s *staging) wait() error {
-	if s.jobs != nil {
-		close(s.jobs)
-		s.jobs = nil
-		s.done.Wait()
-	}
+	s.closed.Do(func() { close(s.jobs) })
+	s.done.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return errors.Join(s.errs...)
