@@ -123,7 +123,7 @@ func runConsent(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := newFlagSet("consent", stderr)
 	var cf consentFlags
-	cf.register(fs)
+	cf.register(fs.FlagSet)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on; keep it local and put a TLS reverse proxy in front")
 	tokenFile := fs.String("admin-token-file", "", "file holding the admin bearer token (else $NOTIS_ADMIN_TOKEN; neither: admin routes off)")
 	keyFile := fs.String("hash-key-file", "", "file holding the key for hashing client networks, created if missing (else $NOTIS_HASH_KEY; default: beside the SQLite file, or ./notis-hash.key)")
@@ -240,7 +240,7 @@ func hashKey(file, db string) ([]byte, error) {
 func runConsentPurge(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("consent", stderr)
 	var cf consentFlags
-	cf.register(fs)
+	cf.register(fs.FlagSet)
 	if err := parseFlags(fs, args, false); err != nil {
 		return err
 	}

@@ -1,22 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/pelletier/go-toml/v2"
-
-	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/build"
 	"github.com/notis-dev/notis/internal/lint"
-	"github.com/notis-dev/notis/internal/notice"
-	"github.com/notis-dev/notis/internal/site"
 )
 
 func init() {
@@ -87,25 +79,19 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		}
 		opts.AsOf = t
 	}
-	cfg, err := site.Load(*source)
-	if err != nil {
-		return err
+	// The same loading as notis build: the site's strings over the built-in
+	// ones decide which consent categories exist.
+	st, loadErr := build.Load(*source, "")
+	if st == nil {
+		return loadErr
 	}
-	cats, err := siteCategories(*source)
-	if err != nil {
-		return err
-	}
-	opts.Categories = cats
-	pages, loadErr := content.LoadAll(os.DirFS(*source), cfg)
 	if loadErr != nil {
 		// A notice that does not decode cannot be linted: say why, lint
 		// the others, and fail.
 		fmt.Fprintln(stderr, loadErr)
 	}
-	notices := make([]*notice.Notice, len(pages))
-	for i, p := range pages {
-		notices[i] = p.Notice
-	}
+	opts.Categories = st.Categories()
+	notices := st.Notices()
 	findings := lint.Check(notices, opts)
 	if err := lint.Write(stdout, *format, findings); err != nil {
 		return err
@@ -118,43 +104,4 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		return exitError{1}
 	}
 	return nil
-}
-
-// siteCategories reads the consent categories the site's banner texts
-// define ([category.ID] in i18n/*.toml); none means the built-in ones.
-func siteCategories(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "i18n", "*.toml"))
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		var t struct {
-			Category map[string]any `toml:"category"`
-		}
-		if err := toml.Unmarshal(data, &t); err != nil {
-			var de *toml.DecodeError
-			if errors.As(err, &de) {
-				line, col := de.Position()
-				return nil, fmt.Errorf("%s:%d:%d: %v", f, line, col, de)
-			}
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		for id := range t.Category {
-			seen[id] = true
-		}
-	}
-	if len(seen) == 0 {
-		return nil, nil
-	}
-	cats := make([]string, 0, len(seen))
-	for id := range seen {
-		cats = append(cats, id)
-	}
-	sort.Strings(cats)
-	return cats, nil
 }

@@ -106,26 +106,28 @@ Run 'notis help <command>' for a command's flags and examples.
 `)
 }
 
+// flagSet is a command's flags and where its -h help goes.
+type flagSet struct {
+	*flag.FlagSet
+	help io.Writer
+}
+
 // newFlagSet makes a flag set whose -h output teaches: synopsis, the
 // command's help text, then its flags. The flag package's own printing is
 // silenced: parseFlags reports errors and help exactly once.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+func newFlagSet(name string, stderr io.Writer) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	helpOut[fs] = stderr
-	return fs
+	return &flagSet{FlagSet: fs, help: stderr}
 }
-
-// helpOut remembers where each flag set's -h output goes.
-var helpOut = map[*flag.FlagSet]io.Writer{}
 
 // parseFlags parses args and turns flag errors into usage errors; it also
 // rejects stray positional arguments unless allowArgs.
-func parseFlags(fs *flag.FlagSet, args []string, allowArgs bool) error {
+func parseFlags(fs *flagSet, args []string, allowArgs bool) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		printHelp(fs, helpOut[fs])
+		printHelp(fs.FlagSet, fs.help)
 		return flag.ErrHelp
 	}
 	if err != nil {
@@ -138,9 +140,6 @@ func parseFlags(fs *flag.FlagSet, args []string, allowArgs bool) error {
 }
 
 func printHelp(fs *flag.FlagSet, w io.Writer) {
-	if w == nil {
-		w = os.Stderr
-	}
 	if i := slices.IndexFunc(commands, func(c command) bool { return c.name == fs.Name() }); i >= 0 {
 		fmt.Fprintf(w, "usage: %s\n\n%s\n", commands[i].usage, strings.TrimSpace(commands[i].help))
 	}

@@ -1,9 +1,11 @@
 package build
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/notis-dev/notis/internal/content"
@@ -39,7 +41,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 	// decides the cookies' order.
 	pages := slices.Clone(s.Pages)
 	slices.SortStableFunc(pages, func(a, b *content.Page) int {
-		return boolOrder(a.Notice.Lang != cfg.DefaultLang) - boolOrder(b.Notice.Lang != cfg.DefaultLang)
+		return cmp.Compare(boolInt(a.Notice.Lang != cfg.DefaultLang), boolInt(b.Notice.Lang != cfg.DefaultLang))
 	})
 	for _, p := range pages {
 		n := p.Notice
@@ -81,7 +83,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 		case ib >= 0:
 			return 1
 		}
-		return cmpString(a, b)
+		return strings.Compare(a, b)
 	})
 	if !slices.Contains(ids, "necessary") {
 		// The banner's own cookie is strictly necessary even when no notice
@@ -134,18 +136,8 @@ func (s *Site) buildBanner(w *writer) (*widget.Result, error) {
 	return &res, nil
 }
 
-func boolOrder(b bool) int {
+func boolInt(b bool) int {
 	if b {
-		return 1
-	}
-	return 0
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
 		return 1
 	}
 	return 0

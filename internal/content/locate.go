@@ -140,8 +140,8 @@ func tomlPositions(src []byte) positions {
 		e := p.Expression()
 		switch e.Kind {
 		case unstable.Table:
-			table, _ = keyPath(nil, e.Key())
-			_, lc := keyPath(nil, e.Key())
+			var lc [2]int
+			table, lc = keyPath(nil, e.Key())
 			idx[table.String()] = lc
 		case unstable.ArrayTable:
 			base, lc := keyPath(nil, e.Key())
