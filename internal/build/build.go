@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -198,8 +199,8 @@ func Build(opts Options) (*Result, error) {
 	if dest == "" {
 		dest = "public"
 	}
-	if !pathIsAbs(dest) {
-		dest = path.Join(opts.Source, dest)
+	if !filepath.IsAbs(dest) {
+		dest = filepath.Join(opts.Source, dest)
 	}
 	st, err := newStaging(dest)
 	if err != nil {
@@ -234,8 +235,6 @@ func (opts Options) loadWith(lean bool) (*Site, error) {
 	}
 	return s, nil
 }
-
-func pathIsAbs(p string) bool { return strings.HasPrefix(p, "/") }
 
 // newMinifier sets up minification for every output type notis writes.
 func newMinifier() *minify.M {
