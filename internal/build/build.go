@@ -250,27 +250,35 @@ func newMinifier() *minify.M {
 
 // sink receives output files: the staging folder, or memory in `notis serve`.
 type sink interface {
-	write(rel string, data []byte) error
+	// write takes data; done, if the sink calls it, hands data back for
+	// reuse once the sink no longer needs it.
+	write(rel string, data []byte, done func()) error
 }
 
 // writer minifies and stages output files, counting them; safe for
 // concurrent use.
 type writer struct {
-	st  sink
-	min *minify.M
-	mu  sync.Mutex
-	res *Result
+	st   sink
+	min  *minify.M
+	mu   sync.Mutex
+	res  *Result
+	bufs sync.Pool // *bytes.Buffer for minified output, back from the sink
 }
 
 func (w *writer) put(rel, mediaType string, data []byte) error {
+	var done func()
 	if mediaType != "" {
-		var buf bytes.Buffer
-		if err := w.min.Minify(mediaType, &buf, bytes.NewReader(data)); err != nil {
+		buf, _ := w.bufs.Get().(*bytes.Buffer)
+		if buf == nil {
+			buf = new(bytes.Buffer)
+		}
+		buf.Reset()
+		if err := w.min.Minify(mediaType, buf, bytes.NewReader(data)); err != nil {
 			return fmt.Errorf("minify %s: %w", rel, err)
 		}
-		data = buf.Bytes()
+		data, done = buf.Bytes(), func() { w.bufs.Put(buf) }
 	}
-	if err := w.st.write(rel, data); err != nil {
+	if err := w.st.write(rel, data, done); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -366,15 +374,16 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var html bytes.Buffer // reused: minify copies it out
 			for i := range next {
 				p := pages[i]
 				n := p.Notice
-				html, err := r.Notice(n, p.Version, s.ByID[n.ID], s.ByID)
-				if err != nil {
+				html.Reset()
+				if err := r.NoticeTo(&html, n, p.Version, s.ByID[n.ID], s.ByID); err != nil {
 					errs[i] = fmt.Errorf("%s: %w", n.File, err)
 					continue
 				}
-				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html)
+				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html.Bytes())
 				if s.oneShot {
 					n.Body = nil
 				}

@@ -42,6 +42,7 @@ type staging struct {
 type stagedFile struct {
 	rel  string
 	data []byte
+	done func() // hands data back once written; may be nil
 }
 
 // stagingWriters is how many files are written at once: more contend for
@@ -77,8 +78,13 @@ func newStaging(dest string) (*staging, error) {
 	s.jobs = make(chan stagedFile, 64)
 	for range stagingWriters {
 		s.done.Go(func() {
+			var old bytes.Buffer // reused to compare with the spare's files
 			for f := range s.jobs {
-				if err := s.writeNow(f.rel, f.data); err != nil {
+				err := s.writeNow(f.rel, f.data, &old)
+				if f.done != nil {
+					f.done()
+				}
+				if err != nil {
 					s.mu.Lock()
 					s.errs = append(s.errs, err)
 					s.mu.Unlock()
@@ -99,16 +105,17 @@ func (s *staging) wait() error {
 }
 
 // write queues one output file; rel uses forward slashes. The caller must
-// not change data afterwards. Errors surface in commit.
-func (s *staging) write(rel string, data []byte) error {
+// not change data until done is called (if not nil), once it is written.
+// Errors surface in commit.
+func (s *staging) write(rel string, data []byte, done func()) error {
 	if strings.Contains(rel, "..") || strings.HasPrefix(rel, "/") {
 		return fmt.Errorf("output path %q escapes the destination", rel)
 	}
-	s.jobs <- stagedFile{rel, data}
+	s.jobs <- stagedFile{rel, data, done}
 	return nil
 }
 
-func (s *staging) writeNow(rel string, data []byte) error {
+func (s *staging) writeNow(rel string, data []byte, old *bytes.Buffer) error {
 	p := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if !s.reuse {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -119,7 +126,7 @@ func (s *staging) writeNow(rel string, data []byte) error {
 	s.mu.Lock()
 	s.written[rel] = true
 	s.mu.Unlock()
-	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+	if sameFile(p, data, old) {
 		return nil
 	}
 	// A changed file is replaced, never rewritten in place: a web server
@@ -131,6 +138,22 @@ func (s *staging) writeNow(rel string, data []byte) error {
 		return err
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// sameFile reports whether the file at p holds exactly data, reading it
+// into buf only when the sizes match.
+func sameFile(p string, data []byte, buf *bytes.Buffer) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
+	buf.Reset()
+	_, err = buf.ReadFrom(f)
+	return err == nil && bytes.Equal(buf.Bytes(), data)
 }
 
 // clear removes what a former output left at rel and in the way of its

@@ -22,13 +22,13 @@ func TestStagingReportsWriteErrorsAtCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.write("a", []byte("a file")); err != nil {
+	if err := st.write("a", []byte("a file"), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.write("a/b.html", []byte("under a file")); err != nil { // a is a file: cannot be a folder
+	if err := st.write("a/b.html", []byte("under a file"), nil); err != nil { // a is a file: cannot be a folder
 		t.Fatal(err)
 	}
-	if err := st.write("../escape", nil); err == nil {
+	if err := st.write("../escape", nil, nil); err == nil {
 		t.Fatal("a path outside the destination was accepted")
 	}
 	if err := st.commit(); err == nil {
@@ -48,7 +48,7 @@ func stage(t *testing.T, dest string, files map[string]string) {
 		t.Fatal(err)
 	}
 	for rel, data := range files {
-		if err := st.write(rel, []byte(data)); err != nil {
+		if err := st.write(rel, []byte(data), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -132,7 +132,7 @@ func TestStagingDiscardKeepsNoStagingFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.write("index.html", []byte("half")); err != nil {
+	if err := st.write("index.html", []byte("half"), nil); err != nil {
 		t.Fatal(err)
 	}
 	st.discard()

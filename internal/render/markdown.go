@@ -45,9 +45,9 @@ func (shiftHeadings) Transform(doc *ast.Document, _ text.Reader, _ parser.Contex
 // clash get a suffix instead.
 var reservedIDs = []string{"main", "layer", "contents", "controller", "data", "sources", "requirements", "purposes", "more", "recipients", "transfers", "retention", "automated", "cookies", "rights", "objection", "changes", "related"}
 
-// renderBody converts a notice's Markdown body to HTML and lists its
-// top-level headings for the table of contents.
-func renderBody(md goldmark.Markdown, src []byte) ([]byte, []Heading, error) {
+// renderBody converts a notice's Markdown body to HTML into out and lists
+// its top-level headings for the table of contents.
+func renderBody(md goldmark.Markdown, src []byte, out *bytes.Buffer) ([]Heading, error) {
 	ctx := parser.NewContext()
 	for _, id := range reservedIDs {
 		ctx.IDs().Put([]byte(id))
@@ -62,11 +62,10 @@ func renderBody(md goldmark.Markdown, src []byte) ([]byte, []Heading, error) {
 		}
 		return ast.WalkContinue, nil
 	})
-	var buf bytes.Buffer
-	if err := md.Renderer().Render(&buf, src, doc); err != nil {
-		return nil, nil, err
+	if err := md.Renderer().Render(out, src, doc); err != nil {
+		return nil, err
 	}
-	return buf.Bytes(), heads, nil
+	return heads, nil
 }
 
 func plainText(n ast.Node, src []byte) string {

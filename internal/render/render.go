@@ -13,6 +13,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 
@@ -50,6 +51,7 @@ type Renderer struct {
 	opts     Options
 	basePath string                                   // "/" or "/sub/"
 	tmpl     map[string]map[string]*template.Template // kind → lang → template
+	bodies   sync.Pool                                // *bytes.Buffer for goldmark's output
 }
 
 // New parses the layouts once per language, binding the language into the
@@ -169,15 +171,19 @@ type Page struct {
 }
 
 func (r *Renderer) execute(kind, lang string, data any) ([]byte, error) {
-	t := r.tmpl[kind][lang]
-	if t == nil {
-		return nil, fmt.Errorf("no %s layout for language %q", kind, lang)
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, path.Join(LayoutDir, "baseof.html"), data); err != nil {
+	if err := r.executeTo(&buf, kind, lang, data); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func (r *Renderer) executeTo(buf *bytes.Buffer, kind, lang string, data any) error {
+	t := r.tmpl[kind][lang]
+	if t == nil {
+		return fmt.Errorf("no %s layout for language %q", kind, lang)
+	}
+	return t.ExecuteTemplate(buf, path.Join(LayoutDir, "baseof.html"), data)
 }
 
 func (r *Renderer) page(lang, title, pagePath string, alts []Alternate) Page {
@@ -218,14 +224,31 @@ type Translations map[string]*notice.Notice
 // Notice renders one notice page. all maps notice ids to their
 // translations, for links to related notices.
 func (r *Renderer) Notice(n *notice.Notice, version string, translations Translations, all map[string]Translations) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := r.NoticeTo(&buf, n, version, translations, all); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// NoticeTo is Notice writing into buf, so a caller rendering thousands of
+// pages can reuse one buffer instead of growing a new one for each.
+func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string, translations Translations, all map[string]Translations) error {
 	text, err := n.Text()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", n.File, err)
+		return fmt.Errorf("%s: %w", n.File, err)
 	}
-	body, heads, err := renderBody(r.md, text)
+	bodyBuf, _ := r.bodies.Get().(*bytes.Buffer)
+	if bodyBuf == nil {
+		bodyBuf = new(bytes.Buffer)
+	}
+	defer r.bodies.Put(bodyBuf)
+	bodyBuf.Reset()
+	heads, err := renderBody(r.md, text, bodyBuf)
 	if err != nil {
-		return nil, fmt.Errorf("%s: markdown: %w", n.File, err)
+		return fmt.Errorf("%s: markdown: %w", n.File, err)
 	}
+	body := bodyBuf.String()
 	alts := r.alternates(n.Lang, func(lang string) (string, bool) {
 		_, ok := translations[lang]
 		return NoticePath(lang, n.ID), ok
@@ -251,7 +274,7 @@ func (r *Renderer) Notice(n *notice.Notice, version string, translations Transla
 			p.Related = append(p.Related, Link{Title: rel.Title, Href: r.rel(NoticePath(r.cfg.DefaultLanguage, id)), Lang: r.cfg.DefaultLanguage})
 		}
 	}
-	return r.execute(KindNotice, n.Lang, p)
+	return r.executeTo(buf, KindNotice, n.Lang, p)
 }
 
 // Link is a link to another page; Lang is set when it is in another language.
