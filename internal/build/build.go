@@ -318,9 +318,26 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 	if err != nil {
 		return err
 	}
-	if err := s.renderNotices(r, w, res); err != nil {
+	// The site-wide files are made while the notice pages render: on a
+	// large site notices.json alone would otherwise keep one core busy
+	// after the other has finished.
+	var siteErr error
+	var siteFiles sync.WaitGroup
+	siteFiles.Go(func() { siteErr = s.renderSiteFiles(r, w) })
+	err = s.renderNotices(r, w, res)
+	siteFiles.Wait()
+	if err := errors.Join(err, siteErr); err != nil {
 		return err
 	}
+	for _, lang := range s.Config.LanguageCodes() {
+		res.PagesByLang[lang]++ // its index
+	}
+	return nil
+}
+
+// renderSiteFiles writes what spans the notices: each language's index,
+// the root page, 404.html, sitemap.xml and notices.json.
+func (s *Site) renderSiteFiles(r *render.Renderer, w *writer) error {
 	for _, lang := range s.Config.LanguageCodes() {
 		var list []*notice.Notice
 		for _, id := range s.IDs() {
@@ -335,7 +352,6 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 		if err := w.put(lang+"/index.html", "text/html", page); err != nil {
 			return err
 		}
-		res.PagesByLang[lang]++
 	}
 	root, err := r.Root()
 	if err != nil {
@@ -362,7 +378,7 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 	if err != nil {
 		return err
 	}
-	return w.put("notices.json", "application/json", nj)
+	return w.put("notices.json", "", nj) // marshalled compact: nothing to minify
 }
 
 // renderNotices renders every notice page on all cores, writing each as

@@ -98,5 +98,5 @@ func (s *Site) noticesJSON() ([]byte, error) {
 			doc.Notices = append(doc.Notices, NoticeJSON{ID: id, Lang: lang, URL: s.absURL(render.NoticePath(lang, id)), Version: version, Rights: rights, Notice: n.Plain()})
 		}
 	}
-	return json.MarshalIndent(doc, "", "  ")
+	return json.Marshal(doc)
 }
