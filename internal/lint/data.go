@@ -71,7 +71,7 @@ var _ = register(
 		Articles: []string{"DPA 2018 Sch 1 Pt 4", "DPA 2018 Sch 1 para 1(1)(b)", "DPA 2018 Sch 1 para 5"},
 		Summary:  "A UK notice relying on a Schedule 1 condition that needs an appropriate policy document (Part 1 para 1, Part 2) says the document exists.",
 		Check: func(c *Context) {
-			if c.Law() != "uk" || containsAny(c.Body(), "appropriate policy document", "appropriate policy") {
+			if c.Law() != "uk" || c.BodyContains("appropriate policy") {
 				return
 			}
 			for i, d := range c.N.Data {
@@ -178,7 +178,7 @@ var _ = register(
 			if c.Law() != "se" || !c.N.Controller.PublicAuthority {
 				return
 			}
-			if body := c.Body(); !containsAny(body, "offentlighetsprincip", "allmän handling", "allmänna handlingar", "public access to official documents", "official document") {
+			if !c.BodyContains("offentlighetsprincip", "allmän handling", "allmänna handlingar", "public access to official documents", "official document") {
 				c.Report(notice.Path{"controller", "public_authority"}, "a Swedish public authority's notice does not mention that official documents may be released (offentlighetsprincipen)",
 					"add a sentence: personal data in allmänna handlingar may be released on request under Tryckfrihetsförordningen 2 kap., subject to secrecy (offentlighets- och sekretesslagen)")
 			}

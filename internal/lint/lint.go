@@ -20,7 +20,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/notis-dev/notis/internal/notice"
 )
@@ -159,6 +161,17 @@ func (c *Context) mayContain(text string) bool {
 	return true
 }
 
+// BodyContains reports whether the lower-cased body contains any of the
+// lower-case phrases, scanning only for those its trigrams allow.
+func (c *Context) BodyContains(phrases ...string) bool {
+	for _, p := range phrases {
+		if c.mayContain(p) && strings.Contains(c.Body(), p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Report records a finding of the running rule at a front matter field.
 // path is the field's path, as for notice.Notice.Pos.
 func (c *Context) Report(path notice.Path, msg, fix string) {
@@ -196,7 +209,7 @@ func (c *Context) Law() notice.Jurisdiction { return c.N.Law() }
 func (c *Context) Body() string {
 	if c.starts == nil {
 		text, _ := c.N.Text() // a file that vanished since loading reads as empty
-		c.body = strings.ToLower(string(text))
+		c.body = lower(text)
 		c.starts = append(make([]int, 0, 64), 0)
 		for i := 0; i < len(c.body); i++ {
 			if c.body[i] == '\n' {
@@ -205,6 +218,38 @@ func (c *Context) Body() string {
 		}
 	}
 	return c.body
+}
+
+// lower is strings.ToLower(string(b)), lower-casing a copy in place: the
+// standard library maps text with any non-ASCII letter rune by rune into
+// a new string, which made lower-casing Swedish bodies the lint's largest
+// cost. Runes whose lower case has another length, and invalid UTF-8, are
+// rare enough to leave to strings.ToLower.
+func lower(b []byte) string {
+	out := make([]byte, len(b))
+	copy(out, b)
+	for i := 0; i < len(out); {
+		c := out[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				out[i] = c + 'a' - 'A'
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(out[i:])
+		l := unicode.ToLower(r)
+		switch {
+		case r == utf8.RuneError && size == 1, utf8.RuneLen(l) != size:
+			return string(out[:i]) + strings.ToLower(string(b[i:]))
+		case l != r:
+			utf8.EncodeRune(out[i:], l)
+		}
+		i += size
+	}
+	// out is never written again: share it rather than copy it, as
+	// strings.Builder does.
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
 // LineOf returns the 1-based line and column of byte offset off in Body,

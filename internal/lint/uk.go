@@ -19,11 +19,25 @@ var _ = register(&Rule{
 		if c.Law() != "uk" || !f.Holds(c.AsOf) {
 			return
 		}
-		// Line by line: a line that mentions complaining and says to whom.
-		for _, line := range strings.Split(c.Body(), "\n") {
-			if containsAny(line, "complain", "klagomål", "klaga") &&
-				containsAny(line, "to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar") {
-				return
+		// A line that mentions complaining and says to whom: each mention's
+		// line is checked, rather than every line for every word.
+		body := c.Body()
+		for _, word := range []string{"complain", "klagomål", "klaga"} {
+			for from := 0; ; {
+				at := strings.Index(body[from:], word)
+				if at < 0 {
+					break
+				}
+				at += from
+				start := strings.LastIndexByte(body[:at], '\n') + 1
+				end := len(body)
+				if nl := strings.IndexByte(body[at:], '\n'); nl >= 0 {
+					end = at + nl
+				}
+				if containsAny(body[start:end], "to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar") {
+					return
+				}
+				from = end
 			}
 		}
 		c.Report(notice.Path{"supervisory_authority"}, "the notice does not say people can complain to the controller first ("+f.Event+")",
