@@ -188,13 +188,9 @@ func Build(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	// A one-shot build needs no notice's raw front matter after the lint,
-	// and no body once its page is written: letting them go as it renders
-	// keeps a 2,000-page build's memory flat.
+	// A one-shot build needs no body once its page is written: letting
+	// them go as it renders keeps a 2,000-page build's memory flat.
 	s.oneShot = true
-	for _, p := range s.Pages {
-		p.Notice.Raw = nil
-	}
 	dest := opts.Destination
 	if dest == "" {
 		dest = "public"

@@ -120,9 +120,8 @@ var _ = register(
 		Articles: []string{"Art 14(2)(f)"},
 		Summary:  "Each source says whether it is publicly accessible (public: true or false, stated).",
 		Check: func(c *Context) {
-			raw, _ := c.N.Raw["sources"].([]any)
 			for i := range c.N.Sources {
-				if i < len(raw) && !hasKey(raw[i], "public") {
+				if !c.N.Sources[i].PublicStated {
 					c.Report(notice.Path{"sources", i}, fmt.Sprintf("source %q does not say whether it is publicly accessible", c.N.Sources[i].Name),
 						"add public: true (e.g. LinkedIn profiles) or public: false (referees, DBS)")
 				}
@@ -130,17 +129,3 @@ var _ = register(
 		},
 	},
 )
-
-// hasKey reports whether a raw front matter table has a key. Used where
-// the model cannot tell "false" from "not said" (see the lint report).
-func hasKey(v any, key string) bool {
-	switch m := v.(type) {
-	case map[string]any:
-		_, ok := m[key]
-		return ok
-	case map[any]any:
-		_, ok := m[key]
-		return ok
-	}
-	return true // unknown shape: do not guess
-}

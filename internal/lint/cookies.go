@@ -32,9 +32,8 @@ var _ = register(
 		Articles: []string{"ePrivacy Art 5(3)", "Art 13(1)(e)", "CJEU C-673/17 Planet49"},
 		Summary:  "Each cookie says whether third parties can access it (third_party: true or false, stated).",
 		Check: func(c *Context) {
-			raw, _ := c.N.Raw["cookies"].([]any)
 			for i := range c.N.Cookies {
-				if i < len(raw) && !hasKey(raw[i], "third_party") {
+				if !c.N.Cookies[i].ThirdPartyStated {
 					c.Report(notice.Path{"cookies", i}, fmt.Sprintf("cookie %q does not say whether third parties can access it", c.N.Cookies[i].Name),
 						"add third_party: true (e.g. Google Analytics, LinkedIn Insight) or third_party: false")
 				}

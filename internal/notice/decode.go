@@ -50,7 +50,7 @@ func (es Errors) Error() string {
 // mistake at once (as Errors) rather than stopping at the first. The
 // returned notice is usable for further checks even when there are errors.
 func Decode(raw map[string]any, file string, loc Locator) (*Notice, error) {
-	n := &Notice{File: file, Locate: loc, Raw: raw}
+	n := &Notice{File: file, Locate: loc}
 	d := &decoder{file: file, loc: loc}
 	d.decode(nil, raw, reflect.ValueOf(n).Elem())
 	d.checkReferences(n)
@@ -196,6 +196,9 @@ func (d *decoder) decodeStruct(path Path, m map[string]any, rv reflect.Value) {
 				d.fail(path.Child(f.name), "", "required field %q is missing %s: %s", f.name, where, f.doc)
 			}
 		}
+	}
+	if r, ok := rv.Addr().Interface().(statedRecorder); ok {
+		r.recordStated(m)
 	}
 }
 

@@ -50,7 +50,6 @@ type Notice struct {
 	LoadBody func() ([]byte, error) `fm:"-"` // reads the body again when Body is not held
 	BodyLine int                    `fm:"-"` // line of the body's first line in File
 	Locate   Locator                `fm:"-"` // maps a field path to its place in File
-	Raw      map[string]any         `fm:"-"`
 }
 
 // Controller identifies the controller (Art 13(1)(a)).
@@ -107,6 +106,9 @@ type Source struct {
 	Name   string   `fm:"name,required" doc:"The source, e.g. Referees or LinkedIn."`
 	Public bool     `fm:"public" doc:"Whether the source is publicly accessible (Art 14(2)(f))."`
 	Data   []string `fm:"data" doc:"Ids of the data categories obtained from it."`
+	// PublicStated is whether public was given at all: false and unsaid
+	// decode alike, and Art 14(2)(f) wants it said.
+	PublicStated bool `fm:"-"`
 }
 
 // Requirement says whether providing data is required (Art 13(2)(e)).
@@ -174,6 +176,8 @@ type Cookie struct {
 	Purpose    string         `fm:"purpose,required" doc:"What it is for."`
 	Duration   CookieDuration `fm:"duration,required" doc:"How long it lasts: an ISO 8601 duration like P13M, or session."`
 	ThirdParty bool           `fm:"third_party" doc:"Whether a third party can read it (Planet49)."`
+	// ThirdPartyStated is whether third_party was given at all.
+	ThirdPartyStated bool `fm:"-"`
 }
 
 // RightsContact is how to exercise rights.
@@ -210,3 +214,10 @@ func (n *Notice) Text() ([]byte, error) {
 	}
 	return n.LoadBody()
 }
+
+// statedRecorder is a model type that notes whether some of its keys were
+// given at all, where the zero value cannot tell false from not said.
+type statedRecorder interface{ recordStated(m map[string]any) }
+
+func (s *Source) recordStated(m map[string]any) { _, s.PublicStated = m["public"] }
+func (c *Cookie) recordStated(m map[string]any) { _, c.ThirdPartyStated = m["third_party"] }
