@@ -20,10 +20,16 @@ var _ = register(&Rule{
 			return
 		}
 		// A line that mentions complaining and says to whom: each mention's
-		// line is checked, rather than every line for every word.
+		// line is checked, for the phrases the body may contain at all.
+		var toWhom []string
+		for _, p := range []string{"to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar"} {
+			if c.mayContain(p) {
+				toWhom = append(toWhom, p)
+			}
+		}
 		body := c.Body()
 		for _, word := range []string{"complain", "klagomål", "klaga"} {
-			for from := 0; ; {
+			for from := 0; len(toWhom) > 0; {
 				at := strings.Index(body[from:], word)
 				if at < 0 {
 					break
@@ -34,7 +40,7 @@ var _ = register(&Rule{
 				if nl := strings.IndexByte(body[at:], '\n'); nl >= 0 {
 					end = at + nl
 				}
-				if containsAny(body[start:end], "to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar") {
+				if containsAny(body[start:end], toWhom...) {
 					return
 				}
 				from = end
