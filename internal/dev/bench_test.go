@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/build/synth"
 )
 
 // BenchmarkEditToReload measures what a privacy lead waits for: from a
@@ -23,7 +24,9 @@ import (
 func BenchmarkEditToReload(b *testing.B) {
 	dir := b.TempDir()
 	const notices = 1000
-	genSite(b, dir, notices)
+	if err := synth.Generate(dir, notices); err != nil {
+		b.Fatal(err)
+	}
 	start := time.Now()
 	inc, err := build.NewIncremental(build.Options{Source: dir, BaseURL: "http://127.0.0.1:1313/", DevScript: ScriptPath})
 	if err != nil {
@@ -62,7 +65,7 @@ func BenchmarkEditToReload(b *testing.B) {
 		for range 20 {
 			rev++
 			i, lang := rng.IntN(notices), []string{"en", "sv"}[rng.IntN(2)]
-			data := synthNotice(rand.New(rand.NewPCG(uint64(i), 9)), i, notices, lang, rev, summary)
+			data := synth.Notice(rand.New(rand.NewPCG(uint64(i), 9)), i, notices, lang, synth.Edit{Rev: rev, Summary: summary})
 			p := filepath.Join(dir, "content", fmt.Sprintf("notice-%04d.%s.md", i, lang))
 			t0 := time.Now()
 			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {

@@ -37,7 +37,7 @@ func Generate(dir string, n int) error {
 	for i := range n {
 		for _, lang := range []string{"en", "sv"} {
 			name := filepath.Join(dir, "content", fmt.Sprintf("notice-%04d.%s.md", i, lang))
-			if err := os.WriteFile(name, Notice(rng, i, lang), 0o644); err != nil {
+			if err := os.WriteFile(name, Notice(rng, i, n, lang, Edit{}), 0o644); err != nil {
 				return err
 			}
 		}
@@ -45,12 +45,25 @@ func Generate(dir string, n int) error {
 	return nil
 }
 
-// Notice returns one synthetic notice file.
-func Notice(rng *rand.Rand, i int, lang string) []byte {
+// Edit is a change an editor makes to a notice, for live-reload
+// benchmarks: a non-zero Rev is written into the first paragraph of the
+// body, and into the summary (which the language indexes show) when
+// Summary is set.
+type Edit struct {
+	Rev     int
+	Summary bool
+}
+
+// Notice returns notice i of n in lang, which relates to the next notice.
+func Notice(rng *rand.Rand, i, n int, lang string, e Edit) []byte {
+	summary := ""
+	if e.Summary {
+		summary = fmt.Sprintf(" (revision %d)", e.Rev)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `---
 title: Notice %d (%s)
-summary: How we use personal data in area %d.
+summary: How we use personal data in area %d%s.
 updated: 2026-04-01
 controller:
   name: Example Organisation %d Ltd
@@ -83,7 +96,8 @@ retention:
   - {records: Applications, period: P6M, from: the decision, then: delete}
   - {records: Employment records, period: P6Y, from: leaving, then: delete}
 automated_decisions: []
-`, i, lang, i, i, i, i, i%1000)
+related: [notice-%04d]
+`, i, lang, i, summary, i, i, i, i%1000, (i+1)%n)
 	if i == 0 {
 		b.WriteString(`cookies:
   - {name: _ga, provider: Google Analytics, category: analytics, purpose: Counts visits., duration: P13M, third_party: true}
@@ -94,6 +108,9 @@ automated_decisions: []
 		fmt.Fprintf(&b, "\n## Section %d\n\n", s+1)
 		for p := range 3 {
 			b.WriteString(paragraph(rng, 75))
+			if s == 0 && p == 0 && e.Rev != 0 {
+				fmt.Fprintf(&b, " Revision %d.", e.Rev)
+			}
 			b.WriteString("\n\n")
 			if s < 2 && p == 1 {
 				b.WriteString("| Record | Period | Reason |\n|---|---|---|\n")
