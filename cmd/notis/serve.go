@@ -30,7 +30,8 @@ A build error (front matter that does not parse, a missing translation,
 a template error) shows over every open page with file:line, the message
 and the fix, and goes away by itself when the file is fixed; meanwhile
 the last good build is served. The server never stops for a content
-error.
+error. After each save the lint checks the notices it touched and
+prints the errors and warnings that changed (see 'notis help lint').
 
 The banner posts to a consent endpoint the preview runs itself, on a
 temporary SQLite file: clicking Accept records a consent and prints one

@@ -100,6 +100,7 @@ type Change struct {
 	Changed  []string          // output paths written or removed, sorted
 	CSS      map[string]string // stylesheets renamed, old → new root-relative path
 	Rendered int               // pages rendered
+	Notices  []string          // ids of the notices re-read, sorted; with Full, every notice
 	Warnings []string
 	Duration time.Duration
 }
@@ -168,6 +169,15 @@ func newDirt() dirt {
 	return dirt{pages: map[[2]string]bool{}, ids: map[string]bool{}, titles: map[string]bool{}, langs: map[string]bool{}}
 }
 
+// noticeIDs lists the notices whose files changed, sorted.
+func (d *dirt) noticeIDs() []string {
+	ids := maps.Clone(d.ids)
+	for p := range d.pages {
+		ids[p[0]] = true
+	}
+	return slices.Sorted(maps.Keys(ids))
+}
+
 // mark records what changes when a content file's page goes from a to b
 // (nil when the file is new, gone or broken).
 func (d *dirt) mark(a, b *content.Page) {
@@ -222,6 +232,44 @@ func (m *memSink) write(rel string, data []byte, _ func()) error { // keeps data
 	m.files[rel] = data
 	m.mu.Unlock()
 	return nil
+}
+
+// Notices returns every language's version of the notices with these
+// ids, in file order, for checks such as the lint. Updates replace
+// notices rather than change them, so the caller may read them at leisure.
+func (inc *Incremental) Notices(ids []string) []*notice.Notice {
+	inc.mu.Lock()
+	defer inc.mu.Unlock()
+	var out []*notice.Notice
+	if inc.s == nil {
+		return nil
+	}
+	for _, p := range inc.s.Pages {
+		if slices.Contains(ids, p.Notice.ID) {
+			out = append(out, p.Notice)
+		}
+	}
+	return out
+}
+
+// IDs lists the ids of every notice, sorted.
+func (inc *Incremental) IDs() []string {
+	inc.mu.Lock()
+	defer inc.mu.Unlock()
+	if inc.s == nil {
+		return nil
+	}
+	return inc.s.IDs()
+}
+
+// Categories lists the site's consent categories, as Site.Categories.
+func (inc *Incremental) Categories() []string {
+	inc.mu.Lock()
+	defer inc.mu.Unlock()
+	if inc.s == nil {
+		return nil
+	}
+	return inc.s.Categories()
 }
 
 // Update brings the build up to date after the named source files
@@ -300,7 +348,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 		inc.ok = false
 		return nil, err
 	}
-	ch := &Change{Full: true, Rendered: n, Warnings: s.Warnings}
+	ch := &Change{Full: true, Rendered: n, Notices: s.IDs(), Warnings: s.Warnings}
 	var oldFiles map[string][]byte
 	var oldNotices *joined
 	if inc.out != nil {
@@ -477,7 +525,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 			return nil, err
 		}
 	}
-	ch := &Change{Warnings: s.Warnings}
+	ch := &Change{Warnings: s.Warnings, Notices: inc.dirty.noticeIDs()}
 	if !contentDirty && !inc.assetsDirty && !inc.widgetDirty {
 		return ch, nil
 	}

@@ -10,14 +10,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/lint"
 	"github.com/notis-dev/notis/internal/site"
 )
 
@@ -43,6 +46,8 @@ type Server struct {
 	hub     *Hub
 	consent *Consent
 	mu      sync.Mutex // serialises output to opts.Out
+	// findings are the lint errors and warnings last shown, by file.
+	findings map[string][]lint.Finding
 }
 
 func (s *Server) printf(format string, a ...any) {
@@ -70,7 +75,7 @@ func Serve(ctx context.Context, opts Options) error {
 		host = "127.0.0.1"
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	s := &Server{opts: opts, hub: NewHub()}
+	s := &Server{opts: opts, hub: NewHub(), findings: map[string][]lint.Finding{}}
 	s.base = "http://" + net.JoinHostPort(host, strconv.Itoa(port)) + "/"
 
 	w, err := NewWatcher(opts.Source)
@@ -91,6 +96,7 @@ func Serve(ctx context.Context, opts Options) error {
 	} else {
 		s.hub.Built(out.Gen, false, nil)
 		s.printf("Built %d files in %s\n", len(out.Files), time.Since(start).Round(time.Millisecond))
+		s.lint(&build.Change{Full: true, Notices: s.inc.IDs()})
 	}
 
 	var consentHandler http.Handler
@@ -172,6 +178,52 @@ func (s *Server) rebuild(paths []string) {
 	default:
 		s.hub.Built(out.Gen, false, nil)
 	}
+	s.lint(ch)
+}
+
+// lint checks the notices an update re-read, with their translations,
+// after the pages have been told to reload, and prints the errors and
+// warnings of each file whose findings changed: the preview shows the
+// page while the terminal says what 'notis build' would refuse.
+func (s *Server) lint(ch *build.Change) {
+	if len(ch.Notices) == 0 {
+		return
+	}
+	notices := s.inc.Notices(ch.Notices)
+	shown := map[string][]lint.Finding{}
+	for _, f := range lint.Check(notices, lint.Options{Categories: s.inc.Categories()}) {
+		if f.Severity >= lint.Warning {
+			shown[f.Pos.File] = append(shown[f.Pos.File], f)
+		}
+	}
+	checked := map[string]bool{}
+	for _, n := range notices {
+		checked[n.File] = true
+	}
+	if ch.Full {
+		for f := range s.findings {
+			checked[f] = true // a file that went takes its findings along
+		}
+	}
+	var b strings.Builder
+	for _, file := range slices.Sorted(maps.Keys(checked)) {
+		old, now := s.findings[file], shown[file]
+		if slices.EqualFunc(old, now, sameFinding) {
+			continue
+		}
+		if len(now) == 0 {
+			delete(s.findings, file)
+			fmt.Fprintf(&b, "%s: lint clean\n", file)
+			continue
+		}
+		s.findings[file] = now
+		_ = lint.Write(&b, "text", now)
+	}
+	s.printf("%s", b.String())
+}
+
+func sameFinding(a, b lint.Finding) bool {
+	return a.Rule == b.Rule && a.Pos == b.Pos && a.Message == b.Message
 }
 
 // failed reports a build error in the terminal and in every open page.

@@ -183,3 +183,41 @@ func TestPreviewFollowsAtomicSavesNewFoldersAndDeletes(t *testing.T) {
 		t.Errorf("GET en/team/ after deleting it = %d, want 404", code)
 	}
 }
+
+// The preview lints what each save touched and prints the errors and
+// warnings of files whose findings changed, without blocking the page.
+func TestPreviewPrintsLintFindingsAsTheyChange(t *testing.T) {
+	dir := copySite(t)
+	base, term := startPreview(t, dir)
+	if !strings.Contains(term.String(), "content/applicants.sv.md:8:1: error controller.legal-entity-missing") {
+		t.Fatalf("the first build's lint errors are not in the terminal:\n%s", term.String())
+	}
+	events := sse(t, base+strings.TrimPrefix(EventsPath, "/"))
+	if ev, _ := nextEvent(t, events); ev != "hello" {
+		t.Fatalf("first event %q, want hello", ev)
+	}
+	// waitFor waits for text in what the terminal printed after mark.
+	waitFor := func(mark int, text string) int {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if out := term.String(); strings.Contains(out[mark:], text) {
+				return len(out)
+			}
+		}
+		t.Fatalf("%q not printed within 15 s; the terminal after the save:\n%s", text, term.String()[mark:])
+		return 0
+	}
+	notice := filepath.Join(dir, "content", "applicants.en.md")
+	orig, _ := os.ReadFile(notice)
+	mark := len(term.String())
+	write(t, notice, strings.Replace(string(orig), "supervisory_authority: ico", "supervisory_authority: datainspektionen", 1))
+	mark = waitFor(mark, "content/applicants.en.md:11:1: error sa.stale-name")
+	if strings.Contains(term.String()[mark:], "applicants.sv.md") {
+		t.Error("findings of a file whose findings did not change were printed again")
+	}
+	write(t, notice, string(orig))
+	waitFor(mark, "content/applicants.en.md:") // one print per save: the whole block is there
+	if out := term.String()[mark:]; strings.Contains(out, "sa.stale-name") {
+		t.Errorf("the fixed finding was printed again:\n%s", out)
+	}
+}
