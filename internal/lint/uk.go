@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/notis-dev/notis/internal/notice"
 )
@@ -13,13 +15,21 @@ var _ = register(&Rule{
 	ID:       "uk.complaints-to-controller",
 	Severity: Info,
 	Articles: []string{"DPA 2018 s.164A", "Art 13(2)(d)"},
-	Summary:  "From 19 Jun 2026 a UK notice tells people they can complain to the controller first, and how quickly it answers (the Data (Use and Access) Act 2025 complaints duty).",
+	Summary:  "From 19 Jun 2026 a UK notice tells people they can complain to the controller first, and that it acknowledges within 30 days (the Data (Use and Access) Act 2025 complaints duty): rights.complaints, or the body.",
 	Check: func(c *Context) {
 		f, _ := fact("uk_complaints_to_controller", "uk")
 		if c.Law() != "uk" || !f.Holds(c.AsOf) {
 			return
 		}
-		// A line that mentions complaining and says to whom: each mention's
+		if cc := c.N.Rights.Complaints; cc.Given() {
+			if cc.Acknowledge.Approx() > 30*24*time.Hour {
+				c.Report(notice.Path{"rights", "complaints", "acknowledge"}, fmt.Sprintf("complaints are acknowledged within %s; the duty is within 30 days ("+f.Event+")", cc.Acknowledge),
+					"acknowledge within 30 days: acknowledge: P30D or sooner")
+			}
+			return
+		}
+		// Without rights.complaints, the body may say it. A line that
+		// mentions complaining and says to whom: each mention's
 		// line is checked, for the phrases the body may contain at all.
 		var toWhom []string
 		for _, p := range []string{"to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar"} {
@@ -47,6 +57,6 @@ var _ = register(&Rule{
 			}
 		}
 		c.Report(notice.Path{"supervisory_authority"}, "the notice does not say people can complain to the controller first ("+f.Event+")",
-			"add a Complaints section: how to complain to you (email or form), that you acknowledge within 30 days, and that they can still go to the ICO")
+			"add rights.complaints: {email or url, acknowledge: P30D}, or say in the body how to complain to you and that you acknowledge within 30 days")
 	},
 })

@@ -186,7 +186,21 @@ type RightsContact struct {
 	URL      URL    `fm:"url" doc:"A web form for requests."`
 	Address  string `fm:"address" doc:"Postal address for requests."`
 	Withdraw string `fm:"withdraw" doc:"How to withdraw consent, as easily as it was given (Art 7(3))."`
+	// Complaints is the controller's own complaints route, which UK law
+	// requires from 19 Jun 2026 (DPA 2018 s.164A); optional elsewhere.
+	Complaints ComplaintsContact `fm:"complaints" doc:"How to complain to the controller itself (UK: required from 19 Jun 2026, DPA 2018 s.164A)."`
 }
+
+// ComplaintsContact is how to complain to the controller before, or
+// besides, the supervisory authority.
+type ComplaintsContact struct {
+	Email       Email         `fm:"email" doc:"Where to send a complaint."`
+	URL         URL           `fm:"url" doc:"A complaints form."`
+	Acknowledge period.Period `fm:"acknowledge" doc:"How soon a complaint is acknowledged, as an ISO 8601 duration, e.g. P30D (the UK duty: within 30 days)."`
+}
+
+// Given reports whether any way to complain is given.
+func (c ComplaintsContact) Given() bool { return c.Email != "" || c.URL != "" }
 
 // Change is one entry of the change log.
 type Change struct {
