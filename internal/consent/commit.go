@@ -15,6 +15,15 @@ import (
 // for one commit and no more (research §2.7: a fixed window costs 2.5 ms at
 // low load and wins only at very high concurrency).
 //
+// Waiting for the disk is overlapped with the next batch's work, in one of
+// two ways. A store that splits committing from flushing (store.Flusher,
+// SQLite) has its batches written by one goroutine and flushed by another,
+// so batch n+1 is written while batch n's fsync runs; the writer is at
+// most one batch ahead, so batches stay large. A store that takes
+// concurrent inserts (store.Concurrent, PostgreSQL) gets that many
+// goroutines each committing a batch, and the database shares their
+// flushes.
+//
 // The queue is bounded: when it is full, submit fails at once and the
 // request is answered 503, so overload shows as refusals rather than as
 // latency growing to seconds.
@@ -25,9 +34,10 @@ type committer struct {
 	metrics  *metrics
 	onError  func(error, int)
 
-	mu     sync.RWMutex // guards closed against submit racing close
-	closed bool
-	done   chan struct{}
+	mu      sync.RWMutex // guards closed against submit racing close
+	closed  bool
+	writers sync.WaitGroup
+	done    chan struct{}
 }
 
 // job is one record waiting for its commit.
@@ -40,7 +50,24 @@ type job struct {
 
 func newCommitter(s store.Store, queueSize, maxBatch int, m *metrics, onError func(error, int)) *committer {
 	c := &committer{store: s, queue: make(chan *job, queueSize), maxBatch: maxBatch, metrics: m, onError: onError, done: make(chan struct{})}
-	go c.run()
+	if f, ok := s.(store.Flusher); ok {
+		// Unbuffered: the writer hands over a written batch only when the
+		// flusher is free, so at most one batch waits for a flush.
+		written := make(chan []*job)
+		c.writers.Add(1)
+		go c.write(f.InsertUnflushed, written)
+		go c.flush(f, written)
+		return c
+	}
+	n := 1
+	if p, ok := s.(store.Concurrent); ok {
+		n = max(1, p.ConcurrentInserts())
+	}
+	for range n {
+		c.writers.Add(1)
+		go c.write(s.Insert, nil)
+	}
+	go func() { c.writers.Wait(); close(c.done) }()
 	return c
 }
 
@@ -62,50 +89,97 @@ func (c *committer) submit(rec store.Record) (*job, bool) {
 
 func (c *committer) depth() int { return len(c.queue) }
 
-func (c *committer) run() {
-	defer close(c.done)
-	batch := make([]*job, 0, c.maxBatch)
-	recs := make([]store.Record, 0, c.maxBatch)
-	for {
-		j, ok := <-c.queue
-		if !ok {
-			return
-		}
-		batch = append(batch[:0], j)
-	fill:
-		for len(batch) < c.maxBatch {
-			select {
-			case j, ok := <-c.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, j)
-			default:
-				break fill
+// next waits for a record and takes whatever else is queued, up to
+// maxBatch; nil means the queue is closed and empty.
+func (c *committer) next(recs []store.Record) ([]*job, []store.Record) {
+	j, ok := <-c.queue
+	if !ok {
+		return nil, recs
+	}
+	batch := append(make([]*job, 0, min(c.maxBatch, 1+len(c.queue))), j)
+	for len(batch) < c.maxBatch {
+		select {
+		case j, ok := <-c.queue:
+			if !ok {
+				return batch, collect(recs, batch)
 			}
+			batch = append(batch, j)
+			continue
+		default:
 		}
-		recs = recs[:0]
-		for _, j := range batch {
-			recs = append(recs, j.rec)
+		break
+	}
+	return batch, collect(recs, batch)
+}
+
+func collect(recs []store.Record, batch []*job) []store.Record {
+	recs = recs[:0]
+	for _, j := range batch {
+		recs = append(recs, j.rec)
+	}
+	return recs
+}
+
+// write commits batches with insert. With written nil it acknowledges
+// them itself; otherwise it passes every committed batch on for its flush.
+func (c *committer) write(insert func(context.Context, []store.Record) ([]store.Result, error), written chan<- []*job) {
+	defer c.writers.Done()
+	if written != nil {
+		defer close(written)
+	}
+	var recs []store.Record
+	for {
+		var batch []*job
+		batch, recs = c.next(recs)
+		if batch == nil {
+			return
 		}
 		c.metrics.batchSize.Observe(float64(len(batch)))
 		// Not the requests' contexts: the batch is shared, and a client
 		// that hangs up must not cancel its neighbours' commit.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		results, err := c.store.Insert(ctx, recs)
+		results, err := insert(ctx, recs)
 		cancel()
 		if err != nil {
-			c.metrics.storeErrors.WithLabelValues("insert").Inc()
-			c.onError(err, len(batch))
+			c.fail(batch, "insert", err)
+			continue
 		}
 		for i, j := range batch {
-			if err != nil {
-				j.err = err
-			} else {
-				j.res = results[i]
-			}
-			close(j.done)
+			j.res = results[i]
 		}
+		if written == nil {
+			acknowledge(batch)
+		} else {
+			written <- batch
+		}
+	}
+}
+
+// flush makes each written batch durable, then acknowledges it. One flush
+// covers every batch written before it started.
+func (c *committer) flush(f store.Flusher, written <-chan []*job) {
+	defer close(c.done)
+	for batch := range written {
+		if err := f.Flush(); err != nil {
+			c.fail(batch, "flush", err)
+			continue
+		}
+		acknowledge(batch)
+	}
+}
+
+func (c *committer) fail(batch []*job, op string, err error) {
+	c.metrics.storeErrors.WithLabelValues(op).Inc()
+	c.onError(err, len(batch))
+	for _, j := range batch {
+		j.err = err
+	}
+	acknowledge(batch)
+}
+
+func acknowledge(batch []*job) {
+	for _, j := range batch {
+		close(j.done)
 	}
 }
 

@@ -94,6 +94,29 @@ type Store interface {
 	Close() error
 }
 
+// Flusher is a store that can commit a batch without waiting for the disk
+// and later make every such commit durable with one flush. The server's
+// group committer uses it to write the next batch while the disk flushes
+// the last one, instead of leaving the writer idle during each fsync.
+type Flusher interface {
+	Store
+	// InsertUnflushed is Insert, except that it returns once the
+	// transaction is committed and visible, before it is durable.
+	InsertUnflushed(ctx context.Context, recs []Record) ([]Result, error)
+	// Flush makes every transaction committed before the call durable. Once
+	// a flush has failed, the store cannot tell what reached the disk, so
+	// every later Flush (and Insert) fails too.
+	Flush() error
+}
+
+// Concurrent is a store whose Insert can run in several goroutines at
+// once, so one batch can be prepared while another waits for its commit.
+type Concurrent interface {
+	Store
+	// ConcurrentInserts is how many Inserts may usefully run at once.
+	ConcurrentInserts() int
+}
+
 // Kind names the store behind a --db value.
 func Kind(dsn string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
