@@ -2,6 +2,7 @@ package consent
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -19,11 +20,22 @@ func FuzzDecode(f *testing.F) {
 		`{"choices":{"a":true,"a":false}}`,
 		`[]`, `null`, `"x"`, `{"v":1e400}`, `{"url":"https://a/b?c#d"}`,
 		"{\"v\":1,\"site\":\"\xff\xfe\"}",
+		` { "v" : 1 , "choices" : { "a" : true , "a" : false } , "gpc" : false } `,
+		`{"v":12}`, `{"v":1,"v":1}`, `{"V":1}`, `{"gpc":truex}`, `{"url":"a\"b"}`, `{"choices":null}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	site := testSite(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
+		if plain, ok := decodePlain(body); ok {
+			strict, err := decodeStrict(body)
+			if err != nil {
+				t.Fatalf("decodePlain accepted a body encoding/json refuses (%v): %q", err, body)
+			}
+			if !reflect.DeepEqual(plain, strict) {
+				t.Fatalf("decodePlain and encoding/json disagree on %q:\n%+v\n%+v", body, plain, strict)
+			}
+		}
 		ev, err := Decode(body)
 		if err != nil {
 			if _, ok := err.(*FieldError); !ok {
