@@ -1,17 +1,20 @@
 package consent
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // ClientAddr finds the address of the client behind a request. The
@@ -71,35 +74,44 @@ func Network(a netip.Addr) netip.Prefix {
 
 // limitKey is the rate-limit bucket of an address: one per IPv4 address,
 // one per IPv6 /64, since a single IPv6 host usually holds a whole /64.
-func limitKey(a netip.Addr) string {
+func limitKey(a netip.Addr) netip.Addr {
 	if a.Is4() {
-		return a.String()
+		return a
 	}
 	p, _ := a.Prefix(64)
-	return p.String()
+	return p.Addr()
 }
 
 // NetHasher makes the keyed hash of a client network that the record
 // stores: with the key, equal networks give equal hashes (for spotting
 // floods); without it, a hash cannot be turned back into a network by
 // trying all 2^24 IPv4 networks.
-type NetHasher struct{ key []byte }
+type NetHasher struct {
+	// macs holds keyed HMACs for reuse: Reset is much cheaper than
+	// hashing the key again in hmac.New.
+	macs *sync.Pool
+}
 
 // NewNetHasher uses key, which must be at least 16 bytes.
 func NewNetHasher(key []byte) (NetHasher, error) {
 	if len(key) < 16 {
 		return NetHasher{}, errors.New("network hash key: want at least 16 bytes")
 	}
-	return NetHasher{key: key}, nil
+	key = bytes.Clone(key)
+	return NetHasher{macs: &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}, nil
 }
 
 // Hash returns the hex HMAC-SHA256 of the address's network, cut to 128 bits.
 func (h NetHasher) Hash(a netip.Addr) string {
 	p := Network(a)
-	mac := hmac.New(sha256.New, h.key)
-	b, _ := p.MarshalBinary()
+	mac := h.macs.Get().(hash.Hash)
+	defer h.macs.Put(mac)
+	mac.Reset()
+	var buf [17]byte // a prefix's binary form: 16 address bytes and the length
+	b, _ := p.AppendBinary(buf[:0])
 	mac.Write(b)
-	return hex.EncodeToString(mac.Sum(nil)[:16])
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(mac.Sum(sum[:0])[:16])
 }
 
 // LoadOrCreateKey reads the hash key from path, or, if there is no such

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -108,7 +109,7 @@ func TestUserAgentsAreReducedToTheirFamily(t *testing.T) {
 }
 
 func TestTheLimiterRefillsAtItsRate(t *testing.T) {
-	l := newLimiter(60, time.Minute, 2) // one a second, burst 2
+	l := newLimiter[string](60, time.Minute, 2) // one a second, burst 2
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 2 {
 		if ok, _ := l.allow("a", t0); !ok {
@@ -125,24 +126,30 @@ func TestTheLimiterRefillsAtItsRate(t *testing.T) {
 	if ok, _ := l.allow("a", t0.Add(time.Second)); !ok {
 		t.Error("no token after a second")
 	}
-	if newLimiter(0, time.Minute, 5) != nil {
+	if newLimiter[string](0, time.Minute, 5) != nil {
 		t.Error("rate 0 should mean no limiter")
 	}
-	var off *limiter
+	var off *limiter[string]
 	if ok, _ := off.allow("a", t0); !ok {
 		t.Error("a nil limiter refused")
 	}
 }
 
 func TestTheLimiterForgetsFullBucketsWhenCrowded(t *testing.T) {
-	l := newLimiter(60, time.Minute, 1)
+	l := newLimiter[string](60, time.Minute, 1)
 	l.max = 2
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l.allow("a", t0)
-	l.allow("b", t0)
-	l.allow("c", t0.Add(time.Hour)) // a and b have refilled: swept
-	if len(l.buckets) != 1 {
-		t.Errorf("%d buckets kept, want 1", len(l.buckets))
+	for i := range 100 {
+		l.allow(strconv.Itoa(i), t0)
+	}
+	if n := l.size(); n > 2*limiterShards {
+		t.Fatalf("%d buckets kept, want at most %d", n, 2*limiterShards)
+	}
+	for i := range 100 { // the first 100 have refilled: swept
+		l.allow(strconv.Itoa(100+i), t0.Add(time.Hour))
+	}
+	if n := l.size(); n > 2*limiterShards || n < limiterShards {
+		t.Errorf("%d buckets kept, want one or two per shard", n)
 	}
 }
 

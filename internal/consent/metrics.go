@@ -1,6 +1,9 @@
 package consent
 
 import (
+	"strconv"
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -52,4 +55,26 @@ func newMetrics(queueDepth func() float64) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+// routeRequests returns the request counters of one route.
+func (m *metrics) routeRequests(route string) *routeCounters {
+	return &routeCounters{vec: m.requests, route: route}
+}
+
+// routeCounters keeps the counter of each status code of a route once it
+// is resolved, so a request does not hash its labels again.
+type routeCounters struct {
+	vec    *prometheus.CounterVec
+	route  string
+	byCode sync.Map // int → prometheus.Counter
+}
+
+func (rc *routeCounters) counter(code int) prometheus.Counter {
+	if c, ok := rc.byCode.Load(code); ok {
+		return c.(prometheus.Counter)
+	}
+	c := rc.vec.WithLabelValues(rc.route, strconv.Itoa(code))
+	rc.byCode.Store(code, c)
+	return c
 }

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"hash/maphash"
 	"math"
 	"sync"
 	"time"
@@ -8,13 +9,21 @@ import (
 
 // limiter is a set of token buckets, one per key (a client address, a
 // consent id). It lives in memory only; nothing about clients is persisted.
-type limiter struct {
-	rate  float64 // tokens per second
-	burst float64
-	max   int // keys kept at most; bounds memory under a flood of addresses
+// The buckets are spread over shards with a lock each, so requests for
+// different keys seldom wait for one another.
+type limiter[K comparable] struct {
+	rate   float64 // tokens per second
+	burst  float64
+	max    int // keys kept at most per shard; bounds memory under a flood of addresses
+	seed   maphash.Seed
+	shards [limiterShards]limiterShard[K]
+}
 
+const limiterShards = 16
+
+type limiterShard[K comparable] struct {
 	mu      sync.Mutex
-	buckets map[string]*bucket
+	buckets map[K]*bucket
 	swept   time.Time
 }
 
@@ -25,38 +34,43 @@ type bucket struct {
 
 // newLimiter allows perPeriod events per period with the given burst; nil
 // (no limit) when perPeriod is 0.
-func newLimiter(perPeriod float64, period time.Duration, burst int) *limiter {
+func newLimiter[K comparable](perPeriod float64, period time.Duration, burst int) *limiter[K] {
 	if perPeriod <= 0 {
 		return nil
 	}
 	if burst < 1 {
 		burst = 1
 	}
-	return &limiter{rate: perPeriod / period.Seconds(), burst: float64(burst), max: 100_000, buckets: map[string]*bucket{}}
+	l := &limiter[K]{rate: perPeriod / period.Seconds(), burst: float64(burst), max: 100_000 / limiterShards, seed: maphash.MakeSeed()}
+	for i := range l.shards {
+		l.shards[i].buckets = map[K]*bucket{}
+	}
+	return l
 }
 
 // allow takes a token for key; if there is none it says how long until
 // there will be.
-func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
+func (l *limiter[K]) allow(key K, now time.Time) (bool, time.Duration) {
 	if l == nil {
 		return true, 0
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
+	sh := &l.shards[maphash.Comparable(l.seed, key)%limiterShards]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	b := sh.buckets[key]
 	if b == nil {
-		if len(l.buckets) >= l.max {
-			l.sweep(now)
-			if len(l.buckets) >= l.max {
+		if len(sh.buckets) >= l.max {
+			l.sweep(sh, now)
+			if len(sh.buckets) >= l.max {
 				// Fail open: the queue bound still protects the store, and
 				// refusing every new visitor during a flood is worse.
 				return true, 0
 			}
 		}
 		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
-	} else if now.Sub(l.swept) > time.Minute {
-		l.sweep(now)
+		sh.buckets[key] = b
+	} else if now.Sub(sh.swept) > time.Minute {
+		l.sweep(sh, now)
 	}
 	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
 	b.last = now
@@ -68,12 +82,25 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	return false, wait
 }
 
-// sweep forgets buckets that have refilled: they behave like new ones.
-func (l *limiter) sweep(now time.Time) {
-	l.swept = now
-	for k, b := range l.buckets {
+// sweep forgets a shard's buckets that have refilled: they behave like new
+// ones.
+func (l *limiter[K]) sweep(sh *limiterShard[K], now time.Time) {
+	sh.swept = now
+	for k, b := range sh.buckets {
 		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
-			delete(l.buckets, k)
+			delete(sh.buckets, k)
 		}
 	}
+}
+
+// size is how many keys the limiter holds.
+func (l *limiter[K]) size() int {
+	n := 0
+	for i := range l.shards {
+		sh := &l.shards[i]
+		sh.mu.Lock()
+		n += len(sh.buckets)
+		sh.mu.Unlock()
+	}
+	return n
 }

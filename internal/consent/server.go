@@ -11,17 +11,18 @@
 package consent
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,9 +69,9 @@ type Server struct {
 	adminHash  [32]byte
 	adminOn    bool
 	client     ClientAddr
-	perClient  *limiter
-	perConsent *limiter
-	authFails  *limiter
+	perClient  *limiter[netip.Addr]
+	perConsent *limiter[string]
+	authFails  *limiter[netip.Addr]
 	commits    *committer
 	metrics    *metrics
 	log        *slog.Logger
@@ -114,9 +115,9 @@ func New(o Options) (*Server, error) {
 		}
 		s.adminOn, s.adminHash = true, sha256.Sum256([]byte(o.AdminToken))
 	}
-	s.perClient = newLimiter(orDefault(o.ClientRate, 10), time.Minute, orDefaultInt(o.ClientBurst, 20))
-	s.perConsent = newLimiter(orDefault(o.ConsentRate, 20), time.Hour, int(orDefault(o.ConsentRate, 20)))
-	s.authFails = newLimiter(10, time.Minute, 10)
+	s.perClient = newLimiter[netip.Addr](orDefault(o.ClientRate, 10), time.Minute, orDefaultInt(o.ClientBurst, 20))
+	s.perConsent = newLimiter[string](orDefault(o.ConsentRate, 20), time.Hour, int(orDefault(o.ConsentRate, 20)))
+	s.authFails = newLimiter[netip.Addr](10, time.Minute, 10)
 	queue, batch := orDefaultInt(o.QueueSize, 1024), orDefaultInt(o.MaxBatch, 512)
 	s.metrics = newMetrics(func() float64 { return float64(s.commits.depth()) })
 	s.commits = newCommitter(o.Store, queue, batch, s.metrics, func(err error, n int) {
@@ -159,20 +160,23 @@ func (s *Server) routes() {
 
 // Security headers for every answer: the server only ever returns JSON,
 // CSV or plain text, so nothing may render, frame or sniff it.
-var securityHeaders = map[string][]string{
-	"X-Content-Type-Options":  {"nosniff"},
-	"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
-	"Referrer-Policy":         {"no-referrer"},
-	"X-Frame-Options":         {"DENY"},
-	"Cache-Control":           {"no-store"},
+var securityHeaders = []struct {
+	key   string
+	value []string
+}{
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Content-Security-Policy", []string{"default-src 'none'; frame-ancestors 'none'"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Cache-Control", []string{"no-store"}},
 }
 
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		for k, v := range securityHeaders {
-			h[k] = v
+		for _, sh := range securityHeaders {
+			h[sh.key] = sh.value
 		}
 		s.mux.ServeHTTP(w, r)
 	})
@@ -248,6 +252,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) instrument(route string, h http.HandlerFunc) http.Handler {
 	hist := s.metrics.latency.WithLabelValues(route)
+	requests := s.metrics.routeRequests(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -256,17 +261,35 @@ func (s *Server) instrument(route string, h http.HandlerFunc) http.Handler {
 			if code == 0 {
 				code = http.StatusOK
 			}
-			s.metrics.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+			requests.counter(code).Inc()
 			hist.Observe(time.Since(start).Seconds())
 		}()
 		h(sw, r)
 	})
 }
 
+var jsonContentType = []string{"application/json"}
+
 func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(v) // the client may have gone; nothing to do
+}
+
+// writeReceipt writes what writeJSON would for Receipt{event, id, at}
+// without reflection; the ids are canonical UUIDs, which need no escaping.
+func writeReceipt(w http.ResponseWriter, event, id string, at time.Time) {
+	b := make([]byte, 0, 160)
+	b = append(b, `{"event":"`...)
+	b = append(b, event...)
+	b = append(b, `","id":"`...)
+	b = append(b, id...)
+	b = append(b, `","received_at":"`...)
+	b = at.AppendFormat(b, timeFormat)
+	b = append(b, "\"}\n"...)
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(http.StatusCreated)
+	_, _ = w.Write(b) // the client may have gone; nothing to do
 }
 
 func writeError(w http.ResponseWriter, code int, field, format string, a ...any) {
@@ -275,7 +298,7 @@ func writeError(w http.ResponseWriter, code int, field, format string, a ...any)
 
 func tooMany(w http.ResponseWriter, wait time.Duration, what string) {
 	secs := int(wait/time.Second) + 1
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	setRetryAfter(w, strconv.Itoa(secs))
 	writeError(w, http.StatusTooManyRequests, "", "too many events from this %s; retry after %d s", what, secs)
 }
 
@@ -301,10 +324,26 @@ func (s *Server) allowOrigin(w http.ResponseWriter, origin string) bool {
 	}
 	h := w.Header()
 	h["Access-Control-Allow-Origin"] = []string{origin}
-	h["Access-Control-Expose-Headers"] = []string{"Retry-After"}
-	h["Vary"] = []string{"Origin"}
+	h["Vary"] = varyOrigin
 	return true
 }
+
+// setRetryAfter says when to retry and, on an answer to the banner, lets
+// its script read that. Only answers that carry Retry-After expose it: a
+// 201 with one header fewer keeps net/http's header map small.
+func setRetryAfter(w http.ResponseWriter, secs string) {
+	h := w.Header()
+	h.Set("Retry-After", secs)
+	if h["Access-Control-Allow-Origin"] != nil {
+		h["Access-Control-Expose-Headers"] = exposeHeaders
+	}
+}
+
+// Header values shared by every answer; net/http only reads them.
+var (
+	exposeHeaders = []string{"Retry-After"}
+	varyOrigin    = []string{"Origin"}
+)
 
 func (s *Server) handlePreflight(w http.ResponseWriter, r *http.Request) {
 	if !s.allowOrigin(w, r.Header.Get("Origin")) {
@@ -354,8 +393,10 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, "", "body larger than %d bytes", MaxBody)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer bodyBuffers.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, MaxBody)); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, "", "body larger than %d bytes", MaxBody)
@@ -364,7 +405,7 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "", "reading body: %v", err)
 		return
 	}
-	ev, err := Decode(body)
+	ev, err := Decode(buf.Bytes()) // keeps no reference to buf
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, err)
 		return
@@ -399,7 +440,7 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	j, ok := s.commits.submit(rec)
 	if !ok {
-		w.Header().Set("Retry-After", "1")
+		setRetryAfter(w, "1")
 		writeError(w, http.StatusServiceUnavailable, "", "server busy; retry in a second")
 		return
 	}
@@ -409,12 +450,15 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 		return // the record still commits; the client is gone
 	}
 	if j.err != nil {
-		w.Header().Set("Retry-After", "1")
+		setRetryAfter(w, "1")
 		writeError(w, http.StatusServiceUnavailable, "", "could not store the event; retry (it is idempotent)")
 		return
 	}
-	writeJSON(w, http.StatusCreated, Receipt{Event: rec.EventID, ID: rec.ConsentID, ReceivedAt: j.res.ReceivedAt.Format(timeFormat)})
+	writeReceipt(w, rec.EventID, rec.ConsentID, j.res.ReceivedAt)
 }
+
+// bodyBuffers hold request bodies while they are decoded.
+var bodyBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, MaxBody+bytes.MinRead)) }}
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

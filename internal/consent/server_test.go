@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -174,6 +175,9 @@ func TestTooManyEventsFromOneClientAre429WithRetryAfter(t *testing.T) {
 	if ra := w.Header().Get("Retry-After"); ra != "7" { // 10/min: a token every 6 s, rounded up
 		t.Errorf("Retry-After = %q, want 7", ra)
 	}
+	if got := w.Header().Get("Access-Control-Expose-Headers"); got != "Retry-After" {
+		t.Errorf("Access-Control-Expose-Headers = %q: the banner cannot read Retry-After", got)
+	}
 	clock = clock.Add(6 * time.Second)
 	wantStatus(t, post(s, validEvent().body()), http.StatusCreated)
 }
@@ -209,9 +213,9 @@ func TestPreflightIsAnsweredForAllowedOriginsOnly(t *testing.T) {
 func TestEveryAnswerCarriesSecurityHeaders(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
 	for _, w := range []*httptest.ResponseRecorder{post(s, validEvent().body()), post(s, "{"), adminReq(s, "GET", "/healthz", "")} {
-		for k, v := range securityHeaders {
-			if w.Header().Get(k) != v[0] {
-				t.Errorf("%s = %q, want %q", k, w.Header().Get(k), v[0])
+		for _, sh := range securityHeaders {
+			if got := w.Header().Get(sh.key); got != sh.value[0] {
+				t.Errorf("%s = %q, want %q", sh.key, got, sh.value[0])
 			}
 		}
 	}
@@ -278,6 +282,21 @@ func TestAFailedCommitIs503(t *testing.T) {
 	s := newServer(t, g, nil)
 	wantStatus(t, post(s, validEvent().body()), http.StatusServiceUnavailable)
 }
+
+func TestAFailedFlushIs503(t *testing.T) {
+	st, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "consent.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := newServer(t, failingFlusher{st}, nil)
+	wantStatus(t, post(s, validEvent().body()), http.StatusServiceUnavailable)
+}
+
+// failingFlusher commits but cannot make anything durable.
+type failingFlusher struct{ *store.SQLite }
+
+func (failingFlusher) Flush() error { return errors.New("disk on fire") }
 
 func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
