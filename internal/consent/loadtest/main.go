@@ -129,6 +129,16 @@ func (a cpuSample) until(b cpuSample) cpuUse {
 
 func (r result) rps() float64 { return float64(r.ok) / r.elapsed.Seconds() }
 
+// cpuPerRequest is the CPU time, in µs, that this process spent per
+// answered request.
+func (r result) cpuPerRequest() float64 {
+	if r.ok == 0 {
+		return 0
+	}
+	busy := r.cpu.self / 100 * float64(runtime.NumCPU())
+	return busy * r.elapsed.Seconds() / float64(r.ok) * 1e6
+}
+
 func pct(lat []time.Duration, p float64) time.Duration {
 	if len(lat) == 0 {
 		return 0
@@ -176,7 +186,7 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		}
 	}
 	fmt.Printf("\nClosed loop, %d connections, %s:\n", conns, duration)
-	fmt.Printf("%-9s %10s %7s %10s %10s %10s %8s %7s %6s %6s\n", "target", "req/s", "×noop", "p50", "p90", "p99", "errors", "batch", "self%", "other%")
+	fmt.Printf("%-9s %10s %7s %10s %10s %10s %8s %7s %6s %6s %7s\n", "target", "req/s", "×noop", "p50", "p90", "p99", "errors", "batch", "self%", "other%", "µs/req")
 	for _, r := range closed {
 		ratio := "-"
 		if noop > 0 {
@@ -186,8 +196,8 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		if r.batch > 0 {
 			batch = fmt.Sprintf("%.1f", r.batch)
 		}
-		fmt.Printf("%-9s %10.0f %7s %10s %10s %10s %8d %7s %6.0f %6.0f\n", r.name, r.rps(), ratio,
-			ms(pct(r.latencies, .50)), ms(pct(r.latencies, .90)), ms(pct(r.latencies, .99)), r.bad, batch, r.cpu.self, r.cpu.other)
+		fmt.Printf("%-9s %10.0f %7s %10s %10s %10s %8d %7s %6.0f %6.0f %7.0f\n", r.name, r.rps(), ratio,
+			ms(pct(r.latencies, .50)), ms(pct(r.latencies, .90)), ms(pct(r.latencies, .99)), r.bad, batch, r.cpu.self, r.cpu.other, r.cpuPerRequest())
 	}
 	if len(open) > 0 {
 		fmt.Printf("\nOpen loop, %d events/s scheduled, %s, latency from the scheduled send time:\n", rate, openFor)
@@ -198,6 +208,7 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		}
 	}
 	fmt.Println("\nself% / other%: CPU of all cores used by this process (server + generator) / by everything else (PostgreSQL, other work).")
+	fmt.Println("µs/req: CPU time this process (server + generator, not PostgreSQL) spent per answered request; other work moves it less than req/s.")
 	fmt.Println("Figures are only comparable between runs where other% stays low for noop and sqlite.")
 	return nil
 }
