@@ -341,12 +341,8 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		args = args[:0]
 		for _, i := range chunk {
 			r := &recs[i]
-			choices, err := json.Marshal(r.Choices)
-			if err != nil {
-				return nil, wrap("sqlite insert: choices", err)
-			}
 			args = append(args, r.EventID, r.ConsentID, micros(r.ReceivedAt), r.Site, r.Version, r.Lang,
-				string(choices), r.Method, boolInt(r.GPC), boolInt(r.SecGPC), r.Page, r.UAFamily, r.NetHash)
+				choicesJSON(r.Choices), r.Method, boolInt(r.GPC), boolInt(r.SecGPC), r.Page, r.UAFamily, r.NetHash)
 		}
 		st := full
 		if len(chunk) < insertRows {

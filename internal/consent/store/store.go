@@ -5,8 +5,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -152,4 +155,35 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// choicesJSON is json.Marshal(choices) without reflection, for the keys a
+// site's categories have; others take json.Marshal's path.
+func choicesJSON(choices map[string]bool) string {
+	if choices == nil {
+		return "null"
+	}
+	keys := make([]string, 0, len(choices))
+	for k := range choices {
+		for i := range len(k) {
+			if c := k[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				b, _ := json.Marshal(choices) // cannot fail for a map[string]bool
+				return string(b)
+			}
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, 64)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, `":`...)
+		b = strconv.AppendBool(b, choices[k])
+	}
+	return string(append(b, '}'))
 }
