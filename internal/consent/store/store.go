@@ -112,14 +112,6 @@ type Flusher interface {
 	Flush() error
 }
 
-// Concurrent is a store whose Insert can run in several goroutines at
-// once, so one batch can be prepared while another waits for its commit.
-type Concurrent interface {
-	Store
-	// ConcurrentInserts is how many Inserts may usefully run at once.
-	ConcurrentInserts() int
-}
-
 // Kind names the store behind a --db value.
 func Kind(dsn string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
