@@ -15,3 +15,14 @@ func fdatasync(f *os.File) error {
 		}
 	}
 }
+
+// syncDir makes the entries of a folder durable: a file created in it
+// survives a power cut only once the folder is synced too.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -210,6 +210,12 @@ func (s *SQLite) syncWAL() error {
 		if err != nil {
 			return err
 		}
+		// A new WAL file is durable only once its folder entry is, and
+		// with synchronous=NORMAL SQLite may not have synced the folder.
+		if err := syncDir(filepath.Dir(name)); err != nil {
+			f.Close()
+			return err
+		}
 		s.wal = f
 	}
 	if err := fdatasync(s.wal); err != nil {
