@@ -3,6 +3,8 @@
 //
 //   - closed loop: N connections each post events back to back for a fixed
 //     time, against a no-op handler (drains the body, answers 204), the
+//     whole server with a store that keeps nothing (nostore: what the
+//     request path alone costs, the ceiling of any durable store), the
 //     server with SQLite, and the server with PostgreSQL, in one run on one
 //     machine, so throughput can be read as a ratio to the no-op;
 //   - open loop: events are scheduled at a fixed rate and latency is taken
@@ -12,7 +14,7 @@
 // The generator speaks HTTP/1.1 over raw keep-alive connections, like wrk:
 // net/http's client would spend more CPU than the server under test.
 //
-//	go run ./internal/consent/loadtest              # ≈ 80 s
+//	go run ./internal/consent/loadtest              # ≈ 100 s
 //	go run ./internal/consent/loadtest -duration 5s -targets noop,sqlite
 package main
 
@@ -51,7 +53,7 @@ func main() {
 	conns := flag.Int("conns", 64, "concurrent connections in the closed loop")
 	rate := flag.Int("rate", 2000, "events per second in the open loop (0: skip)")
 	openFor := flag.Duration("open-duration", 10*time.Second, "measured time of each open-loop run")
-	targets := flag.String("targets", "noop,sqlite,postgres", "what to measure, comma-separated")
+	targets := flag.String("targets", "noop,nostore,sqlite,postgres", "what to measure, comma-separated")
 	requirePG := flag.Bool("require-postgres", false, "fail instead of skipping when PostgreSQL cannot start")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and generator) to this file")
 	flag.Parse()
@@ -227,7 +229,7 @@ func startTarget(name string) (addr string, stop func(), err error) {
 			io.Copy(io.Discard, r.Body)
 			w.WriteHeader(http.StatusNoContent)
 		})
-	case "sqlite", "postgres":
+	case "nostore", "sqlite", "postgres":
 		dir, err := os.MkdirTemp("", "notis-loadtest-")
 		if err != nil {
 			return "", nil, err
@@ -248,7 +250,7 @@ func startTarget(name string) (addr string, stop func(), err error) {
 				return "", nil, err
 			}
 		}
-		srv, closeStore, err := consentServer(dir, dsn)
+		srv, closeStore, err := consentServer(dir, dsn, name == "nostore")
 		if err != nil {
 			ln.Close()
 			runAll(cleanup)
@@ -258,7 +260,7 @@ func startTarget(name string) (addr string, stop func(), err error) {
 		cleanup = append([]func(){srv.Close, closeStore}, cleanup...)
 	default:
 		ln.Close()
-		return "", nil, fmt.Errorf("unknown target %q (want noop, sqlite or postgres)", name)
+		return "", nil, fmt.Errorf("unknown target %q (want noop, nostore, sqlite or postgres)", name)
 	}
 	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 60 * time.Second}
 	go hs.Serve(ln)
@@ -282,7 +284,7 @@ title = "Privacy"
 origins = ["https://jobs.example.org"]
 `
 
-func consentServer(dir, dsn string) (*consent.Server, func(), error) {
+func consentServer(dir, dsn string, keepNothing bool) (*consent.Server, func(), error) {
 	cfg, err := site.Parse("notis.toml", []byte(siteToml))
 	if err != nil {
 		return nil, nil, err
@@ -302,8 +304,12 @@ func consentServer(dir, dsn string) (*consent.Server, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	var s store.Store = db
+	if keepNothing {
+		s = nothingStore{db}
+	}
 	srv, err := consent.New(consent.Options{
-		Sites: []*consent.Site{st}, Store: db, HashKey: []byte("loadtest-key-0123456789"),
+		Sites: []*consent.Site{st}, Store: s, HashKey: []byte("loadtest-key-0123456789"),
 		ClientRate: -1, ConsentRate: -1, Logger: log,
 	})
 	if err != nil {
@@ -551,4 +557,17 @@ func meanBatch(addr string) float64 {
 		return 0
 	}
 	return sum / count
+}
+
+// nothingStore answers every insert at once and keeps nothing: the server
+// with it costs what the request path costs (HTTP, decoding, validation,
+// hashing, the hand-off to the committer) and no storage.
+type nothingStore struct{ store.Store }
+
+func (nothingStore) Insert(_ context.Context, recs []store.Record) ([]store.Result, error) {
+	out := make([]store.Result, len(recs))
+	for i := range recs {
+		out[i] = store.Result{ReceivedAt: recs[i].ReceivedAt}
+	}
+	return out, nil
 }
