@@ -37,8 +37,7 @@ Examples:
   notis build --baseURL https://privacy.example.org/ --quiet
   notis build --lint=warn              # publish even with lint errors
 
-The lint (see 'notis help lint') runs with the build: its errors fail it,
-and nothing is written.`,
+The lint (see 'notis help lint') runs first: its errors fail the build.`,
 		run: runBuild,
 	})
 }

@@ -45,9 +45,8 @@ type Options struct {
 	// ConsentEndpoint overrides notis.toml's [consent] endpoint when set:
 	// `notis serve` points the preview's banner at its own consent server.
 	ConsentEndpoint string
-	// Check runs once the site is loaded, beside the rendering (the lint):
-	// it must only read the site. An error fails the build and nothing is
-	// committed; warnings are added to the result.
+	// Check runs after the site is loaded and before anything is written
+	// (the lint); an error fails the build, warnings are added to the result.
 	Check func(*Site) (warnings []string, err error)
 }
 
@@ -61,6 +60,8 @@ type Site struct {
 	ByID map[string]render.Translations
 	// Warnings are problems that do not stop the build.
 	Warnings []string
+
+	oneShot bool // rendered once by Build: release data as pages are written
 }
 
 // Notices lists every notice of every language, in file order.
@@ -178,6 +179,18 @@ func Build(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var warnings []string
+	warnings = append(warnings, s.Warnings...)
+	if opts.Check != nil {
+		w, err := opts.Check(s)
+		warnings = append(warnings, w...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// A one-shot build needs no body once its page is written: letting
+	// them go as it renders keeps a 2,000-page build's memory flat.
+	s.oneShot = true
 	dest := opts.Destination
 	if dest == "" {
 		dest = "public"
@@ -189,21 +202,8 @@ func Build(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The check (the lint) only reads the site, so it runs beside the
-	// rendering, which writes only to the staging folder: its verdict
-	// still decides whether anything is committed, and its phase no
-	// longer leaves a core idle while it finishes.
-	var checkWarnings []string
-	var checkErr error
-	var checked sync.WaitGroup
-	if opts.Check != nil {
-		checked.Go(func() { checkWarnings, checkErr = opts.Check(s) })
-	}
-	res := &Result{PagesByLang: map[string]int{}, Notices: len(s.ByID), Destination: dest}
-	err = s.render(st, opts, res)
-	checked.Wait()
-	res.Warnings = append(slices.Clone(s.Warnings), checkWarnings...)
-	if err := errors.Join(checkErr, err); err != nil {
+	res := &Result{PagesByLang: map[string]int{}, Notices: len(s.ByID), Warnings: warnings, Destination: dest}
+	if err := s.render(st, opts, res); err != nil {
 		st.discard()
 		return nil, err
 	}
@@ -396,6 +396,9 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 					continue
 				}
 				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html.Bytes())
+				if s.oneShot {
+					n.Body = nil
+				}
 			}
 		})
 	}
