@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,5 +43,22 @@ func TestBuildReportsContentErrorsWithExitCode1(t *testing.T) {
 	code, _, errs := runCLI("build", "--source", dir)
 	if code != 1 || !strings.Contains(errs, "no notis.toml here") {
 		t.Fatalf("exit %d, %q", code, errs)
+	}
+}
+
+// Lint errors fail the build with exit 1, print their findings and leave
+// nothing behind; a clean site builds.
+func TestBuildFailsOnLintErrorsAndWritesNothing(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	code, _, errs := runCLI("build", "--source", "../../internal/build/testdata/site", "--destination", dest)
+	if code != 1 || !strings.Contains(errs, "error controller.legal-entity-missing") || !strings.Contains(errs, "build failed: nothing was written") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	if _, err := os.Stat(dest); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a build that failed the lint wrote %s (%v)", dest, err)
+	}
+	code, out, errs := runCLI("build", "--source", "../..", "--destination", dest)
+	if code != 0 || !strings.Contains(out, "Built ") {
+		t.Fatalf("example site: exit %d\n%s%s", code, out, errs)
 	}
 }

@@ -60,8 +60,6 @@ type Site struct {
 	ByID map[string]render.Translations
 	// Warnings are problems that do not stop the build.
 	Warnings []string
-
-	oneShot bool // rendered once by Build: release data as pages are written
 }
 
 // Notices lists every notice of every language, in file order.
@@ -188,9 +186,6 @@ func Build(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	// A one-shot build needs no body once its page is written: letting
-	// them go as it renders keeps a 2,000-page build's memory flat.
-	s.oneShot = true
 	dest := opts.Destination
 	if dest == "" {
 		dest = "public"
@@ -396,9 +391,6 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 					continue
 				}
 				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html.Bytes())
-				if s.oneShot {
-					n.Body = nil
-				}
 			}
 		})
 	}
