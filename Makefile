@@ -40,4 +40,4 @@ serve:
 	$(GO) run ./cmd/notis serve
 
 clean:
-	rm -rf public
+	rm -rf public .public.prev
