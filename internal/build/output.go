@@ -140,17 +140,17 @@ func (s *staging) writeNow(rel string, data []byte, old *bytes.Buffer) error {
 	return os.WriteFile(p, data, 0o644)
 }
 
-// sameFile reports whether the file at p holds exactly data, reading it
-// into buf only when the sizes match.
+// sameFile reports whether p is a regular file (not a link to one) that
+// holds exactly data, reading it into buf only when the sizes match.
 func sameFile(p string, data []byte, buf *bytes.Buffer) bool {
+	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
-		return false
-	}
 	buf.Reset()
 	_, err = buf.ReadFrom(f)
 	return err == nil && bytes.Equal(buf.Bytes(), data)

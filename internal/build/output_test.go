@@ -144,3 +144,23 @@ func TestStagingDiscardKeepsNoStagingFolder(t *testing.T) {
 		t.Fatalf("staging folders left behind: %v", left)
 	}
 }
+
+// A link left in the spare is replaced by a file, even when what it points
+// to holds the very bytes the build writes.
+func TestStagingReplacesLinksInTheSpare(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	stage(t, dest, map[string]string{"other": "first"})
+	stage(t, dest, map[string]string{"other": "second"}) // first → spare
+	outside := filepath.Join(t.TempDir(), "outside.html")
+	if err := os.WriteFile(outside, []byte("same"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(spareName(dest), "page.html")); err != nil {
+		t.Fatal(err)
+	}
+	stage(t, dest, map[string]string{"page.html": "same"})
+	fi, err := os.Lstat(filepath.Join(dest, "page.html"))
+	if err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("page.html is %v (%v), want a regular file", fi.Mode(), err)
+	}
+}
