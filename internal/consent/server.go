@@ -57,6 +57,10 @@ type Options struct {
 	// MaxBatch bounds records per commit (default 512).
 	MaxBatch int
 	Logger   *slog.Logger
+	// OnRecord, when set, is told how each POST /v1/consents ended: the
+	// status answered, the event when the body decoded (else nil), and
+	// the decoding error. `notis serve` prints a line from it.
+	OnRecord func(status int, ev *Event, decodeErr error)
 }
 
 // Server is the consent server. Create it with New, serve Handler, and
@@ -77,6 +81,7 @@ type Server struct {
 	log        *slog.Logger
 	draining   atomic.Bool
 	now        func() time.Time
+	onRecord   func(status int, ev *Event, decodeErr error)
 	mux        *http.ServeMux
 }
 
@@ -98,7 +103,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		sites: map[string]*Site{}, origins: map[string]bool{},
 		store: o.Store, hasher: hasher, client: ClientAddr{Trusted: o.TrustedProxies},
-		log: o.Logger, now: time.Now,
+		log: o.Logger, now: time.Now, onRecord: o.OnRecord,
 	}
 	for _, st := range o.Sites {
 		if s.sites[st.Config.Site] != nil {
@@ -373,7 +378,29 @@ type Receipt struct {
 
 const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
 
+// handleRecord answers a consent event and tells OnRecord how it ended.
 func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
+	var out recordOutcome
+	s.record(w, r, &out)
+	if s.onRecord == nil {
+		return
+	}
+	code := http.StatusOK
+	if sw, ok := w.(*statusWriter); ok && sw.code != 0 {
+		code = sw.code
+	}
+	s.onRecord(code, out.ev, out.decodeErr)
+}
+
+// recordOutcome is what record learnt of a request's event.
+type recordOutcome struct {
+	ev        *Event
+	decodeErr error
+}
+
+// record answers a consent event; out receives the event or the
+// decoding error.
+func (s *Server) record(w http.ResponseWriter, r *http.Request, out *recordOutcome) {
 	origin := r.Header.Get("Origin")
 	if !s.allowOrigin(w, origin) {
 		if origin == "" {
@@ -406,6 +433,7 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, err := Decode(buf.Bytes()) // keeps no reference to buf
+	out.ev, out.decodeErr = ev, err
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -380,4 +381,32 @@ func TestAVersionFileOfAnotherSiteIsIgnored(t *testing.T) {
 	st.scanned = time.Time{}
 	st.mu.Unlock()
 	wantStatus(t, post(s, validEvent().with("version", "foreign").body()), http.StatusBadRequest)
+}
+
+// OnRecord hears how each post ended: the status, the event when the body
+// decoded, and why it did not.
+func TestOnRecordIsToldHowEachPostEnded(t *testing.T) {
+	type outcome struct {
+		status int
+		id     string
+		err    bool
+	}
+	var got []outcome
+	s := newServer(t, sqliteStore(t), func(o *Options) {
+		o.OnRecord = func(status int, ev *Event, decodeErr error) {
+			o := outcome{status: status, err: decodeErr != nil}
+			if ev != nil {
+				o.id = ev.ID
+			}
+			got = append(got, o)
+		}
+	})
+	ev := validEvent()
+	wantStatus(t, post(s, ev.body()), http.StatusCreated)
+	wantStatus(t, post(s, ev.with("lang", 7).body()), http.StatusBadRequest)
+	wantStatus(t, post(s, ev.body(), "Origin", "https://evil.example"), http.StatusForbidden)
+	want := []outcome{{http.StatusCreated, ev["id"].(string), false}, {http.StatusBadRequest, "", true}, {http.StatusForbidden, "", false}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("OnRecord heard %+v, want %+v", got, want)
+	}
 }

@@ -1,11 +1,9 @@
 package dev
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -62,7 +60,8 @@ func NewConsent(cfg *site.Config, origins []string, out *build.Output, report fu
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	// No rate limits: one person clicks around their own preview.
-	c.srv, err = consent.New(consent.Options{Sites: []*consent.Site{st}, Store: c.st, HashKey: key, ClientRate: -1, ConsentRate: -1, Logger: log})
+	c.srv, err = consent.New(consent.Options{Sites: []*consent.Site{st}, Store: c.st, HashKey: key, ClientRate: -1, ConsentRate: -1, Logger: log,
+		OnRecord: c.reportRecord})
 	if err != nil {
 		c.Close()
 		return nil, err
@@ -88,31 +87,20 @@ func (c *Consent) Publish(out *build.Output) {
 
 // Handler is the consent server's handler; each consent it records is
 // reported in one line.
-func (c *Consent) Handler() http.Handler {
-	h := c.srv.Handler()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/v1/consents" {
-			h.ServeHTTP(w, r)
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, consent.MaxBody+1))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		sw := &statusWriter{ResponseWriter: w}
-		h.ServeHTTP(sw, r)
-		ev, err := consent.Decode(body)
-		switch {
-		case err != nil:
-			c.report(fmt.Sprintf("consent refused (%d): %v", sw.code, err))
-		case sw.code == http.StatusCreated:
-			c.report("consent recorded: " + describe(ev))
-		default:
-			c.report(fmt.Sprintf("consent refused (%d): %s", sw.code, describe(ev)))
-		}
-	})
+func (c *Consent) Handler() http.Handler { return c.srv.Handler() }
+
+// reportRecord reports one consent post in one line.
+func (c *Consent) reportRecord(status int, ev *consent.Event, decodeErr error) {
+	switch {
+	case decodeErr != nil:
+		c.report(fmt.Sprintf("consent refused (%d): %v", status, decodeErr))
+	case ev == nil:
+		c.report(fmt.Sprintf("consent refused (%d) before its body was read: the page's origin, or the body's size", status))
+	case status == http.StatusCreated:
+		c.report("consent recorded: " + describe(ev))
+	default:
+		c.report(fmt.Sprintf("consent refused (%d): %s", status, describe(ev)))
+	}
 }
 
 func describe(ev *consent.Event) string {
@@ -126,25 +114,6 @@ func describe(ev *consent.Event) string {
 	}
 	return fmt.Sprintf("%s, granted [%s], denied [%s], lang %s, version %s, consent id %s, page %s",
 		ev.Method, strings.Join(granted, " "), strings.Join(denied, " "), ev.Lang, ev.Version, ev.ID, ev.URL)
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.code == 0 {
-		w.code = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
 }
 
 // Close stops the server and removes its records.
