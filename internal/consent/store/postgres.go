@@ -299,42 +299,31 @@ func postgresRange(f Filter, n int) (string, []any) {
 // Export implements Store.
 func (p *Postgres) Export(ctx context.Context, f Filter, fn func(*Record) error) error {
 	cond, args := postgresRange(f, 4)
-	var curTime time.Time
-	var curSeq int64
-	started := false
-	for {
-		// Keyset pagination on (received_at, seq): each page is its own
-		// short query, so a slow client holds no snapshot open.
-		q := `SELECT ` + postgresColumns + ` FROM consents WHERE ` + cond +
-			` AND ($1 OR (received_at, seq) > ($2, $3)) ORDER BY received_at, seq LIMIT ` + fmt.Sprint(exportPage)
-		rows, err := p.pool.Query(ctx, q, append([]any{!started, curTime, curSeq}, args...)...)
-		if err != nil {
-			return wrap("postgres export", err)
+	// Keyset pagination on (received_at, seq): each page is its own short
+	// query, so a slow client holds no snapshot open.
+	q := `SELECT ` + postgresColumns + ` FROM consents WHERE ` + cond +
+		` AND ($1 OR (received_at, seq) > ($2, $3)) ORDER BY received_at, seq LIMIT ` + fmt.Sprint(exportPage)
+	return exportInPages(fn, func(after *Record) ([]Record, error) {
+		var curTime time.Time
+		var curSeq int64
+		if after != nil {
+			curTime, curSeq = after.ReceivedAt, after.Seq
 		}
+		rows, err := p.pool.Query(ctx, q, append([]any{after == nil, curTime, curSeq}, args...)...)
+		if err != nil {
+			return nil, wrap("postgres export", err)
+		}
+		defer rows.Close()
 		page := make([]Record, 0, exportPage)
 		for rows.Next() {
 			var r Record
 			if err := scanPostgres(rows, &r); err != nil {
-				rows.Close()
-				return wrap("postgres export", err)
+				return nil, wrap("postgres export", err)
 			}
 			page = append(page, r)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return wrap("postgres export", err)
-		}
-		for i := range page {
-			if err := fn(&page[i]); err != nil {
-				return err
-			}
-		}
-		if len(page) < exportPage {
-			return nil
-		}
-		last := page[len(page)-1]
-		started, curTime, curSeq = true, last.ReceivedAt, last.Seq
-	}
+		return page, wrap("postgres export", rows.Err())
+	})
 }
 
 // Stats implements Store.

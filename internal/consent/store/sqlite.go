@@ -455,41 +455,28 @@ func sqliteRange(f Filter) (since, until int64) {
 // Export implements Store.
 func (s *SQLite) Export(ctx context.Context, f Filter, fn func(*Record) error) error {
 	since, until := sqliteRange(f)
-	curTime, curSeq := since, int64(math.MinInt64)
-	for {
+	return exportInPages(fn, func(after *Record) ([]Record, error) {
+		curTime, curSeq := since, int64(math.MinInt64)
+		if after != nil {
+			curTime, curSeq = micros(after.ReceivedAt), after.Seq
+		}
 		rows, err := s.reader.QueryContext(ctx, `SELECT `+sqliteColumns+` FROM consents
 			WHERE received_at < ? AND (received_at > ? OR (received_at = ? AND seq > ?))
 			ORDER BY received_at, seq LIMIT ?`, until, curTime, curTime, curSeq, exportPage)
 		if err != nil {
-			return wrap("sqlite export", err)
+			return nil, wrap("sqlite export", err)
 		}
-		// Read the page into memory before calling fn, so a slow HTTP
-		// client never holds a read transaction (which would stop WAL
-		// checkpoints) while it drains.
+		defer rows.Close()
 		page := make([]Record, 0, exportPage)
 		for rows.Next() {
 			var r Record
 			if err := scanSQLite(rows, &r); err != nil {
-				rows.Close()
-				return wrap("sqlite export", err)
+				return nil, wrap("sqlite export", err)
 			}
 			page = append(page, r)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return wrap("sqlite export", err)
-		}
-		for i := range page {
-			if err := fn(&page[i]); err != nil {
-				return err
-			}
-		}
-		if len(page) < exportPage {
-			return nil
-		}
-		last := page[len(page)-1]
-		curTime, curSeq = micros(last.ReceivedAt), last.Seq
-	}
+		return page, wrap("sqlite export", rows.Err())
+	})
 }
 
 // Stats implements Store.

@@ -142,6 +142,30 @@ const exportPage = 500
 // purgeChunk bounds how long a purge transaction blocks inserts (≈ 20 ms).
 const purgeChunk = 5000
 
+// exportInPages calls fn for every record of an export, read a page at a
+// time by page(after), where after is the previous page's last record
+// (nil for the first page). A page is read whole before fn sees it, so a
+// slow HTTP client never holds a transaction open (which would stop
+// SQLite's WAL checkpoints and hold a PostgreSQL snapshot).
+func exportInPages(fn func(*Record) error, page func(after *Record) ([]Record, error)) error {
+	var after *Record
+	for {
+		recs, err := page(after)
+		if err != nil {
+			return err
+		}
+		for i := range recs {
+			if err := fn(&recs[i]); err != nil {
+				return err
+			}
+		}
+		if len(recs) < exportPage {
+			return nil
+		}
+		after = &recs[len(recs)-1]
+	}
+}
+
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil
