@@ -46,10 +46,17 @@ export function remove(names: string[]): void {
   }
 }
 
-/** A random version 4 UUID (crypto.randomUUID needs a secure context; this does not). */
+/**
+ * A version 7 UUID (RFC 9562): the time in milliseconds, then random bits.
+ * Ids made in time order land at the end of the consent server's indexes
+ * instead of on a random page each, which keeps its commits small. The
+ * time reveals nothing the record and the cookie do not already hold.
+ * (crypto.randomUUID makes version 4 only, and needs a secure context.)
+ */
 export function uuid(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 15) | 64;
+  for (let i = 5, t = Date.now(); i >= 0; i--, t = Math.floor(t / 256)) b[i] = t % 256;
+  b[6] = (b[6] & 15) | 112;
   b[8] = (b[8] & 63) | 128;
   let s = '';
   b.forEach((x, i) => (s += (i == 4 || i == 6 || i == 8 || i == 10 ? '-' : '') + (x + 256).toString(16).slice(1)));

@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/notis-dev/notis/widget"
 )
@@ -158,7 +160,8 @@ func (s *testSite) page(htmlLang, dataLang string, strict bool) string {
 }
 
 var (
-	uuidRE   = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	uuidV7RE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	uuidV4RE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	wireKeys = []string{"choices", "event", "gpc", "id", "lang", "method", "site", "url", "v", "version"}
 )
 
@@ -199,10 +202,15 @@ func (s *testSite) consent(w http.ResponseWriter, req *http.Request) {
 	if ev["v"] != 1.0 || ev["site"] != "careers" || ev["version"] != s.build.Version {
 		bad("v/site/version = %v/%v/%v", ev["v"], ev["site"], ev["version"])
 	}
-	for _, k := range []string{"event", "id"} {
-		if v, _ := ev[k].(string); !uuidRE.MatchString(v) {
-			bad("%s %q is not a v4 UUID", k, ev[k])
-		}
+	// A fresh event id is a v7 UUID made about now; a consent id may be
+	// an older visitor's v4 one, kept from its cookie.
+	if v, _ := ev["event"].(string); !uuidV7RE.MatchString(v) {
+		bad("event %q is not a v7 UUID", ev["event"])
+	} else if ms, _ := strconv.ParseInt(strings.ReplaceAll(v[:13], "-", ""), 16, 64); time.Since(time.UnixMilli(ms)).Abs() > time.Hour {
+		bad("event %q was made at %v, not about now", v, time.UnixMilli(ms))
+	}
+	if v, _ := ev["id"].(string); !uuidV7RE.MatchString(v) && !uuidV4RE.MatchString(v) {
+		bad("id %q is not a v7 (or an older v4) UUID", ev["id"])
 	}
 	if !slices.Contains([]string{"accept_all", "reject_all", "custom", "withdraw", "gpc"}, fmt.Sprint(ev["method"])) {
 		bad("method %v", ev["method"])

@@ -22,8 +22,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,8 +37,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/notis-dev/notis/internal/consent"
 	"github.com/notis-dev/notis/internal/consent/pgtest"
@@ -319,25 +318,21 @@ func consentServer(dir, dsn string, keepNothing bool) (*consent.Server, func(), 
 	return srv, func() { db.Close() }, nil
 }
 
-// body makes a ≈ 330-byte event with a fresh event id.
-type bodies struct {
-	prefix string
-	n      atomic.Uint64
-}
-
-func newBodies() *bodies {
-	b := make([]byte, 6)
-	rand.Read(b)
-	h := hex.EncodeToString(b) // 12 hex digits, unique per run
-	return &bodies{prefix: h[:8] + "-" + h[8:12] + "-4"}
-}
-
-func (b *bodies) next() []byte {
-	n := b.n.Add(1)
-	id := fmt.Sprintf("%s%03x-8%03x-%012x", b.prefix, n>>52&0xfff, n>>40&0xfff, n&0xffffffffff)
-	return []byte(`{"v":1,"event":"` + id + `","id":"` + id + `","site":"careers","version":"bench1","lang":"en",` +
+// eventBody makes a ≈ 330-byte event as the banner does: a fresh version 7
+// UUID (time first, then random bits) for the event and, as for a new
+// visitor, for the consent id.
+func eventBody() []byte {
+	return []byte(`{"v":1,"event":"` + uuidV7() + `","id":"` + uuidV7() + `","site":"careers","version":"bench1","lang":"en",` +
 		`"choices":{"necessary":true,"analytics":false,"marketing":true},"method":"custom","gpc":false,` +
 		`"url":"https://jobs.example.org/jobs/1234-senior-nurse?utm_source=newsletter"}`)
+}
+
+func uuidV7() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		panic(err) // only if the system's random source fails
+	}
+	return id.String()
 }
 
 // conn is one keep-alive HTTP/1.1 connection.
@@ -402,7 +397,6 @@ func (c *conn) post(addr string, body []byte) (int, error) {
 func ok(status int) bool { return status == http.StatusCreated || status == http.StatusNoContent }
 
 func closedLoop(addr string, conns int, warmup, duration time.Duration) (result, error) {
-	bs := newBodies()
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -430,7 +424,7 @@ func closedLoop(addr string, conns int, warmup, duration time.Duration) (result,
 				if t0.After(end) {
 					break
 				}
-				status, err := c.post(addr, bs.next())
+				status, err := c.post(addr, eventBody())
 				t1 := time.Now()
 				if err != nil {
 					mu.Lock()
@@ -475,7 +469,6 @@ func cmpOr(a, b error) error {
 // on the first free connection; latency counts from the scheduled time, so
 // time spent waiting for a free connection is included.
 func openLoop(addr string, rate, conns int, duration time.Duration) (result, error) {
-	bs := newBodies()
 	total := int(float64(rate) * duration.Seconds())
 	sched := make(chan time.Time, total)
 	var (
@@ -496,7 +489,7 @@ func openLoop(addr string, rate, conns int, duration time.Duration) (result, err
 			var lat []time.Duration
 			var good, bad int64
 			for at := range sched {
-				status, err := c.post(addr, bs.next())
+				status, err := c.post(addr, eventBody())
 				if err != nil {
 					mu.Lock()
 					firstErr = cmpOr(firstErr, err)
