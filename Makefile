@@ -26,7 +26,7 @@ check:
 ## bench: the speed and size benchmarks, each against a baseline measured in the same run
 ##        (run `make deps` first: the consent bench starts a local PostgreSQL)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./internal/build/
+	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 20m ./internal/build/
 	$(GO) test -run '^$$' -bench . -timeout 10m ./internal/widget/
 	$(GO) test -run '^$$' -bench EditToReload -benchtime 1x -timeout 20m ./internal/dev/
 	$(GO) run ./internal/consent/loadtest -require-postgres
