@@ -256,13 +256,14 @@ type writer struct {
 	bufs sync.Pool // *bytes.Buffer for minified output, back from the sink
 }
 
+func newWriter(st sink, min *minify.M, res *Result) *writer {
+	return &writer{st: st, min: min, res: res, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
+}
+
 func (w *writer) put(rel, mediaType string, data []byte) error {
 	var done func()
 	if mediaType != "" {
-		buf, _ := w.bufs.Get().(*bytes.Buffer)
-		if buf == nil {
-			buf = new(bytes.Buffer)
-		}
+		buf := w.bufs.Get().(*bytes.Buffer)
 		buf.Reset()
 		if err := w.min.Minify(mediaType, buf, bytes.NewReader(data)); err != nil {
 			return fmt.Errorf("minify %s: %w", rel, err)
@@ -288,7 +289,7 @@ func hashed(name string, data []byte) string {
 }
 
 func (s *Site) render(st sink, opts Options, res *Result) error {
-	w := &writer{st: st, min: newMinifier(), res: res}
+	w := newWriter(st, newMinifier(), res)
 	assets, err := s.writeAssets(w)
 	if err != nil {
 		return err

@@ -100,7 +100,7 @@ type Change struct {
 	Changed  []string          // output paths written or removed, sorted
 	CSS      map[string]string // stylesheets renamed, old → new root-relative path
 	Rendered int               // pages rendered
-	Notices  []string          // ids of the notices re-read, sorted; with Full, every notice
+	Notices  []string          // ids of the notices re-read, sorted; nil with Full: every notice
 	Warnings []string
 	Duration time.Duration
 }
@@ -235,31 +235,26 @@ func (m *memSink) write(rel string, data []byte, _ func()) error { // keeps data
 }
 
 // Notices returns every language's version of the notices with these
-// ids, in file order, for checks such as the lint. Updates replace
-// notices rather than change them, so the caller may read them at leisure.
+// ids (every notice when ids is nil), in file order, for checks such as
+// the lint. Updates replace notices rather than change them, so the
+// caller may read them at leisure.
 func (inc *Incremental) Notices(ids []string) []*notice.Notice {
 	inc.mu.Lock()
 	defer inc.mu.Unlock()
-	var out []*notice.Notice
 	if inc.s == nil {
 		return nil
 	}
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	var out []*notice.Notice
 	for _, p := range inc.s.Pages {
-		if slices.Contains(ids, p.Notice.ID) {
+		if ids == nil || want[p.Notice.ID] {
 			out = append(out, p.Notice)
 		}
 	}
 	return out
-}
-
-// IDs lists the ids of every notice, sorted.
-func (inc *Incremental) IDs() []string {
-	inc.mu.Lock()
-	defer inc.mu.Unlock()
-	if inc.s == nil {
-		return nil
-	}
-	return inc.s.IDs()
 }
 
 // Categories lists the site's consent categories, as Site.Categories.
@@ -325,7 +320,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 	}
 	inc.jsonOf = map[*notice.Notice][]byte{}
 	sk := &memSink{files: map[string][]byte{}}
-	w := &writer{st: sk, min: newMinifier(), res: &Result{PagesByLang: map[string]int{}}}
+	w := newWriter(sk, newMinifier(), &Result{PagesByLang: map[string]int{}})
 	inc.min = w
 	if inc.assets, err = s.writeAssets(w); err != nil {
 		inc.ok = false
@@ -348,7 +343,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 		inc.ok = false
 		return nil, err
 	}
-	ch := &Change{Full: true, Rendered: n, Notices: s.IDs(), Warnings: s.Warnings}
+	ch := &Change{Full: true, Rendered: n, Warnings: s.Warnings}
 	var oldFiles map[string][]byte
 	var oldNotices *joined
 	if inc.out != nil {
@@ -531,7 +526,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 	}
 	files := maps.Clone(inc.out.Files)
 	sk := &memSink{files: files}
-	w := &writer{st: sk, min: inc.min.min, res: &Result{PagesByLang: map[string]int{}}}
+	w := newWriter(sk, inc.min.min, &Result{PagesByLang: map[string]int{}})
 	renames := map[string]string{}
 	assets, ropts, banner, bannerOK, bcfg := inc.assets, inc.ropts, inc.banner, inc.bannerOK, inc.bcfg
 	if inc.assetsDirty {

@@ -96,7 +96,7 @@ func Serve(ctx context.Context, opts Options) error {
 	} else {
 		s.hub.Built(out.Gen, false, nil)
 		s.printf("Built %d files in %s\n", len(out.Files), time.Since(start).Round(time.Millisecond))
-		s.lint(&build.Change{Full: true, Notices: s.inc.IDs()})
+		s.lint(&build.Change{Full: true}) // the first build is a full one
 	}
 
 	var consentHandler http.Handler
@@ -186,10 +186,10 @@ func (s *Server) rebuild(paths []string) {
 // warnings of each file whose findings changed: the preview shows the
 // page while the terminal says what 'notis build' would refuse.
 func (s *Server) lint(ch *build.Change) {
-	if len(ch.Notices) == 0 {
+	if !ch.Full && len(ch.Notices) == 0 {
 		return
 	}
-	notices := s.inc.Notices(ch.Notices)
+	notices := s.inc.Notices(ch.Notices) // nil after a full build: all
 	shown := map[string][]lint.Finding{}
 	for _, f := range lint.Check(notices, lint.Options{Categories: s.inc.Categories()}) {
 		if f.Severity >= lint.Warning {

@@ -44,16 +44,10 @@ var _ = register(&Rule{
 				if at < 0 {
 					break
 				}
-				at += from
-				start := strings.LastIndexByte(body[:at], '\n') + 1
-				end := len(body)
-				if nl := strings.IndexByte(body[at:], '\n'); nl >= 0 {
-					end = at + nl
-				}
-				if containsAny(body[start:end], toWhom...) {
+				if _, _, line := c.LineOf(from + at); containsAny(line, toWhom...) {
 					return
 				}
-				from = end
+				from += at + len(word)
 			}
 		}
 		c.Report(notice.Path{"supervisory_authority"}, "the notice does not say people can complain to the controller first ("+f.Event+")",

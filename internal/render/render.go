@@ -57,7 +57,8 @@ type Renderer struct {
 // New parses the layouts once per language, binding the language into the
 // template functions so a layout writes {{t "section.rights"}}.
 func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Renderer, error) {
-	r := &Renderer{cfg: cfg, strings: strs, md: newMarkdown(), opts: opts, basePath: "/"}
+	r := &Renderer{cfg: cfg, strings: strs, md: newMarkdown(), opts: opts, basePath: "/",
+		bodies: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
 		r.basePath = u.Path
 	}
@@ -238,10 +239,7 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 	if err != nil {
 		return fmt.Errorf("%s: %w", n.File, err)
 	}
-	bodyBuf, _ := r.bodies.Get().(*bytes.Buffer)
-	if bodyBuf == nil {
-		bodyBuf = new(bytes.Buffer)
-	}
+	bodyBuf := r.bodies.Get().(*bytes.Buffer)
 	defer r.bodies.Put(bodyBuf)
 	bodyBuf.Reset()
 	heads, err := renderBody(r.md, text, bodyBuf)
