@@ -90,13 +90,17 @@ func (s *Site) noticesJSON() ([]byte, error) {
 			if !ok {
 				continue
 			}
-			version := versions[n]
-			var rights []string
-			for _, r := range n.DerivedRights() {
-				rights = append(rights, string(r.Right))
-			}
-			doc.Notices = append(doc.Notices, NoticeJSON{ID: id, Lang: lang, URL: s.absURL(render.NoticePath(lang, id)), Version: version, Rights: rights, Notice: n.Plain()})
+			doc.Notices = append(doc.Notices, s.noticeJSON(n, versions[n]))
 		}
 	}
 	return json.Marshal(doc)
+}
+
+// noticeJSON is one notice's entry in notices.json.
+func (s *Site) noticeJSON(n *notice.Notice, version string) NoticeJSON {
+	var rights []string
+	for _, r := range n.DerivedRights() {
+		rights = append(rights, string(r.Right))
+	}
+	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.absURL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, Notice: n.Plain()}
 }
