@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -36,8 +37,9 @@ version, the page (origin and path only), the browser family and a
 keyed hash of the client's /24 (IPv4) or /48 (IPv6) network: never an
 IP address, a full user agent or a query string.
 
-Storage is one SQLite file by default (WAL, synchronous=FULL). For more
-than one machine, point any number of instances at one PostgreSQL.
+Storage is one SQLite file by default (WAL; every batch is fdatasynced
+before it is answered 201). For more than one machine, point any number
+of instances at one PostgreSQL.
 
 The DPO's routes need a bearer token, taken from the environment
 (NOTIS_ADMIN_TOKEN) or a file (--admin-token-file), never from the site
@@ -197,8 +199,15 @@ func runConsent(args []string, stdout, stderr io.Writer) error {
 		names[i] = s.Config.Site
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "store", store.Kind(cf.db), "sites", names, "admin", token != "")
-	go srv.RunPurges(ctx, *purgeEvery)
-	return srv.Serve(ctx, ln, *grace)
+	// The purges stop, and are waited for, before the deferred Close of
+	// the store: a purge must not run on a closed store.
+	purgeCtx, stopPurges := context.WithCancel(ctx)
+	var purges sync.WaitGroup
+	purges.Go(func() { srv.RunPurges(purgeCtx, *purgeEvery) })
+	err = srv.Serve(ctx, ln, *grace)
+	stopPurges()
+	purges.Wait()
+	return err
 }
 
 // offIfZero maps the flag's "0 means no limit" onto Options' "negative

@@ -548,6 +548,9 @@ func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (tota
 
 // Ping implements Store.
 func (s *SQLite) Ping(ctx context.Context) error {
+	if err := s.flushFailed(); err != nil {
+		return err // every insert fails until a restart: not ready
+	}
 	return wrap("sqlite ping", s.reader.PingContext(ctx))
 }
 

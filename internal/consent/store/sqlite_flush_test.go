@@ -36,6 +36,9 @@ func TestAFailedFlushStopsTheStore(t *testing.T) {
 	if _, err := s.Insert(context.Background(), []Record{rec}); err == nil {
 		t.Error("Insert succeeded after a failed flush")
 	}
+	if err := s.Ping(context.Background()); err == nil {
+		t.Error("Ping succeeded after a failed flush: /readyz would keep sending traffic")
+	}
 	s.Close()
 
 	s, err = OpenSQLite(context.Background(), path)
