@@ -32,10 +32,9 @@ type committer struct {
 	metrics  *metrics
 	onError  func(error, int)
 
-	mu      sync.RWMutex // guards closed against submit racing close
-	closed  bool
-	writers sync.WaitGroup
-	done    chan struct{}
+	mu     sync.RWMutex // guards closed against submit racing close
+	closed bool
+	done   chan struct{}
 }
 
 // job is one record waiting for its commit.
@@ -52,14 +51,11 @@ func newCommitter(s store.Store, queueSize, maxBatch int, m *metrics, onError fu
 		// Unbuffered: the writer hands over a written batch only when the
 		// flusher is free, so at most one batch waits for a flush.
 		written := make(chan []*job)
-		c.writers.Add(1)
 		go c.write(f.InsertUnflushed, written)
 		go c.flush(f, written)
 		return c
 	}
-	c.writers.Add(1)
 	go c.write(s.Insert, nil)
-	go func() { c.writers.Wait(); close(c.done) }()
 	return c
 }
 
@@ -115,9 +111,10 @@ func collect(recs []store.Record, batch []*job) []store.Record {
 // write commits batches with insert. With written nil it acknowledges
 // them itself; otherwise it passes every committed batch on for its flush.
 func (c *committer) write(insert func(context.Context, []store.Record) ([]store.Result, error), written chan<- []*job) {
-	defer c.writers.Done()
 	if written != nil {
-		defer close(written)
+		defer close(written) // the flusher closes done
+	} else {
+		defer close(c.done)
 	}
 	var recs []store.Record
 	for {

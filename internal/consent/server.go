@@ -380,27 +380,26 @@ const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
 
 // handleRecord answers a consent event and tells OnRecord how it ended.
 func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
-	var out recordOutcome
-	s.record(w, r, &out)
 	if s.onRecord == nil {
+		s.record(w, r)
 		return
 	}
-	code := http.StatusOK
-	if sw, ok := w.(*statusWriter); ok && sw.code != 0 {
-		code = sw.code
+	sw, ok := w.(*statusWriter) // instrument's, when routed through it
+	if !ok {
+		sw = &statusWriter{ResponseWriter: w}
 	}
-	s.onRecord(code, out.ev, out.decodeErr)
+	ev, decodeErr := s.record(sw, r)
+	code := sw.code
+	if code == 0 {
+		code = http.StatusOK
+	}
+	s.onRecord(code, ev, decodeErr)
 }
 
-// recordOutcome is what record learnt of a request's event.
-type recordOutcome struct {
-	ev        *Event
-	decodeErr error
-}
-
-// record answers a consent event; out receives the event or the
-// decoding error.
-func (s *Server) record(w http.ResponseWriter, r *http.Request, out *recordOutcome) {
+// record answers a consent event. It returns the event once the body
+// decoded, or the decoding error; both are nil when it was refused
+// before (origin, size).
+func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, decodeErr error) {
 	origin := r.Header.Get("Origin")
 	if !s.allowOrigin(w, origin) {
 		if origin == "" {
@@ -433,10 +432,9 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, out *recordOutco
 		return
 	}
 	ev, err := Decode(buf.Bytes()) // keeps no reference to buf
-	out.ev, out.decodeErr = ev, err
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, err)
-		return
+		return nil, err
 	}
 	st := s.sites[ev.Site]
 	if st == nil {
@@ -483,6 +481,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, out *recordOutco
 		return
 	}
 	writeReceipt(w, rec.EventID, rec.ConsentID, j.res.ReceivedAt)
+	return ev, nil
 }
 
 // bodyBuffers hold request bodies while they are decoded.

@@ -79,7 +79,11 @@ func (c *Consent) Publish(out *build.Output) {
 		if dir, file := path.Split(name); dir == "consent/versions/" && strings.HasSuffix(file, ".json") {
 			p := filepath.Join(c.versions, file)
 			if _, err := os.Stat(p); err != nil {
-				_ = os.WriteFile(p, data, 0o644)
+				if err := os.WriteFile(p, data, 0o644); err != nil {
+					// Otherwise every click would be refused for a version
+					// the server never heard of, with no hint why.
+					c.report(fmt.Sprintf("consent endpoint: cannot publish version %s: %v", file, err))
+				}
 			}
 		}
 	}
