@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gohugoio/hugo/parser/pageparser"
-	"github.com/tdewolff/minify/v2"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 
@@ -116,5 +115,3 @@ func measureFloor(b *testing.B, files []string) time.Duration {
 	wg.Wait()
 	return time.Since(start)
 }
-
-var _ = minify.New

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tdewolff/minify/v2"
+
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
@@ -141,7 +143,7 @@ type Incremental struct {
 	banner   *widget.Result
 	bannerOK bool
 	bcfg     widget.Config
-	min      *writer
+	min      *minify.M
 
 	pages   map[string]*content.Page  // content file → parsed page (files that parse)
 	srcSum  map[string][32]byte       // content file → hash of the bytes last read
@@ -321,7 +323,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 	inc.jsonOf = map[*notice.Notice][]byte{}
 	sk := &memSink{files: map[string][]byte{}}
 	w := newWriter(sk, newMinifier(), &Result{PagesByLang: map[string]int{}})
-	inc.min = w
+	inc.min = w.min
 	if inc.assets, err = s.writeAssets(w); err != nil {
 		inc.ok = false
 		return nil, err
@@ -519,7 +521,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 	}
 	files := maps.Clone(inc.out.Files)
 	sk := &memSink{files: files}
-	w := newWriter(sk, inc.min.min, &Result{PagesByLang: map[string]int{}})
+	w := newWriter(sk, inc.min, &Result{PagesByLang: map[string]int{}})
 	renames := map[string]string{}
 	assets, ropts, banner, bannerOK, bcfg := inc.assets, inc.ropts, inc.banner, inc.bannerOK, inc.bcfg
 	if inc.assetsDirty {

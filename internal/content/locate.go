@@ -3,7 +3,6 @@ package content
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"strings"
 	"sync"
 
@@ -179,10 +178,9 @@ func jsonPositions(src []byte) positions {
 		wantKey bool
 	}
 	var stack []*frame
-	var root notice.Path
 	here := func() notice.Path {
 		if len(stack) == 0 {
-			return root
+			return nil // the document itself
 		}
 		f := stack[len(stack)-1]
 		if f.isArray {
@@ -204,7 +202,7 @@ func jsonPositions(src []byte) positions {
 	for {
 		off := dec.InputOffset()
 		tok, err := dec.Token()
-		if err == io.EOF || err != nil {
+		if err != nil { // io.EOF at the end
 			break
 		}
 		// InputOffset before Token points at the separator; skip blanks,

@@ -119,11 +119,10 @@ func Lookup(id string) (*Rule, bool) {
 type Context struct {
 	N    *notice.Notice
 	AsOf time.Time
-	// Translations are the other languages of the same notice, and Ref the
-	// one they are compared against (the first file of the group).
-	Translations []*notice.Notice
-	Ref          *notice.Notice
-	Categories   []string
+	// Ref is the notice's version that its translations are compared
+	// against (the first file of the group sharing its id).
+	Ref        *notice.Notice
+	Categories []string
 
 	rule     *Rule
 	findings []Finding
@@ -300,11 +299,6 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 				n := notices[i]
 				g := groups[n.ID]
 				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0]}
-				for _, t := range g {
-					if t != n {
-						c.Translations = append(c.Translations, t)
-					}
-				}
 				for _, r := range rules {
 					c.rule = r
 					r.Check(c)

@@ -257,7 +257,6 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 		Version:      version,
 		Body:         template.HTML(body), // goldmark output with raw HTML disabled
 		BodyHeadings: heads,
-		r:            r,
 	}
 	p.Description = n.Summary
 	if a, ok := n.Authority.Resolve(); ok {

@@ -22,7 +22,6 @@ type NoticePage struct {
 	AuthorityName    string
 	AuthorityAddress string
 	Related          []Link
-	r                *Renderer
 }
 
 // Section is one entry of the table of contents.
