@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/notis-dev/notis/internal/notice"
@@ -120,7 +121,7 @@ func personalMailbox(email, name string) bool {
 	local, _, _ := strings.Cut(strings.ToLower(email), "@")
 	roles := []string{"dpo", "data", "protection", "privacy", "information", "governance", "officer", "team", "head", "office", "the", "and", "for", "of", "dataskydd", "dataskyddsombud", "ombud"}
 	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == '-' }) {
-		if len(w) < 3 || contains(roles, w) {
+		if len(w) < 3 || slices.Contains(roles, w) {
 			continue
 		}
 		if strings.Contains(local, w) {
@@ -142,15 +143,6 @@ func isLetters(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // containsWord reports whether lower contains w bounded by non-letters.

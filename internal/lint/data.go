@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/notis-dev/notis/internal/notice"
@@ -54,7 +55,7 @@ var _ = register(
 				}
 				need := len(d.Art9) == 0
 				for _, a := range d.Art9 {
-					if contains(toStrings(art9NeedsSch1), string(a)) {
+					if slices.Contains(art9NeedsSch1, a) {
 						need = true
 					}
 				}
@@ -204,14 +205,6 @@ var _ = register(
 		},
 	},
 )
-
-func toStrings(a []notice.Art9) []string {
-	s := make([]string, len(a))
-	for i, x := range a {
-		s[i] = string(x)
-	}
-	return s
-}
 
 // hasAnyWord reports whether text contains any of words at a word start.
 func hasAnyWord(text string, words []string) bool {

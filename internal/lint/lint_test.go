@@ -16,3 +16,13 @@ func FuzzLower(f *testing.F) {
 		}
 	})
 }
+
+// A mistyped rule id in lint.ignore gets the closest rule suggested.
+func TestDidYouMeanNamesTheClosestRule(t *testing.T) {
+	if got := didYouMean("recipients.misssing"); got != ` (did you mean "recipients.missing"?)` {
+		t.Errorf("didYouMean(recipients.misssing) = %q", got)
+	}
+	if got := didYouMean("nothing-like-any-rule-at-all"); got != "" {
+		t.Errorf("didYouMean of nonsense = %q, want none", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,13 +194,13 @@ func TestASuppressionWithAReasonSilencesOnlyItsRule(t *testing.T) {
 	f := loadFixture(t, filepath.Join("testdata", "rules", "lint.suppression-unjustified.txtar"))
 	pass := rulesOf(Check(f.Pass, Options{AsOf: f.AsOf}))
 	fail := rulesOf(Check(f.Fail, Options{AsOf: f.AsOf}))
-	if contains(pass, "recipients.missing") {
+	if slices.Contains(pass, "recipients.missing") {
 		t.Error("a suppression with a reason did not silence recipients.missing")
 	}
-	if !contains(fail, "recipients.missing") {
+	if !slices.Contains(fail, "recipients.missing") {
 		t.Error("a suppression without a reason silenced recipients.missing")
 	}
-	if !contains(pass, "retention.missing") {
+	if !slices.Contains(pass, "retention.missing") {
 		t.Error("a suppression silenced another rule")
 	}
 }

@@ -70,36 +70,15 @@ func suppress(c *Context) []Finding {
 	return kept
 }
 
-// didYouMean suggests the rule id closest to a mistyped one.
+// didYouMean suggests the rule id closest to a mistyped one, as the
+// front matter decoder does for field names.
 func didYouMean(id string) string {
-	best, bestD := "", 1<<30
-	for _, r := range registry {
-		if d := distance(id, r.ID); d < bestD {
-			best, bestD = r.ID, d
-		}
+	ids := make([]string, len(registry))
+	for i, r := range registry {
+		ids[i] = r.ID
 	}
-	if best != "" && bestD <= max(2, len(id)/4) {
-		return fmt.Sprintf(" (did you mean %q?)", best)
+	if s := notice.Suggest(id, ids); s != "" {
+		return " (" + s + ")"
 	}
 	return ""
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/notis-dev/notis/internal/notice"
@@ -239,7 +240,7 @@ func inHomeArea(code string, law notice.Jurisdiction) bool {
 	if law == "uk" {
 		return code == "GB"
 	}
-	return code == "EEA" || contains(eea, code)
+	return code == "EEA" || slices.Contains(eea, code)
 }
 
 // countryNames maps lower-case names (English and Swedish) to ISO codes.

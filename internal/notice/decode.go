@@ -120,7 +120,7 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 			return
 		}
 		if !slices.Contains(accepted, s) {
-			d.fail(path, suggest(s, accepted), "found %q, want one of %s", s, strings.Join(accepted, ", "))
+			d.fail(path, Suggest(s, accepted), "found %q, want one of %s", s, strings.Join(accepted, ", "))
 			return
 		}
 		rv.SetString(s)
@@ -181,7 +181,7 @@ func (d *decoder) decodeStruct(path Path, m map[string]any, rv reflect.Value) {
 	for _, k := range keys {
 		f, ok := fields.byName[k]
 		if !ok {
-			d.fail(path.Child(k), suggest(k, fields.names), "unknown field %q (accepted: %s)", k, strings.Join(fields.names, ", "))
+			d.fail(path.Child(k), Suggest(k, fields.names), "unknown field %q (accepted: %s)", k, strings.Join(fields.names, ", "))
 			continue
 		}
 		d.decode(path.Child(k), m[k], rv.Field(f.index))
@@ -211,7 +211,7 @@ func (d *decoder) decodeAuthority(path Path, v any, a *AuthorityRef) {
 	switch x := v.(type) {
 	case string:
 		if _, ok := Authorities[x]; !ok {
-			d.fail(path, suggest(x, keys), "found %q, want a built-in authority (%s) or a table {name, address, phone, url}", x, strings.Join(keys, ", "))
+			d.fail(path, Suggest(x, keys), "found %q, want a built-in authority (%s) or a table {name, address, phone, url}", x, strings.Join(keys, ", "))
 			return
 		}
 		a.Key = x
@@ -251,7 +251,7 @@ func (d *decoder) checkReferences(n *Notice) {
 			if len(ids) > 0 {
 				declared = "declared: " + strings.Join(ids, ", ")
 			}
-			d.fail(Path{field, i, "data", j}, suggest(r, ids), "%q is not a data category id declared under data (%s)", r, declared)
+			d.fail(Path{field, i, "data", j}, Suggest(r, ids), "%q is not a data category id declared under data (%s)", r, declared)
 		}
 	}
 	for i, p := range n.Purposes {
@@ -354,9 +354,9 @@ func fieldsOf(t reflect.Type) *structFields {
 
 func fieldNames(t reflect.Type) []string { return fieldsOf(t).names }
 
-// suggest returns `did you mean "x"?` for the closest accepted value, when
+// Suggest returns `did you mean "x"?` for the closest accepted value, when
 // one is close enough to be a likely typo.
-func suggest(got string, accepted []string) string {
+func Suggest(got string, accepted []string) string {
 	best, bestDist := "", 1<<30
 	g := strings.ToLower(got)
 	for _, a := range accepted {
