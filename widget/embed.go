@@ -1,5 +1,5 @@
 // Package widget holds the consent banner's sources: TypeScript modules and
-// one stylesheet, embedded in the notis binary so that `notis build` bundles
+// two stylesheets, embedded in the notis binary so that `notis build` bundles
 // them with esbuild and no Node is needed. internal/widget builds them; a
 // site may override them file by file.
 //

@@ -8,8 +8,8 @@ import (
 
 // Fact is a legal fact that holds between two dates: a transfer mechanism
 // that can be relied on, an authority or body under a name, a law in
-// force. Rules ask Holds(key, law, date) instead of hard-coding dates, so
-// a notice is judged by the law of the --as-of day.
+// force. Rules look a fact up with fact(key, law) and ask its Holds or
+// Ended for the --as-of day instead of hard-coding dates.
 type Fact struct {
 	Key  string
 	Name string
@@ -32,8 +32,7 @@ type Fact struct {
 }
 
 // Facts is the dated facts table. Verified entries were checked on
-// 22 Nov 2026 against the sources given; the start of Privacy Shield
-// (12 Jul 2016) is the one date still from memory.
+// 22 Nov 2026 against the sources given.
 var Facts = []Fact{
 	{
 		Key: "safe_harbor", Name: "the EU-US Safe Harbor", ValidTo: "2015-10-05",
@@ -46,7 +45,7 @@ var Facts = []Fact{
 		Key: "privacy_shield", Name: "the EU-US Privacy Shield", ValidFrom: "2016-07-12", ValidTo: "2020-07-15",
 		Event:      "invalidated by the CJEU on 16 Jul 2020 (C-311/18 Schrems II)",
 		ReplacedBy: "uk_dpf_extension (UK, from 12 Oct 2023) or dpf (EU, from 10 Jul 2023) for certified US recipients, else uk_idta/uk_addendum (UK) or scc (EU)",
-		Source:     "https://eucrim.eu/news/eu-us-data-transfers-cjeu-shatters-privacy-shield-schrems-ii (end date verified; the start date, Decision 2016/1250 of 12 Jul 2016, is from memory)",
+		Source:     "https://eucrim.eu/news/eu-us-data-transfers-cjeu-shatters-privacy-shield-schrems-ii (the end) ; https://www.law-dp.com/en/whats-new/the-cjeu-declared-invalid-the-commission-implementing-decision-eu-2016-1250-of-12-07-2016-on-the-adequacy-of-the-protection-provided-by-the-eu-u-s-privacy-shield/ (the start: Implementing Decision (EU) 2016/1250 of 12 Jul 2016)",
 		Verified:   true,
 	},
 	{

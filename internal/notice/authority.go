@@ -20,7 +20,8 @@ type Authority struct {
 	Source string `json:"-"`
 }
 
-// In returns a per-language text, falling back to English, then any.
+// in returns a per-language text, falling back to the text for every
+// language ("*", a custom authority's), then English.
 func in(m map[string]string, lang string) string {
 	if s, ok := m[lang]; ok {
 		return s

@@ -31,10 +31,6 @@ type Sizes struct {
 	// JS is the script, which carries its stylesheet (adopted as a
 	// constructed stylesheet: no second request).
 	JS int
-	// CSS is consent.css, the first layer's and the dialog's styles,
-	// which only browsers without constructable stylesheets fetch (Safari
-	// before 16.4); others get them inside the script and dialog module.
-	CSS int
 	// Lang is the largest per-language text file (0 with one language):
 	// visitors in the default language never fetch one.
 	Lang int
@@ -140,7 +136,7 @@ func firstLayer(t texts) firstTexts {
 type texts struct {
 	L string            `json:"l"`
 	S map[string]string `json:"s"`
-	C map[string][3]any `json:"c"` // id → [label, description, [[purpose, duration]…]]
+	C map[string][3]any `json:"c"` // id → [label, description, [[name, provider, purpose, duration]…]]
 	N string            `json:"n"`
 }
 
@@ -233,7 +229,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	}
 	r.Script = "consent/consent." + short(js) + ".js"
 	r.Integrity = sri(js)
-	r.Sizes.JS, r.Sizes.CSS = gz(js), gz([]byte(allCSS))
+	r.Sizes.JS = gz(js)
 	r.Snippet = fmt.Sprintf(`<script src="%s" integrity="%s" crossorigin="anonymous" data-site="%s" defer></script>`,
 		html.EscapeString(publicURL(cfg.BaseURL, r.Script)), r.Integrity, html.EscapeString(cfg.Site))
 
