@@ -28,9 +28,12 @@ for dir in internal/browsertest/testdata; do
   fi
 done
 
-# staticcheck keeps `make check` honest; pinned for reproducible findings.
-if ! command -v staticcheck >/dev/null 2>&1 && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then
-  echo "test-deps: installing staticcheck"
-  go install honnef.co/go/tools/cmd/staticcheck@2026.2.2
+# staticcheck keeps `make check` honest; pinned for reproducible findings,
+# and installed into ./bin, where the Makefile runs it, so that another
+# version on PATH or in GOBIN cannot stand in for it.
+if ! ./bin/staticcheck -version 2>/dev/null | grep -q ' 2026\.2\.2 '; then
+  echo "test-deps: installing staticcheck 2026.2.2 into ./bin"
+  # The module tags release 2026.2.2 as v0.8.2; the proxy knows only that.
+  GOBIN="$PWD/bin" go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 fi
 echo "test-deps: ready"
