@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -185,5 +184,3 @@ func wantStatus(t testing.TB, w *httptest.ResponseRecorder, code int) {
 		t.Fatalf("status %d, want %d; body: %s", w.Code, code, w.Body)
 	}
 }
-
-var _ = http.StatusOK

@@ -108,7 +108,7 @@ var seedDefects = map[string][]string{
 // seedAsOf is the day the seeds are judged on in the table test.
 var seedAsOf = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
-func loadSeed(t *testing.T, name string) *notice.Notice {
+func loadSeed(t testing.TB, name string) *notice.Notice {
 	t.Helper()
 	path := filepath.Join("testdata", "seeds", name)
 	src, err := os.ReadFile(path)

@@ -52,6 +52,8 @@ type Renderer struct {
 	basePath string                                   // "/" or "/sub/"
 	tmpl     map[string]map[string]*template.Template // kind → lang → template
 	bodies   sync.Pool                                // *bytes.Buffer for goldmark's output
+	langs    []string                                 // the site's languages, in site order
+	names    map[string]string                        // language → its name in itself
 }
 
 // New parses the layouts once per language, binding the language into the
@@ -62,6 +64,11 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
 		r.basePath = u.Path
 	}
+	// Every page lists the languages: sort and name them once.
+	r.langs, r.names = cfg.LanguageCodes(), map[string]string{}
+	for _, lang := range r.langs {
+		r.names[lang], _ = strs.T(lang, "language.name")
+	}
 	shared, err := readTemplates(fsys)
 	if err != nil {
 		return nil, err
@@ -69,7 +76,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	r.tmpl = map[string]map[string]*template.Template{}
 	for _, kind := range []string{KindNotice, KindIndex, KindRoot, KindNotFound} {
 		r.tmpl[kind] = map[string]*template.Template{}
-		for _, lang := range cfg.LanguageCodes() {
+		for _, lang := range r.langs {
 			t := template.New(kind).Funcs(r.funcs(lang))
 			for _, f := range shared {
 				if _, err := t.New(f.name).Parse(f.src); err != nil {
@@ -208,13 +215,12 @@ func (r *Renderer) optsRel() Options {
 // alternates lists the languages a page exists in, in site order.
 func (r *Renderer) alternates(current string, exists func(lang string) (string, bool)) []Alternate {
 	var alts []Alternate
-	for _, lang := range r.cfg.LanguageCodes() {
+	for _, lang := range r.langs {
 		p, ok := exists(lang)
 		if !ok {
 			continue
 		}
-		name, _ := r.strings.T(lang, "language.name")
-		alts = append(alts, Alternate{Lang: lang, Name: name, Href: r.rel(p), Abs: r.abs(p), Current: lang == current})
+		alts = append(alts, Alternate{Lang: lang, Name: r.names[lang], Href: r.rel(p), Abs: r.abs(p), Current: lang == current})
 	}
 	return alts
 }
