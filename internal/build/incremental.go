@@ -316,9 +316,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 	inc.pages, inc.srcSum, inc.fileErr = map[string]*content.Page{}, map[string][32]byte{}, map[string]error{}
 	for _, p := range s.Pages {
 		inc.pages[p.Notice.File] = p
-		if src, err := fs.ReadFile(os.DirFS(inc.opts.Source), p.Notice.File); err == nil {
-			inc.srcSum[p.Notice.File] = sha256.Sum256(src)
-		}
+		inc.srcSum[p.Notice.File] = p.Sum // of the bytes load parsed, not a second read
 	}
 	inc.jsonOf = map[*notice.Notice][]byte{}
 	sk := &memSink{files: map[string][]byte{}}

@@ -52,7 +52,8 @@ type Languages struct {
 // Page is one content file, read.
 type Page struct {
 	Notice  *notice.Notice
-	Version string // hash of the file's bytes: the notice's content version
+	Version string   // hash of the file's bytes: the notice's content version
+	Sum     [32]byte // the file's SHA-256, of which Version is the start
 }
 
 // Parse reads one notice file. name is the path shown in messages; src is
@@ -118,7 +119,7 @@ func Parse(name string, src []byte, langs Languages) (*Page, error) {
 		errs = append(errs, &notice.FieldError{Pos: n.Pos("notice"), Path: notice.Path{"notice"}, Msg: fmt.Sprintf("notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID)})
 	}
 	sum := sha256.Sum256(src)
-	p := &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12]}
+	p := &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum}
 	if len(errs) > 0 {
 		return p, errs
 	}
