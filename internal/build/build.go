@@ -82,9 +82,8 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 		return nil, err
 	}
 	if baseURL != "" {
-		cfg.BaseURL = baseURL
-		if !strings.HasSuffix(cfg.BaseURL, "/") {
-			cfg.BaseURL += "/"
+		if err := cfg.SetBaseURL(baseURL); err != nil {
+			return nil, fmt.Errorf("--baseURL: %w", err)
 		}
 	}
 	s := &Site{Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}

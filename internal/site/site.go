@@ -124,21 +124,32 @@ func Parse(path string, data []byte) (*Config, error) {
 	return &cfg, nil
 }
 
+// SetBaseURL sets the URL the site is published at, ending it in "/"; ""
+// means site-relative links ("/"). Anything else must be an absolute
+// http(s) URL: notis.toml's baseURL and the --baseURL flag both come here.
+func (c *Config) SetBaseURL(u string) error {
+	if u == "" {
+		u = "/"
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	if u != "/" {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return fmt.Errorf("baseURL = %q: want an absolute http(s) URL like \"https://privacy.example.org/\"", u)
+		}
+	}
+	c.BaseURL = u
+	return nil
+}
+
 func (c *Config) check() error {
 	var errs []error
 	if !siteIDPattern.MatchString(c.Site) {
 		errs = append(errs, fmt.Errorf("site = %q: want a site id of lower-case letters, digits and dashes, like \"careers\"", c.Site))
 	}
-	if c.BaseURL == "" {
-		c.BaseURL = "/"
-	}
-	if !strings.HasSuffix(c.BaseURL, "/") {
-		c.BaseURL += "/"
-	}
-	if c.BaseURL != "/" {
-		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("baseURL = %q: want an absolute http(s) URL like \"https://privacy.example.org/\"", c.BaseURL))
-		}
+	if err := c.SetBaseURL(c.BaseURL); err != nil {
+		errs = append(errs, err)
 	}
 	if len(c.Languages) == 0 {
 		errs = append(errs, errors.New("no [languages.CODE] table: declare at least one language, e.g. [languages.en] title = \"Privacy\""))

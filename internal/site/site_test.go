@@ -37,3 +37,19 @@ func TestDefaultsAndOrigins(t *testing.T) {
 		t.Fatal("origin allow-list")
 	}
 }
+
+// notis.toml's baseURL and the --baseURL flag share one check.
+func TestSetBaseURLEndsInASlashAndRefusesRelativeURLs(t *testing.T) {
+	var c Config
+	if err := c.SetBaseURL("https://privacy.example.org/careers"); err != nil || c.BaseURL != "https://privacy.example.org/careers/" {
+		t.Errorf("SetBaseURL(https://…/careers) = %q, %v", c.BaseURL, err)
+	}
+	if err := c.SetBaseURL(""); err != nil || c.BaseURL != "/" {
+		t.Errorf(`SetBaseURL("") = %q, %v; want "/"`, c.BaseURL, err)
+	}
+	for _, bad := range []string{"privacy.example.org", "ftp://example.org/", "https:///x"} {
+		if err := c.SetBaseURL(bad); err == nil || !strings.Contains(err.Error(), "want an absolute http(s) URL") {
+			t.Errorf("SetBaseURL(%q) = %v, want an error", bad, err)
+		}
+	}
+}
