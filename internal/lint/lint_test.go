@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,5 +25,19 @@ func TestDidYouMeanNamesTheClosestRule(t *testing.T) {
 	}
 	if got := didYouMean("nothing-like-any-rule-at-all"); got != "" {
 		t.Errorf("didYouMean of nonsense = %q, want none", got)
+	}
+}
+
+// A transfer's places are read alike by every rule: "and" after the last
+// comma is not part of the country.
+func TestDestinationsAndToUS(t *testing.T) {
+	if got := destinations("India, Japan, and United States"); !slices.Equal(got, []string{"India", "Japan", "United States"}) {
+		t.Errorf("destinations = %q", got)
+	}
+	if !toUS("India, and United States") {
+		t.Error(`toUS("India, and United States") = false`)
+	}
+	if got := destinations("Trinidad and Tobago"); !slices.Equal(got, []string{"Trinidad and Tobago"}) {
+		t.Errorf("destinations split a country's name: %q", got)
 	}
 }

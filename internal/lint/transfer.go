@@ -179,12 +179,24 @@ var _ = register(
 
 // toUS reports whether a transfer's destination names the United States.
 func toUS(to string) bool {
-	for _, part := range strings.FieldsFunc(to, func(r rune) bool { return r == ',' || r == ';' || r == '/' }) {
+	for _, part := range destinations(to) {
 		if c, ok := country(part); ok && c == "US" {
 			return true
 		}
 	}
 	return false
+}
+
+// destinations splits a transfer's "to" into the places it names:
+// "India, Japan, and United States" → India, Japan, United States. An
+// "and" inside a part is kept: it belongs to names like "Trinidad and
+// Tobago".
+func destinations(to string) []string {
+	parts := strings.FieldsFunc(to, func(r rune) bool { return r == ',' || r == ';' || r == '/' })
+	for i, part := range parts {
+		parts[i] = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(part), "and "), "och "))
+	}
+	return parts
 }
 
 // mechanismFact is the dated fact behind a safeguard under a law; ok is
@@ -282,8 +294,7 @@ func coveredBy(ts []notice.Transfer, name, code string) bool {
 			}
 			continue
 		}
-		for _, part := range strings.FieldsFunc(t.To, func(r rune) bool { return r == ',' || r == ';' || r == '/' }) {
-			part = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(part), "and "), "och "))
+		for _, part := range destinations(t.To) {
 			if c, ok := country(part); ok && c == code {
 				return true
 			}
