@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/site"
 )
 
 // MaxBody is the largest event body accepted; a real one is 300–500 bytes.
@@ -111,7 +112,7 @@ func New(o Options) (*Server, error) {
 		}
 		s.sites[st.Config.Site] = st
 		for _, origin := range st.Config.Consent.Origins {
-			s.origins[normalOrigin(origin)] = true
+			s.origins[site.NormalOrigin(origin)] = true
 		}
 	}
 	if o.AdminToken != "" {
@@ -307,24 +308,11 @@ func tooMany(w http.ResponseWriter, wait time.Duration, what string) {
 	writeError(w, http.StatusTooManyRequests, "", "too many events from this %s; retry after %d s", what, secs)
 }
 
-func normalOrigin(o string) string {
-	for len(o) > 0 && o[len(o)-1] == '/' {
-		o = o[:len(o)-1]
-	}
-	b := []byte(o)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
 // allowOrigin sets the CORS answer for a page origin that some site
 // allows, so the banner can read our answer (the POST is a CORS-simple
 // request: text/plain, no credentials, no preflight).
 func (s *Server) allowOrigin(w http.ResponseWriter, origin string) bool {
-	if origin == "" || !s.origins[normalOrigin(origin)] {
+	if origin == "" || !s.origins[site.NormalOrigin(origin)] {
 		return false
 	}
 	h := w.Header()

@@ -134,7 +134,9 @@ func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
 func TestOriginsNotAllowedForTheSiteAre403(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
 	body := validEvent().body()
-	for _, origin := range []string{"", "https://evil.example", "null", "https://jobs.example.org.evil.example"} {
+	// "https://jobs.example.org//" once got a CORS grant and then a 403: the
+	// two checks trimmed slashes differently.
+	for _, origin := range []string{"", "https://evil.example", "null", "https://jobs.example.org.evil.example", "https://jobs.example.org//"} {
 		w := post(s, body, "Origin", origin)
 		wantStatus(t, w, http.StatusForbidden)
 		if w.Header().Get("Access-Control-Allow-Origin") != "" {

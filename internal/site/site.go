@@ -238,11 +238,19 @@ func (c *Config) RetentionPeriod() period.Period { return period.MustParse(c.Con
 
 // AllowsOrigin reports whether a page origin may post consents for this site.
 func (c *Config) AllowsOrigin(origin string) bool {
-	origin = strings.TrimSuffix(origin, "/")
+	origin = NormalOrigin(origin)
 	for _, o := range c.Consent.Origins {
-		if strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
+		if NormalOrigin(o) == origin {
 			return true
 		}
 	}
 	return false
+}
+
+// NormalOrigin is the form in which origins are compared: lower case,
+// without one trailing "/" (notis.toml may have it; a browser's Origin
+// header has neither). Every check of an origin goes through it, so no
+// origin passes one check and fails another.
+func NormalOrigin(origin string) string {
+	return strings.ToLower(strings.TrimSuffix(origin, "/"))
 }
