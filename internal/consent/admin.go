@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -156,7 +157,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", `attachment; filename="consents.`+format+`"`)
 	rc := http.NewResponseController(w)
-	bw := bufio.NewWriterSize(w, 32<<10)
+	sent := &sentWriter{w: w}
+	bw := bufio.NewWriterSize(sent, 32<<10)
 	var cw *csv.Writer
 	if format == "csv" {
 		cw = csv.NewWriter(bw)
@@ -180,16 +182,20 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			rec.Method, string(choices), strconv.FormatBool(rec.GPC), strconv.FormatBool(rec.SecGPC), rec.Page, rec.UAFamily, rec.NetHash)
 		return cw.Write(row)
 	})
-	if cw != nil {
-		cw.Flush()
-		if err == nil {
-			err = cw.Error()
-		}
+	if err == nil && cw != nil {
+		cw.Flush() // into bw: csv.NewWriter uses a *bufio.Writer as it is
+		err = cw.Error()
 	}
 	if err == nil {
 		err = bw.Flush()
 	}
-	if err != nil {
+	switch {
+	case err == nil:
+	case !sent.any && r.Context().Err() == nil:
+		// Nothing reached the client yet: it can still be told the truth.
+		w.Header().Del("Content-Disposition")
+		s.storeFailed(w, "export", err)
+	default:
 		if r.Context().Err() == nil {
 			s.metrics.storeErrors.WithLabelValues("export").Inc()
 		}
@@ -197,6 +203,17 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		// Cut the connection: a truncated file must not look complete.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// sentWriter notes whether anything was written through it.
+type sentWriter struct {
+	w   io.Writer
+	any bool
+}
+
+func (s *sentWriter) Write(p []byte) (int, error) {
+	s.any = true
+	return s.w.Write(p)
 }
 
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {

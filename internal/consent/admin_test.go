@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -123,6 +124,27 @@ func TestExportStreamsJSONLinesAndCSV(t *testing.T) {
 		wantStatus(t, adminReq(s, "GET", "/v1/export?since=yesterday", testToken), http.StatusBadRequest)
 		wantStatus(t, adminReq(s, "GET", "/v1/export?since=2026-05-02&until=2026-05-01", testToken), http.StatusBadRequest)
 	})
+}
+
+// A store that fails before the first row is a 503 with a JSON error, not
+// a cut connection (which a client cannot tell from a network fault).
+func TestExportFailingBeforeTheFirstRowIs503(t *testing.T) {
+	s := newServer(t, failingExport{sqliteStore(t)}, nil)
+	w := adminReq(s, "GET", "/v1/export?format=csv", testToken)
+	wantStatus(t, w, http.StatusServiceUnavailable)
+	if cd := w.Header().Get("Content-Disposition"); cd != "" {
+		t.Errorf("an error answer names an attachment: %q", cd)
+	}
+	var e FieldError
+	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Msg == "" {
+		t.Errorf("body %q is not a JSON error: %v", w.Body, err)
+	}
+}
+
+type failingExport struct{ store.Store }
+
+func (failingExport) Export(context.Context, store.Filter, func(*store.Record) error) error {
+	return errors.New("disk on fire")
 }
 
 func TestStatsCountEventsAndCategories(t *testing.T) {
