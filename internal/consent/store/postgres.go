@@ -107,25 +107,17 @@ func (p *Postgres) migrate(ctx context.Context) error {
 
 // Insert implements Store.
 func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) {
-	results := make([]Result, len(recs))
-	n := len(recs)
-	first := make(map[string]int, n) // event id → index of its first record in this batch
-	args := make([]any, 0, 13*n)
-	var events []string
-	for i := range recs {
+	b := newBatch(recs)
+	args := make([]any, 0, 13*len(b.fresh))
+	for _, i := range b.fresh {
 		r := &recs[i]
-		if _, dup := first[r.EventID]; dup {
-			continue
-		}
-		first[r.EventID] = i
-		events = append(events, r.EventID)
 		args = append(args, r.EventID, r.ConsentID, r.ReceivedAt, r.Site, r.Version, r.Lang, choicesJSON(r.Choices),
 			r.Method, r.GPC, r.SecGPC, r.Page, r.UAFamily, r.NetHash)
 	}
-	inserted := make(map[string]bool, n)
+	inserted := make(map[string]bool, len(b.fresh))
 	insertChunks := func(q pgxQuerier) error {
-		for done := 0; done < len(events); {
-			rowsNow := min(len(events)-done, pgInsertRows)
+		for done := 0; done < len(b.fresh); {
+			rowsNow := min(len(b.fresh)-done, pgInsertRows)
 			rows, err := q.Query(ctx, p.insertSQL(rowsNow), args[13*done:13*(done+rowsNow)]...)
 			if err != nil {
 				return err
@@ -147,7 +139,7 @@ func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) 
 		return nil
 	}
 	var err error
-	if len(events) <= pgInsertRows {
+	if len(b.fresh) <= pgInsertRows {
 		err = insertChunks(p.pool) // one statement: its own transaction
 	} else {
 		err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error { return insertChunks(tx) })
@@ -155,14 +147,8 @@ func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) 
 	if err != nil {
 		return nil, wrap("postgres insert", err)
 	}
-	var dups []string
-	for _, e := range events {
-		if !inserted[e] {
-			dups = append(dups, e)
-		}
-	}
 	stored := map[string]time.Time{}
-	if len(dups) > 0 {
+	if dups := b.retried(inserted); len(dups) > 0 {
 		// Retries of events already stored: answer with the first copy's time.
 		rows, err := p.pool.Query(ctx, `SELECT event_id::text, received_at FROM consents WHERE event_id = ANY($1::text[]::uuid[])`, dups)
 		if err != nil {
@@ -182,24 +168,8 @@ func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) 
 			return nil, wrap("postgres insert: read duplicates", err)
 		}
 	}
-	for i := range recs {
-		e := recs[i].EventID
-		switch {
-		case first[e] != i:
-			results[i] = Result{ReceivedAt: results[first[e]].ReceivedAt, Duplicate: true}
-		case inserted[e]:
-			results[i] = Result{ReceivedAt: recs[i].ReceivedAt}
-		default:
-			t, ok := stored[e]
-			if !ok {
-				// Erased between the conflict and the read: rare enough
-				// that the client's retry is the right answer.
-				return nil, fmt.Errorf("postgres insert: event %s conflicted but is gone", e)
-			}
-			results[i] = Result{ReceivedAt: t, Duplicate: true}
-		}
-	}
-	return results, nil
+	results, err := b.results(inserted, stored)
+	return results, wrap("postgres insert", err)
 }
 
 // pgInsertRows bounds the records of one INSERT, well below the protocol's

@@ -314,22 +314,14 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 	if err := s.flushFailed(); err != nil {
 		return nil, err
 	}
-	results := make([]Result, len(recs))
-	first := make(map[string]int, len(recs)) // event id → its first record in this batch
-	var fresh []int                          // indexes of records to insert
-	for i := range recs {
-		if _, dup := first[recs[i].EventID]; !dup {
-			first[recs[i].EventID] = i
-			fresh = append(fresh, i)
-		}
-	}
+	b := newBatch(recs)
 	// Prepare before the transaction takes the writer's only connection.
 	full, err := s.stmt(ctx, insertRows)
 	if err != nil {
 		return nil, wrap("sqlite insert: prepare", err)
 	}
 	rest := full
-	if n := len(fresh) % insertRows; n > 0 {
+	if n := len(b.fresh) % insertRows; n > 0 {
 		if rest, err = s.stmt(ctx, n); err != nil {
 			return nil, wrap("sqlite insert: prepare", err)
 		}
@@ -339,9 +331,9 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		return nil, wrap("sqlite insert: begin", err)
 	}
 	defer tx.Rollback()
-	inserted := make(map[string]bool, len(fresh))
+	inserted := make(map[string]bool, len(b.fresh))
 	args := make([]any, 0, 13*insertRows)
-	for len(fresh) > 0 {
+	for fresh := b.fresh; len(fresh) > 0; {
 		chunk := fresh[:min(insertRows, len(fresh))]
 		fresh = fresh[len(chunk):]
 		args = args[:0]
@@ -355,41 +347,57 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 			st = rest
 		}
 		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		if err == nil {
+			err = eachEvent(rows, false, func(e string, _ int64) { inserted[e] = true })
+		}
 		if err != nil {
 			return nil, wrap("sqlite insert", err)
 		}
-		for rows.Next() {
-			var e string
-			if err := rows.Scan(&e); err != nil {
-				rows.Close()
-				return nil, wrap("sqlite insert", err)
-			}
-			inserted[e] = true
+	}
+	stored := map[string]time.Time{}
+	if dups := b.retried(inserted); len(dups) > 0 {
+		// Retries of events already stored: answer with the first copy's
+		// time. One query for all of them; a batch has at most MaxBatch.
+		q := `SELECT event_id, received_at FROM consents WHERE event_id IN (?` + strings.Repeat(",?", len(dups)-1) + `)`
+		args = args[:0]
+		for _, e := range dups {
+			args = append(args, e)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, wrap("sqlite insert", err)
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err == nil {
+			err = eachEvent(rows, true, func(e string, us int64) { stored[e] = fromMicros(us) })
+		}
+		if err != nil {
+			return nil, wrap("sqlite insert: read duplicates", err)
 		}
 	}
-	for i := range recs {
-		r := &recs[i]
-		switch {
-		case first[r.EventID] != i:
-			results[i] = Result{ReceivedAt: results[first[r.EventID]].ReceivedAt, Duplicate: true}
-		case inserted[r.EventID]:
-			results[i] = Result{ReceivedAt: r.ReceivedAt}
-		default: // a retry of an event stored by an earlier batch
-			var us int64
-			if err := tx.QueryRowContext(ctx, `SELECT received_at FROM consents WHERE event_id = ?`, r.EventID).Scan(&us); err != nil {
-				return nil, wrap("sqlite insert: read duplicate", err)
-			}
-			results[i] = Result{ReceivedAt: fromMicros(us), Duplicate: true}
-		}
+	results, err := b.results(inserted, stored)
+	if err != nil {
+		return nil, wrap("sqlite insert", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, wrap("sqlite insert: commit", err)
 	}
 	return results, nil
+}
+
+// eachEvent calls fn for each row of an event id and, withTime, a time in
+// microseconds, and closes rows.
+func eachEvent(rows *sql.Rows, withTime bool, fn func(event string, us int64)) error {
+	defer rows.Close()
+	var e string
+	var us int64
+	dest := []any{&e, &us}
+	if !withTime {
+		dest = dest[:1]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		fn(e, us)
+	}
+	return rows.Err()
 }
 
 const sqliteColumns = `seq, event_id, consent_id, received_at, site, version, lang, choices, method, gpc, sec_gpc, page, ua_family, net_hash`

@@ -166,6 +166,61 @@ func exportInPages(fn func(*Record) error, page func(after *Record) ([]Record, e
 	}
 }
 
+// batch is a group of records to insert, each event once: a retry may
+// arrive twice in one group commit, and only its first copy is inserted.
+type batch struct {
+	recs  []Record
+	first map[string]int // event id → index of its first record
+	fresh []int          // index of each event's first record, in order
+}
+
+func newBatch(recs []Record) *batch {
+	b := &batch{recs: recs, first: make(map[string]int, len(recs)), fresh: make([]int, 0, len(recs))}
+	for i := range recs {
+		if _, dup := b.first[recs[i].EventID]; !dup {
+			b.first[recs[i].EventID] = i
+			b.fresh = append(b.fresh, i)
+		}
+	}
+	return b
+}
+
+// retried lists the events the INSERT did not store (inserted names those
+// it did): they were stored before, and their answer is the stored copy's.
+func (b *batch) retried(inserted map[string]bool) []string {
+	var ids []string
+	for _, i := range b.fresh {
+		if e := b.recs[i].EventID; !inserted[e] {
+			ids = append(ids, e)
+		}
+	}
+	return ids
+}
+
+// results is Insert's answer: inserted names the events this insert
+// stored, stored has the received time of each retried event's copy.
+func (b *batch) results(inserted map[string]bool, stored map[string]time.Time) ([]Result, error) {
+	results := make([]Result, len(b.recs))
+	for i := range b.recs {
+		e := b.recs[i].EventID
+		switch {
+		case b.first[e] != i:
+			results[i] = Result{ReceivedAt: results[b.first[e]].ReceivedAt, Duplicate: true}
+		case inserted[e]:
+			results[i] = Result{ReceivedAt: b.recs[i].ReceivedAt}
+		default:
+			t, ok := stored[e]
+			if !ok {
+				// Erased between the conflict and the read: rare enough
+				// that the client's retry is the right answer.
+				return nil, fmt.Errorf("event %s conflicted but is gone", e)
+			}
+			results[i] = Result{ReceivedAt: t, Duplicate: true}
+		}
+	}
+	return results, nil
+}
+
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil

@@ -102,13 +102,19 @@ func TestARetriedEventIsStoredOnceAndAnsweredWithTheFirstTime(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store, _ string) {
 		id := uuid.NewString()
 		first := record(id, base)
-		insert(t, s, first)
+		second := record(id, base.Add(time.Minute))
+		insert(t, s, first, second)
 		retry := first
 		retry.ReceivedAt = base.Add(time.Hour)
 		inBatch := first
 		inBatch.ReceivedAt = base.Add(2 * time.Hour)
 		fresh := record(id, base.Add(3*time.Hour))
-		res := insert(t, s, retry, fresh, inBatch)
+		retrySecond := second
+		retrySecond.ReceivedAt = base.Add(4 * time.Hour)
+		res := insert(t, s, retry, fresh, inBatch, retrySecond)
+		if !res[3].Duplicate || !res[3].ReceivedAt.Equal(second.ReceivedAt) {
+			t.Errorf("second retried event: got %+v, want duplicate received at %v", res[3], second.ReceivedAt)
+		}
 		if !res[0].Duplicate || !res[0].ReceivedAt.Equal(base) {
 			t.Errorf("retry: got %+v, want duplicate received at %v", res[0], base)
 		}
@@ -122,8 +128,8 @@ func TestARetriedEventIsStoredOnceAndAnsweredWithTheFirstTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 2 {
-			t.Errorf("history has %d records, want 2 (the first copy and the fresh event)", len(got))
+		if len(got) != 3 {
+			t.Errorf("history has %d records, want 3 (the first copies of two events and the fresh event)", len(got))
 		}
 	})
 }
