@@ -603,11 +603,9 @@ func newLogStore(s store.Store, path string) (*logStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.Truncate(logSize); err == nil {
-		_, err = f.WriteAt(make([]byte, logSize), 0) // allocate the blocks, not a hole
-		if err == nil {
-			err = f.Sync()
-		}
+	_, err = f.WriteAt(make([]byte, logSize), 0) // allocate the blocks, not a hole
+	if err == nil {
+		err = f.Sync()
 	}
 	if err != nil {
 		f.Close()
