@@ -11,6 +11,7 @@ import (
 
 	"github.com/notis-dev/notis/internal/build"
 	"github.com/notis-dev/notis/internal/lint"
+	"github.com/notis-dev/notis/internal/site"
 )
 
 func init() {
@@ -54,6 +55,13 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	if !slices.Contains([]string{"error", "warn", "off"}, *lintMode) {
 		return usagef("--lint %q: want error, warn or off", *lintMode)
+	}
+	if *baseURL != "" {
+		// The flag's value, not the site, is wrong: a usage error (exit 2).
+		var probe site.Config
+		if err := probe.SetBaseURL(*baseURL); err != nil {
+			return usagef("--baseURL: %v", err)
+		}
 	}
 	limitMemory()
 	opts := build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL}

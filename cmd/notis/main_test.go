@@ -26,6 +26,9 @@ func TestCLIExitCodesAndHelp(t *testing.T) {
 	if code, _, errs := runCLI("build", "--bogus"); code != 2 || !strings.Contains(errs, "flag provided but not defined: -bogus") || !strings.Contains(errs, "usage: notis build") {
 		t.Fatalf("bad flag: exit %d, %q", code, errs)
 	}
+	if code, _, errs := runCLI("build", "--baseURL", "privacy.example.org"); code != 2 || !strings.Contains(errs, "want an absolute http(s) URL") || !strings.Contains(errs, "usage: notis build") {
+		t.Fatalf("bad --baseURL: exit %d, %q", code, errs)
+	}
 	code, _, errs := runCLI("build", "-h")
 	if code != 0 || strings.Count(errs, "usage: notis build") != 1 || !strings.Contains(errs, "-destination") {
 		t.Fatalf("build -h: exit %d, printed usage %d times:\n%s", code, strings.Count(errs, "usage: notis build"), errs)
