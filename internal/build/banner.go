@@ -106,7 +106,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 			target = s.Config.DefaultLanguage
 		}
 		if _, ok := s.ByID[s.Config.Consent.Notice][target]; ok {
-			cfg.NoticeURL[lang] = s.absURL(render.NoticePath(target, s.Config.Consent.Notice))
+			cfg.NoticeURL[lang] = s.Config.URL(render.NoticePath(target, s.Config.Consent.Notice))
 		}
 	}
 	return cfg, true

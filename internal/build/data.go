@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"strings"
 
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
@@ -37,7 +36,7 @@ func (s *Site) sitemap() ([]byte, error) {
 		var links []link
 		for _, lang := range langs {
 			if _, ok := tr[lang]; ok {
-				links = append(links, link{Rel: "alternate", Hreflang: lang, Href: s.absURL(render.NoticePath(lang, id))})
+				links = append(links, link{Rel: "alternate", Hreflang: lang, Href: s.Config.URL(render.NoticePath(lang, id))})
 			}
 		}
 		for _, lang := range langs {
@@ -45,7 +44,7 @@ func (s *Site) sitemap() ([]byte, error) {
 			if !ok {
 				continue
 			}
-			set.URLs = append(set.URLs, url{Loc: s.absURL(render.NoticePath(lang, id)), LastMod: n.Updated.String(), Links: links})
+			set.URLs = append(set.URLs, url{Loc: s.Config.URL(render.NoticePath(lang, id)), LastMod: n.Updated.String(), Links: links})
 		}
 	}
 	var buf bytes.Buffer
@@ -56,10 +55,6 @@ func (s *Site) sitemap() ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func (s *Site) absURL(p string) string {
-	return strings.TrimSuffix(s.Config.BaseURL, "/") + "/" + p
 }
 
 // NoticeJSON is one notice in one language in notices.json.
@@ -102,5 +97,5 @@ func (s *Site) noticeJSON(n *notice.Notice, version string) NoticeJSON {
 	for _, r := range n.DerivedRights() {
 		rights = append(rights, string(r.Right))
 	}
-	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.absURL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, Notice: n.Plain()}
+	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, Notice: n.Plain()}
 }

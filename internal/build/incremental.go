@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"net/url"
 	"os"
 	"path"
 	"reflect"
@@ -561,7 +560,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 	}
 	// Pages not re-rendered below get the renamed links swapped in place.
 	if len(renames) > 0 && !all {
-		if !swapRefs(files, inc.basePath(), renames) {
+		if !swapRefs(files, inc.s.Config.BasePath(), renames) {
 			all = true
 		}
 	}
@@ -597,7 +596,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 			if ch.CSS == nil {
 				ch.CSS = map[string]string{}
 			}
-			ch.CSS[inc.basePath()+old] = inc.basePath() + nu
+			ch.CSS[inc.s.Config.BasePath()+old] = inc.s.Config.BasePath() + nu
 		}
 	}
 	inc.publish(files)
@@ -827,13 +826,6 @@ func (inc *Incremental) redoAssets(w *writer, files map[string][]byte, renames m
 		}
 	}
 	return assets, nil
-}
-
-func (inc *Incremental) basePath() string {
-	if u, err := url.Parse(inc.s.Config.BaseURL); err == nil && u.Path != "" {
-		return u.Path
-	}
-	return "/"
 }
 
 // swapRefs replaces the quoted root-relative links to renamed files in

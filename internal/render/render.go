@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -59,11 +58,8 @@ type Renderer struct {
 // New parses the layouts once per language, binding the language into the
 // template functions so a layout writes {{t "section.rights"}}.
 func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Renderer, error) {
-	r := &Renderer{cfg: cfg, strings: strs, md: newMarkdown(), opts: opts, basePath: "/",
+	r := &Renderer{cfg: cfg, strings: strs, md: newMarkdown(), opts: opts, basePath: cfg.BasePath(),
 		bodies: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
-	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Path != "" {
-		r.basePath = u.Path
-	}
 	// Every page lists the languages: sort and name them once.
 	r.langs, r.names = cfg.LanguageCodes(), map[string]string{}
 	for _, lang := range r.langs {
@@ -149,14 +145,6 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 // rel makes a site-relative path root-relative under the base URL's path.
 func (r *Renderer) rel(p string) string { return r.basePath + strings.TrimPrefix(p, "/") }
 
-// abs makes a site-relative path absolute under the base URL.
-func (r *Renderer) abs(p string) string {
-	if r.cfg.BaseURL == "/" {
-		return r.rel(p)
-	}
-	return strings.TrimSuffix(r.cfg.BaseURL, "/") + "/" + strings.TrimPrefix(p, "/")
-}
-
 // NoticePath is a notice's page path in a language, site-relative.
 func NoticePath(lang, id string) string { return lang + "/" + id + "/" }
 
@@ -197,7 +185,7 @@ func (r *Renderer) executeTo(buf *bytes.Buffer, kind, lang string, data any) err
 func (r *Renderer) page(lang, title, pagePath string, alts []Alternate) Page {
 	return Page{
 		Lang: lang, Title: title, SiteTitle: r.cfg.Languages[lang].Title,
-		Canonical: r.abs(pagePath), Home: r.rel(lang + "/"),
+		Canonical: r.cfg.URL(pagePath), Home: r.rel(lang + "/"),
 		Alternates: alts, Opts: r.optsRel(),
 	}
 }
@@ -220,7 +208,7 @@ func (r *Renderer) alternates(current string, exists func(lang string) (string, 
 		if !ok {
 			continue
 		}
-		alts = append(alts, Alternate{Lang: lang, Name: r.names[lang], Href: r.rel(p), Abs: r.abs(p), Current: lang == current})
+		alts = append(alts, Alternate{Lang: lang, Name: r.names[lang], Href: r.rel(p), Abs: r.cfg.URL(p), Current: lang == current})
 	}
 	return alts
 }

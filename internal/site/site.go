@@ -143,6 +143,21 @@ func (c *Config) SetBaseURL(u string) error {
 	return nil
 }
 
+// BasePath is the path of BaseURL, "/" or like "/sub/": the prefix of
+// every root-relative link in the site.
+func (c *Config) BasePath() string {
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Path != "" {
+		return u.Path
+	}
+	return "/"
+}
+
+// URL makes a site-relative path ("en/careers/") absolute under BaseURL,
+// or root-relative when the site has no base URL ("/").
+func (c *Config) URL(p string) string {
+	return strings.TrimSuffix(c.BaseURL, "/") + "/" + strings.TrimPrefix(p, "/")
+}
+
 func (c *Config) check() error {
 	var errs []error
 	if !siteIDPattern.MatchString(c.Site) {

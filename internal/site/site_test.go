@@ -53,3 +53,24 @@ func TestSetBaseURLEndsInASlashAndRefusesRelativeURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestBasePathAndURL(t *testing.T) {
+	for _, tc := range []struct{ base, path, url string }{
+		{"/", "/", "/en/careers/"},
+		{"https://privacy.example.org/", "/", "https://privacy.example.org/en/careers/"},
+		{"https://example.org/privacy/", "/privacy/", "https://example.org/privacy/en/careers/"},
+	} {
+		var c Config
+		if err := c.SetBaseURL(tc.base); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.BasePath(); got != tc.path {
+			t.Errorf("%s: BasePath() = %q, want %q", tc.base, got, tc.path)
+		}
+		for _, p := range []string{"en/careers/", "/en/careers/"} {
+			if got := c.URL(p); got != tc.url {
+				t.Errorf("%s: URL(%q) = %q, want %q", tc.base, p, got, tc.url)
+			}
+		}
+	}
+}
