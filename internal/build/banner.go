@@ -112,10 +112,10 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 	return cfg, true
 }
 
-// buildBanner bundles the consent banner and stages its files; it returns
-// the bundle (nil when the site declares no cookies).
-func (s *Site) buildBanner(w *writer) (*widget.Result, error) {
-	cfg, ok := s.BannerConfig()
+// buildBanner bundles the consent banner for cfg, as BannerConfig made
+// it, and stages its files; it returns the bundle (nil when BannerConfig
+// said ok false: the site declares no cookies).
+func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Result, error) {
 	if !ok {
 		return nil, nil
 	}

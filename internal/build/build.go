@@ -34,6 +34,7 @@ import (
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
 	"github.com/notis-dev/notis/internal/site"
+	"github.com/notis-dev/notis/internal/widget"
 )
 
 // Options configure one build.
@@ -287,25 +288,34 @@ func hashed(name string, data []byte) string {
 	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:8] + ext
 }
 
+// renderOptions points the pages at the site's fingerprinted assets and,
+// when the site has one, the banner.
+func renderOptions(assets map[string]string, banner *widget.Result, devScript string) render.Options {
+	ropts := render.Options{
+		CSS: assets["css/notis.css"], PrintCSS: assets["css/print.css"], RootScript: assets["js/language.js"],
+		DevScript: devScript,
+	}
+	if banner != nil {
+		ropts.ConsentScript = banner.Script
+	}
+	return ropts
+}
+
 func (s *Site) render(st sink, opts Options, res *Result) error {
 	w := newWriter(st, newMinifier(), res)
 	assets, err := s.writeAssets(w)
 	if err != nil {
 		return err
 	}
-	banner, err := s.buildBanner(w)
+	cfg, ok := s.BannerConfig()
+	banner, err := s.buildBanner(w, cfg, ok)
 	if err != nil {
 		return err
 	}
-	ropts := render.Options{
-		CSS: assets["css/notis.css"], PrintCSS: assets["css/print.css"], RootScript: assets["js/language.js"],
-		DevScript: opts.DevScript,
-	}
 	if banner != nil {
-		ropts.ConsentScript = banner.Script
 		res.Banner = banner.Summary()
 	}
-	r, err := render.New(s.FS, s.Config, s.Strings, ropts)
+	r, err := render.New(s.FS, s.Config, s.Strings, renderOptions(assets, banner, opts.DevScript))
 	if err != nil {
 		return err
 	}

@@ -358,7 +358,7 @@ func (inc *Incremental) rebuild() (*Change, error) {
 // bundle builds the banner into w and remembers its config.
 func (inc *Incremental) bundle(w *writer) error {
 	cfg, ok := inc.s.BannerConfig()
-	b, err := inc.s.buildBanner(w)
+	b, err := inc.s.buildBanner(w, cfg, ok)
 	if err != nil {
 		return err
 	}
@@ -367,13 +367,7 @@ func (inc *Incremental) bundle(w *writer) error {
 }
 
 func (inc *Incremental) newRenderer() error {
-	ropts := render.Options{
-		CSS: inc.assets["css/notis.css"], PrintCSS: inc.assets["css/print.css"], RootScript: inc.assets["js/language.js"],
-		DevScript: inc.opts.DevScript,
-	}
-	if inc.banner != nil {
-		ropts.ConsentScript = inc.banner.Script
-	}
+	ropts := renderOptions(inc.assets, inc.banner, inc.opts.DevScript)
 	r, err := render.New(inc.s.FS, inc.s.Config, inc.s.Strings, ropts)
 	if err != nil {
 		return err
@@ -520,13 +514,12 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 	sk := &memSink{files: files}
 	w := newWriter(sk, inc.min, &Result{PagesByLang: map[string]int{}})
 	renames := map[string]string{}
-	assets, ropts, banner, bannerOK, bcfg := inc.assets, inc.ropts, inc.banner, inc.bannerOK, inc.bcfg
+	assets, banner, bannerOK, bcfg := inc.assets, inc.banner, inc.bannerOK, inc.bcfg
 	if inc.assetsDirty {
 		var err error
 		if assets, err = inc.redoAssets(w, files, renames); err != nil {
 			return nil, err
 		}
-		ropts.CSS, ropts.PrintCSS, ropts.RootScript = assets["css/notis.css"], assets["css/print.css"], assets["js/language.js"]
 	}
 	all := false
 	if cfg, ok := s.BannerConfig(); inc.widgetDirty || ok != bannerOK || !reflect.DeepEqual(cfg, bcfg) {
@@ -535,7 +528,7 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 				delete(files, f.Path)
 			}
 		}
-		b, err := s.buildBanner(w)
+		b, err := s.buildBanner(w, cfg, ok)
 		if err != nil {
 			return nil, err
 		}
@@ -546,11 +539,8 @@ func (inc *Incremental) update(contentFiles []string) (*Change, error) {
 			renames[banner.Script] = b.Script
 		}
 		banner, bannerOK, bcfg = b, ok, cfg
-		ropts.ConsentScript = ""
-		if b != nil {
-			ropts.ConsentScript = b.Script
-		}
 	}
+	ropts := renderOptions(assets, banner, inc.opts.DevScript)
 	r := inc.r
 	if ropts != inc.ropts {
 		var err error
