@@ -326,11 +326,20 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 			return nil, wrap("sqlite insert: prepare", err)
 		}
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, wrap("sqlite insert: begin", err)
+	// A batch that fits one INSERT is that statement's own transaction,
+	// as in PostgreSQL: no BEGIN and COMMIT statements to run. Larger
+	// batches take one transaction for all their INSERTs.
+	var tx *sql.Tx
+	query := func(st *sql.Stmt, args ...any) (*sql.Rows, error) { return st.QueryContext(ctx, args...) }
+	read := s.writer.QueryContext
+	if len(b.fresh) > insertRows {
+		if tx, err = s.writer.BeginTx(ctx, nil); err != nil {
+			return nil, wrap("sqlite insert: begin", err)
+		}
+		defer tx.Rollback()
+		query = func(st *sql.Stmt, args ...any) (*sql.Rows, error) { return tx.StmtContext(ctx, st).QueryContext(ctx, args...) }
+		read = tx.QueryContext
 	}
-	defer tx.Rollback()
 	inserted := make(map[string]bool, len(b.fresh))
 	args := make([]any, 0, 13*insertRows)
 	for fresh := b.fresh; len(fresh) > 0; {
@@ -346,7 +355,7 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		if len(chunk) < insertRows {
 			st = rest
 		}
-		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		rows, err := query(st, args...)
 		if err == nil {
 			err = eachEvent(rows, false, func(e string, _ int64) { inserted[e] = true })
 		}
@@ -363,7 +372,7 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		for _, e := range dups {
 			args = append(args, e)
 		}
-		rows, err := tx.QueryContext(ctx, q, args...)
+		rows, err := read(ctx, q, args...)
 		if err == nil {
 			err = eachEvent(rows, true, func(e string, us int64) { stored[e] = fromMicros(us) })
 		}
@@ -375,16 +384,23 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 	if err != nil {
 		return nil, wrap("sqlite insert", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("sqlite insert: commit", err)
+	if tx != nil {
+		if err := tx.Commit(); err != nil {
+			return nil, wrap("sqlite insert: commit", err)
+		}
 	}
 	return results, nil
 }
 
 // eachEvent calls fn for each row of an event id and, withTime, a time in
-// microseconds, and closes rows.
-func eachEvent(rows *sql.Rows, withTime bool, fn func(event string, us int64)) error {
-	defer rows.Close()
+// microseconds, and closes rows. An INSERT outside a transaction commits
+// as its last row is read, so a failed commit is an error of Next or Close.
+func eachEvent(rows *sql.Rows, withTime bool, fn func(event string, us int64)) (err error) {
+	defer func() {
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	var e string
 	var us int64
 	dest := []any{&e, &us}
