@@ -337,7 +337,9 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 			return nil, wrap("sqlite insert: begin", err)
 		}
 		defer tx.Rollback()
-		query = func(st *sql.Stmt, args ...any) (*sql.Rows, error) { return tx.StmtContext(ctx, st).QueryContext(ctx, args...) }
+		query = func(st *sql.Stmt, args ...any) (*sql.Rows, error) {
+			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		}
 		read = tx.QueryContext
 	}
 	inserted := make(map[string]bool, len(b.fresh))
