@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/consent/store"
-	"github.com/notis-dev/notis/internal/period"
 	"github.com/notis-dev/notis/internal/widget"
 )
 
@@ -243,7 +242,7 @@ func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, lo
 	var total int64
 	for _, site := range sites {
 		retention := site.Config.RetentionPeriod()
-		cutoff := subtract(now.UTC(), retention)
+		cutoff := retention.Before(now.UTC())
 		n, err := st.Purge(ctx, site.Config.Site, cutoff)
 		total += n
 		if err != nil {
@@ -252,12 +251,6 @@ func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, lo
 		log.Info("purged consent records past retention", "site", site.Config.Site, "retention", retention.String(), "cutoff", cutoff.Format(time.RFC3339), "deleted", n)
 	}
 	return total, nil
-}
-
-// subtract moves t back by p, calendar parts first (period.AddTo's mirror).
-func subtract(t time.Time, p period.Period) time.Time {
-	t = t.AddDate(-p.Years, -p.Months, -(p.Weeks*7 + p.Days))
-	return t.Add(-(time.Duration(p.Hours)*time.Hour + time.Duration(p.Minutes)*time.Minute + time.Duration(p.Seconds)*time.Second))
 }
 
 // RunPurges purges once now and then every interval until ctx ends.

@@ -137,6 +137,12 @@ func (p Period) AddTo(t time.Time) time.Time {
 	return t.Add(time.Duration(p.Hours)*time.Hour + time.Duration(p.Minutes)*time.Minute + time.Duration(p.Seconds)*time.Second)
 }
 
+// Before returns t minus p, by the calendar as AddTo: the cutoff of a
+// retention period that ends at t.
+func (p Period) Before(t time.Time) time.Time {
+	return Period{-p.Years, -p.Months, -p.Weeks, -p.Days, -p.Hours, -p.Minutes, -p.Seconds}.AddTo(t)
+}
+
 // Approx is the period as a fixed duration, counting a month as 30.44 days
 // and a year as 365.25; for comparisons and cookie max-age, not calendars.
 func (p Period) Approx() time.Duration {

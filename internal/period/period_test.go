@@ -35,6 +35,15 @@ func TestAddToUsesTheCalendar(t *testing.T) {
 	}
 }
 
+func TestBeforeUsesTheCalendar(t *testing.T) {
+	end := time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)
+	got := MustParse("P1MT2H").Before(end)
+	want := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC) // Feb 31 normalises to Mar 3
+	if !got.Equal(want) {
+		t.Fatalf("Before = %v, want %v", got, want)
+	}
+}
+
 func TestPartsListsNonZeroUnitsLargestFirst(t *testing.T) {
 	parts := MustParse("P6Y6M").Parts()
 	if len(parts) != 2 || parts[0] != (Part{"year", 6}) || parts[1] != (Part{"month", 6}) {
