@@ -30,7 +30,7 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		sum := sha256.Sum256([]byte(token))
 		if !ok || subtle.ConstantTimeCompare(sum[:], s.adminHash[:]) != 1 {
-			addr, _ := s.client.Of(r)
+			addr := s.client.Of(r)
 			if allowed, wait := s.authFails.allow(limitKey(addr), s.now()); !allowed {
 				tooMany(w, wait, "address")
 				return

@@ -18,7 +18,7 @@ func BenchmarkDecodeAndValidate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, ferr := site.Validate(ev); ferr != nil {
+		if ferr := site.Validate(ev); ferr != nil {
 			b.Fatal(ferr)
 		}
 		if _, ferr := PageOf(ev.URL); ferr != nil {

@@ -24,16 +24,16 @@ type ClientAddr struct {
 	Trusted []netip.Prefix
 }
 
-// Of returns the client's address; ok is false if the peer address is
-// unreadable (which net/http does not produce for TCP).
-func (c ClientAddr) Of(r *http.Request) (netip.Addr, bool) {
+// Of returns the client's address, or the zero Addr if the peer address is
+// unreadable (net/http gives every TCP peer one).
+func (c ClientAddr) Of(r *http.Request) netip.Addr {
 	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return netip.Addr{}, false
+		return netip.Addr{}
 	}
 	addr := peer.Addr().Unmap()
 	if !c.trusts(addr) {
-		return addr, true
+		return addr
 	}
 	// Walk X-Forwarded-For from the right (the hop nearest us): the first
 	// address that is not one of our proxies is the client.
@@ -41,14 +41,14 @@ func (c ClientAddr) Of(r *http.Request) (netip.Addr, bool) {
 	for i := len(hops) - 1; i >= 0; i-- {
 		h, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 		if err != nil {
-			return addr, true // garbage from beyond our proxies: stop at the last good hop
+			return addr // garbage from beyond our proxies: stop at the last good hop
 		}
 		addr = h.Unmap()
 		if !c.trusts(addr) {
-			return addr, true
+			return addr
 		}
 	}
-	return addr, true
+	return addr
 }
 
 func (c ClientAddr) trusts(a netip.Addr) bool {

@@ -115,27 +115,27 @@ func readVersion(path string) (*widget.VersionRecord, error) {
 	return &rec, nil
 }
 
-// Validate checks an event against this site: the page origin may post for
-// it, the version is published, the language is the site's, and every
-// choice names a category of that version.
-func (s *Site) Validate(ev *Event) (*widget.VersionRecord, *FieldError) {
+// Validate checks an event against this site: the version is published,
+// the language is the site's, and every choice names a category of that
+// version. (The server checks the page origin before.)
+func (s *Site) Validate(ev *Event) *FieldError {
 	ver := s.Version(ev.Version)
 	if ver == nil {
-		return nil, fieldErr("version", "consent version %q was never published for site %q", ev.Version, ev.Site)
+		return fieldErr("version", "consent version %q was never published for site %q", ev.Version, ev.Site)
 	}
 	if _, ok := s.Config.Languages[ev.Lang]; !ok {
-		return nil, fieldErr("lang", "site %q has no language %q", ev.Site, ev.Lang)
+		return fieldErr("lang", "site %q has no language %q", ev.Site, ev.Lang)
 	}
 	for cat, granted := range ev.Choices {
 		c := category(ver, cat)
 		if c == nil {
-			return nil, fieldErr("choices."+cat, "consent version %q has no category %q", ev.Version, cat)
+			return fieldErr("choices."+cat, "consent version %q has no category %q", ev.Version, cat)
 		}
 		if c.Required && !granted {
-			return nil, fieldErr("choices."+cat, "category %q is required and cannot be false", cat)
+			return fieldErr("choices."+cat, "category %q is required and cannot be false", cat)
 		}
 	}
-	return ver, nil
+	return nil
 }
 
 func category(ver *widget.VersionRecord, id string) *widget.Category {

@@ -397,7 +397,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		}
 		return
 	}
-	addr, _ := s.client.Of(r)
+	addr := s.client.Of(r)
 	now := s.now()
 	if ok, wait := s.perClient.allow(limitKey(addr), now); !ok {
 		tooMany(w, wait, "address")
@@ -433,7 +433,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		writeError(w, http.StatusForbidden, "", "origin %q may not post consents for site %q", origin, ev.Site)
 		return
 	}
-	if _, ferr := st.Validate(ev); ferr != nil {
+	if ferr := st.Validate(ev); ferr != nil {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
