@@ -415,20 +415,35 @@ func (c *conn) post(addr string, body []byte) (int, error) {
 func ok(status int) bool { return status == http.StatusCreated || status == http.StatusNoContent }
 
 func closedLoop(addr string, conns int, warmup, duration time.Duration) (result, error) {
+	start := time.Now()
+	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
+	cpu0 := make(chan cpuSample, 1)
+	cpuTimer := time.AfterFunc(warmup, func() { cpu0 <- sampleCPU() })
+	defer cpuTimer.Stop()
+	res, err := drive(addr, conns, func() (time.Time, bool, bool) {
+		t0 := time.Now()
+		return t0, !t0.Before(measureFrom), !t0.After(end)
+	})
+	res.cpu = (<-cpu0).until(sampleCPU())
+	res.elapsed = duration
+	return res, err
+}
+
+// drive posts events on conns connections until next says there are no
+// more: next gives the time an event is due (latency counts from it) and
+// whether its answer is measured. It returns what the measured answers
+// were, latencies sorted.
+func drive(addr string, conns int, next func() (at time.Time, measured, more bool)) (result, error) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		res      result
 		firstErr error
 	)
-	start := time.Now()
-	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
-	var cpu0 cpuSample
-	cpuTimer := time.AfterFunc(warmup, func() { mu.Lock(); cpu0 = sampleCPU(); mu.Unlock() })
-	defer cpuTimer.Stop()
 	for range conns {
 		c, err := dial(addr)
 		if err != nil {
+			wg.Wait()
 			return res, err
 		}
 		wg.Add(1)
@@ -438,25 +453,23 @@ func closedLoop(addr string, conns int, warmup, duration time.Duration) (result,
 			var lat []time.Duration
 			var good, bad int64
 			for {
-				t0 := time.Now()
-				if t0.After(end) {
+				at, measured, more := next()
+				if !more {
 					break
 				}
 				status, err := c.post(addr, eventBody())
-				t1 := time.Now()
 				if err != nil {
 					mu.Lock()
 					firstErr = cmpOr(firstErr, err)
 					mu.Unlock()
 					break
 				}
-				if t0.Before(measureFrom) {
-					continue
-				}
-				if ok(status) {
+				switch {
+				case !measured:
+				case ok(status):
 					good++
-					lat = append(lat, t1.Sub(t0))
-				} else {
+					lat = append(lat, time.Since(at))
+				default:
 					bad++
 				}
 			}
@@ -468,10 +481,6 @@ func closedLoop(addr string, conns int, warmup, duration time.Duration) (result,
 		}()
 	}
 	wg.Wait()
-	mu.Lock()
-	res.cpu = cpu0.until(sampleCPU())
-	mu.Unlock()
-	res.elapsed = duration
 	slices.Sort(res.latencies)
 	return res, firstErr
 }
@@ -489,61 +498,26 @@ func cmpOr(a, b error) error {
 func openLoop(addr string, rate, conns int, duration time.Duration) (result, error) {
 	total := int(float64(rate) * duration.Seconds())
 	sched := make(chan time.Time, total)
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		res      result
-		firstErr error
-	)
-	for range conns {
-		c, err := dial(addr)
-		if err != nil {
-			return res, err
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer c.c.Close()
-			var lat []time.Duration
-			var good, bad int64
-			for at := range sched {
-				status, err := c.post(addr, eventBody())
-				if err != nil {
-					mu.Lock()
-					firstErr = cmpOr(firstErr, err)
-					mu.Unlock()
-					break
-				}
-				if ok(status) {
-					good++
-					lat = append(lat, time.Since(at))
-				} else {
-					bad++
-				}
-			}
-			mu.Lock()
-			res.ok += good
-			res.bad += bad
-			res.latencies = append(res.latencies, lat...)
-			mu.Unlock()
-		}()
-	}
 	interval := time.Second / time.Duration(rate)
 	cpu0 := sampleCPU()
 	start := time.Now()
-	for i := range total {
-		at := start.Add(time.Duration(i) * interval)
-		if d := time.Until(at); d > 0 {
-			time.Sleep(d)
+	go func() {
+		for i := range total {
+			at := start.Add(time.Duration(i) * interval)
+			if d := time.Until(at); d > 0 {
+				time.Sleep(d)
+			}
+			sched <- at
 		}
-		sched <- at
-	}
-	close(sched)
-	wg.Wait()
+		close(sched)
+	}()
+	res, err := drive(addr, conns, func() (time.Time, bool, bool) {
+		at, more := <-sched
+		return at, true, more
+	})
 	res.cpu = cpu0.until(sampleCPU())
 	res.elapsed = time.Since(start)
-	slices.Sort(res.latencies)
-	return res, firstErr
+	return res, err
 }
 
 // meanBatch reads the commit batch histogram from the server's /metrics.
