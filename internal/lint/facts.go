@@ -119,10 +119,12 @@ var Facts = []Fact{
 		Verified:   true,
 	},
 	{
-		Key: "datainspektionen", Name: "Datainspektionen", Law: "se", ValidTo: "2020-12-31",
+		// The date and its source are the authority registry's, so the
+		// lint and the rendered authority cannot disagree.
+		Key: "datainspektionen", Name: "Datainspektionen", Law: "se", ValidTo: notice.Authorities["datainspektionen"].ValidTo,
 		Event:      "renamed Integritetsskyddsmyndigheten (IMY) on 1 Jan 2021",
 		ReplacedBy: "Integritetsskyddsmyndigheten (IMY); supervisory_authority: imy",
-		Source:     "https://www.imy.se/publikationer/arsredovisning-2020/ ; https://avtalgdpr.se/category/nyheter/page/7",
+		Source:     notice.Authorities["datainspektionen"].Source,
 		Verified:   true,
 	},
 	{
