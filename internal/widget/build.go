@@ -172,9 +172,16 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		Days: cfg.ValidityDays, Lang: cfg.DefaultLang, Langs: map[string]string{}, Prefs: map[string]string{},
 		GCM: map[string][]string{}, Sig: []string{}, CSS: cssName,
 	}
+	// The version record keeps every language's texts: what the banner
+	// showed, as proof beside each consent.
+	rec := VersionRecord{Version: r.Version, Site: cfg.Site, Categories: cfg.Categories, NoticeURL: map[string]string{}, Texts: map[string]map[string]string{}}
 	var langFiles []File
 	for _, lang := range cfg.Languages {
 		full := textsFor(&cfg, lang)
+		rec.Texts[lang] = full.S
+		if full.N != "" {
+			rec.NoticeURL[lang] = full.N
+		}
 		dj, _ := json.Marshal(full)
 		dlg, err := bundle(src, "dialog.ts", api.FormatESModule, map[string]string{"notis:texts": string(dj), "notis:css": jsonString(dialogCSS)})
 		if err != nil {
@@ -233,14 +240,6 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	r.Snippet = fmt.Sprintf(`<script src="%s" integrity="%s" crossorigin="anonymous" data-site="%s" defer></script>`,
 		html.EscapeString(publicURL(cfg.BaseURL, r.Script)), r.Integrity, html.EscapeString(cfg.Site))
 
-	rec := VersionRecord{Version: r.Version, Site: cfg.Site, Categories: cfg.Categories, NoticeURL: map[string]string{}, Texts: map[string]map[string]string{}}
-	for _, lang := range cfg.Languages {
-		t := textsFor(&cfg, lang)
-		rec.Texts[lang] = t.S
-		if t.N != "" {
-			rec.NoticeURL[lang] = t.N
-		}
-	}
 	recJSON, _ := json.MarshalIndent(rec, "", "  ")
 
 	r.Files = append(r.Files,
