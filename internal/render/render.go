@@ -69,22 +69,36 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	if err != nil {
 		return nil, err
 	}
+	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound}
+	pages := map[string]string{}
+	for _, kind := range kinds {
+		name := path.Join(LayoutDir, kind+".html")
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		pages[kind] = string(src)
+	}
+	// The shared layouts are parsed once per language and cloned for each
+	// page kind, which then adds its own layout.
 	r.tmpl = map[string]map[string]*template.Template{}
-	for _, kind := range []string{KindNotice, KindIndex, KindRoot, KindNotFound} {
+	for _, kind := range kinds {
 		r.tmpl[kind] = map[string]*template.Template{}
-		for _, lang := range r.langs {
-			t := template.New(kind).Funcs(r.funcs(lang))
-			for _, f := range shared {
-				if _, err := t.New(f.name).Parse(f.src); err != nil {
-					return nil, fmt.Errorf("%s: %w", f.name, err)
-				}
+	}
+	for _, lang := range r.langs {
+		base := template.New("shared").Funcs(r.funcs(lang))
+		for _, f := range shared {
+			if _, err := base.New(f.name).Parse(f.src); err != nil {
+				return nil, fmt.Errorf("%s: %w", f.name, err)
+			}
+		}
+		for _, kind := range kinds {
+			t, err := base.Clone()
+			if err != nil {
+				return nil, err
 			}
 			name := path.Join(LayoutDir, kind+".html")
-			src, err := fs.ReadFile(fsys, name)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			if _, err := t.New(name).Parse(string(src)); err != nil {
+			if _, err := t.New(name).Parse(pages[kind]); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			r.tmpl[kind][lang] = t
