@@ -101,6 +101,16 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	s.index()
+	if s.Strings != nil {
+		errs = append(errs, s.checkCategories()...)
+	}
+	return s, errors.Join(errs...)
+}
+
+// index files the loaded pages by notice and language, and warns of every
+// notice missing a translation.
+func (s *Site) index() {
 	s.ByID = map[string]render.Translations{}
 	for _, p := range s.Pages {
 		n := p.Notice
@@ -109,17 +119,14 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 		}
 		s.ByID[n.ID][n.Lang] = n
 	}
-	if s.Strings != nil {
-		errs = append(errs, s.checkCategories()...)
-	}
+	s.Warnings = nil
 	for _, id := range s.IDs() {
-		for _, lang := range cfg.LanguageCodes() {
+		for _, lang := range s.Config.LanguageCodes() {
 			if _, ok := s.ByID[id][lang]; !ok {
 				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
 			}
 		}
 	}
-	return s, errors.Join(errs...)
 }
 
 // checkCategories makes sure every cookie's category has a label in every

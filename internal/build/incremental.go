@@ -708,53 +708,8 @@ func (inc *Incremental) relink() error {
 	for _, f := range slices.Sorted(maps.Keys(inc.pages)) {
 		s.Pages = append(s.Pages, inc.pages[f])
 	}
-	s.ByID = map[string]render.Translations{}
-	for _, p := range s.Pages {
-		n := p.Notice
-		if s.ByID[n.ID] == nil {
-			s.ByID[n.ID] = render.Translations{}
-		}
-		s.ByID[n.ID][n.Lang] = n
-	}
-	errs := checkPages(s.Pages)
-	errs = append(errs, s.checkCategories()...)
-	s.Warnings = nil
-	for _, id := range s.IDs() {
-		for _, lang := range s.Config.LanguageCodes() {
-			if _, ok := s.ByID[id][lang]; !ok {
-				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// checkPages finds the mistakes that span files (content.LoadAll checks
-// the same when it reads a whole site): two files claiming one notice and
-// language, and related notices that do not exist.
-func checkPages(pages []*content.Page) []error {
-	type key struct{ id, lang string }
-	seen := map[key]string{}
-	ids := map[string]bool{}
-	for _, p := range pages {
-		ids[p.Notice.ID] = true
-	}
-	var errs []error
-	for _, p := range pages {
-		n := p.Notice
-		k := key{n.ID, n.Lang}
-		if other, dup := seen[k]; dup {
-			errs = append(errs, &notice.FieldError{Pos: n.Pos("notice"), Msg: fmt.Sprintf("notice %q in %q is also defined by %s; give one of them another id or language", n.ID, n.Lang, other)})
-		} else {
-			seen[k] = n.File
-		}
-		for j, r := range n.Related {
-			if !ids[r] {
-				errs = append(errs, &notice.FieldError{Pos: n.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
-			}
-		}
-	}
-	return errs
+	s.index()
+	return errors.Join(append([]error{content.CheckSite(s.Pages)}, s.checkCategories()...)...)
 }
 
 // renderDirty renders the pages that depend on the dirty notices: their

@@ -318,3 +318,31 @@ func TestIncrementalBuildEqualsFullBuildAfterRandomEdits(t *testing.T) {
 		}
 	}
 }
+
+// The preview reports the mistakes that span files, as a full build does:
+// two files for one notice and language, and a link to no notice.
+func TestIncrementalReportsMistakesAcrossFiles(t *testing.T) {
+	e := newEditSite(t, 4, 1)
+	inc, err := build.NewIncremental(build.Options{Source: e.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup := "content/team-0/notice-1.en.md"
+	e.write(dup, e.notice("notice-1", "en"))
+	if _, err := inc.Update([]string{"content/team-0", dup}); err == nil || !strings.Contains(err.Error(), `notice "notice-1" in "en" is also defined by`) {
+		t.Errorf("a second file for notice-1 in en: got %v", err)
+	}
+	if err := os.RemoveAll(filepath.Join(e.dir, "content", "team-0")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inc.Update([]string{"content/team-0", dup}); err != nil {
+		t.Fatalf("after removing the second file: %v", err)
+	}
+	dangling := "content/notice-90.en.md"
+	e.write(dangling, []byte("---\ntitle: Dangling\nupdated: 2026-04-01\nsupervisory_authority: ico\n"+
+		"controller: {name: Example Ltd, email: privacy@example.test}\npurposes:\n  - {name: Recruiting, basis: contract}\n"+
+		"retention:\n  - {records: Applications, period: P6M, then: delete}\nrelated: [nowhere]\n---\nBody.\n"))
+	if _, err := inc.Update([]string{dangling}); err == nil || !strings.Contains(err.Error(), `no notice has the id "nowhere"`) {
+		t.Errorf("a link to no notice: got %v", err)
+	}
+}

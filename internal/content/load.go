@@ -75,8 +75,16 @@ func loadAll(fsys fs.FS, cfg *site.Config, lean bool) ([]*Page, error) {
 	return ok, nil
 }
 
-// checkSite finds mistakes that span files: two files claiming the same
-// notice and language, and related notices that do not exist.
+// CheckSite finds the mistakes that span files, as LoadAll does when it
+// reads a whole site: two files claiming the same notice and language,
+// and related notices that do not exist. The preview calls it after it
+// has reloaded some of the files.
+func CheckSite(pages []*Page) error {
+	return checkSite(pages, make([]error, len(pages)))
+}
+
+// checkSite is CheckSite adding to errs, each page's errors so far; pages
+// that failed to load are nil.
 func checkSite(pages []*Page, errs []error) error {
 	type key struct{ id, lang string }
 	seen := map[key]string{}
