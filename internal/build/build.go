@@ -343,36 +343,10 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 	return nil
 }
 
-// renderSiteFiles writes what spans the notices: each language's index,
-// the root page, 404.html, sitemap.xml and notices.json.
+// renderSiteFiles writes what spans the notices: the site pages,
+// sitemap.xml and notices.json.
 func (s *Site) renderSiteFiles(r *render.Renderer, w *writer) error {
-	for _, lang := range s.Config.LanguageCodes() {
-		var list []*notice.Notice
-		for _, id := range s.IDs() {
-			if n, ok := s.ByID[id][lang]; ok {
-				list = append(list, n)
-			}
-		}
-		page, err := r.Index(lang, list)
-		if err != nil {
-			return fmt.Errorf("index (%s): %w", lang, err)
-		}
-		if err := w.put(lang+"/index.html", "text/html", page); err != nil {
-			return err
-		}
-	}
-	root, err := r.Root()
-	if err != nil {
-		return fmt.Errorf("root page: %w", err)
-	}
-	if err := w.put("index.html", "text/html", root); err != nil {
-		return err
-	}
-	nf, err := r.NotFound()
-	if err != nil {
-		return fmt.Errorf("404 page: %w", err)
-	}
-	if err := w.put("404.html", "text/html", nf); err != nil {
+	if err := s.renderSitePages(r, w); err != nil {
 		return err
 	}
 	sm, err := s.sitemap()
@@ -387,6 +361,43 @@ func (s *Site) renderSiteFiles(r *render.Renderer, w *writer) error {
 		return err
 	}
 	return w.put("notices.json", "", nj) // marshalled compact: nothing to minify
+}
+
+// renderSitePages writes the pages that are not a notice's: each
+// language's index, the root page and 404.html.
+func (s *Site) renderSitePages(r *render.Renderer, w *writer) error {
+	for _, lang := range s.Config.LanguageCodes() {
+		if err := s.renderIndex(r, w, lang); err != nil {
+			return err
+		}
+	}
+	root, err := r.Root()
+	if err != nil {
+		return fmt.Errorf("root page: %w", err)
+	}
+	if err := w.put("index.html", "text/html", root); err != nil {
+		return err
+	}
+	nf, err := r.NotFound()
+	if err != nil {
+		return fmt.Errorf("404 page: %w", err)
+	}
+	return w.put("404.html", "text/html", nf)
+}
+
+// renderIndex writes a language's index of notices.
+func (s *Site) renderIndex(r *render.Renderer, w *writer, lang string) error {
+	var list []*notice.Notice
+	for _, id := range s.IDs() {
+		if n, ok := s.ByID[id][lang]; ok {
+			list = append(list, n)
+		}
+	}
+	page, err := r.Index(lang, list)
+	if err != nil {
+		return fmt.Errorf("index (%s): %w", lang, err)
+	}
+	return w.put(lang+"/index.html", "text/html", page)
 }
 
 // renderNotices renders every notice page on all cores, writing each as

@@ -382,41 +382,10 @@ func (inc *Incremental) renderAll(w *writer) (int, error) {
 	if err := s.renderNotices(inc.r, w, w.res); err != nil {
 		return 0, err
 	}
-	for _, lang := range s.Config.LanguageCodes() {
-		if err := inc.renderIndex(w, lang); err != nil {
-			return 0, err
-		}
-	}
-	root, err := inc.r.Root()
-	if err != nil {
-		return 0, fmt.Errorf("root page: %w", err)
-	}
-	if err := w.put("index.html", "text/html", root); err != nil {
-		return 0, err
-	}
-	nf, err := inc.r.NotFound()
-	if err != nil {
-		return 0, fmt.Errorf("404 page: %w", err)
-	}
-	if err := w.put("404.html", "text/html", nf); err != nil {
+	if err := s.renderSitePages(inc.r, w); err != nil {
 		return 0, err
 	}
 	return len(s.Pages) + len(s.Config.Languages) + 2, nil
-}
-
-func (inc *Incremental) renderIndex(w *writer, lang string) error {
-	s := inc.s
-	var list []*notice.Notice
-	for _, id := range s.IDs() {
-		if n, ok := s.ByID[id][lang]; ok {
-			list = append(list, n)
-		}
-	}
-	page, err := inc.r.Index(lang, list)
-	if err != nil {
-		return fmt.Errorf("index (%s): %w", lang, err)
-	}
-	return w.put(lang+"/index.html", "text/html", page)
 }
 
 // writeData writes notices.json and, when asked, the sitemap (which
@@ -736,7 +705,7 @@ func (inc *Incremental) renderDirty(w *writer) (int, error) {
 	errs := make([]error, len(todo)+len(langs))
 	var wg sync.WaitGroup
 	for i, lang := range langs {
-		wg.Go(func() { errs[len(todo)+i] = inc.renderIndex(w, lang) })
+		wg.Go(func() { errs[len(todo)+i] = s.renderIndex(inc.r, w, lang) })
 	}
 	for i, p := range todo {
 		wg.Go(func() {
