@@ -134,7 +134,7 @@ type Purpose struct {
 type Recipient struct {
 	Name     string   `fm:"name" doc:"The named recipient (preferred)."`
 	Category string   `fm:"category" doc:"A category of recipients, when not named."`
-	Role     Role     `fm:"role" doc:"processor, controller, joint_controller or authority."`
+	Role     Role     `fm:"role" doc:"processor, controller, joint_controller, authority, or internal (a team of the controller itself)."`
 	Country  string   `fm:"country" doc:"Where the recipient processes the data."`
 	Data     []string `fm:"data" doc:"Ids of the data categories shared."`
 	Purpose  string   `fm:"purpose" doc:"Why it is shared."`

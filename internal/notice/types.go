@@ -45,12 +45,15 @@ func (Art9) Values() []string {
 	return v
 }
 
-// Role is a recipient's role.
+// Role is a recipient's role. "internal" is a team or department of the
+// controller itself: not a disclosure to another body, but worth listing
+// so a reader knows who inside sees the data, and labelled so that it
+// does not read as one.
 type Role string
 
 // Values lists the roles.
 func (Role) Values() []string {
-	return []string{"processor", "controller", "joint_controller", "authority"}
+	return []string{"processor", "controller", "joint_controller", "authority", "internal"}
 }
 
 // Regime is the law a representative is appointed under.
