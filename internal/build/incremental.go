@@ -652,7 +652,8 @@ func (inc *Incremental) relink() error {
 		// Only edits in place: the same files hold the same notices, so
 		// no notice is defined twice and only the edited ones can link to
 		// a notice that does not exist (a failed update keeps its dirt).
-		var edited []*content.Page
+		// Checking just those keeps a save on a large site cheap.
+		var edited []*notice.Notice
 		for i, p := range s.Pages {
 			np := inc.pages[p.Notice.File]
 			if np != p {
@@ -660,18 +661,14 @@ func (inc *Incremental) relink() error {
 				s.ByID[np.Notice.ID][np.Notice.Lang] = np.Notice
 			}
 			if inc.dirty.pages[[2]string{np.Notice.ID, np.Notice.Lang}] {
-				edited = append(edited, np)
+				edited = append(edited, np.Notice)
 			}
 		}
-		var errs []error
-		for _, p := range edited {
-			for j, r := range p.Notice.Related {
-				if _, ok := s.ByID[r]; !ok {
-					errs = append(errs, &notice.FieldError{Pos: p.Notice.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
-				}
-			}
+		errs := s.checkCategories()
+		for _, n := range edited {
+			errs = append(errs, content.CheckRelated(n, func(id string) bool { return s.ByID[id] != nil }))
 		}
-		return errors.Join(append(errs, s.checkCategories()...)...)
+		return errors.Join(errs...)
 	}
 	s.Pages = s.Pages[:0]
 	for _, f := range slices.Sorted(maps.Keys(inc.pages)) {

@@ -338,11 +338,27 @@ func TestIncrementalReportsMistakesAcrossFiles(t *testing.T) {
 	if _, err := inc.Update([]string{"content/team-0", dup}); err != nil {
 		t.Fatalf("after removing the second file: %v", err)
 	}
-	dangling := "content/notice-90.en.md"
-	e.write(dangling, []byte("---\ntitle: Dangling\nupdated: 2026-04-01\nsupervisory_authority: ico\n"+
-		"controller: {name: Example Ltd, email: privacy@example.test}\npurposes:\n  - {name: Recruiting, basis: contract}\n"+
-		"retention:\n  - {records: Applications, period: P6M, then: delete}\nrelated: [nowhere]\n---\nBody.\n"))
-	if _, err := inc.Update([]string{dangling}); err == nil || !strings.Contains(err.Error(), `no notice has the id "nowhere"`) {
-		t.Errorf("a link to no notice: got %v", err)
+	dangling := func(title, related string) []byte {
+		return []byte("---\ntitle: " + title + "\nupdated: 2026-04-01\nsupervisory_authority: ico\n" +
+			"controller: {name: Example Ltd, email: privacy@example.test}\npurposes:\n  - {name: Recruiting, basis: contract}\n" +
+			"retention:\n  - {records: Applications, period: P6M, then: delete}\nrelated: [" + related + "]\n---\nBody.\n")
+	}
+	// A new notice (the preview re-indexes the site) and an edit in place
+	// (it checks only the edited pages) that link to no notice.
+	added := "content/notice-90.en.md"
+	e.write(added, dangling("Dangling", "nowhere"))
+	if _, err := inc.Update([]string{added}); err == nil || !strings.Contains(err.Error(), `no notice has the id "nowhere"`) {
+		t.Errorf("a new notice linking to no notice: got %v", err)
+	}
+	if err := os.Remove(filepath.Join(e.dir, added)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inc.Update([]string{added}); err != nil {
+		t.Fatalf("after removing it: %v", err)
+	}
+	edited := "content/notice-2.en.md"
+	e.write(edited, dangling("Edited", "elsewhere"))
+	if _, err := inc.Update([]string{edited}); err == nil || !strings.Contains(err.Error(), `no notice has the id "elsewhere"`) {
+		t.Errorf("an edit linking to no notice: got %v", err)
 	}
 }

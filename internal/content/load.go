@@ -106,10 +106,17 @@ func checkSite(pages []*Page, errs []error) error {
 		} else {
 			seen[k] = n.File
 		}
-		for j, r := range n.Related {
-			if !ids[r] {
-				errs[i] = errors.Join(errs[i], &notice.FieldError{Pos: n.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
-			}
+		errs[i] = errors.Join(errs[i], CheckRelated(n, func(id string) bool { return ids[id] }))
+	}
+	return errors.Join(errs...)
+}
+
+// CheckRelated reports each notice n lists as related that is not known.
+func CheckRelated(n *notice.Notice, known func(id string) bool) error {
+	var errs []error
+	for j, r := range n.Related {
+		if !known(r) {
+			errs = append(errs, &notice.FieldError{Pos: n.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
 		}
 	}
 	return errors.Join(errs...)
