@@ -16,7 +16,7 @@
 // The generator speaks HTTP/1.1 over raw keep-alive connections, like wrk:
 // net/http's client would spend more CPU than the server under test.
 //
-//	go run ./internal/consent/loadtest              # ≈ 100 s
+//	go run ./internal/consent/loadtest              # ≈ 125 s
 //	go run ./internal/consent/loadtest -duration 5s -targets noop,sqlite
 package main
 
@@ -415,12 +415,16 @@ func (c *conn) post(addr string, body []byte) (int, error) {
 func ok(status int) bool { return status == http.StatusCreated || status == http.StatusNoContent }
 
 func closedLoop(addr string, conns int, warmup, duration time.Duration) (result, error) {
+	cs, err := dialAll(addr, conns)
+	if err != nil {
+		return result{}, err
+	}
 	start := time.Now()
 	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
 	cpu0 := make(chan cpuSample, 1)
 	cpuTimer := time.AfterFunc(warmup, func() { cpu0 <- sampleCPU() })
 	defer cpuTimer.Stop()
-	res, err := drive(addr, conns, func() (time.Time, bool, bool) {
+	res, err := drive(addr, cs, func() (time.Time, bool, bool) {
 		t0 := time.Now()
 		return t0, !t0.Before(measureFrom), !t0.After(end)
 	})
@@ -429,23 +433,34 @@ func closedLoop(addr string, conns int, warmup, duration time.Duration) (result,
 	return res, err
 }
 
-// drive posts events on conns connections until next says there are no
-// more: next gives the time an event is due (latency counts from it) and
-// whether its answer is measured. It returns what the measured answers
-// were, latencies sorted.
-func drive(addr string, conns int, next func() (at time.Time, measured, more bool)) (result, error) {
+// dialAll opens n connections, before a run's clock starts.
+func dialAll(addr string, n int) ([]*conn, error) {
+	cs := make([]*conn, 0, n)
+	for range n {
+		c, err := dial(addr)
+		if err != nil {
+			for _, c := range cs {
+				c.c.Close()
+			}
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// drive posts events on each connection until next says there are no
+// more, and closes them: next gives the time an event is due (latency
+// counts from it) and whether its answer is measured. It returns what the
+// measured answers were, latencies sorted.
+func drive(addr string, cs []*conn, next func() (at time.Time, measured, more bool)) (result, error) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		res      result
 		firstErr error
 	)
-	for range conns {
-		c, err := dial(addr)
-		if err != nil {
-			wg.Wait()
-			return res, err
-		}
+	for _, c := range cs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -496,6 +511,10 @@ func cmpOr(a, b error) error {
 // on the first free connection; latency counts from the scheduled time, so
 // time spent waiting for a free connection is included.
 func openLoop(addr string, rate, conns int, duration time.Duration) (result, error) {
+	cs, err := dialAll(addr, conns)
+	if err != nil {
+		return result{}, err
+	}
 	total := int(float64(rate) * duration.Seconds())
 	sched := make(chan time.Time, total)
 	interval := time.Second / time.Duration(rate)
@@ -511,7 +530,7 @@ func openLoop(addr string, rate, conns int, duration time.Duration) (result, err
 		}
 		close(sched)
 	}()
-	res, err := drive(addr, conns, func() (time.Time, bool, bool) {
+	res, err := drive(addr, cs, func() (time.Time, bool, bool) {
 		at, more := <-sched
 		return at, true, more
 	})
@@ -616,5 +635,6 @@ func (l *logStore) InsertUnflushed(_ context.Context, recs []store.Record) ([]st
 	return out, nil
 }
 
-// Flush implements store.Flusher.
-func (l *logStore) Flush() error { return l.f.Sync() }
+// Flush implements store.Flusher with the SQLite store's own fdatasync
+// (os.File.Sync is fsync, which would also journal the file's mtime).
+func (l *logStore) Flush() error { return store.Fdatasync(l.f) }

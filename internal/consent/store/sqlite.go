@@ -218,7 +218,7 @@ func (s *SQLite) syncWAL() error {
 		}
 		s.wal = f
 	}
-	if err := fdatasync(s.wal); err != nil {
+	if err := Fdatasync(s.wal); err != nil {
 		return err
 	}
 	// SQLite deletes the WAL only when the last connection closes, after
