@@ -75,9 +75,13 @@ type CategoryStat struct {
 
 // Store is where consent records live.
 type Store interface {
-	// Insert stores the records in one transaction and returns once it is
-	// durable; results[i] belongs to recs[i]. Event ids are unique: a record
-	// whose event is already stored is not stored again.
+	// Insert stores the records and returns once they are durable;
+	// results[i] belongs to recs[i]. Event ids are unique: a record whose
+	// event is already stored is not stored again. A batch is committed
+	// as a whole, but an error does not prove that nothing was stored
+	// (the read of retried events after the INSERT can fail): the
+	// server answers 503 and the client's retry is answered as a
+	// duplicate with the first copy's time.
 	Insert(ctx context.Context, recs []Record) ([]Result, error)
 	// History returns a consent id's records, oldest first.
 	History(ctx context.Context, consentID string) ([]Record, error)

@@ -98,6 +98,48 @@ func TestInsertedRecordsComeBackInHistoryUnchanged(t *testing.T) {
 	})
 }
 
+// A batch larger than one INSERT statement (SQLite: 32 records) takes a
+// transaction; retried events in it are answered from inside it.
+func TestRetriesInALargeBatchAreAnsweredWithTheFirstTime(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, _ string) {
+		id := uuid.NewString()
+		a, b := record(id, base), record(id, base.Add(time.Minute))
+		insert(t, s, a, b)
+		var recs []store.Record
+		for i := range 40 {
+			recs = append(recs, record(id, base.Add(time.Duration(i+2)*time.Minute)))
+		}
+		retryA, retryB := a, b
+		retryA.ReceivedAt, retryB.ReceivedAt = base.Add(time.Hour), base.Add(time.Hour)
+		recs = append(recs[:10], append([]store.Record{retryA}, recs[10:]...)...)
+		recs = append(recs, retryB)
+		res := insert(t, s, recs...)
+		for i, r := range res {
+			switch recs[i].EventID {
+			case a.EventID, b.EventID:
+				want := a.ReceivedAt
+				if recs[i].EventID == b.EventID {
+					want = b.ReceivedAt
+				}
+				if !r.Duplicate || !r.ReceivedAt.Equal(want) {
+					t.Errorf("retry at %d: got %+v, want duplicate received at %v", i, r, want)
+				}
+			default:
+				if r.Duplicate || !r.ReceivedAt.Equal(recs[i].ReceivedAt) {
+					t.Errorf("new event at %d: got %+v", i, r)
+				}
+			}
+		}
+		got, err := s.History(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 42 {
+			t.Errorf("history has %d records, want 42", len(got))
+		}
+	})
+}
+
 func TestARetriedEventIsStoredOnceAndAnsweredWithTheFirstTime(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store, _ string) {
 		id := uuid.NewString()
