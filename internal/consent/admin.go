@@ -182,7 +182,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		return cw.Write(row)
 	})
 	if err == nil && cw != nil {
-		cw.Flush() // into bw: csv.NewWriter uses a *bufio.Writer as it is
+		cw.Flush() // flushes bw too: csv.NewWriter uses a *bufio.Writer as it is
 		err = cw.Error()
 	}
 	if err == nil {
