@@ -182,24 +182,26 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		}
 		stop()
 	}
-	var noop float64
+	// Throughput as ratios to the two baselines of the same run: the no-op
+	// handler, and the fsync store (the ceiling of a durable store).
+	base := map[string]float64{}
 	for _, r := range closed {
-		if r.name == "noop" {
-			noop = r.rps()
+		base[r.name] = r.rps()
+	}
+	ratio := func(r result, to string) string {
+		if base[to] == 0 || (to == "fsync" && (r.name == "noop" || r.name == "nostore")) {
+			return "-" // the ceiling of a durable store says nothing about these
 		}
+		return fmt.Sprintf("%.2f", r.rps()/base[to])
 	}
 	fmt.Printf("\nClosed loop, %d connections, %s:\n", conns, duration)
-	fmt.Printf("%-9s %10s %7s %10s %10s %10s %8s %7s %6s %6s %7s\n", "target", "req/s", "×noop", "p50", "p90", "p99", "errors", "batch", "self%", "other%", "µs/req")
+	fmt.Printf("%-9s %10s %7s %7s %10s %10s %10s %8s %7s %6s %6s %7s\n", "target", "req/s", "×noop", "×fsync", "p50", "p90", "p99", "errors", "batch", "self%", "other%", "µs/req")
 	for _, r := range closed {
-		ratio := "-"
-		if noop > 0 {
-			ratio = fmt.Sprintf("%.2f", r.rps()/noop)
-		}
 		batch := "-"
 		if r.batch > 0 {
 			batch = fmt.Sprintf("%.1f", r.batch)
 		}
-		fmt.Printf("%-9s %10.0f %7s %10s %10s %10s %8d %7s %6.0f %6.0f %7.0f\n", r.name, r.rps(), ratio,
+		fmt.Printf("%-9s %10.0f %7s %7s %10s %10s %10s %8d %7s %6.0f %6.0f %7.0f\n", r.name, r.rps(), ratio(r, "noop"), ratio(r, "fsync"),
 			ms(pct(r.latencies, .50)), ms(pct(r.latencies, .90)), ms(pct(r.latencies, .99)), r.bad, batch, r.cpu.self, r.cpu.other, r.cpuPerRequest())
 	}
 	if len(open) > 0 {
