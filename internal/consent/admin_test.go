@@ -37,6 +37,9 @@ func TestRepeatedWrongTokensAre429(t *testing.T) {
 		wantStatus(t, adminReq(s, "GET", "/v1/stats", "nope"), http.StatusUnauthorized)
 	}
 	wantStatus(t, adminReq(s, "GET", "/v1/stats", "nope"), http.StatusTooManyRequests)
+	// Refused before the comparison: the right token must not get through
+	// either, or an attacker could keep guessing at full speed.
+	wantStatus(t, adminReq(s, "GET", "/v1/stats", testToken), http.StatusTooManyRequests)
 }
 
 func TestAdminRoutesAreOffWithoutAToken(t *testing.T) {

@@ -152,6 +152,25 @@ func TestTheLimiterForgetsFullBucketsWhenCrowded(t *testing.T) {
 	}
 }
 
+// Under a flood of new keys a full shard is swept at most once a second,
+// not once a request (each sweep walks the whole shard).
+func TestAFullShardIsSweptAtMostOnceASecond(t *testing.T) {
+	l := newLimiter[string](60, time.Minute, 1)
+	l.max = 2
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 200 {
+		l.allow(strconv.Itoa(i), t0)
+	}
+	for i := range 200 {
+		l.allow(strconv.Itoa(1000+i), t0.Add(500*time.Millisecond))
+	}
+	for i := range l.shards {
+		if sw := l.shards[i].swept; sw.After(t0) {
+			t.Fatalf("shard %d swept again at %v, half a second after %v", i, sw, t0)
+		}
+	}
+}
+
 func TestPageKeepsOriginAndPathOnly(t *testing.T) {
 	cases := map[string]string{
 		"https://Jobs.Example.org/apply?email=a@b.se#x": "https://jobs.example.org/apply",

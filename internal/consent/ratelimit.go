@@ -60,7 +60,11 @@ func (l *limiter[K]) allow(key K, now time.Time) (bool, time.Duration) {
 	b := sh.buckets[key]
 	if b == nil {
 		if len(sh.buckets) >= l.max {
-			l.sweep(sh, now)
+			// A full shard is swept at most once a second: under a flood
+			// of new keys, sweeping it for each would cost O(keys) a request.
+			if now.Sub(sh.swept) >= time.Second {
+				l.sweep(sh, now)
+			}
 			if len(sh.buckets) >= l.max {
 				// Fail open: the queue bound still protects the store, and
 				// refusing every new visitor during a flood is worse.
@@ -80,6 +84,26 @@ func (l *limiter[K]) allow(key K, now time.Time) (bool, time.Duration) {
 	}
 	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
 	return false, wait
+}
+
+// exhausted says how long until key has a token again, without taking
+// one; 0 means it has one now.
+func (l *limiter[K]) exhausted(key K, now time.Time) time.Duration {
+	if l == nil {
+		return 0
+	}
+	sh := &l.shards[maphash.Comparable(l.seed, key)%limiterShards]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	b := sh.buckets[key]
+	if b == nil {
+		return 0
+	}
+	tokens := math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) / l.rate * float64(time.Second))
 }
 
 // sweep forgets a shard's buckets that have refilled: they behave like new

@@ -26,6 +26,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/notis-dev/notis/internal/consent/store"
@@ -75,7 +76,7 @@ type Server struct {
 	adminOn    bool
 	client     ClientAddr
 	perClient  *limiter[netip.Addr]
-	perConsent *limiter[string]
+	perConsent *limiter[uuid.UUID] // keyed by value: a string id would keep its whole request body alive
 	authFails  *limiter[netip.Addr]
 	commits    *committer
 	metrics    *metrics
@@ -122,7 +123,7 @@ func New(o Options) (*Server, error) {
 		s.adminOn, s.adminHash = true, sha256.Sum256([]byte(o.AdminToken))
 	}
 	s.perClient = newLimiter[netip.Addr](orDefault(o.ClientRate, 10), time.Minute, orDefaultInt(o.ClientBurst, 20))
-	s.perConsent = newLimiter[string](orDefault(o.ConsentRate, 20), time.Hour, int(orDefault(o.ConsentRate, 20)))
+	s.perConsent = newLimiter[uuid.UUID](orDefault(o.ConsentRate, 20), time.Hour, int(orDefault(o.ConsentRate, 20)))
 	s.authFails = newLimiter[netip.Addr](10, time.Minute, 10)
 	queue, batch := orDefaultInt(o.QueueSize, 1024), orDefaultInt(o.MaxBatch, 512)
 	s.metrics = newMetrics(func() float64 { return float64(s.commits.depth()) })
@@ -442,7 +443,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	if ok, wait := s.perConsent.allow(ev.ID, now); !ok {
+	if ok, wait := s.perConsent.allow(uuid.MustParse(ev.ID), now); !ok { // Decode checked it
 		tooMany(w, wait, "consent id")
 		return
 	}
