@@ -191,13 +191,21 @@ func (c *Config) check() error {
 	if c.Consent.Retention == "" {
 		c.Consent.Retention = "P13M"
 	}
-	if v, err := period.Parse(c.Consent.Validity); err != nil {
-		errs = append(errs, fmt.Errorf("[consent] validity: %w", err))
-	} else if v.Approx() > period.MustParse("P13M").Approx() {
+	validity, verr := period.Parse(c.Consent.Validity)
+	switch {
+	case verr != nil:
+		errs = append(errs, fmt.Errorf("[consent] validity: %w", verr))
+	case validity.Approx() <= 0:
+		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice must be remembered for some time, like P6M", c.Consent.Validity))
+	case validity.Approx() > period.MustParse("P13M").Approx():
 		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (P13M)", c.Consent.Validity))
 	}
-	if _, err := period.Parse(c.Consent.Retention); err != nil {
+	if retention, err := period.Parse(c.Consent.Retention); err != nil {
 		errs = append(errs, fmt.Errorf("[consent] retention: %w", err))
+	} else if verr == nil && retention.Approx() < validity.Approx() {
+		// The server purges at start-up: a typo such as P13D for P13M
+		// would delete proofs of choices the banner still acts on.
+		errs = append(errs, fmt.Errorf("[consent] retention = %q is shorter than validity = %q: a choice the browser still remembers must still be provable (GDPR Art 7(1)), so keep proofs at least as long", c.Consent.Retention, c.Consent.Validity))
 	}
 	if c.Consent.Endpoint != "" {
 		if u, err := url.Parse(c.Consent.Endpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
