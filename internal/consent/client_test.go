@@ -173,9 +173,10 @@ func TestAFullShardIsSweptAtMostOnceASecond(t *testing.T) {
 
 func TestPageKeepsOriginAndPathOnly(t *testing.T) {
 	cases := map[string]string{
-		"https://Jobs.Example.org/apply?email=a@b.se#x": "https://jobs.example.org/apply",
-		"https://user:pw@jobs.example.org":              "https://jobs.example.org/",
-		"http://jobs.example.org:8080/a%20b/c?":         "http://jobs.example.org:8080/a%20b/c",
+		"https://Jobs.Example.org/apply?email=a@b.se#x":           "https://jobs.example.org/apply",
+		"https://user:pw@jobs.example.org":                        "https://jobs.example.org/",
+		"http://jobs.example.org:8080/a%20b/c?":                   "http://jobs.example.org:8080/a%20b/c",
+		"https://jobs.example.org/apply;jsessionid=AB12/step;x=1": "https://jobs.example.org/apply/step",
 	}
 	for in, want := range cases {
 		got, err := PageOf(in)

@@ -351,15 +351,27 @@ func isLowerUUID(s string) bool {
 
 // PageOf reduces a page URL to what the record keeps: scheme, host and
 // path. The query string and fragment can carry personal data (search
-// terms, tokens, e-mail addresses) and are dropped, as are user and password.
+// terms, tokens, e-mail addresses) and are dropped, as are user and
+// password and each path segment's ";" parameters (";jsessionid=…").
 func PageOf(raw string) (string, *FieldError) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return "", fieldErr("url", "want an absolute http(s) URL of the page")
 	}
 	path := u.EscapedPath()
+	if strings.IndexByte(path, ';') >= 0 {
+		segs := strings.Split(path, "/")
+		for i, s := range segs {
+			segs[i], _, _ = strings.Cut(s, ";")
+		}
+		path = strings.Join(segs, "/")
+	}
 	if path == "" {
 		path = "/"
 	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + path, nil
+	page := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + path
+	if len(page) > maxURL {
+		return "", fieldErr("url", "longer than %d bytes once escaped", maxURL)
+	}
+	return page, nil
 }

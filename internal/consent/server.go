@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -441,6 +442,12 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 	page, ferr := PageOf(ev.URL)
 	if ferr != nil {
 		writeJSON(w, http.StatusBadRequest, ferr)
+		return
+	}
+	// The banner posts from the page it names, so the page is on the
+	// origin the browser vouches for; anything else is not its event.
+	if !strings.HasPrefix(page, site.NormalOrigin(origin)+"/") {
+		writeError(w, http.StatusBadRequest, "url", "the page %q is not on the origin %q that posted the event", page, origin)
 		return
 	}
 	if ok, wait := s.perConsent.allow(uuid.MustParse(ev.ID), now); !ok { // Decode checked it

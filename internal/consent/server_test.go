@@ -153,6 +153,22 @@ func TestOriginsNotAllowedForTheSiteAre403(t *testing.T) {
 	wantStatus(t, w, http.StatusForbidden)
 }
 
+// The page must be on the origin that posted the event: another site's
+// URL is not the banner's to record.
+func TestAPageOnAnotherOriginIs400(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	for _, url := range []string{"https://evil.example/apply", "http://jobs.example.org/apply", "https://jobs.example.org.evil.example/"} {
+		w := post(s, validEvent().with("url", url).body())
+		wantStatus(t, w, http.StatusBadRequest)
+		if !strings.Contains(w.Body.String(), "is not on the origin") {
+			t.Errorf("url %s: %s", url, w.Body)
+		}
+	}
+	// Under the limit as sent, over it once escaped: refused, not stored long.
+	long := "https://jobs.example.org/" + strings.Repeat("é", 700)
+	wantStatus(t, post(s, validEvent().with("url", long).body()), http.StatusBadRequest)
+}
+
 func TestBodiesOver4KiBAre413(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
 	big := validEvent().with("url", "https://jobs.example.org/"+strings.Repeat("a", MaxBody)).body()
