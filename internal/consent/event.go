@@ -80,6 +80,9 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fieldErr("", "empty body: want a JSON consent event")
 	}
+	if ferr := checkFields(body); ferr != nil {
+		return nil, ferr
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	var ev Event
@@ -90,6 +93,54 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 		return nil, fieldErr("", "unexpected data after the JSON object")
 	}
 	return &ev, nil
+}
+
+// checkFields holds an object body to what encoding/json lets through
+// loosely: field names must match exactly (it matches them ignoring case),
+// each may appear once (it keeps the last), and no value, nor any choice,
+// may be null (it reads null as the zero value, so "analytics": null
+// would be stored as a refusal nobody made). Syntax errors are left to
+// the decoder, which reports them with their place.
+func checkFields(body []byte) *FieldError {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	var seen [len(eventFields)]bool
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		key, _ := t.(string)
+		i := slices.Index(eventFields[:], key)
+		switch {
+		case i < 0:
+			return fieldErr(key, "unknown field %q (field names are case-sensitive)", key)
+		case seen[i]:
+			return fieldErr(key, "%q given twice", key)
+		}
+		seen[i] = true
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil
+		}
+		if string(raw) == "null" {
+			return fieldErr(key, "null: want a value")
+		}
+		if key == "choices" {
+			var choices map[string]json.RawMessage
+			if json.Unmarshal(raw, &choices) != nil {
+				return nil
+			}
+			for cat, v := range choices {
+				if string(v) == "null" {
+					return fieldErr("choices."+cat, "null: want true or false")
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // decodePlain parses, without reflection, the bodies banners actually send:
