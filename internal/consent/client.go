@@ -39,7 +39,7 @@ func (c ClientAddr) Of(r *http.Request) netip.Addr {
 	// address that is not one of our proxies is the client.
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		h, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		h, err := hopAddr(strings.TrimSpace(hops[i]))
 		if err != nil {
 			return addr // garbage from beyond our proxies: stop at the last good hop
 		}
@@ -49,6 +49,34 @@ func (c ClientAddr) Of(r *http.Request) netip.Addr {
 		}
 	}
 	return addr
+}
+
+// hopAddr reads one X-Forwarded-For hop: an address, or an address and
+// port as some load balancers write it ("198.51.100.7:4321", "[2001:db8::1]:80").
+func hopAddr(h string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(h)
+	if err != nil {
+		if ap, perr := netip.ParseAddrPort(h); perr == nil {
+			return ap.Addr(), nil
+		}
+	}
+	return a, err
+}
+
+// unheededProxy reports whether r came through a proxy that the server
+// does not trust: a loopback or private peer that sends X-Forwarded-For.
+// Then every visitor looks like the proxy (one rate limit, one network
+// hash), which is almost always a missing --trusted-proxy.
+func (c ClientAddr) unheededProxy(r *http.Request) (netip.Addr, bool) {
+	if _, ok := r.Header["X-Forwarded-For"]; !ok {
+		return netip.Addr{}, false
+	}
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	a := peer.Addr().Unmap()
+	return a, (a.IsLoopback() || a.IsPrivate()) && !c.trusts(a)
 }
 
 func (c ClientAddr) trusts(a netip.Addr) bool {

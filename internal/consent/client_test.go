@@ -26,6 +26,7 @@ func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
 		{"several header lines", trusted, "10.1.2.3:4000", []string{"1.1.1.1", "203.0.113.9"}, "203.0.113.9"},
 		{"garbage stops at the last good hop", trusted, "10.1.2.3:4000", []string{"203.0.113.9, nonsense"}, "10.1.2.3"},
 		{"IPv4-mapped IPv6 peer", ClientAddr{}, "[::ffff:198.51.100.7]:4000", nil, "198.51.100.7"},
+		{"hops with ports", trusted, "10.1.2.3:4000", []string{"203.0.113.9:5123, [2001:db8::7]:443"}, "2001:db8::7"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -69,23 +69,24 @@ type Options struct {
 // Server is the consent server. Create it with New, serve Handler, and
 // Close it after the HTTP server has shut down.
 type Server struct {
-	sites      map[string]*Site
-	origins    map[string]bool // every allowed origin of every site, for CORS
-	store      store.Store
-	hasher     NetHasher
-	adminHash  [32]byte
-	adminOn    bool
-	client     ClientAddr
-	perClient  *limiter[netip.Addr]
-	perConsent *limiter[uuid.UUID] // keyed by value: a string id would keep its whole request body alive
-	authFails  *limiter[netip.Addr]
-	commits    *committer
-	metrics    *metrics
-	log        *slog.Logger
-	draining   atomic.Bool
-	now        func() time.Time
-	onRecord   func(status int, ev *Event, decodeErr error)
-	mux        *http.ServeMux
+	sites       map[string]*Site
+	origins     map[string]bool // every allowed origin of every site, for CORS
+	store       store.Store
+	hasher      NetHasher
+	adminHash   [32]byte
+	adminOn     bool
+	client      ClientAddr
+	perClient   *limiter[netip.Addr]
+	perConsent  *limiter[uuid.UUID] // keyed by value: a string id would keep its whole request body alive
+	authFails   *limiter[netip.Addr]
+	commits     *committer
+	metrics     *metrics
+	log         *slog.Logger
+	draining    atomic.Bool
+	warnedProxy atomic.Bool // the missing --trusted-proxy warning is logged once
+	now         func() time.Time
+	onRecord    func(status int, ev *Event, decodeErr error)
+	mux         *http.ServeMux
 }
 
 // New checks the options and starts the group committer.
@@ -400,6 +401,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		return
 	}
 	addr := s.client.Of(r)
+	if !s.warnedProxy.Load() {
+		if proxy, ok := s.client.unheededProxy(r); ok && s.warnedProxy.CompareAndSwap(false, true) {
+			s.log.Warn("events arrive through a proxy whose X-Forwarded-For is not trusted: every visitor shares its rate limit and network hash; start with --trusted-proxy", "proxy", proxy.String())
+		}
+	}
 	now := s.now()
 	if ok, wait := s.perClient.allow(limitKey(addr), now); !ok {
 		tooMany(w, wait, "address")

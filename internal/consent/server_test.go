@@ -1,9 +1,11 @@
 package consent
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -430,5 +432,24 @@ func TestOnRecordIsToldHowEachPostEnded(t *testing.T) {
 	want := []outcome{{http.StatusCreated, ev["id"].(string), false}, {http.StatusBadRequest, "", true}, {http.StatusForbidden, "", false}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("OnRecord heard %+v, want %+v", got, want)
+	}
+}
+
+// A proxy in front of the server that is not trusted makes every visitor
+// one client; the server says so in its log, once.
+func TestAnUntrustedProxyIsReportedOnce(t *testing.T) {
+	var logged bytes.Buffer
+	s := newServer(t, sqliteStore(t), func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
+	for range 2 {
+		r := httptest.NewRequest("POST", "/v1/consents", strings.NewReader(validEvent().body()))
+		r.RemoteAddr = "127.0.0.1:41000"
+		r.Header.Set("Origin", testOrigin)
+		r.Header.Set("X-Forwarded-For", "203.0.113.9")
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		wantStatus(t, w, http.StatusCreated)
+	}
+	if n := strings.Count(logged.String(), "--trusted-proxy"); n != 1 {
+		t.Errorf("the warning was logged %d times, want once:\n%s", n, logged.String())
 	}
 }
