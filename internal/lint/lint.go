@@ -144,11 +144,25 @@ func gramBit(a, b, c byte) uint32 {
 // prose rules skip most of their phrases without scanning the body.
 func (c *Context) mayContain(text string) bool {
 	if c.grams == nil {
+		// The body's trigrams with each run of white space read as one
+		// space, as find matches a phrase's spaces.
 		body := c.Body()
 		c.grams = new([gramWords]uint64)
-		for i := 0; i+2 < len(body); i++ {
-			h := gramBit(body[i], body[i+1], body[i+2])
-			c.grams[h/64] |= 1 << (h % 64)
+		var a, b byte
+		n := 0 // bytes in the window so far
+		for i := 0; i < len(body); i++ {
+			x := body[i]
+			if x == '\n' || x == '\t' || x == '\r' {
+				x = ' '
+			}
+			if x == ' ' && n > 0 && b == ' ' {
+				continue
+			}
+			if n >= 2 {
+				h := gramBit(a, b, x)
+				c.grams[h/64] |= 1 << (h % 64)
+			}
+			a, b, n = b, x, n+1
 		}
 	}
 	for i := 0; i+2 < len(text); i++ {
@@ -164,7 +178,7 @@ func (c *Context) mayContain(text string) bool {
 // lower-case phrases, scanning only for those its trigrams allow.
 func (c *Context) BodyContains(phrases ...string) bool {
 	for _, p := range phrases {
-		if c.mayContain(p) && strings.Contains(c.Body(), p) {
+		if c.mayContain(p) && find(c.Body(), p, false) >= 0 {
 			return true
 		}
 	}

@@ -41,3 +41,23 @@ func TestDestinationsAndToUS(t *testing.T) {
 		t.Errorf("destinations split a country's name: %q", got)
 	}
 }
+
+func TestFindMatchesPhrasesAcrossALineBreakButNotAParagraph(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		word bool
+		want int
+	}{
+		{"the eu-us privacy shield.", true, 10},
+		{"the eu-us privacy\nshield.", true, 10},
+		{"  - the eu-us privacy\n    shield.", true, 14},
+		{"the eu-us privacy\n\nshield.", true, -1},
+		{"the eu-us privacy shields", true, -1},
+		{"the eu-us privacy shields", false, 10},
+		{"privacy", false, -1},
+	} {
+		if got := find(tc.body, "privacy shield", tc.word); got != tc.want {
+			t.Errorf("find(%q, word %v) = %d, want %d", tc.body, tc.word, got, tc.want)
+		}
+	}
+}

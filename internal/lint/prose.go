@@ -65,20 +65,48 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 }
 
 // find returns the byte offset of text in s, or -1; with word, only where
-// text is a whole word.
+// text is a whole word. A space in text matches any run of spaces and tabs
+// with at most one line break in it, so a phrase that a wrapped paragraph
+// splits over two lines is still found, and one split by a blank line
+// (two paragraphs) is not.
 func find(s, text string, word bool) int {
+	first, rest, spaced := strings.Cut(text, " ")
 	for i := 0; ; {
-		j := strings.Index(s[i:], text)
+		j := strings.Index(s[i:], first)
 		if j < 0 {
 			return -1
 		}
 		j += i
-		end := j + len(text)
-		if !word || ((j == 0 || !isWordByte(s[j-1])) && (end == len(s) || !isWordByte(s[end]))) {
+		end := j + len(first)
+		if spaced {
+			end = matchWords(s, end, rest)
+		}
+		if end >= 0 && (!word || ((j == 0 || !isWordByte(s[j-1])) && (end == len(s) || !isWordByte(s[end])))) {
 			return j
 		}
 		i = j + 1
 	}
+}
+
+// matchWords matches the space-separated words of rest in s from at, each
+// after a run of white space (see find); it returns the end of the match,
+// or -1.
+func matchWords(s string, at int, rest string) int {
+	for more := true; more; {
+		var w string
+		w, rest, more = strings.Cut(rest, " ")
+		newlines, k := 0, at
+		for ; k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'); k++ {
+			if s[k] == '\n' {
+				newlines++
+			}
+		}
+		if k == at || newlines > 1 || !strings.HasPrefix(s[k:], w) {
+			return -1
+		}
+		at = k + len(w)
+	}
+	return at
 }
 
 var cookieContext = []string{"cookie", "analytic", "analys", "logg", "log file", "ip address", "ip-adress", "statistik", "statistics", "webbanalys"}
