@@ -163,12 +163,12 @@ var _ = register(
 				if !known || inHomeArea(code, law) {
 					continue
 				}
-				if coveredBy(ts, r.Name, code) {
-					continue
-				}
-				who := r.Name
+				who := r.Name // as the fix below tells the author to write it
 				if who == "" {
 					who = r.Category
+				}
+				if coveredBy(ts, who, code) {
+					continue
 				}
 				c.Report(notice.Path{"recipients", i, "country"}, fmt.Sprintf("recipient %q is in %s, outside the %s, but no transfer covers it", who, r.Country, homeArea(law)),
 					fmt.Sprintf("add a transfers entry {to: %q, recipient: %q, safeguard: …, copy: …}", r.Country, who))
@@ -283,8 +283,9 @@ func country(s string) (code string, known bool) {
 	return "", false
 }
 
-// coveredBy reports whether a transfer names the recipient, or names no
-// recipient but the recipient's country.
+// coveredBy reports whether a transfer names the recipient (by its name,
+// or its category when it has no name), or names no recipient but the
+// recipient's country.
 func coveredBy(ts []notice.Transfer, name, code string) bool {
 	for _, t := range ts {
 		// A transfer naming its recipient covers that recipient only.
