@@ -100,7 +100,7 @@ var _ = register(
 		ID:       "basis.consent-imbalance",
 		Severity: Warning,
 		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43"},
-		Summary:  "A public authority or employer does not rely on consent for recruitment or employment, where consent is rarely freely given.",
+		Summary:  "A public authority does not rely on consent for recruitment or employment, where consent is rarely freely given. (A private employer faces the same imbalance with its staff, but a notice does not tell the lint who its controller employs.)",
 		Check: func(c *Context) {
 			if !c.N.Controller.PublicAuthority {
 				return
