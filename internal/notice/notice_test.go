@@ -140,6 +140,31 @@ func TestRightsFollowTheLawfulBases(t *testing.T) {
 	}
 }
 
+// Explicit consent to special-category data (Art 9(2)(a)) can be
+// withdrawn (Art 7(3)) even under another Art 6 basis; data with several
+// conditions does not say which a purpose relies on.
+func TestWithdrawalFollowsExplicitConsentToSpecialData(t *testing.T) {
+	n := &Notice{
+		Data: []DataCategory{
+			{ID: "health", Special: true, Art9: []Art9{"9(2)(a)"}},
+			{ID: "union", Special: true, Art9: []Art9{"9(2)(a)", "9(2)(b)"}},
+		},
+		Purposes: []Purpose{
+			{Name: "Adjustments", Basis: Contract, Data: []string{"health"}},
+			{Name: "Subscriptions", Basis: Contract, Data: []string{"union"}},
+		},
+	}
+	for _, d := range n.DerivedRights() {
+		if d.Right == RightWithdraw {
+			if !slices.Equal(d.Purposes, []int{0}) {
+				t.Errorf("withdrawal applies to %v, want the purpose whose data rests on explicit consent alone", d.Purposes)
+			}
+			return
+		}
+	}
+	t.Error("no right to withdraw, though health data rests on explicit consent")
+}
+
 func TestLawFollowsTheAuthority(t *testing.T) {
 	if got := (&Notice{Authority: AuthorityRef{Key: "imy"}}).Law(); got != "se" {
 		t.Fatalf("imy → %q, want se", got)

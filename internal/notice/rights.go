@@ -53,7 +53,7 @@ func (n *Notice) DerivedRights() []DerivedRight {
 		}
 		var idx []int
 		for i, p := range n.Purposes {
-			if slices.Contains(bases, p.Basis) {
+			if slices.Contains(bases, p.Basis) || (r == RightWithdraw && n.explicitConsentOnly(p)) {
 				idx = append(idx, i)
 			}
 		}
@@ -63,6 +63,20 @@ func (n *Notice) DerivedRights() []DerivedRight {
 		out = append(out, DerivedRight{Right: r, All: len(idx) == len(n.Purposes), Purposes: idx})
 	}
 	return out
+}
+
+// explicitConsentOnly reports whether a purpose uses special-category data
+// whose only Art 9 condition is explicit consent (9(2)(a)): that consent
+// can be withdrawn (Art 7(3)) whatever the purpose's Art 6 basis. Data
+// with several conditions does not say which one a purpose relies on, so
+// it does not count.
+func (n *Notice) explicitConsentOnly(p Purpose) bool {
+	for _, d := range n.Data {
+		if len(d.Art9) == 1 && d.Art9[0] == "9(2)(a)" && slices.Contains(p.Data, d.ID) {
+			return true
+		}
+	}
+	return false
 }
 
 // UsesBasis reports whether any purpose relies on the basis.
