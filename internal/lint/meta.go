@@ -67,6 +67,19 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "sa.jurisdiction-unstated",
+		Severity: Warning,
+		Articles: []string{"Art 13(1)(f)", "Art 13(2)(d)", "Art 77"},
+		Summary:  "A notice whose supervisory authority is written out (not ico, imy or datainspektionen) says which law it is written under (jurisdiction:), since the lint's UK and EU rules differ.",
+		Check: func(c *Context) {
+			if c.N.Authority.Custom == nil || c.N.Authority.Custom.Jurisdiction != "" || c.N.Jurisdiction != "" {
+				return
+			}
+			c.Report(notice.Path{"supervisory_authority"}, "the authority is written out and the notice has no jurisdiction, so it is checked under EU rules: the EEA as home area and EU transfer tools",
+				"add jurisdiction: uk, se or eu")
+		},
+	},
+	&Rule{
 		ID:       "meta.date-missing",
 		Severity: Error,
 		Articles: []string{"Art 12(1)", "Art 13(3)", "WP260 rev.01"},
