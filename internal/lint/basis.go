@@ -158,6 +158,10 @@ var _ = register(
 
 var sfsNumber = regexp.MustCompile(`\b(19|20)\d\d:\d+\b`)
 
+// schedule1 matches a citation of DPA 2018 Schedule 1 ("Sch 1",
+// "sch. 1", "Schedule 1"), lower-cased; not any word starting "sch".
+var schedule1 = regexp.MustCompile(`\bsch(?:edule|\.)?\s*1\b`)
+
 func looksLikeStatute(lower string) bool {
 	return containsWord(lower, "act") || containsAny(lower, "regulations", "förordning", "lag (", "lagen", "directive") || sfsNumber.MatchString(lower)
 }

@@ -157,7 +157,7 @@ var _ = register(
 				}
 				switch c.Law() {
 				case "uk":
-					if !containsAny(g, "sch", "schedule 1") && len(d.UKDPA) == 0 {
+					if !schedule1.MatchString(g) && len(d.UKDPA) == 0 {
 						c.Report(notice.Path{"data", i, "art10"}, fmt.Sprintf("data %q cites %q, which is not a DPA 2018 Schedule 1 condition", d.Name, d.Art10),
 							`cite the condition, e.g. art10: "DPA 2018 Sch 1 Pt 1 para 1" or "Sch 1 Pt 2 para 6(2)(a)"`)
 					}

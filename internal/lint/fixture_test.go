@@ -161,6 +161,14 @@ func TestEachRuleReportsItsFailingFixtureAndNotItsPassingOne(t *testing.T) {
 			if !slices.Contains(rulesOf(got), r.ID) {
 				t.Errorf("fail fixture: %s not reported; got %v", r.ID, rulesOf(got))
 			}
+			// Each failing file, not just one of them; translations of one
+			// notice fail together (the reference is not reported).
+			for _, n := range f.Fail {
+				translated := slices.ContainsFunc(f.Fail, func(o *notice.Notice) bool { return o != n && o.ID == n.ID })
+				if !translated && !slices.ContainsFunc(got, func(fd Finding) bool { return fd.Rule == r.ID && fd.Pos.File == n.File }) {
+					t.Errorf("fail fixture %s: %s not reported", n.File, r.ID)
+				}
+			}
 			for _, fd := range got {
 				if fd.Rule != r.ID {
 					continue
