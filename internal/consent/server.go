@@ -164,7 +164,28 @@ func (s *Server) routes() {
 	m.Handle("GET /healthz", s.instrument("healthz", s.handleHealthz))
 	m.Handle("GET /readyz", s.instrument("readyz", s.handleReadyz))
 	m.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	m.Handle("/", s.instrument("unrouted", s.handleUnrouted))
 	s.mux = m
+}
+
+// handleUnrouted answers what no route takes, in JSON like every other
+// error: 405 with Allow when the path exists for other methods, else 404.
+// (The mux's own answers are plain text.)
+func (s *Server) handleUnrouted(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions} {
+		probe := r.WithContext(r.Context()) // a shallow copy
+		probe.Method = method
+		if _, pattern := s.mux.Handler(probe); pattern != "/" {
+			allow = append(allow, method)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, "", "%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, " or "))
+		return
+	}
+	writeError(w, http.StatusNotFound, "", "no route %s", r.URL.Path)
 }
 
 // Security headers for every answer: the server only ever returns JSON,

@@ -453,3 +453,28 @@ func TestAnUntrustedProxyIsReportedOnce(t *testing.T) {
 		t.Errorf("the warning was logged %d times, want once:\n%s", n, logged.String())
 	}
 }
+
+// What no route takes is answered in JSON too: 405 with Allow for a path
+// that other methods serve, 404 otherwise.
+func TestUnroutedRequestsGetJSONErrors(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"PUT", "/v1/consents", http.StatusMethodNotAllowed, "POST, OPTIONS"},
+		{"GET", "/v1/consents", http.StatusMethodNotAllowed, "POST, OPTIONS"},
+		{"PATCH", "/v1/consents/" + uuid.NewString(), http.StatusMethodNotAllowed, "GET, DELETE"},
+		{"GET", "/wp-login.php", http.StatusNotFound, ""},
+	} {
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, nil))
+		wantStatus(t, w, tc.code)
+		var fe FieldError
+		decodeJSON(t, w, &fe)
+		if fe.Msg == "" || w.Header().Get("Allow") != tc.allow {
+			t.Errorf("%s %s: error %+v, Allow %q; want a message and Allow %q", tc.method, tc.path, fe, w.Header().Get("Allow"), tc.allow)
+		}
+	}
+}
