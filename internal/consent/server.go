@@ -298,6 +298,9 @@ func (s *Server) instrument(route string, h http.HandlerFunc) http.Handler {
 	})
 }
 
+// statusClientGone is recorded for a client that hung up before its answer.
+const statusClientGone = 499
+
 var jsonContentType = []string{"application/json"}
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -496,7 +499,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 	select {
 	case <-j.done:
 	case <-r.Context().Done():
-		return // the record still commits; the client is gone
+		// The record still commits; the client is gone. 499 (nginx's
+		// "client closed request") keeps it out of the 201s in the
+		// metrics; nobody reads the answer.
+		w.WriteHeader(statusClientGone)
+		return
 	}
 	if j.err != nil {
 		setRetryAfter(w, "1")

@@ -246,11 +246,48 @@ func TestEveryAnswerCarriesSecurityHeaders(t *testing.T) {
 	}
 }
 
+// What no route takes is answered in JSON too: 405 with Allow for a path
+// that other methods serve, 404 otherwise.
 func TestWrongMethodsAre405AndUnknownPaths404(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
-	w := adminReq(s, "PUT", "/v1/consents", "")
-	wantStatus(t, w, http.StatusMethodNotAllowed)
-	wantStatus(t, adminReq(s, "GET", "/v2/anything", ""), http.StatusNotFound)
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"PUT", "/v1/consents", http.StatusMethodNotAllowed, "POST, OPTIONS"},
+		{"GET", "/v1/consents", http.StatusMethodNotAllowed, "POST, OPTIONS"},
+		{"PATCH", "/v1/consents/" + uuid.NewString(), http.StatusMethodNotAllowed, "GET, DELETE"},
+		{"GET", "/v2/anything", http.StatusNotFound, ""},
+	} {
+		w := adminReq(s, tc.method, tc.path, "")
+		wantStatus(t, w, tc.code)
+		var fe FieldError
+		decodeJSON(t, w, &fe)
+		if fe.Msg == "" || w.Header().Get("Allow") != tc.allow {
+			t.Errorf("%s %s: error %+v, Allow %q; want a message and Allow %q", tc.method, tc.path, fe, w.Header().Get("Allow"), tc.allow)
+		}
+	}
+}
+
+// A client that hangs up before its commit is recorded as 499, not as a
+// 201 it never received.
+func TestAClientThatHangsUpIsRecordedAs499(t *testing.T) {
+	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
+	codes := make(chan int, 1)
+	s := newServer(t, g, func(o *Options) { o.OnRecord = func(code int, _ *Event, _ error) { codes <- code } })
+	ctx, cancel := context.WithCancel(context.Background())
+	r := httptest.NewRequestWithContext(ctx, "POST", "/v1/consents", strings.NewReader(validEvent().body()))
+	r.Header.Set("Origin", testOrigin)
+	done := make(chan struct{})
+	go func() { s.Handler().ServeHTTP(httptest.NewRecorder(), r); close(done) }()
+	<-g.entered
+	cancel()
+	<-done
+	close(g.release)
+	if c := <-codes; c != statusClientGone {
+		t.Errorf("recorded %d, want %d", c, statusClientGone)
+	}
 }
 
 // gatedStore blocks every Insert until released, so tests can fill the
@@ -451,30 +488,5 @@ func TestAnUntrustedProxyIsReportedOnce(t *testing.T) {
 	}
 	if n := strings.Count(logged.String(), "--trusted-proxy"); n != 1 {
 		t.Errorf("the warning was logged %d times, want once:\n%s", n, logged.String())
-	}
-}
-
-// What no route takes is answered in JSON too: 405 with Allow for a path
-// that other methods serve, 404 otherwise.
-func TestUnroutedRequestsGetJSONErrors(t *testing.T) {
-	s := newServer(t, sqliteStore(t), nil)
-	for _, tc := range []struct {
-		method, path string
-		code         int
-		allow        string
-	}{
-		{"PUT", "/v1/consents", http.StatusMethodNotAllowed, "POST, OPTIONS"},
-		{"GET", "/v1/consents", http.StatusMethodNotAllowed, "POST, OPTIONS"},
-		{"PATCH", "/v1/consents/" + uuid.NewString(), http.StatusMethodNotAllowed, "GET, DELETE"},
-		{"GET", "/wp-login.php", http.StatusNotFound, ""},
-	} {
-		w := httptest.NewRecorder()
-		s.Handler().ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, nil))
-		wantStatus(t, w, tc.code)
-		var fe FieldError
-		decodeJSON(t, w, &fe)
-		if fe.Msg == "" || w.Header().Get("Allow") != tc.allow {
-			t.Errorf("%s %s: error %+v, Allow %q; want a message and Allow %q", tc.method, tc.path, fe, w.Header().Get("Allow"), tc.allow)
-		}
 	}
 }
