@@ -99,9 +99,9 @@ var Facts = []Fact{
 	},
 	{
 		Key: "dpf", Name: "the EU-US Data Privacy Framework", Law: "eu", ValidFrom: "2023-07-10",
-		Event:      "Commission adequacy decision of 10 Jul 2023 (Decision (EU) 2023/1795), for certified US organisations only; appeal C-703/25 P pending (not verified here)",
+		Event:      "Commission Implementing Decision (EU) 2023/1795 of 10 Jul 2023 (OJ 2023 L 231, p. 118), for certified US organisations only; upheld by the General Court on 3 Sep 2025 (T-553/23 Latombe), under appeal to the Court of Justice since 31 Oct 2025 (C-703/25 P)",
 		ReplacedBy: "scc (before 10 Jul 2023)",
-		Source:     "https://www.dataprotectionreport.com/2023/07/european-commission-adopts-its-adequacy-decision-for-the-eu-us-data-privacy-framework/ ; https://www.deloitte.com/lu/en/Industries/investment-management/perspectives/adequacy-decision-eu-us-data-privacy-framework.html",
+		Source:     "https://eur-lex.europa.eu/eli/C/2025/6610/oj/eng (the appeal, citing the decision and T-553/23, ECLI:EU:T:2025:831) ; https://www.dataprotectionreport.com/2023/07/european-commission-adopts-its-adequacy-decision-for-the-eu-us-data-privacy-framework/",
 		Verified:   true,
 	},
 	{
