@@ -145,7 +145,7 @@ var Facts = []Fact{
 		Key: "personuppgiftslagen", Name: "personuppgiftslagen (1998:204)", Law: "se", ValidTo: "2018-05-24",
 		Event:      "repealed by dataskyddslagen (2018:218) when the GDPR applied on 25 May 2018",
 		ReplacedBy: "the GDPR and dataskyddslagen (2018:218)",
-		Source:     "https://sv.wikipedia.org/wiki/PUL (end date 25 May 2018, repealed by SFS 2018:218)",
+		Source:     "http://retro.lagen.nu/1998:204 (the act's text from Regeringskansliets rättsdatabaser: \"upphävts 2018-05-25 genom SFS 2018:218\")",
 		Verified:   true,
 	},
 	{
