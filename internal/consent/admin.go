@@ -242,14 +242,8 @@ func (s *Server) storeFailed(w http.ResponseWriter, op string, err error) {
 // Purge deletes every configured site's records older than its retention
 // period ([consent] retention in notis.toml, default P13M), and logs what it
 // did. `notis consent purge` and the server's daily job both call it.
-//
-// Then it deletes every record, whatever its site, older than the longest
-// retention of any configured site: a site dropped from the configuration
-// (or renamed) would otherwise keep its proofs forever, and no configured
-// site keeps records that long.
 func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, log *slog.Logger) (int64, error) {
 	var total int64
-	var oldest time.Time // the earliest cutoff: the longest retention
 	for _, site := range sites {
 		retention := site.Config.RetentionPeriod()
 		cutoff := retention.Before(now.UTC())
@@ -259,20 +253,6 @@ func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, lo
 			return total, fmt.Errorf("purge %s: %w", site.Config.Site, err)
 		}
 		log.Info("purged consent records past retention", "site", site.Config.Site, "retention", retention.String(), "cutoff", cutoff.Format(time.RFC3339), "deleted", n)
-		if oldest.IsZero() || cutoff.Before(oldest) {
-			oldest = cutoff
-		}
-	}
-	if oldest.IsZero() {
-		return total, nil
-	}
-	n, err := st.Purge(ctx, "", oldest)
-	total += n
-	if err != nil {
-		return total, fmt.Errorf("purge records of other sites: %w", err)
-	}
-	if n > 0 {
-		log.Warn("purged records of sites not in the configuration, past the longest configured retention", "cutoff", oldest.Format(time.RFC3339), "deleted", n)
 	}
 	return total, nil
 }

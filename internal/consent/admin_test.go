@@ -186,15 +186,5 @@ func TestPurgeDeletesRecordsPastEachSitesRetention(t *testing.T) {
 		if h, _ := st.History(context.Background(), recent["id"].(string)); len(h) != 1 {
 			t.Errorf("the record within retention was purged")
 		}
-		// A site no longer configured: its records go once they are past
-		// the longest configured retention.
-		gone := store.Record{EventID: uuid.NewString(), ConsentID: uuid.NewString(), ReceivedAt: now.AddDate(0, -14, 0),
-			Site: "retired", Version: "v1", Lang: "en", Choices: map[string]bool{"necessary": true}, Method: "accept_all", Page: "https://old.example.org/", UAFamily: "Other", NetHash: "x"}
-		if _, err := st.Insert(context.Background(), []store.Record{gone}); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := Purge(context.Background(), st, []*Site{testSite(t)}, now, s.log); err != nil || n != 1 {
-			t.Errorf("Purge = %d, %v; want the retired site's record deleted", n, err)
-		}
 	})
 }
