@@ -27,22 +27,23 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusNotFound, "", "the admin API is off: start the server with NOTIS_ADMIN_TOKEN or --admin-token-file")
 			return
 		}
-		// An address that has guessed wrong too often is refused before its
-		// token is compared, so that further guesses, the right one
-		// included, tell it nothing.
-		key, now := limitKey(s.client.Of(r)), s.now()
-		if wait := s.authFails.exhausted(key, now); wait > 0 {
+		// Every attempt takes a token before the comparison and a right
+		// one gives it back: an address that has guessed wrong too often
+		// is refused whatever it sends, so further guesses tell it
+		// nothing, and concurrent guesses cannot all slip past the check.
+		key := limitKey(s.client.Of(r))
+		if allowed, wait := s.authFails.allow(key, s.now()); !allowed {
 			tooMany(w, wait, "address")
 			return
 		}
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		sum := sha256.Sum256([]byte(token))
 		if !ok || subtle.ConstantTimeCompare(sum[:], s.adminHash[:]) != 1 {
-			s.authFails.allow(key, now) // count the failure
 			w.Header().Set("WWW-Authenticate", `Bearer realm="notis consent"`)
 			writeError(w, http.StatusUnauthorized, "", "missing or wrong bearer token")
 			return
 		}
+		s.authFails.refund(key)
 		h(w, r)
 	}
 }

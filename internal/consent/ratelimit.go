@@ -86,24 +86,17 @@ func (l *limiter[K]) allow(key K, now time.Time) (bool, time.Duration) {
 	return false, wait
 }
 
-// exhausted says how long until key has a token again, without taking
-// one; 0 means it has one now.
-func (l *limiter[K]) exhausted(key K, now time.Time) time.Duration {
+// refund gives back a token that allow took for key.
+func (l *limiter[K]) refund(key K) {
 	if l == nil {
-		return 0
+		return
 	}
 	sh := &l.shards[maphash.Comparable(l.seed, key)%limiterShards]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	b := sh.buckets[key]
-	if b == nil {
-		return 0
+	if b := sh.buckets[key]; b != nil {
+		b.tokens = math.Min(l.burst, b.tokens+1)
 	}
-	tokens := math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
-	if tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - tokens) / l.rate * float64(time.Second))
 }
 
 // sweep forgets a shard's buckets that have refilled: they behave like new
