@@ -298,8 +298,9 @@ func (s *Server) instrument(route string, h http.HandlerFunc) http.Handler {
 	})
 }
 
-// statusClientGone is recorded for a client that hung up before its answer.
-const statusClientGone = 499
+// StatusClientGone is what OnRecord and the metrics record for a client
+// that hung up before its answer; its event is still stored.
+const StatusClientGone = 499
 
 var jsonContentType = []string{"application/json"}
 
@@ -502,7 +503,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		// The record still commits; the client is gone. 499 (nginx's
 		// "client closed request") keeps it out of the 201s in the
 		// metrics; nobody reads the answer.
-		w.WriteHeader(statusClientGone)
+		w.WriteHeader(StatusClientGone)
 		return
 	}
 	if j.err != nil {

@@ -285,8 +285,8 @@ func TestAClientThatHangsUpIsRecordedAs499(t *testing.T) {
 	cancel()
 	<-done
 	close(g.release)
-	if c := <-codes; c != statusClientGone {
-		t.Errorf("recorded %d, want %d", c, statusClientGone)
+	if c := <-codes; c != StatusClientGone {
+		t.Errorf("recorded %d, want %d", c, StatusClientGone)
 	}
 }
 

@@ -102,6 +102,8 @@ func (c *Consent) reportRecord(status int, ev *consent.Event, decodeErr error) {
 		c.report(fmt.Sprintf("consent refused (%d) before its body was read: the page's origin, or the body's size", status))
 	case status == http.StatusCreated:
 		c.report("consent recorded: " + describe(ev))
+	case status == consent.StatusClientGone:
+		c.report("consent recorded, but the page had gone before the answer: " + describe(ev))
 	default:
 		c.report(fmt.Sprintf("consent refused (%d): %s", status, describe(ev)))
 	}
