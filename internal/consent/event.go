@@ -129,15 +129,38 @@ func checkFields(body []byte) *FieldError {
 			return fieldErr(key, "null: want a value")
 		}
 		if key == "choices" {
-			var choices map[string]json.RawMessage
-			if json.Unmarshal(raw, &choices) != nil {
-				return nil
+			if ferr := checkChoices(raw); ferr != nil {
+				return ferr
 			}
-			for cat, v := range choices {
-				if string(v) == "null" {
-					return fieldErr("choices."+cat, "null: want true or false")
-				}
-			}
+		}
+	}
+	return nil
+}
+
+// checkChoices holds the choices object to each category once and none
+// null; anything else is left to the decoder.
+func checkChoices(raw json.RawMessage) *FieldError {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		cat, _ := t.(string)
+		if seen[cat] {
+			return fieldErr("choices."+cat, "%q given twice", cat)
+		}
+		seen[cat] = true
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil
+		}
+		if string(v) == "null" {
+			return fieldErr("choices."+cat, "null: want true or false")
 		}
 	}
 	return nil
@@ -261,8 +284,8 @@ func (p *plainScanner) choices() (map[string]bool, bool) {
 	}
 	for {
 		k, ok := p.str()
-		if !ok || !p.skip(':') {
-			return nil, false
+		if _, dup := m[k]; !ok || dup || !p.skip(':') {
+			return nil, false // a repeated choice is decodeStrict's to refuse
 		}
 		if m[k], ok = p.boolean(); !ok {
 			return nil, false

@@ -104,6 +104,7 @@ func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
 		{"field given twice", strings.Replace(ev.body(), `"site":"careers"`, `"site":"careers","site":"careers"`, 1), "site"},
 		{"null flag", strings.Replace(ev.body(), `"gpc":false`, `"gpc":null`, 1), "gpc"},
 		{"null choice", ev.with("choices", map[string]any{"necessary": true, "analytics": nil}).body(), "choices.analytics"},
+		{"choice given twice", strings.Replace(ev.body(), `"analytics":false`, `"analytics":true,"analytics":false`, 1), "choices.analytics"},
 		{"wrong type", ev.with("gpc", "yes").body(), "gpc"},
 		{"wrong type in choices", ev.with("choices", map[string]any{"analytics": "yes"}).body(), "choices"},
 		{"wire version", ev.with("v", 2).body(), "v"},
