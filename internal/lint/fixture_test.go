@@ -176,7 +176,8 @@ func TestEachRuleReportsItsFailingFixtureAndNotItsPassingOne(t *testing.T) {
 				if fd.Pos.Line == 0 || fd.Pos.File == "" {
 					t.Errorf("finding has no position: %+v", fd)
 				}
-				if !strings.Contains(fd.Message, f.Fail[0].ID) || fd.Fix == "" || len(fd.Articles) == 0 {
+				named := slices.ContainsFunc(f.Fail, func(n *notice.Notice) bool { return n.ID == fd.Notice }) && strings.Contains(fd.Message, fd.Notice)
+				if !named || fd.Fix == "" || len(fd.Articles) == 0 {
 					t.Errorf("finding does not name the notice, the fix and an article: %+v", fd)
 				}
 			}
