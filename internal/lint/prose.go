@@ -46,13 +46,16 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 				why = strings.ReplaceAll(why, "%s", f.Event)
 			}
 			for from := 0; ; {
-				at := find(body[from:], p.text, p.word)
+				at, end := findSpan(body[from:], p.text, p.word)
 				if at < 0 {
 					break
 				}
-				at += from
-				from = at + len(p.text)
+				at, end = at+from, end+from
+				from = end
 				line, col, text := c.LineOf(at)
+				if endLine, _, more := c.LineOf(end - 1); endLine != line {
+					text += " " + more // a wrapped phrase: its context is on both lines
+				}
 				if slices.Contains(reported, line) || (p.with != nil && !containsAny(text, p.with...)) {
 					continue
 				}
@@ -70,11 +73,17 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 // splits over two lines is still found, and one split by a blank line
 // (two paragraphs) is not.
 func find(s, text string, word bool) int {
+	at, _ := findSpan(s, text, word)
+	return at
+}
+
+// findSpan is find, also returning where the match ends.
+func findSpan(s, text string, word bool) (int, int) {
 	first, rest, spaced := strings.Cut(text, " ")
 	for i := 0; ; {
 		j := strings.Index(s[i:], first)
 		if j < 0 {
-			return -1
+			return -1, -1
 		}
 		j += i
 		end := j + len(first)
@@ -82,7 +91,7 @@ func find(s, text string, word bool) int {
 			end = matchWords(s, end, rest)
 		}
 		if end >= 0 && (!word || ((j == 0 || !isWordByte(s[j-1])) && (end == len(s) || !isWordByte(s[end])))) {
-			return j
+			return j, end
 		}
 		i = j + 1
 	}
