@@ -8,6 +8,17 @@ import (
 	"github.com/notis-dev/notis/internal/notice"
 )
 
+// paragraphAt is the paragraph of s (text between blank lines) that holds
+// offset off.
+func paragraphAt(s string, off int) string {
+	start := strings.LastIndex(s[:off], "\n\n") + 1 // 0 when there is none
+	end := strings.Index(s[off:], "\n\n")
+	if end < 0 {
+		return s[start:]
+	}
+	return s[start : off+end]
+}
+
 // UK-only duties beyond Art 13: complaints to the controller under the
 // Data (Use and Access) Act 2025.
 
@@ -28,9 +39,9 @@ var _ = register(&Rule{
 			}
 			return
 		}
-		// Without rights.complaints, the body may say it. A line that
-		// mentions complaining and says to whom: each mention's
-		// line is checked, for the phrases the body may contain at all.
+		// Without rights.complaints, the body may say it. A paragraph that
+		// mentions complaining and says to whom: each mention's paragraph
+		// is checked, for the phrases the body may contain at all.
 		var toWhom []string
 		for _, p := range []string{"to us", "to our", "first", "with us", "within 30 days", "till oss", "hos oss", "först", "inom 30 dagar"} {
 			if c.mayContain(p) {
@@ -44,8 +55,11 @@ var _ = register(&Rule{
 				if at < 0 {
 					break
 				}
-				if _, _, line := c.LineOf(from + at); containsAny(line, toWhom...) {
-					return
+				para := paragraphAt(body, from+at)
+				for _, p := range toWhom {
+					if find(para, p, false) >= 0 {
+						return
+					}
 				}
 				from += at + len(word)
 			}
