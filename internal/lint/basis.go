@@ -91,7 +91,7 @@ var _ = register(
 			for i, p := range c.N.Purposes {
 				if p.Basis == notice.LegitimateInterests {
 					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on legitimate interests, which a public authority cannot use for its tasks", p.Name),
-						"use public_task (with the law), contract or legal_obligation; if the processing is truly outside the authority's tasks, suppress with lint.ignore and say why")
+						fmt.Sprintf("use public_task (with the law), contract or legal_obligation; if the processing is truly outside the authority's tasks, suppress it for this purpose only: lint.ignore: [{rule: li.public-authority, field: \"purposes[%d]\", why: …}]", i))
 				}
 			}
 		},

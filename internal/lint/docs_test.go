@@ -67,7 +67,16 @@ lint:
     - {rule: recipients.missing, why: "The form emails us only; nobody else receives the data."}
 `+"```"+`
 
-A suppression without `+"`why`"+`, or naming no rule, is itself an error.
+A suppression without `+"`why`"+`, or naming no rule, is itself an error. With
+`+"`field`"+` it silences only the findings at that front matter path or under it,
+as each finding prints it (`+"`purposes[3]`"+`, `+"`transfers[0].safeguard`"+`, `+"`body`"+`):
+the rule still speaks for the rest of the notice.
+
+`+"```yaml"+`
+lint:
+  ignore:
+    - {rule: li.public-authority, field: "purposes[3]", why: "Selling surplus equipment is not a task of the authority."}
+`+"```"+`
 
 In CI, fail the pipeline on errors and show each finding on the pull request:
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -202,5 +203,49 @@ func TestASuppressionWithAReasonSilencesOnlyItsRule(t *testing.T) {
 	}
 	if !slices.Contains(pass, "retention.missing") {
 		t.Error("a suppression silenced another rule")
+	}
+}
+
+// A suppression with a field silences the rule there and nowhere else.
+func TestASuppressionWithAFieldSilencesOnlyThatPlace(t *testing.T) {
+	src := `---
+title: Staff notice
+updated: 2026-04-01
+controller: {name: Example Council, email: privacy@example.gov.uk, public_authority: true}
+supervisory_authority: ico
+purposes:
+  - {name: Selling surplus equipment, basis: legitimate_interests, interest: Recovering value.}
+  - {name: Monitoring staff email, basis: legitimate_interests, interest: Security.}
+lint:
+  ignore:
+    - {rule: li.public-authority, field: "purposes[0]", why: "Selling surplus equipment is not one of our tasks."}
+---
+`
+	p, err := content.Parse("content/staff.en.md", []byte(src), langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	for _, f := range Check([]*notice.Notice{p.Notice}, Options{}) {
+		if f.Rule == "li.public-authority" {
+			fields = append(fields, f.Field)
+		}
+	}
+	if !slices.Equal(fields, []string{"purposes[1].basis"}) {
+		t.Errorf("li.public-authority reported at %v, want purposes[1].basis only", fields)
+	}
+	for _, tc := range []struct {
+		field, scope string
+		want         bool
+	}{
+		{"purposes[1].basis", "purposes[1]", true},
+		{"purposes[10].basis", "purposes[1]", false},
+		{"purposes[1].basis", "", true},
+		{"body", "body", true},
+		{"transfers[0].safeguard", "transfers[0].safe", false},
+	} {
+		if got := within(tc.field, tc.scope); got != tc.want {
+			t.Errorf("within(%q, %q) = %v", tc.field, tc.scope, got)
+		}
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"github.com/notis-dev/notis/internal/notice"
 )
 
-// A notice silences a rule with front matter
+// A notice silences a rule with front matter, everywhere or at one field
 //
-//	lint: {ignore: [{rule: li.public-authority, why: "..."}]}
+//	lint: {ignore: [{rule: li.public-authority, field: "purposes[3]", why: "..."}]}
 //
 // A suppression counts only with a reason; one without, or naming no rule,
 // is itself a finding, so silence is always explained in the file.
@@ -57,7 +57,7 @@ func suppress(c *Context) []Finding {
 		silenced := false
 		if !strings.HasPrefix(f.Rule, "lint.") {
 			for _, s := range ign {
-				if s.Rule == f.Rule && strings.TrimSpace(s.Why) != "" {
+				if s.Rule == f.Rule && strings.TrimSpace(s.Why) != "" && within(f.Field, s.Field) {
 					silenced = true
 					break
 				}
@@ -68,6 +68,18 @@ func suppress(c *Context) []Finding {
 		}
 	}
 	return kept
+}
+
+// within reports whether a finding's field is the suppression's field or
+// under it ("purposes[2]" holds "purposes[2].basis"); an empty
+// suppression field holds every field.
+func within(field, scope string) bool {
+	scope = strings.TrimSpace(scope)
+	if scope == "" || field == scope {
+		return true
+	}
+	rest, ok := strings.CutPrefix(field, scope)
+	return ok && (rest[0] == '.' || rest[0] == '[')
 }
 
 // didYouMean suggests the rule id closest to a mistyped one, as the

@@ -214,10 +214,11 @@ type LintSettings struct {
 	Ignore []Suppression `fm:"ignore" doc:"Findings to suppress, each with the reason."`
 }
 
-// Suppression silences one lint rule for a notice.
+// Suppression silences one lint rule for a notice, or for one place in it.
 type Suppression struct {
-	Rule string `fm:"rule,required" doc:"The rule id."`
-	Why  string `fm:"why" doc:"Why the finding does not apply; required."`
+	Rule  string `fm:"rule,required" doc:"The rule id."`
+	Field string `fm:"field" doc:"Only the findings at this front matter path or under it, as printed with each finding (purposes[2], transfers[0].safeguard), or body; every finding of the rule when absent."`
+	Why   string `fm:"why" doc:"Why the finding does not apply; required."`
 }
 
 // Text returns the Markdown body: the one held in memory, or read again
