@@ -177,6 +177,24 @@ var _ = register(
 	},
 )
 
+var _ = register(&Rule{
+	ID:       "transfer.country-unknown",
+	Severity: Warning,
+	Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)"},
+	Summary:  "A recipient's country is one the lint knows (an English or Swedish name, or an ISO code), so it can tell whether sharing with it is a transfer.",
+	Check: func(c *Context) {
+		for i, r := range c.N.Recipients {
+			if strings.TrimSpace(r.Country) == "" {
+				continue
+			}
+			if _, known := country(r.Country); !known {
+				c.Report(notice.Path{"recipients", i, "country"}, fmt.Sprintf("the lint does not know the country %q, so it cannot tell whether sharing with this recipient is a transfer", r.Country),
+					"write the country's English or Swedish name or its ISO 3166 code (SG, BR), one country per recipient; and if it is outside the UK or EEA, add a transfers entry")
+			}
+		}
+	},
+})
+
 // toUS reports whether a transfer's destination names the United States.
 func toUS(to string) bool {
 	for _, part := range destinations(to) {
@@ -265,6 +283,18 @@ var countryNames = map[string]string{
 	"india": "IN", "indien": "IN", "malaysia": "MY", "china": "CN", "kina": "CN", "canada": "CA", "kanada": "CA", "australia": "AU", "australien": "AU",
 	"switzerland": "CH", "schweiz": "CH", "japan": "JP", "israel": "IL", "new zealand": "NZ", "philippines": "PH", "filippinerna": "PH", "south africa": "ZA", "sydafrika": "ZA",
 	"eea": "EEA", "ees": "EEA", "eu": "EEA", "eu/eea": "EEA", "eu/ees": "EEA", "european union": "EEA", "europeiska unionen": "EEA",
+	// The rest of the EEA, so a UK notice sees a transfer to any of it.
+	"bulgaria": "BG", "bulgarien": "BG", "croatia": "HR", "kroatien": "HR", "cyprus": "CY", "czech republic": "CZ", "czechia": "CZ", "tjeckien": "CZ",
+	"estonia": "EE", "estland": "EE", "greece": "GR", "grekland": "GR", "hungary": "HU", "ungern": "HU", "latvia": "LV", "lettland": "LV",
+	"lithuania": "LT", "litauen": "LT", "malta": "MT", "portugal": "PT", "romania": "RO", "rumänien": "RO", "slovakia": "SK", "slovakien": "SK",
+	"slovenia": "SI", "slovenien": "SI", "iceland": "IS", "island": "IS", "liechtenstein": "LI",
+	// Third countries recipients are often in.
+	"singapore": "SG", "hong kong": "HK", "brazil": "BR", "brasilien": "BR", "south korea": "KR", "sydkorea": "KR", "korea": "KR",
+	"mexico": "MX", "argentina": "AR", "chile": "CL", "colombia": "CO", "uruguay": "UY", "turkey": "TR", "türkiye": "TR", "turkiet": "TR",
+	"united arab emirates": "AE", "uae": "AE", "förenade arabemiraten": "AE", "ukraine": "UA", "ukraina": "UA", "russia": "RU", "ryssland": "RU",
+	"serbia": "RS", "serbien": "RS", "egypt": "EG", "egypten": "EG", "nigeria": "NG", "kenya": "KE", "pakistan": "PK", "bangladesh": "BD",
+	"sri lanka": "LK", "vietnam": "VN", "thailand": "TH", "indonesia": "ID", "indonesien": "ID", "taiwan": "TW", "andorra": "AD",
+	"faroe islands": "FO", "färöarna": "FO", "guernsey": "GG", "jersey": "JE", "isle of man": "IM", "monaco": "MC",
 }
 
 // country normalises a country name or ISO code; known is false when the
