@@ -102,44 +102,22 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 // would be stored as a refusal nobody made). Syntax errors are left to
 // the decoder, which reports them with their place.
 func checkFields(body []byte) *FieldError {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil
-	}
-	var seen [len(eventFields)]bool
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil
-		}
-		key, _ := t.(string)
-		i := slices.Index(eventFields[:], key)
+	return checkObject(body, "", func(key string, val json.RawMessage) *FieldError {
 		switch {
-		case i < 0:
+		case !slices.Contains(eventFields[:], key):
 			return fieldErr(key, "unknown field %q (field names are case-sensitive)", key)
-		case seen[i]:
-			return fieldErr(key, "%q given twice", key)
+		case key == "choices":
+			return checkObject(val, "choices.", nil)
 		}
-		seen[i] = true
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil
-		}
-		if string(raw) == "null" {
-			return fieldErr(key, "null: want a value")
-		}
-		if key == "choices" {
-			if ferr := checkChoices(raw); ferr != nil {
-				return ferr
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// checkChoices holds the choices object to each category once and none
-// null; anything else is left to the decoder.
-func checkChoices(raw json.RawMessage) *FieldError {
+// checkObject walks a JSON object's members: a member given twice or
+// null is an error named prefix+key, and fn, if not nil, checks each
+// member further. What is not a well-formed object is left to the
+// decoder, which reports it with its place.
+func checkObject(raw []byte, prefix string, fn func(key string, val json.RawMessage) *FieldError) *FieldError {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil
@@ -150,17 +128,22 @@ func checkChoices(raw json.RawMessage) *FieldError {
 		if err != nil {
 			return nil
 		}
-		cat, _ := t.(string)
-		if seen[cat] {
-			return fieldErr("choices."+cat, "%q given twice", cat)
-		}
-		seen[cat] = true
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
+		key, _ := t.(string)
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
 			return nil
 		}
-		if string(v) == "null" {
-			return fieldErr("choices."+cat, "null: want true or false")
+		switch {
+		case seen[key]:
+			return fieldErr(prefix+key, "%q given twice", key)
+		case string(val) == "null":
+			return fieldErr(prefix+key, "null: want a value")
+		}
+		seen[key] = true
+		if fn != nil {
+			if ferr := fn(key, val); ferr != nil {
+				return ferr
+			}
 		}
 	}
 	return nil

@@ -54,7 +54,7 @@ func (l *limiter[K]) allow(key K, now time.Time) (bool, time.Duration) {
 	if l == nil {
 		return true, 0
 	}
-	sh := &l.shards[maphash.Comparable(l.seed, key)%limiterShards]
+	sh := l.shard(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	b := sh.buckets[key]
@@ -86,12 +86,16 @@ func (l *limiter[K]) allow(key K, now time.Time) (bool, time.Duration) {
 	return false, wait
 }
 
+func (l *limiter[K]) shard(key K) *limiterShard[K] {
+	return &l.shards[maphash.Comparable(l.seed, key)%limiterShards]
+}
+
 // refund gives back a token that allow took for key.
 func (l *limiter[K]) refund(key K) {
 	if l == nil {
 		return
 	}
-	sh := &l.shards[maphash.Comparable(l.seed, key)%limiterShards]
+	sh := l.shard(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if b := sh.buckets[key]; b != nil {
