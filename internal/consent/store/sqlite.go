@@ -330,16 +330,12 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 	// as in PostgreSQL: no BEGIN and COMMIT statements to run. Larger
 	// batches take one transaction for all their INSERTs.
 	var tx *sql.Tx
-	query := func(st *sql.Stmt, args ...any) (*sql.Rows, error) { return st.QueryContext(ctx, args...) }
 	read := s.writer.QueryContext
 	if len(b.fresh) > insertRows {
 		if tx, err = s.writer.BeginTx(ctx, nil); err != nil {
 			return nil, wrap("sqlite insert: begin", err)
 		}
 		defer tx.Rollback()
-		query = func(st *sql.Stmt, args ...any) (*sql.Rows, error) {
-			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-		}
 		read = tx.QueryContext
 	}
 	inserted := make(map[string]bool, len(b.fresh))
@@ -357,7 +353,10 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		if len(chunk) < insertRows {
 			st = rest
 		}
-		rows, err := query(st, args...)
+		if tx != nil {
+			st = tx.StmtContext(ctx, st)
+		}
+		rows, err := st.QueryContext(ctx, args...)
 		if err == nil {
 			err = eachEvent(rows, false, func(e string, _ int64) { inserted[e] = true })
 		}
