@@ -152,7 +152,7 @@ func (c *Context) mayContain(text string) bool {
 		n := 0 // bytes in the window so far
 		for i := 0; i < len(body); i++ {
 			x := body[i]
-			if x == '\n' || x == '\t' || x == '\r' {
+			if isSpace(x) {
 				x = ' '
 			}
 			if x == ' ' && n > 0 && b == ' ' {

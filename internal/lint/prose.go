@@ -105,7 +105,7 @@ func matchWords(s string, at int, rest string) int {
 		var w string
 		w, rest, more = strings.Cut(rest, " ")
 		newlines, k := 0, at
-		for ; k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'); k++ {
+		for ; k < len(s) && isSpace(s[k]); k++ {
 			if s[k] == '\n' {
 				newlines++
 			}
@@ -117,6 +117,10 @@ func matchWords(s string, at int, rest string) int {
 	}
 	return at
 }
+
+// isSpace reports the white space a phrase's space matches (find) and the
+// trigram prefilter folds into one space (Context.mayContain).
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
 // cookieContext marks a line as about cookies, analytics or logs. Not
 // "statistics": results published as anonymous statistics (of a survey,
