@@ -26,7 +26,6 @@ import (
 // request is answered 503, so overload shows as refusals rather than as
 // latency growing to seconds.
 type committer struct {
-	store    store.Store
 	queue    chan *job
 	maxBatch int
 	metrics  *metrics
@@ -46,7 +45,7 @@ type job struct {
 }
 
 func newCommitter(s store.Store, queueSize, maxBatch int, m *metrics, onError func(error, int)) *committer {
-	c := &committer{store: s, queue: make(chan *job, queueSize), maxBatch: maxBatch, metrics: m, onError: onError, done: make(chan struct{})}
+	c := &committer{queue: make(chan *job, queueSize), maxBatch: maxBatch, metrics: m, onError: onError, done: make(chan struct{})}
 	if f, ok := s.(store.Flusher); ok {
 		// Unbuffered: the writer hands over a written batch only when the
 		// flusher is free, so at most one batch waits for a flush.
