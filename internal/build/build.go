@@ -109,7 +109,7 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 }
 
 // index files the loaded pages by notice and language, and warns of every
-// notice missing a translation.
+// notice missing a translation and of cookies the banner cannot delete.
 func (s *Site) index() {
 	s.ByID = map[string]render.Translations{}
 	for _, p := range s.Pages {
@@ -125,6 +125,11 @@ func (s *Site) index() {
 			if _, ok := s.ByID[id][lang]; !ok {
 				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
 			}
+		}
+	}
+	if cfg, ok := s.BannerConfig(); ok {
+		for _, w := range widget.Undeletable(cfg.Categories) {
+			s.Warnings = append(s.Warnings, "consent banner: "+w)
 		}
 	}
 }

@@ -85,9 +85,10 @@ func TestBannerWithTheRealConsentServer(t *testing.T) {
 	consentMux.Handle("/", srv.Handler())
 
 	tab := b.Page(t)
+	bt.OnNewDocument(t, tab, bt.Shadow)
 	bt.Do(t, tab, chromedp.Navigate(pageSrv.URL+"/apply"))
-	bt.Wait(t, tab, `document.querySelector('.notis-banner')`, "the banner")
-	bt.Do(t, tab, chromedp.Click(chromedp.CSS(".notis-banner .notis-btn:nth-child(2)"))) // Avvisa alla
+	bt.Wait(t, tab, `__q('.notis-banner')`, "the banner")
+	bt.Click(t, tab, ".notis-banner .notis-btn:nth-child(2)") // Avvisa alla
 	bt.Wait(t, tab, `document.cookie.includes('notis_consent=') && localStorage.length == 0`, "the server's answer (outbox empty)")
 	id := bt.Eval[string](t, tab, `notis.consent().id`)
 
