@@ -2,7 +2,8 @@
 // config.ts (what the build baked in), cookie.ts (the stored choice), gcm.ts
 // (Consent Mode), gate.ts (blocked scripts and iframes), i18n.ts, ui.ts
 // (banner, placeholder), dialog.ts (preferences, loaded when opened),
-// send.ts (proof to the consent server).
+// outbox.ts and send.ts (proof to the consent server, send.ts loaded once
+// an event waits).
 //
 // The host page is hostile: everything notis shows lives in open shadow
 // roots (<notis-consent> for the banner and dialog, one <notis-embed> per
@@ -93,7 +94,7 @@ function fire(method: string): void {
   document.dispatchEvent(new CustomEvent('notis:consent', { detail, bubbles: true }));
 }
 
-// Other tabs of the site hear of each choice (tabs.ts would be one line).
+// Other tabs of the site hear of each choice, and apply it from the cookie.
 const tabs = self.BroadcastChannel && new BroadcastChannel('notis');
 
 /** Applies a choice: withdrawn cookies deleted, Consent Mode, gated tags, event, banner gone. */

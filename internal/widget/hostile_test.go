@@ -88,6 +88,7 @@ func (s *testSite) hostilePage(lang, lib string, late, gcm bool) string {
 <ul id="jobs"><li><a href="#a">Backend engineer, Stockholm</a></li><li><a href="#b">Nurse, Uppsala</a></li></ul>
 <h2>Life at Example</h2>
 <iframe data-consent="marketing" data-vendor="youtube" data-src="/embed?youtube" title="Video: life at Example"></iframe>
+<iframe data-consent="analytics" data-vendor="vimeo" data-src="/embed?vimeo" title="Video: our team"></iframe>
 <h2>Apply</h2>
 <iframe data-consent="analytics" data-vendor="teamtailor" data-src="/embed?ats" title="Application form"></iframe>
 `)
@@ -294,8 +295,8 @@ func TestHostileCareersPage(t *testing.T) {
 		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
 			t.Errorf("ran %v: the pixels fired although only the video was allowed", got)
 		}
-		if bt.Eval[bool](t, ctx, `!!document.querySelector('iframe[src="/embed?ats"]')`) {
-			t.Error("the ATS iframe loaded too")
+		if bt.Eval[bool](t, ctx, `!!document.querySelector('iframe[src="/embed?ats"], iframe[src="/embed?vimeo"]')`) {
+			t.Error("the ATS or Vimeo iframe loaded too")
 		}
 		if !strings.Contains(bt.Eval[string](t, ctx, `document.cookie`), ".v:youtube.") {
 			t.Errorf("the cookie does not hold the YouTube grant: %s", bt.Eval[string](t, ctx, `document.cookie`))
