@@ -91,6 +91,7 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, loadErr)
 	}
 	opts.Categories = st.Categories()
+	opts.Languages = st.Config.LanguageCodes()
 	notices := st.Notices()
 	findings := lint.Check(notices, opts)
 	if err := lint.Write(stdout, *format, findings); err != nil {
