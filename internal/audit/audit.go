@@ -64,14 +64,22 @@ type Result struct {
 	Elapsed time.Duration
 }
 
+// CheckURL says why a start URL cannot be audited.
+func CheckURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return fmt.Errorf("%q: want an absolute http(s) URL, like https://jobs.example.org/", u)
+	}
+	return nil
+}
+
 // Run audits every start URL and up to opts.Pages same-site pages linked
 // from each, in one Chromium process.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	for _, u := range opts.URLs {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return nil, fmt.Errorf("%q: want an absolute http(s) URL, like https://jobs.example.org/", u)
+		if err := CheckURL(u); err != nil {
+			return nil, err
 		}
 	}
 	path, err := FindChromium(opts.Chrome)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/period"
 )
 
 // Finding is one thing the audit saw that the notices or the law do not
@@ -260,24 +261,30 @@ func outlives(c Cookie, d Declared) (string, bool) {
 	return "", false
 }
 
-// observedDuration is a cookie's lifetime as an ISO 8601 duration, rounded
-// to the unit a notice would use: "session", P2Y, P13M, P30D or PT1H.
+// observedDuration is a cookie's lifetime as an ISO 8601 duration, in the
+// unit a notice would use ("session", P2Y, P13M, P45D, PT2H), never
+// shorter than the cookie lives (past a day's slack), so the suggested
+// declaration does not itself break cookie.over-duration.
 func observedDuration(c Cookie) string {
 	if c.Expires.IsZero() {
 		return "session"
 	}
 	d := c.Lifetime()
-	day := 24 * time.Hour
-	days := d.Hours() / 24
-	switch {
-	case d < day:
-		return fmt.Sprintf("PT%dH", max(1, int(math.Round(d.Hours()))))
-	case days >= 360 && math.Abs(days/365.25-math.Round(days/365.25)) < 0.02:
-		return fmt.Sprintf("P%dY", int(math.Round(days/365.25)))
-	case days >= 28 && math.Abs(days/30.44-math.Round(days/30.44)) < 0.05:
-		return fmt.Sprintf("P%dM", int(math.Round(days/30.44)))
+	if d < 24*time.Hour {
+		return fmt.Sprintf("PT%dH", max(1, int(math.Ceil(d.Hours()-0.05))))
 	}
-	return fmt.Sprintf("P%dD", int(math.Round(days)))
+	days := d.Hours() / 24
+	covers := func(iso string) bool {
+		_, over := outlives(c, Declared{Duration: notice.CookieDuration{Period: period.MustParse(iso)}})
+		return !over
+	}
+	if y := math.Round(days / 365.25); y >= 1 && math.Abs(days/365.25-y) < 0.02 && covers(fmt.Sprintf("P%dY", int(y))) {
+		return fmt.Sprintf("P%dY", int(y))
+	}
+	if m := math.Round(days / 30.44); m >= 1 && math.Abs(days/30.44-m) < 0.05 && covers(fmt.Sprintf("P%dM", int(m))) {
+		return fmt.Sprintf("P%dM", int(m))
+	}
+	return fmt.Sprintf("P%dD", int(math.Ceil(days-0.05)))
 }
 
 func cookieEvidence(c Cookie) string {
@@ -287,6 +294,9 @@ func cookieEvidence(c Cookie) string {
 		b.WriteString("session")
 	} else {
 		fmt.Fprintf(&b, "expires %s (%s)", c.Expires.Format("2006-01-02"), observedDuration(c))
+		if c.Lifetime() >= 399*24*time.Hour {
+			b.WriteString(", Chromium's cap of 400 days: the site may ask for longer")
+		}
 	}
 	if c.HTTPOnly {
 		b.WriteString(", HttpOnly")

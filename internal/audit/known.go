@@ -18,6 +18,11 @@ import (
 //go:embed ocd.tsv
 var ocdTSV string
 
+// License is the Open Cookie Database's licence, shipped with its data.
+//
+//go:embed ocd-LICENSE.txt
+var License string
+
 // Attribution is the notice the Open Cookie Database's licence (Apache
 // License 2.0, §4) asks a product that ships its data to carry; `notis
 // version --licenses` prints it.

@@ -30,14 +30,28 @@ const header = `# Open Cookie Database, facts only: name, wildcard (1: the name 
 `
 
 func main() {
-	in := flag.String("in", "", "cookies.csv of ../shared/data/open-cookie-database")
-	out := flag.String("out", "ocd.tsv", "file to write")
+	in := flag.String("in", "", "cookies.csv of ../shared/data/open-cookie-database (its LICENSE beside it)")
+	out := flag.String("out", "ocd.tsv", "file to write; the licence goes beside it as ocd-LICENSE.txt")
 	commit := flag.String("commit", "0ee5a17fe1cb002943f89370d24fc26a4226061c", "the database commit the CSV was taken from (its README says)")
 	flag.Parse()
-	if err := run(*in, *out, *commit); err != nil {
+	err := run(*in, *out, *commit)
+	if err == nil {
+		err = copyLicense(filepath.Join(filepath.Dir(*in), "LICENSE"), filepath.Join(filepath.Dir(*out), "ocd-LICENSE.txt"))
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "genocd:", err)
 		os.Exit(1)
 	}
+}
+
+// copyLicense ships the database's licence with its data (Apache License
+// 2.0 §4(a): recipients get a copy of the License).
+func copyLicense(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(to, b)
 }
 
 type row struct{ name, wildcard, category, platform, domain, retention string }
@@ -95,17 +109,24 @@ func run(in, out, commit string) error {
 	for _, x := range rows {
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%s\n", x.name, x.wildcard, x.category, x.platform, x.domain, x.retention)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".ocd-*")
+	return writeAtomic(out, b.Bytes())
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ocd-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), out)
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
