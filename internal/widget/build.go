@@ -221,9 +221,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	}
 	for _, c := range cfg.Categories {
 		cc := clientCat{ID: c.ID, Req: c.Required}
-		cc.GPC = !c.Required && (c.ID == "marketing" || slices.ContainsFunc(cfg.GoogleConsentMode[c.ID], func(s string) bool {
-			return strings.HasPrefix(s, "ad_")
-		}))
+		cc.GPC = GPCDenies(c.ID, c.Required, cfg.GoogleConsentMode)
 		for _, k := range c.Cookies {
 			if !k.ThirdParty {
 				cc.Del = append(cc.Del, cookiePattern(k.Name))
@@ -433,6 +431,16 @@ func textsFor(cfg *Config, lang string) texts {
 		t.C[c.ID] = [3]any{label, pick(c.Description), rows}
 	}
 	return t
+}
+
+// GPCDenies reports whether Global Privacy Control denies a category
+// without asking (docs/banner.md): marketing, and any category mapped to
+// an ad_* Consent Mode signal; never a required one. notis audit judges
+// the GPC state by the same rule.
+func GPCDenies(id string, required bool, gcm map[string][]string) bool {
+	return !required && (id == "marketing" || slices.ContainsFunc(gcm[id], func(s string) bool {
+		return strings.HasPrefix(s, "ad_")
+	}))
 }
 
 // cookiePattern is how the banner matches a declared cookie name when it
