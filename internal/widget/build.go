@@ -179,10 +179,11 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	// showed, as proof beside each consent.
 	rec := VersionRecord{Version: r.Version, Site: cfg.Site, Categories: cfg.Categories, NoticeURL: map[string]string{}, Texts: map[string]map[string]string{}}
 	var langFiles []File
-	// The first layer names advertising when Accept all turns it on.
+	// The first layer names advertising when Accept all turns it on: a
+	// category GPC would deny is one for advertising.
 	ads := false
 	for _, c := range cfg.Categories {
-		ads = ads || advertising(c.ID, cfg.GoogleConsentMode)
+		ads = ads || GPCDenies(c.ID, c.Required, cfg.GoogleConsentMode)
 	}
 	for _, lang := range cfg.Languages {
 		full := textsFor(&cfg, lang)
@@ -240,7 +241,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	}
 	for _, c := range cfg.Categories {
 		cc := clientCat{ID: c.ID, Req: c.Required}
-		cc.GPC = !c.Required && advertising(c.ID, cfg.GoogleConsentMode)
+		cc.GPC = GPCDenies(c.ID, c.Required, cfg.GoogleConsentMode)
 		// Withdrawal deletes every declared cookie the page can reach: all
 		// but those set on a vendor's domain. Whether a third party can read
 		// a cookie (ThirdParty) says nothing about where it lives: _ga and
@@ -456,11 +457,14 @@ func textsFor(cfg *Config, lang string) texts {
 	return t
 }
 
-// advertising reports whether a category is for advertising: "marketing",
-// or one mapped to an ad_* Consent Mode signal. Global Privacy Control
-// denies these, and the first layer names advertising when one exists.
-func advertising(id string, gcm map[string][]string) bool {
-	return id == "marketing" || slices.ContainsFunc(gcm[id], func(s string) bool { return strings.HasPrefix(s, "ad_") })
+// GPCDenies reports whether Global Privacy Control denies a category
+// without asking (docs/banner.md): marketing, and any category mapped to
+// an ad_* Consent Mode signal; never a required one. notis audit judges
+// the GPC state by the same rule.
+func GPCDenies(id string, required bool, gcm map[string][]string) bool {
+	return !required && (id == "marketing" || slices.ContainsFunc(gcm[id], func(s string) bool {
+		return strings.HasPrefix(s, "ad_")
+	}))
 }
 
 // Undeletable names the cookies, per category, that the banner cannot
@@ -523,29 +527,29 @@ func publicURL(base, p string) string {
 // them (docs/banner.md, "Embed it" and "Deploying", says the same at
 // length). It holds r.Snippet verbatim.
 func embedHTML(r Result, alias string, site string) string {
-	return `<!-- notis consent banner. Paste ONE of these into every page, in <head>.
-
-  A. Pinned (the best choice when pages are rebuilt with the site): this
-     file never changes, so the integrity hash can pin it. -->
+	return `<!-- notis consent banner: paste this tag into every page, in <head>.
+     The file never changes, so the integrity hash can pin it. -->
 ` + r.Snippet + `
+<!-- Pasting this whole file gives that one tag; the others below are
+     commented out: use one of them INSTEAD where it fits.
 
-<!-- B. For pages you cannot edit after each build (an ATS or a CMS):
-     the stable alias, which every build updates; no integrity. -->
-<script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `" defer></script>
+  B. For pages you cannot edit after each build (an ATS or a CMS): the
+     stable alias, which every build updates; no integrity.
+  <script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `" defer></script>
 
-<!-- C. Google Consent Mode with Google's gtag.js or Tag Manager snippet
+  C. Google Consent Mode with Google's gtag.js or Tag Manager snippet
      pasted ungated: load the banner FIRST and WITHOUT defer, above
-     Google's snippet, so its consent default comes before any config. -->
-<script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `"></script>
-<!-- ...then Google's snippet, unchanged. -->
+     Google's snippet, so its consent default comes before any config.
+  <script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `"></script>
+  ...then Google's snippet, unchanged.
 
-<!-- Serving /consent/ (Netlify, GitHub Pages, S3 with CloudFront):
+  Serving /consent/ (Netlify, GitHub Pages, S3 with CloudFront):
   * Access-Control-Allow-Origin: * on every file under /consent/.
   * Files with a hash in their name (consent.HASH.js, consent.HASH.css,
-    prefs.LANG.HASH.js, lang/LANG.HASH.json): Cache-Control: public,
-    max-age=31536000, immutable. Their bytes never change under that name.
-  * consent.js, prefs.LANG.js, lang/LANG.json, embed.html: a short
-    max-age (300 s, or the host's default): they change with each build.
+    prefs.LANG.HASH.js, lang/LANG.HASH.json, send.HASH.js): Cache-Control:
+    public, max-age=31536000, immutable. Their bytes never change.
+  * consent.js, prefs.LANG.js, lang/LANG.json, send.js, embed.html: a
+    short max-age (300 s, or the host's default): they change with each build.
   * Keep earlier builds' hashed files published. Pages and caches that
     still name them keep working; a banner that finds its dialog or texts
     gone loads the stable aliases instead.

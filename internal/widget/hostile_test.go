@@ -235,6 +235,24 @@ func TestHostileCareersPage(t *testing.T) {
 		})
 	}
 
+	t.Run("at 320 px the cookie tables stack and nothing is cut off", func(t *testing.T) {
+		ctx := open(t, "lang=sv", 320, 640)
+		bt.Wait(t, ctx, `__q('.notis-banner')`, "the banner")
+		bt.Click(t, ctx, ".notis-banner .notis-btn:nth-child(3)")
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog")
+		bt.Eval[bool](t, ctx, `__qa('dialog summary').forEach(s => s.click()), true`)
+		got := bt.Eval[[]string](t, ctx, `__qa('.notis-scroll').filter(r => r.scrollWidth > r.clientWidth + 1 || getComputedStyle(r.querySelector('td')).display != 'block').map(r => r.getAttribute('aria-label'))`)
+		if len(got) > 0 {
+			t.Errorf("tables cut off or not stacked at 320 px: %q", got)
+		}
+		if got := bt.Eval[string](t, ctx, `getComputedStyle(__q('.notis-scroll td'), '::before').content`); !strings.Contains(got, "Cookie") {
+			t.Errorf("a stacked value is not labelled with its column: %q", got)
+		}
+		for _, v := range bt.Axe(t, ctx, "notis-consent") {
+			t.Errorf("dialog at 320 px: %s", v)
+		}
+	})
+
 	t.Run("typing in the search box while the banner loads keeps every key there", func(t *testing.T) {
 		ctx := open(t, "lang=en&late=1", 390, 844)
 		bt.Click(t, ctx, "#q")
