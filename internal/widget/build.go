@@ -18,6 +18,9 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/notis-dev/notis/internal/consentwire"
+	"github.com/notis-dev/notis/internal/period"
 )
 
 // File is one output file; Path is relative to public/.
@@ -75,10 +78,11 @@ var Keys = []string{
 	"purpose", "duration", "consent_id", "notice_link", "placeholder_text", "placeholder_button",
 }
 
-// DefaultValidityDays is six months; MaxValidityDays is thirteen.
-const (
-	DefaultValidityDays = 183
-	MaxValidityDays     = 396
+// DefaultValidityDays and MaxValidityDays are consentwire's validity
+// limits in days, as the banner counts them: 183 and 396.
+var (
+	DefaultValidityDays = period.MustParse(consentwire.DefaultValidity).ApproxDays()
+	MaxValidityDays     = period.MustParse(consentwire.MaxValidity).ApproxDays()
 )
 
 var catID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
