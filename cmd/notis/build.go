@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/lint"
 	"github.com/notis-dev/notis/internal/site"
 )
@@ -87,7 +88,15 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		return exitError{2}
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		// Each problem as the lint prints a finding: place, rule, fix and
+		// the file's line.
+		var shown []lint.Finding
+		for _, d := range diag.Collect(err) {
+			shown = append(shown, *d)
+		}
+		if werr := lint.Write(stderr, "text", shown); werr != nil {
+			return werr
+		}
 		fmt.Fprintln(stderr, "build failed: nothing was written")
 		return exitError{1}
 	}

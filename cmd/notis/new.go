@@ -73,6 +73,9 @@ func newSite(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  %s\n", f)
 	}
 	fmt.Fprintf(stdout, "Next: cd %s && notis serve\n", dir)
+	// The notices hold placeholders (Example Organisation Ltd, …) that the
+	// lint fails, so that none is ever published as a fact.
+	fmt.Fprintln(stdout, "Then replace the placeholders in content/ with your own facts: `notis lint` lists each one; `notis build` refuses to publish them.")
 	return nil
 }
 

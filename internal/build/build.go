@@ -31,6 +31,7 @@ import (
 
 	notis "github.com/notis-dev/notis"
 	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
@@ -62,6 +63,10 @@ type Site struct {
 	FS      fs.FS // the site's files over the embedded defaults
 	Strings *i18n.Bundle
 	Pages   []*content.Page
+	// Broken are the notices whose files parsed but held mistakes, decoded
+	// as far as they could be: never rendered, but linted, so a writer
+	// sees every mistake of a file in one run.
+	Broken []*notice.Notice
 	// ByID maps a notice id to its versions by language.
 	ByID map[string]map[string]*notice.Notice
 	// Warnings are problems that do not stop the build.
@@ -98,10 +103,10 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if lean {
-		s.Pages, err = content.LoadAllLean(os.DirFS(dir), cfg)
-	} else {
-		s.Pages, err = content.LoadAll(os.DirFS(dir), cfg)
+	var broken []*content.Page
+	s.Pages, broken, err = content.Load(os.DirFS(dir), cfg, lean)
+	for _, p := range broken {
+		s.Broken = append(s.Broken, p.Notice)
 	}
 	if err != nil {
 		errs = append(errs, err)
@@ -152,8 +157,10 @@ func (s *Site) checkCategories() []error {
 				}
 			}
 			slices.Sort(known)
-			errs = append(errs, &notice.FieldError{Pos: n.Pos("cookies", i, "category"), Path: notice.Path{"cookies", i, "category"},
-				Msg: fmt.Sprintf("found %q, want a consent category (%s), or define [category.%s] label and description in i18n/ for every language", c.Category, strings.Join(known, ", "), c.Category)})
+			errs = append(errs, &diag.Diagnostic{Rule: diag.RuleCategory, Severity: diag.Error, Notice: n.ID, Lang: n.Lang,
+				Pos: n.Pos("cookies", i, "category"), Field: notice.Path{"cookies", i, "category"}.String(),
+				Message: fmt.Sprintf("found %q, want a consent category (%s)", c.Category, strings.Join(known, ", ")),
+				Fix:     fmt.Sprintf("use one of them, or define [category.%s] label and description in i18n/ for every language", c.Category)})
 		}
 	}
 	return errs
@@ -513,7 +520,7 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 				n := p.Notice
 				html.Reset()
 				if err := r.NoticeTo(&html, n, p.Version, s.ByID[n.ID], s.ByID); err != nil {
-					errs[i] = fmt.Errorf("%s: %w", n.File, err)
+					errs[i] = layoutError(n, err)
 					continue
 				}
 				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html.Bytes())
@@ -578,4 +585,11 @@ func (s *Site) Categories() []string {
 	}
 	slices.Sort(cats)
 	return cats
+}
+
+// layoutError is a notice's page that failed to render: the layout's own
+// error, filed under the notice whose page it is.
+func layoutError(n *notice.Notice, err error) *diag.Diagnostic {
+	return &diag.Diagnostic{Rule: diag.RuleLayout, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: diag.Position{File: n.File},
+		Message: "its page does not render: " + err.Error(), Fix: "fix the layout the message names; compare it with notis's own layouts/"}
 }

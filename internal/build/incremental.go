@@ -726,7 +726,7 @@ func (inc *Incremental) renderDirty(w *writer) (int, error) {
 			n := p.Notice
 			html, err := inc.r.Notice(n, p.Version, s.ByID[n.ID], s.ByID)
 			if err != nil {
-				errs[i] = fmt.Errorf("%s: %w", n.File, err)
+				errs[i] = layoutError(n, err)
 				return
 			}
 			errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html)
