@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/consent/store"
-	"github.com/notis-dev/notis/internal/widget"
+	"github.com/notis-dev/notis/internal/consentwire"
 )
 
 // admin guards a DPO route with the bearer token. The comparison hashes
@@ -51,9 +51,9 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 // History is the answer to GET /v1/consents/{id}: every event of one
 // consent id, and what the banner showed under each version they name.
 type History struct {
-	ID       string                           `json:"id"`
-	Records  []store.Record                   `json:"records"`
-	Versions map[string]*widget.VersionRecord `json:"versions"` // "site/version" → record
+	ID       string                                `json:"id"`
+	Records  []store.Record                        `json:"records"`
+	Versions map[string]*consentwire.VersionRecord `json:"versions"` // "site/version" → record
 	// Missing lists versions whose files are no longer published; keep
 	// public/consent/versions in the deployment so proofs stay complete.
 	Missing []string `json:"missing_versions,omitempty"`
@@ -74,13 +74,13 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "id", "no records for consent id %s", id)
 		return
 	}
-	h := History{ID: id, Records: recs, Versions: map[string]*widget.VersionRecord{}}
+	h := History{ID: id, Records: recs, Versions: map[string]*consentwire.VersionRecord{}}
 	for _, rec := range recs {
 		key := rec.Site + "/" + rec.Version
 		if _, done := h.Versions[key]; done {
 			continue
 		}
-		var ver *widget.VersionRecord
+		var ver *consentwire.VersionRecord
 		if st := s.sites[rec.Site]; st != nil {
 			ver = st.Version(rec.Version)
 		}

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/site"
-	"github.com/notis-dev/notis/internal/widget"
 )
 
 // Site is one site the server records consents for: its notis.toml and
@@ -23,7 +23,7 @@ type Site struct {
 	VersionsDir string
 
 	mu       sync.RWMutex
-	versions map[string]*widget.VersionRecord
+	versions map[string]*consentwire.VersionRecord
 	scanned  time.Time
 	log      *slog.Logger
 }
@@ -35,7 +35,7 @@ func NewSite(cfg *site.Config, versionsDir string, log *slog.Logger) (*Site, err
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Site{Config: cfg, VersionsDir: versionsDir, versions: map[string]*widget.VersionRecord{}, log: log}
+	s := &Site{Config: cfg, VersionsDir: versionsDir, versions: map[string]*consentwire.VersionRecord{}, log: log}
 	if err := s.scan(); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func NewSite(cfg *site.Config, versionsDir string, log *slog.Logger) (*Site, err
 const rescanEvery = time.Second
 
 // Version returns a published consent version, or nil.
-func (s *Site) Version(v string) *widget.VersionRecord {
+func (s *Site) Version(v string) *consentwire.VersionRecord {
 	s.mu.RLock()
 	rec, stale := s.versions[v], time.Since(s.scanned) > rescanEvery
 	s.mu.RUnlock()
@@ -103,12 +103,12 @@ func (s *Site) scan() error {
 	return nil
 }
 
-func readVersion(path string) (*widget.VersionRecord, error) {
+func readVersion(path string) (*consentwire.VersionRecord, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var rec widget.VersionRecord
+	var rec consentwire.VersionRecord
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -138,7 +138,7 @@ func (s *Site) Validate(ev *Event) *FieldError {
 	return nil
 }
 
-func category(ver *widget.VersionRecord, id string) *widget.Category {
+func category(ver *consentwire.VersionRecord, id string) *consentwire.Category {
 	for i := range ver.Categories {
 		if ver.Categories[i].ID == id {
 			return &ver.Categories[i]
