@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/consent/store"
-	"github.com/notis-dev/notis/internal/widget"
 )
 
 // admin guards a DPO route with the bearer token. The comparison hashes
@@ -49,14 +48,27 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 }
 
 // History is the answer to GET /v1/consents/{id}: every event of one
-// consent id, and what the banner showed under each version they name.
+// consent id, and the consent version document each was made under, as
+// the build published it (banner texts per language, categories, notice
+// URLs). The documents come from the store, which keeps every version it
+// accepted events for, so they outlive the files.
 type History struct {
-	ID       string                           `json:"id"`
-	Records  []store.Record                   `json:"records"`
-	Versions map[string]*widget.VersionRecord `json:"versions"` // "site/version" → record
-	// Missing lists versions whose files are no longer published; keep
-	// public/consent/versions in the deployment so proofs stay complete.
+	ID      string          `json:"id"`
+	Records []HistoryRecord `json:"records"`
+	// Versions maps each record's Shown key to its document.
+	Versions map[string]json.RawMessage `json:"versions"`
+	// Missing lists site/version pairs with no kept document: records
+	// stored before this server kept versions, whose file is gone.
 	Missing []string `json:"missing_versions,omitempty"`
+}
+
+// HistoryRecord is a stored record and the key, in History.Versions, of
+// the document its banner showed: "site/version/digest", where digest is
+// the first 12 hex digits of the document's SHA-256 (one version id can
+// be republished with new wording, which does not ask visitors again).
+type HistoryRecord struct {
+	store.Record
+	Shown string `json:"shown,omitempty"`
 }
 
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
@@ -74,23 +86,50 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "id", "no records for consent id %s", id)
 		return
 	}
-	h := History{ID: id, Records: recs, Versions: map[string]*widget.VersionRecord{}}
-	for _, rec := range recs {
-		key := rec.Site + "/" + rec.Version
-		if _, done := h.Versions[key]; done {
+	h := History{ID: id, Records: make([]HistoryRecord, len(recs)), Versions: map[string]json.RawMessage{}}
+	kept := map[string][]store.Version{} // site → its documents, oldest first
+	missing := map[string]bool{}
+	for i, rec := range recs {
+		h.Records[i].Record = rec
+		docs, ok := kept[rec.Site]
+		if !ok {
+			if docs, err = s.store.Versions(r.Context(), rec.Site); err != nil {
+				s.storeFailed(w, "history", err)
+				return
+			}
+			kept[rec.Site] = docs
+		}
+		doc := shownAt(docs, rec.Version, rec.ReceivedAt)
+		if doc == nil {
+			if key := rec.Site + "/" + rec.Version; !missing[key] {
+				missing[key] = true
+				h.Missing = append(h.Missing, key)
+			}
 			continue
 		}
-		var ver *widget.VersionRecord
-		if st := s.sites[rec.Site]; st != nil {
-			ver = st.Version(rec.Version)
-		}
-		if ver == nil {
-			h.Missing = append(h.Missing, key)
-			continue
-		}
-		h.Versions[key] = ver
+		key := doc.Site + "/" + doc.Version + "/" + doc.Digest[:12]
+		h.Records[i].Shown = key
+		h.Versions[key] = doc.Doc
 	}
 	writeJSON(w, http.StatusOK, h)
+}
+
+// shownAt picks, of a site's kept documents (oldest first), the one of
+// version that was current at t: the last kept at or before t. A record
+// can predate every kept wording only if it was stored before the server
+// kept versions; the oldest kept wording is then the best evidence.
+func shownAt(docs []store.Version, version string, t time.Time) *store.Version {
+	var pick *store.Version
+	for i := range docs {
+		d := &docs[i]
+		if d.Version != version {
+			continue
+		}
+		if pick == nil || !d.FirstSeen.After(t) {
+			pick = d
+		}
+	}
+	return pick
 }
 
 func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {

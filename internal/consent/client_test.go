@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -70,6 +71,8 @@ func TestNetworksAreTruncatedBeforeHashing(t *testing.T) {
 }
 
 func TestTheHashKeyIsGeneratedOnceAndKept(t *testing.T) {
+	old := syscall.Umask(0) // the file's mode must not depend on the umask
+	defer syscall.Umask(old)
 	path := filepath.Join(t.TempDir(), "data", "hash.key")
 	k1, err := LoadOrCreateKey(path)
 	if err != nil {

@@ -66,6 +66,9 @@ type Options struct {
 	OnRecord func(status int, ev *Event, decodeErr error)
 }
 
+// attachTimeout bounds loading a site's consent versions at start.
+const attachTimeout = 30 * time.Second
+
 // Server is the consent server. Create it with New, serve Handler, and
 // Close it after the HTTP server has shut down.
 type Server struct {
@@ -116,6 +119,14 @@ func New(o Options) (*Server, error) {
 		s.sites[st.Config.Site] = st
 		for _, origin := range st.Config.Consent.Origins {
 			s.origins[site.NormalOrigin(origin)] = true
+		}
+	}
+	for _, st := range o.Sites {
+		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
+		err := st.attach(ctx, o.Store)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("consent: %w", err)
 		}
 	}
 	if o.AdminToken != "" {
@@ -466,6 +477,10 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		writeError(w, http.StatusForbidden, "", "origin %q may not post consents for site %q", origin, ev.Site)
 		return
 	}
+	if st.Version(ev.Version) == nil {
+		versionUnknown(w, ev)
+		return ev, nil
+	}
 	if ferr := st.Validate(ev); ferr != nil {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
@@ -513,6 +528,26 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 	}
 	writeReceipt(w, rec.EventID, rec.ConsentID, j.res.ReceivedAt)
 	return ev, nil
+}
+
+// RetryUnknownVersion is the Retry-After of a 409 version_unknown, in
+// seconds: long enough for a deploy to finish copying the versions folder.
+const RetryUnknownVersion = 60
+
+// versionUnknown answers an event whose consent version the server has
+// not seen yet, in the store or in the versions folder. That happens when
+// pages are deployed before the versions folder reaches this server, so
+// the event is not refused for good: 409 with the code version_unknown
+// and Retry-After tell the banner to keep it in its outbox and retry
+// (docs/consent-server.md, "Unknown versions").
+func versionUnknown(w http.ResponseWriter, ev *Event) {
+	setRetryAfter(w, strconv.Itoa(RetryUnknownVersion))
+	writeJSON(w, http.StatusConflict, map[string]string{
+		"error": "version_unknown",
+		"field": "version",
+		"message": fmt.Sprintf("consent version %q of site %q has not reached this server yet; keep the event and retry after %d s",
+			ev.Version, ev.Site, RetryUnknownVersion),
+	})
 }
 
 // bodyBuffers hold request bodies while they are decoded.

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -114,7 +115,6 @@ func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
 		{"missing event", ev.with("event", nil).body(), "event"},
 		{"unknown site", ev.with("site", "intranet").body(), "site"},
 		{"bad site id", ev.with("site", "../etc").body(), "site"},
-		{"unknown version", ev.with("version", "nope").body(), "version"},
 		{"version with a slash", ev.with("version", "../../x").body(), "version"},
 		{"language of another site", ev.with("lang", "de").body(), "lang"},
 		{"unknown category", ev.with("choices", map[string]bool{"necessary": true, "tracking": true}).body(), "choices.tracking"},
@@ -426,7 +426,14 @@ func TestMetricsCountRequestsByStatusAndCommitBatches(t *testing.T) {
 func TestAVersionPublishedWhileRunningIsPickedUp(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
 	ev := validEvent().with("version", "v2new")
-	wantStatus(t, post(s, ev.body()), http.StatusBadRequest)
+	w := post(s, ev.body())
+	wantStatus(t, w, http.StatusConflict)
+	var got map[string]string
+	decodeJSON(t, w, &got)
+	if got["error"] != "version_unknown" || got["field"] != "version" || w.Header().Get("Retry-After") != strconv.Itoa(RetryUnknownVersion) ||
+		w.Header().Get("Access-Control-Expose-Headers") != "Retry-After" {
+		t.Fatalf("unknown version answered %v with headers %v", got, w.Header())
+	}
 	st := s.sites["careers"]
 	writeVersion(t, st.VersionsDir, "v2new", "careers", "necessary", "analytics", "marketing")
 	st.mu.Lock()
@@ -442,7 +449,7 @@ func TestAVersionFileOfAnotherSiteIsIgnored(t *testing.T) {
 	st.mu.Lock()
 	st.scanned = time.Time{}
 	st.mu.Unlock()
-	wantStatus(t, post(s, validEvent().with("version", "foreign").body()), http.StatusBadRequest)
+	wantStatus(t, post(s, validEvent().with("version", "foreign").body()), http.StatusConflict)
 }
 
 // OnRecord hears how each post ended: the status, the event when the body

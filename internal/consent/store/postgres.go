@@ -43,6 +43,16 @@ var postgresMigrations = []string{
 	);
 	CREATE INDEX consents_by_consent_id ON consents (consent_id);
 	CREATE INDEX consents_by_received_at ON consents (received_at, seq);`,
+	// 2: every consent version document the server accepted events for
+	// (see the SQLite store). A new table only: safe on any database.
+	`CREATE TABLE consent_versions (
+		site       text        NOT NULL,
+		version    text        NOT NULL,
+		digest     text        NOT NULL,
+		first_seen timestamptz NOT NULL,
+		doc        text        NOT NULL,
+		PRIMARY KEY (site, version, digest)
+	);`,
 }
 
 // migrationLock is the advisory lock key that serialises migrations when
@@ -351,6 +361,41 @@ func (p *Postgres) Purge(ctx context.Context, site string, cutoff time.Time) (in
 			return total, nil
 		}
 	}
+}
+
+// KeepVersion implements Store.
+func (p *Postgres) KeepVersion(ctx context.Context, v Version) error {
+	_, err := p.pool.Exec(ctx, `INSERT INTO consent_versions (site, version, digest, first_seen, doc) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, v.Site, v.Version, v.Digest, v.FirstSeen, string(v.Doc))
+	return wrap("postgres keep version", err)
+}
+
+// Versions implements Store.
+func (p *Postgres) Versions(ctx context.Context, site string) ([]Version, error) {
+	rows, err := p.pool.Query(ctx, `SELECT site, version, digest, first_seen, doc FROM consent_versions
+		WHERE site = $1 ORDER BY first_seen, version, digest`, site)
+	if err != nil {
+		return nil, wrap("postgres versions", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		var doc string
+		if err := rows.Scan(&v.Site, &v.Version, &v.Digest, &v.FirstSeen, &doc); err != nil {
+			return nil, wrap("postgres versions", err)
+		}
+		v.FirstSeen, v.Doc = v.FirstSeen.UTC(), []byte(doc)
+		out = append(out, v)
+	}
+	return out, wrap("postgres versions", rows.Err())
+}
+
+// HasRecords implements Store.
+func (p *Postgres) HasRecords(ctx context.Context) (bool, error) {
+	var has bool
+	err := p.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM consents)`).Scan(&has)
+	return has, wrap("postgres has records", err)
 }
 
 // Ping implements Store.

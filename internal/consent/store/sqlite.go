@@ -77,6 +77,17 @@ var sqliteMigrations = []string{
 	);
 	CREATE INDEX consents_by_consent_id ON consents (consent_id);
 	CREATE INDEX consents_by_received_at ON consents (received_at);`,
+	// 2: every consent version document the server accepted events for,
+	// so proofs do not depend on the deployment keeping the files. A new
+	// table only: safe on a database of any age.
+	`CREATE TABLE consent_versions (
+		site       TEXT    NOT NULL,
+		version    TEXT    NOT NULL,
+		digest     TEXT    NOT NULL,
+		first_seen INTEGER NOT NULL,
+		doc        TEXT    NOT NULL,
+		PRIMARY KEY (site, version, digest)
+	);`,
 }
 
 // OpenSQLite opens (creating if needed) the SQLite file at path and applies
@@ -89,6 +100,9 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("sqlite %s: %w", path, err)
 		}
+	}
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	// synchronous=NORMAL, then Flush: see the type's comment. NORMAL still
@@ -133,6 +147,50 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	s.ckpt, s.stop, s.done = ckpt, make(chan struct{}), make(chan struct{})
 	go s.checkpoint()
 	return s, nil
+}
+
+// ownerOnly makes the database file, and the -wal and -shm files beside
+// it, readable by their owner only: they hold personal data. SQLite
+// creates a missing database with mode 0644 less the umask, and gives the
+// -wal and -shm files the database file's mode, so creating the file
+// first with 0600 (or narrowing an older one) covers all three whatever
+// the umask.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := narrow(f); err != nil {
+		return err
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		g, err := os.OpenFile(path+side, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		err = narrow(g)
+		g.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// narrow takes group and other permissions off an open file.
+func narrow(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	return f.Chmod(fi.Mode().Perm() &^ 0o077)
 }
 
 func (s *SQLite) checkpoint() {
@@ -569,6 +627,51 @@ func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (tota
 			return total, nil
 		}
 	}
+}
+
+// KeepVersion implements Store.
+func (s *SQLite) KeepVersion(ctx context.Context, v Version) error {
+	if err := s.flushFailed(); err != nil {
+		return err
+	}
+	res, err := s.writer.ExecContext(ctx, `INSERT OR IGNORE INTO consent_versions (site, version, digest, first_seen, doc) VALUES (?, ?, ?, ?, ?)`,
+		v.Site, v.Version, v.Digest, micros(v.FirstSeen), string(v.Doc))
+	if err != nil {
+		return wrap("sqlite keep version", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return wrap("sqlite keep version", err) // nil: already kept
+	}
+	return wrap("sqlite keep version", s.Flush())
+}
+
+// Versions implements Store.
+func (s *SQLite) Versions(ctx context.Context, site string) ([]Version, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT site, version, digest, first_seen, doc FROM consent_versions
+		WHERE site = ? ORDER BY first_seen, version, digest`, site)
+	if err != nil {
+		return nil, wrap("sqlite versions", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		var us int64
+		var doc string
+		if err := rows.Scan(&v.Site, &v.Version, &v.Digest, &us, &doc); err != nil {
+			return nil, wrap("sqlite versions", err)
+		}
+		v.FirstSeen, v.Doc = fromMicros(us), []byte(doc)
+		out = append(out, v)
+	}
+	return out, wrap("sqlite versions", rows.Err())
+}
+
+// HasRecords implements Store.
+func (s *SQLite) HasRecords(ctx context.Context) (bool, error) {
+	var has bool
+	err := s.reader.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM consents)`).Scan(&has)
+	return has, wrap("sqlite has records", err)
 }
 
 // Ping implements Store.

@@ -73,6 +73,21 @@ type CategoryStat struct {
 	Denied   int64  `json:"denied"`
 }
 
+// Version is one consent version document as the build published it
+// (public/consent/versions/<version>.json). The store keeps every one it
+// was given, so a proof stays readable, and an old banner's events stay
+// acceptable, after the file is gone from the deployment.
+type Version struct {
+	Site    string
+	Version string
+	// Digest is the hex SHA-256 of Doc. One version id can be published
+	// again with new wording (the id hashes the categories, not the
+	// texts), and each wording a visitor may have seen is kept.
+	Digest    string
+	FirstSeen time.Time // when this store first kept the document
+	Doc       []byte    // the file's bytes, unchanged
+}
+
 // Store is where consent records live.
 type Store interface {
 	// Insert stores the records and returns once they are durable;
@@ -96,6 +111,13 @@ type Store interface {
 	// when site is ""), in small transactions so inserts wait at most one
 	// chunk, and says how many it deleted.
 	Purge(ctx context.Context, site string, cutoff time.Time) (int64, error)
+	// KeepVersion stores a consent version document, durably, unless a
+	// document with the same site, version and digest is already kept.
+	KeepVersion(ctx context.Context, v Version) error
+	// Versions returns every kept document of a site, oldest first.
+	Versions(ctx context.Context, site string) ([]Version, error)
+	// HasRecords says whether the store holds any consent record.
+	HasRecords(ctx context.Context) (bool, error)
 	// Ping checks the store can be reached.
 	Ping(ctx context.Context) error
 	Close() error

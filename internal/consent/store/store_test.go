@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -331,4 +333,110 @@ func TestSQLiteIntegrityCheckPassesOnAFreshFile(t *testing.T) {
 	if err := s.IntegrityCheck(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestVersionsAreKeptOncePerWording(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, dsn string) {
+		ctx := context.Background()
+		v1 := store.Version{Site: "careers", Version: "abc123", Digest: "d1", FirstSeen: base, Doc: []byte(`{"version":"abc123","texts":{"en":{"title":"Cookies"}}}`)}
+		v2 := v1
+		v2.Digest, v2.FirstSeen, v2.Doc = "d2", base.Add(time.Hour), []byte(`{"version":"abc123","texts":{"en":{"title":"Kakor"}}}`)
+		other := v1
+		other.Site = "intranet"
+		for _, v := range []store.Version{v1, v1, v2, other} { // v1 twice: idempotent
+			if err := s.KeepVersion(ctx, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Versions(ctx, "careers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || string(got[0].Doc) != string(v1.Doc) || string(got[1].Doc) != string(v2.Doc) ||
+			!got[0].FirstSeen.Equal(base.Truncate(time.Microsecond)) || got[1].Digest != "d2" {
+			t.Fatalf("kept %+v", got)
+		}
+		if has, err := s.HasRecords(ctx); err != nil || has {
+			t.Fatalf("HasRecords of a store with versions only = %v, %v", has, err)
+		}
+		insert(t, s, record(uuid.NewString(), base))
+		if has, err := s.HasRecords(ctx); err != nil || !has {
+			t.Fatalf("HasRecords after an insert = %v, %v", has, err)
+		}
+	})
+}
+
+// A database made before the store kept versions (migration 1 only, with
+// records) opens with its records intact and keeps versions from then on.
+func TestAnOldSQLiteDatabaseIsMigratedInPlace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "consent.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+		`INSERT INTO schema_migrations VALUES (1, 0)`,
+		`CREATE TABLE consents (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, consent_id TEXT NOT NULL, received_at INTEGER NOT NULL,
+			site TEXT NOT NULL, version TEXT NOT NULL, lang TEXT NOT NULL, choices TEXT NOT NULL, method TEXT NOT NULL, gpc INTEGER NOT NULL,
+			sec_gpc INTEGER NOT NULL, page TEXT NOT NULL, ua_family TEXT NOT NULL, net_hash TEXT NOT NULL)`,
+		`INSERT INTO consents VALUES (1, '7c9e6679-7425-40de-944b-e07fc1f90ae7', '2b7e151d-7425-40de-944b-e07fc1f90ae7', 0,
+			'careers', 'abc123', 'en', '{"necessary":true}', 'accept_all', 0, 0, 'https://a.example/', 'Firefox', 'h')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	recs, err := s.History(context.Background(), "2b7e151d-7425-40de-944b-e07fc1f90ae7")
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("the old record: %v, %v", recs, err)
+	}
+	if err := s.KeepVersion(context.Background(), store.Version{Site: "careers", Version: "abc123", Digest: "d", FirstSeen: base, Doc: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The store holds personal data and the network hashes: its file and
+// the -wal and -shm files beside it are the owner's alone, whatever the
+// umask, and an older file made world-readable is narrowed.
+func TestSQLiteFilesAreOwnerOnlyWhateverTheUmask(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "consent.db")
+	check := func(when string) {
+		t.Helper()
+		for _, name := range []string{path, path + "-wal", path + "-shm"} {
+			fi, err := os.Stat(name)
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: %s has mode %v, want 0600", when, filepath.Base(name), fi.Mode().Perm())
+			}
+		}
+	}
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(t, s, record(uuid.NewString(), base))
+	check("new store")
+	s.Close()
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		_ = os.Chmod(name, 0o644) // as an older notis left them; -wal/-shm may be gone
+	}
+	s, err = store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	insert(t, s, record(uuid.NewString(), base))
+	check("reopened store")
 }
