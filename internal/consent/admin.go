@@ -147,7 +147,9 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "id", "no records for consent id %s", id)
 		return
 	}
-	s.log.Info("erased consent id on request", "id", id, "records", n)
+	// The log keeps the id's hash, as the store's erasure record does:
+	// the id itself is what was erased.
+	s.log.Info("erased consent id on request", "id_sha256", store.IDHash(id), "records", n)
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": n})
 }
 

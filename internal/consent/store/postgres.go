@@ -53,6 +53,14 @@ var postgresMigrations = []string{
 		doc        text        NOT NULL,
 		PRIMARY KEY (site, version, digest)
 	);`,
+	// 3: what each erasure leaves (see the SQLite store).
+	`CREATE TABLE erasures (
+		seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		at        timestamptz NOT NULL,
+		id_sha256 text        NOT NULL,
+		records   bigint      NOT NULL
+	);
+	CREATE INDEX erasures_by_at ON erasures (at);`,
 }
 
 // migrationLock is the advisory lock key that serialises migrations when
@@ -252,13 +260,44 @@ func (p *Postgres) History(ctx context.Context, consentID string) ([]Record, err
 	return out, wrap("postgres history", rows.Err())
 }
 
-// Erase implements Store.
+// Erase implements Store. PostgreSQL cannot overwrite what it deletes:
+// the rows stay as dead tuples until their pages are rewritten, and in
+// the WAL and its archives (docs/consent-server.md says for how long).
 func (p *Postgres) Erase(ctx context.Context, consentID string) (int64, error) {
-	tag, err := p.pool.Exec(ctx, `DELETE FROM consents WHERE consent_id = $1::uuid`, consentID)
+	var n int64
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM consents WHERE consent_id = $1::uuid`, consentID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		n = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `INSERT INTO erasures (at, id_sha256, records) VALUES (now(), $1, $2)`, IDHash(consentID), n)
+		return err
+	})
 	if err != nil {
 		return 0, wrap("postgres erase", err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
+}
+
+// Erasures implements Store.
+func (p *Postgres) Erasures(ctx context.Context, f Filter) ([]Erasure, error) {
+	cond, args := postgresRange(f, 1)
+	rows, err := p.pool.Query(ctx, `SELECT at, id_sha256, records FROM erasures WHERE `+strings.ReplaceAll(cond, "received_at", "at")+` ORDER BY at, seq`, args...)
+	if err != nil {
+		return nil, wrap("postgres erasures", err)
+	}
+	defer rows.Close()
+	out := []Erasure{}
+	for rows.Next() {
+		var e Erasure
+		if err := rows.Scan(&e.At, &e.IDSHA256, &e.Records); err != nil {
+			return nil, wrap("postgres erasures", err)
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, wrap("postgres erasures", rows.Err())
 }
 
 // postgresRange turns a filter into a WHERE condition on received_at,

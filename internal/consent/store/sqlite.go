@@ -88,6 +88,15 @@ var sqliteMigrations = []string{
 		doc        TEXT    NOT NULL,
 		PRIMARY KEY (site, version, digest)
 	);`,
+	// 3: what each erasure leaves: when, how many, and the consent id's
+	// SHA-256 (store.Erasure), never the id.
+	`CREATE TABLE erasures (
+		seq       INTEGER PRIMARY KEY,
+		at        INTEGER NOT NULL,
+		id_sha256 TEXT    NOT NULL,
+		records   INTEGER NOT NULL
+	);
+	CREATE INDEX erasures_by_at ON erasures (at);`,
 }
 
 // OpenSQLite opens (creating if needed) the SQLite file at path and applies
@@ -108,7 +117,10 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	// synchronous=NORMAL, then Flush: see the type's comment. NORMAL still
 	// syncs the WAL header when the WAL is reused and the WAL and database
 	// around every checkpoint, so the file cannot be corrupted either way.
-	writer, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"+
+	// secure_delete: a deleted record's bytes are overwritten with zeros
+	// in the page, not left readable in free space until reused; an
+	// erasure (Art 17) must erase.
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)&_txlock=immediate"+
 		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walBackstop))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
@@ -511,17 +523,70 @@ func (s *SQLite) History(ctx context.Context, consentID string) ([]Record, error
 	return out, wrap("sqlite history", rows.Err())
 }
 
-// Erase implements Store.
+// Erase implements Store. The delete overwrites the records in their
+// pages (secure_delete), and a checkpoint then copies those pages into
+// the database file and truncates the WAL, whose older frames still held
+// the records as they were inserted.
 func (s *SQLite) Erase(ctx context.Context, consentID string) (int64, error) {
-	res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE consent_id = ?`, consentID)
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, wrap("sqlite erase", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM consents WHERE consent_id = ?`, consentID)
 	if err != nil {
 		return 0, wrap("sqlite erase", err)
 	}
 	n, err := res.RowsAffected()
-	if err == nil {
-		err = s.Flush()
+	if err != nil || n == 0 {
+		return 0, wrap("sqlite erase", err)
 	}
-	return n, wrap("sqlite erase", err)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO erasures (at, id_sha256, records) VALUES (?, ?, ?)`, micros(time.Now()), IDHash(consentID), n); err != nil {
+		return 0, wrap("sqlite erase", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, wrap("sqlite erase", err)
+	}
+	if err := s.Flush(); err != nil {
+		return n, wrap("sqlite erase", err)
+	}
+	return n, wrap("sqlite erase: checkpoint", s.truncateWAL(ctx))
+}
+
+// truncateWAL checkpoints the whole WAL into the database file and
+// truncates it. It waits for readers (busy_timeout) and fails if one
+// keeps an old snapshot; the next erasure, or SQLite's own checkpoints,
+// then do it.
+func (s *SQLite) truncateWAL(ctx context.Context) error {
+	var busy, logFrames, done int
+	if err := s.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return errors.New("a reader kept the WAL busy; the erased records' old copies stay in it until the next checkpoint")
+	}
+	return nil
+}
+
+// Erasures implements Store.
+func (s *SQLite) Erasures(ctx context.Context, f Filter) ([]Erasure, error) {
+	since, until := sqliteRange(f)
+	rows, err := s.reader.QueryContext(ctx, `SELECT at, id_sha256, records FROM erasures WHERE at >= ? AND at < ? ORDER BY at, seq`, since, until)
+	if err != nil {
+		return nil, wrap("sqlite erasures", err)
+	}
+	defer rows.Close()
+	out := []Erasure{}
+	for rows.Next() {
+		var e Erasure
+		var us int64
+		if err := rows.Scan(&us, &e.IDSHA256, &e.Records); err != nil {
+			return nil, wrap("sqlite erasures", err)
+		}
+		e.At = fromMicros(us)
+		out = append(out, e)
+	}
+	return out, wrap("sqlite erasures", rows.Err())
 }
 
 func sqliteRange(f Filter) (since, until int64) {

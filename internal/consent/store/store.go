@@ -5,6 +5,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -88,6 +90,23 @@ type Version struct {
 	Doc       []byte    // the file's bytes, unchanged
 }
 
+// Erasure is the accountability record an erasure leaves: when, how many
+// records, and the SHA-256 of the consent id, never the id itself. Asked
+// "did you erase my consent id?", the DPO hashes the id the visitor gives
+// and looks; the hash alone does not lead back to the id (a consent id
+// has at least 74 random bits).
+type Erasure struct {
+	At       time.Time `json:"at"`
+	IDSHA256 string    `json:"id_sha256"`
+	Records  int64     `json:"records"`
+}
+
+// IDHash is the hex SHA-256 of a consent id, as Erasure keeps it.
+func IDHash(consentID string) string {
+	sum := sha256.Sum256([]byte(consentID))
+	return hex.EncodeToString(sum[:])
+}
+
 // Store is where consent records live.
 type Store interface {
 	// Insert stores the records and returns once they are durable;
@@ -100,8 +119,12 @@ type Store interface {
 	Insert(ctx context.Context, recs []Record) ([]Result, error)
 	// History returns a consent id's records, oldest first.
 	History(ctx context.Context, consentID string) ([]Record, error)
-	// Erase deletes a consent id's records and says how many there were.
+	// Erase deletes a consent id's records, leaves an Erasure in their
+	// place, and says how many there were. Where the store can, the
+	// deleted bytes are overwritten before it returns.
 	Erase(ctx context.Context, consentID string) (int64, error)
+	// Erasures lists the erasures in the filter's range, oldest first.
+	Erasures(ctx context.Context, f Filter) ([]Erasure, error)
 	// Export calls fn for each record in the filter's range, oldest first,
 	// reading in pages so memory stays constant; fn's error stops it.
 	Export(ctx context.Context, f Filter, fn func(*Record) error) error

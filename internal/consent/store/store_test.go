@@ -1,11 +1,15 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -439,4 +443,67 @@ func TestSQLiteFilesAreOwnerOnlyWhateverTheUmask(t *testing.T) {
 	defer s.Close()
 	insert(t, s, record(uuid.NewString(), base))
 	check("reopened store")
+}
+
+// An erasure must erase (Art 17): after DELETE and a clean shutdown the
+// erased record's bytes are nowhere in the SQLite files, and what is left
+// is an erasure record holding the id's hash, never the id.
+func TestAnErasedRecordIsGoneFromTheSQLiteFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "consent.db")
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	erased, kept := record(uuid.NewString(), base), record(uuid.NewString(), base)
+	erased.Page = "https://jobs.example.org/erase-me-marker"
+	insert(t, s, erased, kept)
+	var others []store.Record
+	for range 200 { // enough rows that the erased one shares pages with others
+		others = append(others, record(uuid.NewString(), base))
+	}
+	insert(t, s, others...)
+	if n, err := s.Erase(context.Background(), erased.ConsentID); err != nil || n != 1 {
+		t.Fatalf("erase = %d, %v", n, err)
+	}
+	got, err := s.Erasures(context.Background(), store.Filter{})
+	if err != nil || len(got) != 1 || got[0].IDSHA256 != store.IDHash(erased.ConsentID) || got[0].Records != 1 {
+		t.Fatalf("erasures = %+v, %v", got, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal"} {
+		data, err := os.ReadFile(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{erased.ConsentID, erased.EventID, erased.Page} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s still holds %q after its erasure", filepath.Base(name), secret)
+			}
+		}
+		if !bytes.Contains(data, []byte(kept.ConsentID)) && name == path {
+			t.Errorf("%s lost a record that was not erased", filepath.Base(name))
+		}
+	}
+}
+
+func TestAnErasureLeavesItsHashNotTheID(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, dsn string) {
+		id := uuid.NewString()
+		insert(t, s, record(id, base), record(id, base.Add(time.Second)))
+		if n, err := s.Erase(context.Background(), id); err != nil || n != 2 {
+			t.Fatalf("erase = %d, %v", n, err)
+		}
+		if n, err := s.Erase(context.Background(), id); err != nil || n != 0 {
+			t.Fatalf("second erase = %d, %v", n, err)
+		}
+		got, err := s.Erasures(context.Background(), store.Filter{Since: time.Now().Add(-time.Hour)})
+		if err != nil || len(got) != 1 || got[0].IDSHA256 != store.IDHash(id) || got[0].Records != 2 || strings.Contains(got[0].IDSHA256, id) {
+			t.Fatalf("erasures = %+v, %v", got, err)
+		}
+	})
 }
