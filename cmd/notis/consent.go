@@ -139,6 +139,9 @@ func runConsent(args []string, stdout, stderr io.Writer) error {
 	clientBurst := fs.Int("client-burst", 20, "events a client address may send at once")
 	consentRate := fs.Float64("consent-rate", 20, "events per hour per consent id (0: no limit)")
 	queue := fs.Int("queue", 1024, "records that may wait for a commit before the server answers 503")
+	shedAfter := fs.Duration("shed-after", 250*time.Millisecond, "answer 503 at once when the oldest queued record has waited longer than this")
+	maxConns := fs.Int("max-conns", 4096, "open connections at most")
+	maxInFlight := fs.Int("max-inflight", 2048, "requests handled at once at most; more are answered 503")
 	grace := fs.Duration("grace", 20*time.Second, "how long SIGTERM waits for in-flight requests")
 	purgeEvery := fs.Duration("purge-every", 24*time.Hour, "how often the server purges records past retention")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
@@ -166,6 +169,9 @@ func runConsent(args []string, stdout, stderr io.Writer) error {
 	}
 	if *queue < 1 {
 		return usagef("--queue must be at least 1")
+	}
+	if *shedAfter <= 0 || *maxConns < 1 || *maxInFlight < 1 {
+		return usagef("--shed-after, --max-conns and --max-inflight must be positive")
 	}
 	sites, err := cf.sites(log)
 	if err != nil {
@@ -219,7 +225,7 @@ func runConsent(args []string, stdout, stderr io.Writer) error {
 	srv, err := consent.New(consent.Options{
 		Sites: sites, Store: st, HashKey: key, AdminToken: token, TrustedProxies: trusted,
 		ClientRate: offIfZero(*clientRate), ClientBurst: *clientBurst, ConsentRate: offIfZero(*consentRate),
-		QueueSize: *queue, Logger: log,
+		QueueSize: *queue, ShedAfter: *shedAfter, MaxConns: *maxConns, MaxInFlight: *maxInFlight, Logger: log,
 	})
 	if err != nil {
 		return err

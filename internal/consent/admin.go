@@ -47,6 +47,11 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// adminTimeout bounds each admin route's store calls (export's, each
+// page): shorter than the write timeout, so a slow or stalled store is
+// answered 503, logged and counted, not cut off after a 200 was counted.
+const adminTimeout = 5 * time.Second
+
 // History is the answer to GET /v1/consents/{id}: every event of one
 // consent id, and the consent version document each was made under, as
 // the build published it (banner texts per language, categories, notice
@@ -77,7 +82,9 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	recs, err := s.store.History(r.Context(), id)
+	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+	defer cancel()
+	recs, err := s.store.History(ctx, id)
 	if err != nil {
 		s.storeFailed(w, "history", err)
 		return
@@ -93,7 +100,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		h.Records[i].Record = rec
 		docs, ok := kept[rec.Site]
 		if !ok {
-			if docs, err = s.store.Versions(r.Context(), rec.Site); err != nil {
+			if docs, err = s.store.Versions(ctx, rec.Site); err != nil {
 				s.storeFailed(w, "history", err)
 				return
 			}
@@ -138,7 +145,9 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	n, err := s.store.Erase(r.Context(), id)
+	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+	defer cancel()
+	n, err := s.store.Erase(ctx, id)
 	if err != nil {
 		s.storeFailed(w, "erase", err)
 		return
@@ -267,7 +276,9 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	st, err := s.store.Stats(r.Context(), f)
+	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+	defer cancel()
+	st, err := s.store.Stats(ctx, f)
 	if err != nil {
 		s.storeFailed(w, "stats", err)
 		return

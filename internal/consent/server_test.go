@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -311,16 +310,11 @@ func (g *gatedStore) Insert(ctx context.Context, recs []store.Record) ([]store.R
 
 func TestAFullQueueIsAnswered503AtOnce(t *testing.T) {
 	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
-	s := newServer(t, g, func(o *Options) { o.QueueSize, o.MaxBatch = 1, 1 })
-	var wg sync.WaitGroup
-	codes := make(chan int, 2)
-	send := func() {
-		wg.Add(1)
-		go func() { defer wg.Done(); codes <- post(s, validEvent().body()).Code }()
-	}
-	send()
+	s := newServer(t, g, func(o *Options) { o.QueueSize, o.MaxBatch, o.StoreWait = 1, 1, time.Minute })
+	var bg background
+	bg.post(s)
 	<-g.entered // the first record is in a commit that cannot finish
-	send()
+	bg.post(s)
 	for s.commits.depth() != 1 { // the second waits in the queue
 		time.Sleep(time.Millisecond)
 	}
@@ -330,9 +324,7 @@ func TestAFullQueueIsAnswered503AtOnce(t *testing.T) {
 		t.Error("503 without Retry-After")
 	}
 	close(g.release)
-	wg.Wait()
-	close(codes)
-	for c := range codes {
+	for _, c := range bg.wait() {
 		if c != http.StatusCreated {
 			t.Errorf("queued request answered %d, want 201", c)
 		}
@@ -363,7 +355,7 @@ func (failingFlusher) Flush() error { return errors.New("disk on fire") }
 
 func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
-	s := newServer(t, g, nil)
+	s := newServer(t, g, func(o *Options) { o.StoreWait = time.Minute })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

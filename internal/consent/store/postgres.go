@@ -61,6 +61,8 @@ var postgresMigrations = []string{
 		records   bigint      NOT NULL
 	);
 	CREATE INDEX erasures_by_at ON erasures (at);`,
+	// 4: one row that Ping rewrites, to prove the store takes writes.
+	`CREATE TABLE probe (id integer PRIMARY KEY CHECK (id = 1), at timestamptz NOT NULL);`,
 }
 
 // migrationLock is the advisory lock key that serialises migrations when
@@ -437,9 +439,11 @@ func (p *Postgres) HasRecords(ctx context.Context) (bool, error) {
 	return has, wrap("postgres has records", err)
 }
 
-// Ping implements Store.
+// Ping implements Store: it rewrites the probe row, so a read-only
+// database (a standby, default_transaction_read_only) or a full disk show.
 func (p *Postgres) Ping(ctx context.Context) error {
-	return wrap("postgres ping", p.pool.Ping(ctx))
+	_, err := p.pool.Exec(ctx, `INSERT INTO probe (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = excluded.at`)
+	return wrap("postgres ping", err)
 }
 
 // Close implements Store.

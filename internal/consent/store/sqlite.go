@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go driver: no cgo, one static binary
@@ -97,6 +98,8 @@ var sqliteMigrations = []string{
 		records   INTEGER NOT NULL
 	);
 	CREATE INDEX erasures_by_at ON erasures (at);`,
+	// 4: one row that Ping rewrites, to prove the store takes writes.
+	`CREATE TABLE probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
 }
 
 // OpenSQLite opens (creating if needed) the SQLite file at path and applies
@@ -739,12 +742,26 @@ func (s *SQLite) HasRecords(ctx context.Context) (bool, error) {
 	return has, wrap("sqlite has records", err)
 }
 
-// Ping implements Store.
+// Ping implements Store: it rewrites the probe row and flushes, so a
+// full disk, a read-only file or a failed flush all show.
 func (s *SQLite) Ping(ctx context.Context) error {
 	if err := s.flushFailed(); err != nil {
 		return err // every insert fails until a restart: not ready
 	}
-	return wrap("sqlite ping", s.reader.PingContext(ctx))
+	if _, err := s.writer.ExecContext(ctx, `INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`, micros(time.Now())); err != nil {
+		return wrap("sqlite ping", err)
+	}
+	return wrap("sqlite ping", s.Flush())
+}
+
+// DiskFree is the space free for unprivileged writers on the store's
+// file system, for the metric.
+func (s *SQLite) DiskFree() (uint64, error) {
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(filepath.Dir(s.path), &fs); err != nil {
+		return 0, err
+	}
+	return fs.Bavail * uint64(fs.Bsize), nil
 }
 
 // IntegrityCheck runs PRAGMA integrity_check and returns an error unless

@@ -141,7 +141,8 @@ type Store interface {
 	Versions(ctx context.Context, site string) ([]Version, error)
 	// HasRecords says whether the store holds any consent record.
 	HasRecords(ctx context.Context) (bool, error)
-	// Ping checks the store can be reached.
+	// Ping checks the store can be reached and written: it writes (and,
+	// for SQLite, flushes) one small probe row.
 	Ping(ctx context.Context) error
 	Close() error
 }
