@@ -212,6 +212,14 @@ func (s *Site) Validate(ev *Event) *FieldError {
 		if c.Required && !granted {
 			return fieldErr("choices."+cat, "category %q is required and cannot be false", cat)
 		}
+		// The method must not contradict the choices: a record saying
+		// "accept all" with a category refused proves nothing.
+		switch {
+		case ev.Method == "accept_all" && !granted:
+			return fieldErr("choices."+cat, "method accept_all, but category %q is false", cat)
+		case (ev.Method == "reject_all" || ev.Method == "gpc") && granted && !c.Required:
+			return fieldErr("choices."+cat, "method %s, but the optional category %q is true", ev.Method, cat)
+		}
 	}
 	return nil
 }

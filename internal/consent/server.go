@@ -596,6 +596,18 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		writeError(w, http.StatusServiceUnavailable, "", "could not store the event; retry (it is idempotent)")
 		return
 	}
+	if j.res.Conflict {
+		// The event id was stored with another content: the proof stays
+		// as it was, and the client learns what it says.
+		writeJSON(w, http.StatusConflict, map[string]string{
+			"error":       "event_reused",
+			"message":     "this event id was stored before with different content; send each choice with a new event id",
+			"event":       rec.EventID,
+			"id":          j.res.ConsentID,
+			"received_at": j.res.ReceivedAt.Format(timeFormat),
+		})
+		return ev, nil
+	}
 	writeReceipt(w, rec.EventID, rec.ConsentID, j.res.ReceivedAt)
 	return ev, nil
 }

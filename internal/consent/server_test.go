@@ -89,6 +89,38 @@ func TestARetriedEventIsStoredOnceAndGetsTheSameReceipt(t *testing.T) {
 	})
 }
 
+// An event id reused for another choice (a withdrawal, another consent
+// id) is not a retry: it is answered 409 with the stored receipt, and the
+// stored proof stays as it was. A retry from another page still is one.
+func TestAnEventIDReusedWithAnotherContentIs409(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		ev := validEvent()
+		first := post(s, ev.body())
+		wantStatus(t, first, http.StatusCreated)
+		var receipt Receipt
+		decodeJSON(t, first, &receipt)
+		wantStatus(t, post(s, ev.with("url", "https://jobs.example.org/other-page").body()), http.StatusCreated)
+		for _, reuse := range []event{
+			ev.with("method", "withdraw").with("choices", map[string]bool{"necessary": true, "analytics": false, "marketing": false}),
+			ev.with("id", uuid.NewString()),
+			ev.with("gpc", true),
+		} {
+			w := post(s, reuse.body())
+			wantStatus(t, w, http.StatusConflict)
+			var got map[string]string
+			decodeJSON(t, w, &got)
+			if got["error"] != "event_reused" || got["id"] != receipt.ID || got["event"] != receipt.Event || got["received_at"] != receipt.ReceivedAt {
+				t.Errorf("reuse answered %v, want the stored receipt %+v", got, receipt)
+			}
+		}
+		recs, _ := st.History(context.Background(), receipt.ID)
+		if len(recs) != 1 || recs[0].Method != "custom" {
+			t.Errorf("stored %+v, want the first event only", recs)
+		}
+	})
+}
+
 func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
 	ev := validEvent()
@@ -120,6 +152,10 @@ func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
 		{"required category refused", ev.with("choices", map[string]bool{"necessary": false}).body(), "choices.necessary"},
 		{"missing choices", ev.with("choices", nil).body(), "choices"},
 		{"unknown method", ev.with("method", "maybe").body(), "method"},
+		{"missing gpc", ev.with("gpc", nil).body(), "gpc"},
+		{"accept_all with a category refused", ev.with("method", "accept_all").body(), "choices.analytics"},
+		{"reject_all with a category granted", ev.with("method", "reject_all").body(), "choices.marketing"},
+		{"gpc with a category granted", ev.with("method", "gpc").body(), "choices.marketing"},
 		{"relative url", ev.with("url", "/apply").body(), "url"},
 		{"javascript url", ev.with("url", "javascript:alert(1)").body(), "url"},
 		{"missing url", ev.with("url", nil).body(), "url"},

@@ -167,28 +167,34 @@ func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) 
 	if err != nil {
 		return nil, wrap("postgres insert", err)
 	}
-	stored := map[string]time.Time{}
+	prior := map[string]stored{}
 	if dups := b.retried(inserted); len(dups) > 0 {
-		// Retries of events already stored: answer with the first copy's time.
-		rows, err := p.pool.Query(ctx, `SELECT event_id::text, received_at FROM consents WHERE event_id = ANY($1::text[]::uuid[])`, dups)
+		// Retries of events already stored: answer with the first copy's
+		// time, or a conflict if the content differs.
+		rows, err := p.pool.Query(ctx, `SELECT event_id::text, received_at, consent_id::text, site, version, lang, choices::text, method, gpc
+			FROM consents WHERE event_id = ANY($1::text[]::uuid[])`, dups)
 		if err != nil {
 			return nil, wrap("postgres insert: read duplicates", err)
 		}
 		for rows.Next() {
-			var e string
+			var e, consent, site, version, lang, choices, method string
 			var t time.Time
-			if err := rows.Scan(&e, &t); err != nil {
+			var gpc bool
+			if err := rows.Scan(&e, &t, &consent, &site, &version, &lang, &choices, &method, &gpc); err != nil {
 				rows.Close()
 				return nil, wrap("postgres insert: read duplicates", err)
 			}
-			stored[e] = t.UTC()
+			if prior[e], err = storedCopy(t.UTC(), consent, site, version, lang, choices, method, gpc); err != nil {
+				rows.Close()
+				return nil, wrap("postgres insert: read duplicates", err)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, wrap("postgres insert: read duplicates", err)
 		}
 	}
-	results, err := b.results(inserted, stored)
+	results, err := b.results(inserted, prior)
 	return results, wrap("postgres insert", err)
 }
 

@@ -437,24 +437,25 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 			return nil, wrap("sqlite insert", err)
 		}
 	}
-	stored := map[string]time.Time{}
+	prior := map[string]stored{}
 	if dups := b.retried(inserted); len(dups) > 0 {
 		// Retries of events already stored: answer with the first copy's
-		// time. One query for all of them; a batch has at most MaxBatch.
-		q := `SELECT event_id, received_at FROM consents WHERE event_id IN (?` + strings.Repeat(",?", len(dups)-1) + `)`
+		// time, or a conflict if the content differs. One query for all
+		// of them; a batch has at most MaxBatch.
+		q := `SELECT event_id, received_at, consent_id, site, version, lang, choices, method, gpc FROM consents WHERE event_id IN (?` + strings.Repeat(",?", len(dups)-1) + `)`
 		args = args[:0]
 		for _, e := range dups {
 			args = append(args, e)
 		}
 		rows, err := read(ctx, q, args...)
 		if err == nil {
-			err = eachEvent(rows, true, func(e string, us int64) { stored[e] = fromMicros(us) })
+			err = readPrior(rows, prior)
 		}
 		if err != nil {
 			return nil, wrap("sqlite insert: read duplicates", err)
 		}
 	}
-	results, err := b.results(inserted, stored)
+	results, err := b.results(inserted, prior)
 	if err != nil {
 		return nil, wrap("sqlite insert", err)
 	}
@@ -464,6 +465,26 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		}
 	}
 	return results, nil
+}
+
+// readPrior reads the stored copies of retried events into prior, and
+// closes rows.
+func readPrior(rows *sql.Rows, prior map[string]stored) error {
+	defer rows.Close()
+	for rows.Next() {
+		var e, consent, site, version, lang, choices, method string
+		var us int64
+		var gpc int
+		if err := rows.Scan(&e, &us, &consent, &site, &version, &lang, &choices, &method, &gpc); err != nil {
+			return err
+		}
+		p, err := storedCopy(fromMicros(us), consent, site, version, lang, choices, method, gpc != 0)
+		if err != nil {
+			return err
+		}
+		prior[e] = p
+	}
+	return rows.Err()
 }
 
 // eachEvent calls fn for each row of an event id and, withTime, a time in

@@ -42,6 +42,37 @@ type Record struct {
 type Result struct {
 	ReceivedAt time.Time
 	Duplicate  bool
+	// Conflict: the event id was stored before with a different content
+	// (consent id, site, version, language, choices, method or GPC flag).
+	// Nothing is stored; ConsentID is the stored copy's consent id, for
+	// the receipt the server answers with.
+	Conflict  bool
+	ConsentID string
+}
+
+// stored is what a retried event's stored copy is compared by.
+type stored struct {
+	at      time.Time
+	content string // content(stored record)
+	consent string
+}
+
+// content is what must be equal for a second copy of an event to be a
+// retry: everything the visitor chose and under what, not the request's
+// circumstances (page, browser, network), which a retry from another
+// page view may change.
+func content(r *Record) string {
+	return r.ConsentID + "\x00" + r.Site + "\x00" + r.Version + "\x00" + r.Lang + "\x00" + choicesJSON(r.Choices) + "\x00" + r.Method + "\x00" + strconv.FormatBool(r.GPC)
+}
+
+// storedCopy builds a stored from the columns a duplicate read returns;
+// choices is the stored JSON object in either store's spelling.
+func storedCopy(at time.Time, consentID, site, version, lang, choices, method string, gpc bool) (stored, error) {
+	r := Record{ConsentID: consentID, Site: site, Version: version, Lang: lang, Method: method, GPC: gpc}
+	if err := json.Unmarshal([]byte(choices), &r.Choices); err != nil {
+		return stored{}, err
+	}
+	return stored{at: at, content: content(&r), consent: consentID}, nil
 }
 
 // Filter selects records by server time: Since inclusive, Until exclusive;
@@ -248,24 +279,30 @@ func (b *batch) retried(inserted map[string]bool) []string {
 }
 
 // results is Insert's answer: inserted names the events this insert
-// stored, stored has the received time of each retried event's copy.
-func (b *batch) results(inserted map[string]bool, stored map[string]time.Time) ([]Result, error) {
+// stored, prior has the stored copy of each retried event.
+func (b *batch) results(inserted map[string]bool, prior map[string]stored) ([]Result, error) {
 	results := make([]Result, len(b.recs))
 	for i := range b.recs {
-		e := b.recs[i].EventID
-		switch {
-		case b.first[e] != i:
-			results[i] = Result{ReceivedAt: results[b.first[e]].ReceivedAt, Duplicate: true}
+		r := &b.recs[i]
+		e := r.EventID
+		switch first := b.first[e]; {
+		case first != i:
+			// A second copy in the same batch: compared with the first.
+			want, consent := prior[e].content, prior[e].consent
+			if inserted[e] {
+				want, consent = content(&b.recs[first]), b.recs[first].ConsentID
+			}
+			results[i] = Result{ReceivedAt: results[first].ReceivedAt, Duplicate: true, ConsentID: consent, Conflict: content(r) != want}
 		case inserted[e]:
-			results[i] = Result{ReceivedAt: b.recs[i].ReceivedAt}
+			results[i] = Result{ReceivedAt: r.ReceivedAt}
 		default:
-			t, ok := stored[e]
+			p, ok := prior[e]
 			if !ok {
 				// Erased between the conflict and the read: rare enough
 				// that the client's retry is the right answer.
 				return nil, fmt.Errorf("event %s conflicted but is gone", e)
 			}
-			results[i] = Result{ReceivedAt: t, Duplicate: true}
+			results[i] = Result{ReceivedAt: p.at, Duplicate: true, ConsentID: p.consent, Conflict: p.content != content(r)}
 		}
 	}
 	return results, nil

@@ -507,3 +507,20 @@ func TestAnErasureLeavesItsHashNotTheID(t *testing.T) {
 		}
 	})
 }
+
+func TestASecondCopyWithAnotherContentIsAConflict(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, dsn string) {
+		a := record(uuid.NewString(), base)
+		retry, other := a, a
+		retry.Page, retry.UAFamily = "https://jobs.example.org/elsewhere", "Chrome" // circumstances may differ
+		other.Method = "withdraw"
+		res := insert(t, s, a, retry, other) // in one batch
+		if res[0].Duplicate || !res[1].Duplicate || res[1].Conflict || !res[2].Conflict || res[2].ConsentID != a.ConsentID {
+			t.Fatalf("in one batch: %+v", res)
+		}
+		res = insert(t, s, retry, other) // in a later batch
+		if !res[0].Duplicate || res[0].Conflict || !res[1].Conflict || !res[1].ReceivedAt.Equal(a.ReceivedAt) {
+			t.Fatalf("in a later batch: %+v", res)
+		}
+	})
+}
