@@ -396,18 +396,14 @@ func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
 
 // Purge implements Store.
 func (p *Postgres) Purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
-	var total int64
-	for {
+	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
 		tag, err := p.pool.Exec(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3)`, cutoff, site, purgeChunk)
+			(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3)`, cutoff, site, limit)
 		if err != nil {
-			return total, wrap("postgres purge", err)
+			return 0, wrap("postgres purge", err)
 		}
-		total += tag.RowsAffected()
-		if tag.RowsAffected() < purgeChunk {
-			return total, nil
-		}
-	}
+		return tag.RowsAffected(), nil
+	})
 }
 
 // KeepVersion implements Store.

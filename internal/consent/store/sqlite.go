@@ -701,21 +701,15 @@ func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (tota
 			err = ferr
 		}
 	}()
-	for {
+	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
 		res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?)`, micros(cutoff), site, site, purgeChunk)
+			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?)`, micros(cutoff), site, site, limit)
 		if err != nil {
-			return total, wrap("sqlite purge", err)
+			return 0, wrap("sqlite purge", err)
 		}
 		n, err := res.RowsAffected()
-		if err != nil {
-			return total, wrap("sqlite purge", err)
-		}
-		total += n
-		if n < purgeChunk {
-			return total, nil
-		}
-	}
+		return n, wrap("sqlite purge", err)
+	})
 }
 
 // KeepVersion implements Store.

@@ -162,8 +162,9 @@ type Store interface {
 	// Stats counts the records in the filter's range.
 	Stats(ctx context.Context, f Filter) (*Stats, error)
 	// Purge deletes a site's records received before cutoff (every site's
-	// when site is ""), in small transactions so inserts wait at most one
-	// chunk, and says how many it deleted.
+	// when site is ""), in transactions of about purgeSlice each with a
+	// pause as long after each, so inserts wait at most one slice, and
+	// says how many it deleted.
 	Purge(ctx context.Context, site string, cutoff time.Time) (int64, error)
 	// KeepVersion stores a consent version document, durably, unless a
 	// document with the same site, version and digest is already kept.
@@ -220,8 +221,47 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 // the query, small enough that a slow reader holds no long transaction.
 const exportPage = 500
 
-// purgeChunk bounds how long a purge transaction blocks inserts (≈ 20 ms).
-const purgeChunk = 5000
+// purgeSlice is how long one purge transaction may hold the writer: the
+// longest an insert waits for a purge. Chunks are sized to it as they go
+// (SQLite has one writer; in PostgreSQL a long delete competes for the
+// same disk), and after each chunk the purge pauses as long as the chunk
+// took, so intake keeps at least half of the writer's time.
+const purgeSlice = 4 * time.Millisecond
+
+// purgeChunk bounds the rows of one purge chunk: the first chunk's, and
+// the most any chunk grows to.
+const (
+	purgeFirst = 256
+	purgeMax   = 4096
+)
+
+// purgeInSlices calls del(limit) until it deletes fewer than limit rows,
+// with limit sized so that each call takes about purgeSlice, and sleeps
+// as long as each call took before the next.
+func purgeInSlices(ctx context.Context, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
+	var total int64
+	limit := purgeFirst
+	for {
+		start := time.Now()
+		n, err := del(ctx, limit)
+		took := time.Since(start)
+		total += n
+		if err != nil || n < int64(limit) {
+			return total, err
+		}
+		switch {
+		case took > purgeSlice && limit > 16:
+			limit /= 2
+		case took < purgeSlice/2 && limit < purgeMax:
+			limit *= 2
+		}
+		select {
+		case <-ctx.Done():
+			return total, ctx.Err()
+		case <-time.After(took):
+		}
+	}
+}
 
 // exportInPages calls fn for every record of an export, read a page at a
 // time by page(after), where after is the previous page's last record
