@@ -150,6 +150,7 @@ func load(t *testing.T, addr string, proc *os.Process, before int64) []string {
 		wg     sync.WaitGroup
 	)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 10 * time.Second}
+	deadline := time.Now().Add(time.Minute) // bounds a run that sheds everything
 	defer client.CloseIdleConnections()
 	for range 32 {
 		wg.Add(1)
@@ -161,6 +162,9 @@ func load(t *testing.T, addr string, proc *os.Process, before int64) []string {
 					return
 				default:
 				}
+				if time.Now().After(deadline) {
+					return
+				}
 				ev := validEvent().with("event", uuid.NewString())
 				req, _ := http.NewRequest("POST", "http://"+addr+"/v1/consents", strings.NewReader(ev.body()))
 				req.Header.Set("Origin", testOrigin)
@@ -170,6 +174,9 @@ func load(t *testing.T, addr string, proc *os.Process, before int64) []string {
 				}
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				if resp.StatusCode == http.StatusServiceUnavailable {
+					continue // shed under overload (a busy machine): not acknowledged, as the banner would retry
+				}
 				if resp.StatusCode != http.StatusCreated {
 					t.Errorf("status %d under load", resp.StatusCode)
 					return

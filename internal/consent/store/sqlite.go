@@ -100,6 +100,25 @@ var sqliteMigrations = []string{
 	CREATE INDEX erasures_by_at ON erasures (at);`,
 	// 4: one row that Ping rewrites, to prove the store takes writes.
 	`CREATE TABLE probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
+	// 5: the daily rollups /v1/stats reads (rollup.go), filled from the
+	// records already stored; inserts, erasures and purges keep them.
+	`CREATE TABLE stats_daily (
+		day TEXT NOT NULL, site TEXT NOT NULL, version TEXT NOT NULL, method TEXT NOT NULL, lang TEXT NOT NULL, gpc INTEGER NOT NULL,
+		count INTEGER NOT NULL,
+		PRIMARY KEY (day, site, version, method, lang, gpc)
+	) WITHOUT ROWID;
+	CREATE TABLE stats_daily_choices (
+		day TEXT NOT NULL, site TEXT NOT NULL, version TEXT NOT NULL, category TEXT NOT NULL,
+		granted INTEGER NOT NULL, denied INTEGER NOT NULL,
+		PRIMARY KEY (day, site, version, category)
+	) WITHOUT ROWID;
+	INSERT INTO stats_daily
+		SELECT strftime('%Y-%m-%d', received_at / 1000000, 'unixepoch'), site, version, method, lang, gpc, count(*)
+		FROM consents GROUP BY 1, 2, 3, 4, 5, 6;
+	INSERT INTO stats_daily_choices
+		SELECT strftime('%Y-%m-%d', c.received_at / 1000000, 'unixepoch'), c.site, c.version, j.key,
+			sum(CASE WHEN j.type = 'true' THEN 1 ELSE 0 END), sum(CASE WHEN j.type = 'true' THEN 0 ELSE 1 END)
+		FROM consents AS c, json_each(c.choices) AS j GROUP BY 1, 2, 3, 4;`,
 }
 
 // OpenSQLite opens (creating if needed) the SQLite file at path and applies
@@ -399,18 +418,12 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 			return nil, wrap("sqlite insert: prepare", err)
 		}
 	}
-	// A batch that fits one INSERT is that statement's own transaction,
-	// as in PostgreSQL: no BEGIN and COMMIT statements to run. Larger
-	// batches take one transaction for all their INSERTs.
-	var tx *sql.Tx
-	read := s.writer.QueryContext
-	if len(b.fresh) > insertRows {
-		if tx, err = s.writer.BeginTx(ctx, nil); err != nil {
-			return nil, wrap("sqlite insert: begin", err)
-		}
-		defer tx.Rollback()
-		read = tx.QueryContext
+	// One transaction for the records and the statistics they add to.
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, wrap("sqlite insert: begin", err)
 	}
+	defer tx.Rollback()
 	inserted := make(map[string]bool, len(b.fresh))
 	args := make([]any, 0, 13*insertRows)
 	for fresh := b.fresh; len(fresh) > 0; {
@@ -426,16 +439,22 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		if len(chunk) < insertRows {
 			st = rest
 		}
-		if tx != nil {
-			st = tx.StmtContext(ctx, st)
-		}
-		rows, err := st.QueryContext(ctx, args...)
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 		if err == nil {
 			err = eachEvent(rows, false, func(e string, _ int64) { inserted[e] = true })
 		}
 		if err != nil {
 			return nil, wrap("sqlite insert", err)
 		}
+	}
+	ru := newRollup()
+	for _, i := range b.fresh {
+		if inserted[recs[i].EventID] {
+			ru.add(&recs[i], 1)
+		}
+	}
+	if err := sqliteRollup(ctx, tx, ru); err != nil {
+		return nil, wrap("sqlite insert: statistics", err)
 	}
 	prior := map[string]stored{}
 	if dups := b.retried(inserted); len(dups) > 0 {
@@ -447,7 +466,7 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		for _, e := range dups {
 			args = append(args, e)
 		}
-		rows, err := read(ctx, q, args...)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err == nil {
 			err = readPrior(rows, prior)
 		}
@@ -459,13 +478,48 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 	if err != nil {
 		return nil, wrap("sqlite insert", err)
 	}
-	if tx != nil {
-		if err := tx.Commit(); err != nil {
-			return nil, wrap("sqlite insert: commit", err)
-		}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("sqlite insert: commit", err)
 	}
 	return results, nil
 }
+
+// sqliteRollup applies a rollup to the statistics tables in tx.
+func sqliteRollup(ctx context.Context, tx *sql.Tx, ru *rollup) error {
+	stmts, args := ru.statements(func(int) string { return "?" }, func(b bool) any { return boolInt(b) })
+	for i, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q, args[i]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqliteDeleted reads the rows a DELETE … RETURNING sqliteDeletedColumns
+// gave back into a rollup that takes them away, and closes rows.
+func sqliteDeleted(rows *sql.Rows) (*rollup, int64, error) {
+	defer rows.Close()
+	ru := newRollup()
+	var n int64
+	for rows.Next() {
+		var r Record
+		var us int64
+		var gpc int
+		var choices string
+		if err := rows.Scan(&us, &r.Site, &r.Version, &r.Method, &r.Lang, &gpc, &choices); err != nil {
+			return nil, 0, err
+		}
+		r.ReceivedAt, r.GPC = fromMicros(us), gpc != 0
+		if err := json.Unmarshal([]byte(choices), &r.Choices); err != nil {
+			return nil, 0, err
+		}
+		ru.add(&r, -1)
+		n++
+	}
+	return ru, n, rows.Err()
+}
+
+const sqliteDeletedColumns = `received_at, site, version, method, lang, gpc, choices`
 
 // readPrior reads the stored copies of retried events into prior, and
 // closes rows.
@@ -557,13 +611,16 @@ func (s *SQLite) Erase(ctx context.Context, consentID string) (int64, error) {
 		return 0, wrap("sqlite erase", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM consents WHERE consent_id = ?`, consentID)
+	rows, err := tx.QueryContext(ctx, `DELETE FROM consents WHERE consent_id = ? RETURNING `+sqliteDeletedColumns, consentID)
 	if err != nil {
 		return 0, wrap("sqlite erase", err)
 	}
-	n, err := res.RowsAffected()
+	ru, n, err := sqliteDeleted(rows)
 	if err != nil || n == 0 {
 		return 0, wrap("sqlite erase", err)
+	}
+	if err := sqliteRollup(ctx, tx, ru); err != nil {
+		return 0, wrap("sqlite erase: statistics", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO erasures (at, id_sha256, records) VALUES (?, ?, ?)`, micros(time.Now()), IDHash(consentID), n); err != nil {
 		return 0, wrap("sqlite erase", err)
@@ -651,22 +708,29 @@ func (s *SQLite) Export(ctx context.Context, f Filter, fn func(*Record) error) e
 	})
 }
 
-// Stats implements Store.
+// Stats implements Store, from the daily rollups.
 func (s *SQLite) Stats(ctx context.Context, f Filter) (*Stats, error) {
-	since, until := sqliteRange(f)
+	since, until := statsDays(f)
 	st := &Stats{Events: []EventCount{}, Categories: []CategoryStat{}}
-	rows, err := s.reader.QueryContext(ctx, `SELECT strftime('%Y-%m-%d', received_at / 1000000, 'unixepoch'), site, version, method, count(*)
-		FROM consents WHERE received_at >= ? AND received_at < ?
-		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, since, until)
+	if !f.Since.IsZero() {
+		st.Since = since
+	}
+	if !f.Until.IsZero() {
+		st.Until = until
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT day, site, version, method, lang, gpc, count FROM stats_daily
+		WHERE day >= ? AND day < ? AND count != 0 ORDER BY day, site, version, method, lang, gpc`, since, until)
 	if err != nil {
 		return nil, wrap("sqlite stats", err)
 	}
 	for rows.Next() {
 		var e EventCount
-		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Count); err != nil {
+		var gpc int
+		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Lang, &gpc, &e.Count); err != nil {
 			rows.Close()
 			return nil, wrap("sqlite stats", err)
 		}
+		e.GPC = gpc != 0
 		st.Total += e.Count
 		st.Events = append(st.Events, e)
 	}
@@ -674,24 +738,26 @@ func (s *SQLite) Stats(ctx context.Context, f Filter) (*Stats, error) {
 	if err := rows.Err(); err != nil {
 		return nil, wrap("sqlite stats", err)
 	}
-	rows, err = s.reader.QueryContext(ctx, `SELECT c.site, c.version, j.key,
-			sum(CASE WHEN j.type = 'true' THEN 1 ELSE 0 END),
-			sum(CASE WHEN j.type = 'true' THEN 0 ELSE 1 END)
-		FROM consents AS c, json_each(c.choices) AS j
-		WHERE c.received_at >= ? AND c.received_at < ?
-		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, since, until)
+	rows, err = s.reader.QueryContext(ctx, `SELECT site, version, category, sum(granted), sum(denied) FROM stats_daily_choices
+		WHERE day >= ? AND day < ? GROUP BY 1, 2, 3 HAVING sum(granted) != 0 OR sum(denied) != 0 ORDER BY 1, 2, 3`, since, until)
 	if err != nil {
 		return nil, wrap("sqlite stats", err)
 	}
-	defer rows.Close()
 	for rows.Next() {
 		var c CategoryStat
 		if err := rows.Scan(&c.Site, &c.Version, &c.Category, &c.Granted, &c.Denied); err != nil {
+			rows.Close()
 			return nil, wrap("sqlite stats", err)
 		}
 		st.Categories = append(st.Categories, c)
 	}
-	return st, wrap("sqlite stats", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("sqlite stats", err)
+	}
+	lo, hi := micros(dayStart(since)), micros(dayStart(until))
+	err = s.reader.QueryRowContext(ctx, `SELECT count(*) FROM erasures WHERE at >= ? AND at < ?`, lo, hi).Scan(&st.Erasures)
+	return st, wrap("sqlite stats", err)
 }
 
 // Purge implements Store.
@@ -702,12 +768,23 @@ func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (tota
 		}
 	}()
 	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
-		res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?)`, micros(cutoff), site, site, limit)
+		tx, err := s.writer.BeginTx(ctx, nil)
 		if err != nil {
 			return 0, wrap("sqlite purge", err)
 		}
-		n, err := res.RowsAffected()
+		defer tx.Rollback()
+		rows, err := tx.QueryContext(ctx, `DELETE FROM consents WHERE seq IN
+			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?) RETURNING `+sqliteDeletedColumns, micros(cutoff), site, site, limit)
+		if err != nil {
+			return 0, wrap("sqlite purge", err)
+		}
+		ru, n, err := sqliteDeleted(rows)
+		if err == nil {
+			err = sqliteRollup(ctx, tx, ru)
+		}
+		if err == nil {
+			err = tx.Commit()
+		}
 		return n, wrap("sqlite purge", err)
 	})
 }

@@ -81,19 +81,27 @@ type Filter struct {
 	Since, Until time.Time
 }
 
-// Stats counts records, for the DPO's overview.
+// Stats counts records, for the DPO's overview. They come from daily
+// rollups, so a range is counted in whole UTC days: Since and Until
+// (YYYY-MM-DD, Until exclusive; empty when open) say which.
 type Stats struct {
+	Since      string         `json:"since,omitempty"`
+	Until      string         `json:"until,omitempty"`
 	Total      int64          `json:"total"`
-	Events     []EventCount   `json:"events"`     // per day, site, version, method
+	Events     []EventCount   `json:"events"`     // per day, site, version, method, language, GPC flag
 	Categories []CategoryStat `json:"categories"` // per site, version, category
+	Erasures   int64          `json:"erasures"`   // erasure requests carried out in the range
 }
 
-// EventCount is the number of events for one day, site, version and method.
+// EventCount is the number of events for one day, site, version, method,
+// language and GPC flag.
 type EventCount struct {
 	Day     string `json:"day"` // YYYY-MM-DD, UTC
 	Site    string `json:"site"`
 	Version string `json:"version"`
 	Method  string `json:"method"`
+	Lang    string `json:"lang"`
+	GPC     bool   `json:"gpc"`
 	Count   int64  `json:"count"`
 }
 

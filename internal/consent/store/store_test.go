@@ -258,8 +258,8 @@ func TestStatsCountPerDayVersionMethodAndCategory(t *testing.T) {
 			t.Errorf("total = %d, want 3", st.Total)
 		}
 		wantEvents := []store.EventCount{
-			{Day: "2026-03-01", Site: "careers", Version: "abc123", Method: "custom", Count: 2},
-			{Day: "2026-03-02", Site: "careers", Version: "abc123", Method: "accept_all", Count: 1},
+			{Day: "2026-03-01", Site: "careers", Version: "abc123", Method: "custom", Lang: "sv", GPC: true, Count: 2},
+			{Day: "2026-03-02", Site: "careers", Version: "abc123", Method: "accept_all", Lang: "sv", GPC: true, Count: 1},
 		}
 		if fmt.Sprint(st.Events) != fmt.Sprint(wantEvents) {
 			t.Errorf("events:\n got %+v\nwant %+v", st.Events, wantEvents)
@@ -276,8 +276,24 @@ func TestStatsCountPerDayVersionMethodAndCategory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Total != 1 {
-			t.Errorf("total since +12h = %d, want 1", st.Total)
+		if st.Total != 1 || st.Since != "2026-03-02" || st.Until != "" {
+			t.Errorf("since +12h: total %d over [%s, %s), want 1 over [2026-03-02, )", st.Total, st.Since, st.Until)
+		}
+		// A time inside a day counts the whole day: the answer says so.
+		st, err = s.Stats(context.Background(), store.Filter{Since: base, Until: base.Add(time.Minute)})
+		if err != nil || st.Total != 2 || st.Since != "2026-03-01" || st.Until != "2026-03-02" {
+			t.Errorf("one minute: %+v, %v; want the whole day, 2 records", st, err)
+		}
+		// Erasures and purges take their records out of the counts.
+		if _, err := s.Erase(context.Background(), a.ConsentID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Purge(context.Background(), "", base.Add(12*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		st, err = s.Stats(context.Background(), store.Filter{})
+		if err != nil || st.Total != 1 || len(st.Events) != 1 || st.Erasures != 1 || len(st.Categories) != 3 || st.Categories[0].Granted != 1 || st.Categories[0].Denied != 0 {
+			t.Errorf("after an erasure and a purge: %+v, %v; want c alone and one erasure", st, err)
 		}
 	})
 }
@@ -403,6 +419,11 @@ func TestAnOldSQLiteDatabaseIsMigratedInPlace(t *testing.T) {
 	}
 	if err := s.KeepVersion(context.Background(), store.Version{Site: "careers", Version: "abc123", Digest: "d", FirstSeen: base, Doc: []byte("{}")}); err != nil {
 		t.Fatal(err)
+	}
+	// The statistics rollup was filled from the records already there.
+	st, err := s.Stats(context.Background(), store.Filter{})
+	if err != nil || st.Total != 1 || len(st.Categories) != 1 || st.Categories[0].Granted != 1 {
+		t.Fatalf("stats of the migrated store: %+v, %v", st, err)
 	}
 }
 
