@@ -254,7 +254,7 @@ func TestNoticePagesShowTheRightsTheirBasesGive(t *testing.T) {
 		`id="objection"`, "Your right to object", // legitimate interests → objection, separately
 		"Right to data portability", // contract and consent
 		"withdraw it at any time",   // consent
-		"How to withdraw: Email privacy@example.test",
+		`How to withdraw: Email <a class="bare" href="mailto:privacy@example.test">privacy@example.test</a>`, // addresses in free text become links
 		"Wycliffe House", "0303 123 1113", // the ICO's details, built in
 		"6 months", "1 year and 6 months", // durations in words
 		`hreflang="sv"`, // the Swedish translation exists
