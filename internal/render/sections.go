@@ -82,6 +82,11 @@ func (s *bodyIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 			base = "id"
 		}
 	}
+	for _, p := range pageIDPrefixes {
+		if strings.HasPrefix(base, p) {
+			base = "h-" + base // no suffix could take it out of the page's range
+		}
+	}
 	id := base
 	for i := 1; reserved(id) || s.used[id]; i++ {
 		id = base + "-" + strconv.Itoa(i)
