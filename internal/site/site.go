@@ -3,6 +3,8 @@
 package site
 
 import (
+	"github.com/notis-dev/notis/internal/diag"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -104,24 +106,38 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := dec.Decode(&cfg); err != nil {
 		var serr *toml.StrictMissingError
 		if errors.As(err, &serr) {
-			var msgs []string
+			var ds diag.List
 			for _, e := range serr.Errors {
 				line, col := e.Position()
-				msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode)", path, line, col, strings.Join(e.Key(), ".")))
+				ds = append(ds, configDiag(path, line, col, "",
+					fmt.Sprintf("unknown key %q", strings.Join(e.Key(), ".")),
+					"accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode"))
 			}
-			return nil, errors.New(strings.Join(msgs, "\n"))
+			ds.AddSource(path, data)
+			return nil, ds
 		}
 		var derr *toml.DecodeError
 		if errors.As(err, &derr) {
 			line, col := derr.Position()
-			return nil, fmt.Errorf("%s:%d:%d: %s", path, line, col, derr.Error())
+			ds := diag.List{configDiag(path, line, col, strings.Join(derr.Key(), "."), strings.TrimPrefix(derr.Error(), "toml: "), "")}
+			ds.AddSource(path, data)
+			return nil, ds
 		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, configDiag(path, 0, 0, "", err.Error(), "")
 	}
 	if err := cfg.check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		var ds diag.List
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			ds = append(ds, configDiag(path, 0, 0, "", e.Error(), ""))
+		}
+		return nil, ds
 	}
 	return &cfg, nil
+}
+
+// configDiag is a mistake in notis.toml.
+func configDiag(path string, line, col int, field, msg, fix string) *diag.Diagnostic {
+	return &diag.Diagnostic{Rule: diag.RuleConfig, Severity: diag.Error, Pos: diag.Position{File: path, Line: line, Col: col}, Field: field, Message: msg, Fix: fix}
 }
 
 // SetBaseURL sets the URL the site is published at, ending it in "/"; ""
