@@ -168,7 +168,14 @@ func judgeCorpusNotice(t *testing.T, slug, mdPath string, n *notice.Notice, e co
 		s.fp++
 		s.unexpected = append(s.unexpected, f.Rule)
 		if inList(e.MustNot, f.Rule) && decodeErr == nil {
-			t.Errorf("%s: false positive the reviewer ruled out: %s at %s: %s", mdPath, f.Rule, f.Field, f.Message)
+			// A guard of a notice the rules were shaped by fails the test;
+			// a held-out notice's is counted, not asserted, so that it
+			// stays held out (the rules are not tuned to it).
+			report := t.Errorf
+			if e.HeldOut {
+				report = t.Logf
+			}
+			report("%s: false positive the reviewer ruled out: %s at %s: %s", mdPath, f.Rule, f.Field, f.Message)
 		}
 	}
 	return s
@@ -213,16 +220,23 @@ func TestCorpusRecallAndPrecision(t *testing.T) {
 
 	below := recall < corpusRecallTarget || precision < corpusPrecisionTarget
 	msg := fmt.Sprintf("corpus recall %.1f%% (target %.0f%%), precision %.1f%% (target %.0f%%)", 100*recall, 100*corpusRecallTarget, 100*precision, 100*corpusPrecisionTarget)
+	refused := 0 // notices the decoder refuses for a key they leave out
+	for _, s := range scores {
+		if strings.Contains(s.decodeErr, "required field") {
+			refused++
+		}
+	}
 	switch {
 	case !below:
 		t.Log(msg)
-	case os.Getenv("NOTIS_CORPUS_GATE") != "":
+	case refused == 0 || os.Getenv("NOTIS_CORPUS_GATE") != "":
 		t.Error(msg)
 	default:
-		// Below target: reported, not asserted, so main stays green while
-		// the model cannot yet hold what these notices leave unsaid. Set
-		// NOTIS_CORPUS_GATE=1 to assert the targets.
-		t.Log("BELOW TARGET: " + msg)
+		// While the decoder refuses what notices leave unsaid (before
+		// "not stated" is data), the figures are reported, not asserted,
+		// so main stays green; once it accepts them, or with
+		// NOTIS_CORPUS_GATE=1, the targets are asserted.
+		t.Logf("BELOW TARGET (%d notices refused for a key they leave out): %s", refused, msg)
 	}
 }
 
