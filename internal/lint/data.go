@@ -93,7 +93,12 @@ var _ = register(
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
 				if d.Special && len(d.Art9) == 0 && !onlyCriminal(d) {
-					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name),
+					msg := fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name)
+					if crim, _, _ := dataKinds(d); len(crim) > 0 {
+						// Art 9 conditions are for the Art 9 items only.
+						msg += fmt.Sprintf(" (for its Art 9 items; %s %s criminal-offence data, which needs an Art 10 ground instead)", quoteList(crim), isAre(len(crim)))
+					}
+					c.Report(notice.Path{"data", i, "special"}, msg,
 						`add art9: ["9(2)(b)"] (employment), ["9(2)(h)"] (occupational health) or the point that applies; if the data is only shared anonymised, say so and drop special`)
 				}
 			}
