@@ -224,10 +224,11 @@ func TestNoticeScreenshotsOnPhoneAndPaper(t *testing.T) {
 	for _, lang := range []string{"en", "sv"} {
 		t.Run(lang, func(t *testing.T) {
 			ctx := b.Page(t)
+			browsertest.OnNewDocument(t, ctx, browsertest.Shadow) // the banner is in a shadow root
 			browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)), chromedp.Navigate(base+"/"+lang+"/necessio/"))
-			browsertest.Wait(t, ctx, `document.querySelector('.notis-banner') !== null`, "the banner")
-			browsertest.Do(t, ctx, chromedp.Click(".notis-banner .notis-btns button:nth-child(2)"))
-			browsertest.Wait(t, ctx, `!document.querySelector('.notis-banner') || !document.querySelector('.notis-banner').isConnected || document.querySelector('.notis-banner').hidden`, "the banner to close")
+			browsertest.Wait(t, ctx, `__q('.notis-banner') !== null`, "the banner")
+			browsertest.Click(t, ctx, ".notis-banner .notis-btns button:nth-child(2)")
+			browsertest.Wait(t, ctx, `!__q('.notis-banner') || !__q('.notis-banner').isConnected || __q('.notis-banner').hidden`, "the banner to close")
 			browsertest.Eval[bool](t, ctx, `(document.activeElement && document.activeElement.blur(), window.scrollTo(0, 0), true)`)
 			phone := filepath.Join(dir, "notice-phone-"+lang+".png")
 			browsertest.Screenshot(t, ctx, phone)
