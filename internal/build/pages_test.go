@@ -47,8 +47,9 @@ func exampleSite(t *testing.T) (base string, pages []string) {
 // banner, which the layout must make room for too.
 func openAt(t *testing.T, ctx context.Context, url string, width int64) {
 	t.Helper()
+	browsertest.OnNewDocument(t, ctx, browsertest.Shadow) // the banner is in a shadow root
 	browsertest.Do(t, ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate(url))
-	browsertest.Wait(t, ctx, browsertest.Shadow+`document.readyState === 'complete' && (__q('.notis-banner') !== null || !document.querySelector('script[src*="consent/"]'))`, "the page and its banner")
+	browsertest.Wait(t, ctx, `document.readyState === 'complete' && (__q('.notis-banner') !== null || !document.querySelector('script[src*="consent/"]'))`, "the page and its banner")
 }
 
 // overflowJS reports how far the document is wider than the viewport and
