@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/notis-dev/notis/internal/consent/store"
-	"github.com/notis-dev/notis/internal/widget"
+	"github.com/notis-dev/notis/internal/consentwire"
 )
 
 func TestAdminRoutesNeedTheBearerToken(t *testing.T) {
@@ -197,13 +197,13 @@ func TestPurgeDeletesRecordsPastEachSitesRetention(t *testing.T) {
 
 // shownDoc decodes the version document a history's i-th record was made
 // under.
-func shownDoc(t *testing.T, h History, i int) widget.VersionRecord {
+func shownDoc(t *testing.T, h History, i int) consentwire.VersionRecord {
 	t.Helper()
 	raw, ok := h.Versions[h.Records[i].Shown]
 	if !ok {
 		t.Fatalf("record %d shows %q, which the history has no document for: %v (missing %v)", i, h.Records[i].Shown, h.Versions, h.Missing)
 	}
-	var v widget.VersionRecord
+	var v consentwire.VersionRecord
 	if err := json.Unmarshal(raw, &v); err != nil {
 		t.Fatal(err)
 	}
@@ -248,9 +248,9 @@ func TestEachRecordShowsTheWordingOfItsTime(t *testing.T) {
 	st := s.sites["careers"]
 	ev := validEvent()
 	wantStatus(t, post(s, ev.body()), http.StatusCreated)
-	rec := widget.VersionRecord{Version: testVer, Site: "careers", Texts: map[string]map[string]string{"en": {"banner.title": "Cookies, reworded"}}}
+	rec := consentwire.VersionRecord{Version: testVer, Site: "careers", Texts: map[string]map[string]string{"en": {"banner.title": "Cookies, reworded"}}}
 	for i, c := range []string{"necessary", "analytics", "marketing"} {
-		rec.Categories = append(rec.Categories, widget.Category{ID: c, Required: i == 0})
+		rec.Categories = append(rec.Categories, consentwire.Category{ID: c, Required: i == 0})
 	}
 	data, _ := json.Marshal(rec)
 	path := filepath.Join(st.VersionsDir, testVer+".json")

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/notis-dev/notis/internal/consentwire"
 )
 
 // Event is the body the banner posts to /v1/consents (the wire contract in
@@ -53,7 +55,6 @@ var Methods = []string{"accept_all", "reject_all", "custom", "withdraw", "gpc"}
 var (
 	siteIDPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	langPattern    = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$`)
 )
 
 const maxURL = 2048
@@ -347,7 +348,7 @@ func (ev *Event) check() *FieldError {
 	if !versionPattern.MatchString(ev.Version) {
 		return fieldErr("version", "want a consent version like \"3f2a9c1b7d4e\"")
 	}
-	if !langPattern.MatchString(ev.Lang) {
+	if !consentwire.LangPattern.MatchString(ev.Lang) {
 		return fieldErr("lang", "want a language code like \"en\" or \"sv\"")
 	}
 	if ev.Choices == nil {

@@ -15,8 +15,8 @@ import (
 
 	"github.com/notis-dev/notis/internal/consent/pgtest"
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/site"
-	"github.com/notis-dev/notis/internal/widget"
 )
 
 var pg pgtest.Lazy
@@ -63,9 +63,9 @@ func testSite(t testing.TB) *Site {
 
 func writeVersion(t testing.TB, dir, version, siteID string, cats ...string) {
 	t.Helper()
-	rec := widget.VersionRecord{Version: version, Site: siteID, Texts: map[string]map[string]string{"en": {"banner.title": "Cookies"}}}
+	rec := consentwire.VersionRecord{Version: version, Site: siteID, Texts: map[string]map[string]string{"en": {"banner.title": "Cookies"}}}
 	for i, c := range cats {
-		rec.Categories = append(rec.Categories, widget.Category{ID: c, Required: i == 0, Label: map[string]string{"en": c}})
+		rec.Categories = append(rec.Categories, consentwire.Category{ID: c, Required: i == 0, Label: map[string]string{"en": c}})
 	}
 	data, _ := json.Marshal(rec)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/site"
-	"github.com/notis-dev/notis/internal/widget"
 )
 
 // Site is one site the server records consents for: its notis.toml and
@@ -34,9 +34,9 @@ type Site struct {
 	VersionsDir string
 
 	mu       sync.RWMutex
-	store    store.Store                      // nil until the server attaches one
-	versions map[string]*widget.VersionRecord // version → its latest document
-	files    map[string]fileStamp             // file name → the stamp it was read at
+	store    store.Store                           // nil until the server attaches one
+	versions map[string]*consentwire.VersionRecord // version → its latest document
+	files    map[string]fileStamp                  // file name → the stamp it was read at
 	scanned  time.Time
 	log      *slog.Logger
 }
@@ -55,7 +55,7 @@ func NewSite(cfg *site.Config, versionsDir string, log *slog.Logger) (*Site, err
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Site{Config: cfg, VersionsDir: versionsDir, versions: map[string]*widget.VersionRecord{},
+	return &Site{Config: cfg, VersionsDir: versionsDir, versions: map[string]*consentwire.VersionRecord{},
 		files: map[string]fileStamp{}, log: log}, nil
 }
 
@@ -89,7 +89,7 @@ const rescanTimeout = time.Second
 
 // Version returns a consent version this site has published, or nil if
 // neither the store nor the folder has it yet.
-func (s *Site) Version(v string) *widget.VersionRecord {
+func (s *Site) Version(v string) *consentwire.VersionRecord {
 	s.mu.RLock()
 	rec, stale := s.versions[v], time.Since(s.scanned) > rescanEvery
 	s.mu.RUnlock()
@@ -185,8 +185,8 @@ func (s *Site) importFile(ctx context.Context, path, name string) error {
 	return nil
 }
 
-func parseVersion(data []byte) (*widget.VersionRecord, error) {
-	var rec widget.VersionRecord
+func parseVersion(data []byte) (*consentwire.VersionRecord, error) {
+	var rec consentwire.VersionRecord
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ func (s *Site) Validate(ev *Event) *FieldError {
 	return nil
 }
 
-func category(ver *widget.VersionRecord, id string) *widget.Category {
+func category(ver *consentwire.VersionRecord, id string) *consentwire.Category {
 	for i := range ver.Categories {
 		if ver.Categories[i].ID == id {
 			return &ver.Categories[i]
