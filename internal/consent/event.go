@@ -81,7 +81,8 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fieldErr("", "empty body: want a JSON consent event")
 	}
-	if ferr := checkFields(body); ferr != nil {
+	seen, ferr := checkFields(body)
+	if ferr != nil {
 		return nil, ferr
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -93,8 +94,15 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fieldErr("", "unexpected data after the JSON object")
 	}
+	if !seen["gpc"] {
+		return nil, errNoGPC
+	}
 	return &ev, nil
 }
+
+// errNoGPC: a missing gpc must not be stored as false, a signal the
+// browser may well have sent. Every banner sends it.
+var errNoGPC = fieldErr("gpc", "missing: want true or false (navigator.globalPrivacyControl as the banner saw it)")
 
 // checkFields holds an object body to what encoding/json lets through
 // loosely: field names must match exactly (it matches them ignoring case),
@@ -102,8 +110,11 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 // may be null (it reads null as the zero value, so "analytics": null
 // would be stored as a refusal nobody made). Syntax errors are left to
 // the decoder, which reports them with their place.
-func checkFields(body []byte) *FieldError {
-	return checkObject(body, "", func(key string, val json.RawMessage) *FieldError {
+// It returns the names present.
+func checkFields(body []byte) (map[string]bool, *FieldError) {
+	seen := map[string]bool{}
+	return seen, checkObject(body, "", func(key string, val json.RawMessage) *FieldError {
+		seen[key] = true
 		switch {
 		case !slices.Contains(eventFields[:], key):
 			return fieldErr(key, "unknown field %q (field names are case-sensitive)", key)
@@ -193,7 +204,7 @@ func decodePlain(body []byte) (*Event, bool) {
 		if p.skip(',') {
 			continue
 		}
-		if !p.skip('}') {
+		if !p.skip('}') || !seen[8] { // 8: gpc, which decodeStrict requires
 			return nil, false
 		}
 		p.space()

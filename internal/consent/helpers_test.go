@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -183,4 +184,27 @@ func wantStatus(t testing.TB, w *httptest.ResponseRecorder, code int) {
 	if w.Code != code {
 		t.Fatalf("status %d, want %d; body: %s", w.Code, code, w.Body)
 	}
+}
+
+// background posts valid events from goroutines, as concurrent visitors
+// would, and collects the status codes they were answered.
+type background struct {
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	codes []int
+}
+
+func (b *background) post(s *Server) {
+	b.wg.Go(func() {
+		c := post(s, validEvent().body()).Code
+		b.mu.Lock()
+		b.codes = append(b.codes, c)
+		b.mu.Unlock()
+	})
+}
+
+// wait returns every code once all posts are answered.
+func (b *background) wait() []int {
+	b.wg.Wait()
+	return b.codes
 }
