@@ -56,7 +56,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 			if !seen {
 				i = len(cat.Cookies)
 				index[k] = i
-				cat.Cookies = append(cat.Cookies, widget.Cookie{Name: c.Name, Provider: c.Provider, Period: c.Duration.String(), ThirdParty: c.ThirdParty, Purpose: map[string]string{}, Duration: map[string]string{}})
+				cat.Cookies = append(cat.Cookies, widget.Cookie{Name: c.Name, Provider: c.Provider, Period: c.Duration.String(), ThirdParty: c.ThirdParty, SetOn: string(c.SetOn), Purpose: map[string]string{}, Duration: map[string]string{}})
 			}
 			ck := &cat.Cookies[i]
 			if _, done := ck.Purpose[n.Lang]; !done {

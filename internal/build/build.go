@@ -119,7 +119,7 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 }
 
 // index files the loaded pages by notice and language, and warns of every
-// notice missing a translation.
+// notice missing a translation and of cookies the banner cannot delete.
 func (s *Site) index() {
 	s.ByID = map[string]map[string]*notice.Notice{}
 	for _, p := range s.Pages {
@@ -135,6 +135,11 @@ func (s *Site) index() {
 			if _, ok := s.ByID[id][lang]; !ok {
 				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
 			}
+		}
+	}
+	if cfg, ok := s.BannerConfig(); ok {
+		for _, w := range widget.Undeletable(cfg.Categories) {
+			s.Warnings = append(s.Warnings, "consent banner: "+w)
 		}
 	}
 }

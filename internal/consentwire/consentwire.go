@@ -32,10 +32,15 @@ type Category struct {
 type Cookie struct {
 	Name       string            `json:"name"`
 	Provider   string            `json:"provider"`
-	Purpose    map[string]string `json:"purpose"`  // per language
-	Duration   map[string]string `json:"duration"` // per language, in words
-	Period     string            `json:"period"`   // ISO 8601, or "session"
-	ThirdParty bool              `json:"thirdParty,omitempty"`
+	Purpose    map[string]string `json:"purpose"`              // per language
+	Duration   map[string]string `json:"duration"`             // per language, in words
+	Period     string            `json:"period"`               // ISO 8601, or "session"
+	ThirdParty bool              `json:"thirdParty,omitempty"` // a third party can read it
+	// SetOn is where it is set: "site" (the site's host or a parent
+	// domain: the banner deletes it on withdrawal), "vendor" (the vendor's
+	// domain: it cannot), or "" (not stated: the banner tries, on the
+	// site's host, which deletes nothing that is not there).
+	SetOn string `json:"setOn,omitempty"`
 }
 
 // LangPattern is a language code as notis.toml declares it and consent
