@@ -138,6 +138,11 @@ type RightView struct {
 	Right     notice.Right
 	Key       string   // i18n key of its explanation
 	AppliesTo []string // purpose names, when it applies to some only
+	// MayApplyTo names the purposes whose basis the notice does not state;
+	// Undetermined is true when it states no purposes: the right may
+	// apply, and the page says why it cannot tell.
+	MayApplyTo   []string
+	Undetermined bool
 }
 
 // Rights lists the rights the bases give, except objection and
@@ -170,11 +175,14 @@ func (p *NoticePage) find(r notice.Right) *RightView {
 }
 
 func (p *NoticePage) view(d notice.DerivedRight) RightView {
-	v := RightView{Right: d.Right, Key: "rights." + string(d.Right)}
+	v := RightView{Right: d.Right, Key: "rights." + string(d.Right), Undetermined: d.Undetermined}
 	if !d.All {
 		for _, i := range d.Purposes {
 			v.AppliesTo = append(v.AppliesTo, p.N.Purposes[i].Name)
 		}
+	}
+	for _, i := range d.Unstated {
+		v.MayApplyTo = append(v.MayApplyTo, p.N.Purposes[i].Name)
 	}
 	return v
 }
