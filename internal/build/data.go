@@ -69,8 +69,11 @@ type NoticeJSON struct {
 	RightsMayApply []string `json:"rights_may_apply,omitempty"`
 	// Unstated lists the Art 13/14 elements the notice does not state
 	// (notice.Notice.Unstated): absent from Notice, and not by default.
-	Unstated []string       `json:"unstated"`
-	Notice   map[string]any `json:"notice"`
+	Unstated []string `json:"unstated"`
+	// Inherited lists the keys whose facts come from the notice that
+	// Notice.extends names.
+	Inherited []string       `json:"inherited,omitempty"`
+	Notice    map[string]any `json:"notice"`
 }
 
 // noticesJSON writes every notice in every language as data, for machines
@@ -111,5 +114,5 @@ func (s *Site) noticeJSON(n *notice.Notice, version string) NoticeJSON {
 	if unstated == nil {
 		unstated = []string{}
 	}
-	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, RightsMayApply: may, Unstated: unstated, Notice: n.Plain()}
+	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, RightsMayApply: may, Unstated: unstated, Inherited: n.Inherited, Notice: n.Plain()}
 }

@@ -118,3 +118,38 @@ sources:
 		}
 	}
 }
+
+// A layered notice's page shows its parent's facts and says which parts
+// come from which notice.
+func TestALayeredPageSaysWhatComesFromItsParent(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	advert := "---\ntitle: Warehouse job advert\nextends: applicants\npurposes: [{name: Shortlisting, basis: contract}]\n---\n"
+	if err := os.WriteFile(filepath.Join(src, "content", "advert.en.md"), []byte(advert), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(Options{Source: src, Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dest, "en", "advert", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{
+		`This notice adds to <a href="/en/applicants/">`,
+		"These parts are as that notice states them: Who is responsible for your data;",
+		"Shortlisting",   // its own purpose
+		"Wycliffe House", // the parent's complaint route
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the advert page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "as that notice states them: Why we use your data") {
+		t.Error("the advert's own purposes are attributed to its parent")
+	}
+}

@@ -41,15 +41,18 @@ type Notice struct {
 	Rights             RightsContact        `fm:"rights" doc:"How to exercise rights; defaults to the DPO's, then the controller's contact details."`
 	Personnummer       string               `fm:"personnummer" doc:"Sweden: why personal identity numbers are needed (dataskyddslagen 3 kap. 10 §)."`
 	Related            []string             `fm:"related" doc:"Ids of related notices, linked from this one."`
+	Extends            string               `fm:"extends" doc:"The id of a parent notice in the same language (the organisation's main notice) that this one adds to: every fact this notice leaves out is the parent's, and the page says which parts come from it."`
 	Changes            []Change             `fm:"changes" doc:"The change log, newest first."`
 	Lint               LintSettings         `fm:"lint" doc:"Lint settings for this notice."`
 
 	// Set by the reader, not by front matter.
-	File     string                 `fm:"-"` // path relative to the site, for messages
-	Body     []byte                 `fm:"-"` // the Markdown body, when held in memory
-	LoadBody func() ([]byte, error) `fm:"-"` // reads the body again when Body is not held
-	BodyLine int                    `fm:"-"` // line of the body's first line in File
-	Locate   Locator                `fm:"-"` // maps a field path to its place in File
+	Parent    *Notice                `fm:"-"` // the notice Extends names, once resolved
+	Inherited []string               `fm:"-"` // front matter keys whose facts are the parent's
+	File      string                 `fm:"-"` // path relative to the site, for messages
+	Body      []byte                 `fm:"-"` // the Markdown body, when held in memory
+	LoadBody  func() ([]byte, error) `fm:"-"` // reads the body again when Body is not held
+	BodyLine  int                    `fm:"-"` // line of the body's first line in File
+	Locate    Locator                `fm:"-"` // maps a field path to its place in File
 }
 
 // Controller identifies the controller (Art 13(1)(a)).

@@ -44,7 +44,7 @@ func TestDecodeNamesEveryMistakeExactly(t *testing.T) {
 		want string
 	}{
 		{"unknown key with a near miss", func(m map[string]any) { m["purpses"] = 1 },
-			`n.md:1:1: purpses: unknown field "purpses" (accepted: title, notice, lang, summary, updated, jurisdiction, controller, joint_controllers, representative, dpo, supervisory_authority, data, sources, requirements, purposes, recipients, transfers, retention, automated_decisions, cookies, rights, personnummer, related, changes, lint); did you mean "purposes"?`},
+			`n.md:1:1: purpses: unknown field "purpses" (accepted: title, notice, lang, summary, updated, jurisdiction, controller, joint_controllers, representative, dpo, supervisory_authority, data, sources, requirements, purposes, recipients, transfers, retention, automated_decisions, cookies, rights, personnummer, related, extends, changes, lint); did you mean "purposes"?`},
 		{"wrong type", func(m map[string]any) { m["title"] = int64(5) },
 			`n.md:1:1: title: found the number 5, want text; put the value in quotes to make it text`},
 		{"a table where a list belongs", func(m map[string]any) { m["purposes"] = map[string]any{"name": "x"} },

@@ -123,6 +123,12 @@ cookies:
   - {category: analytics}             # known only by its category
 ` + "```" + `
 
+A layered notice (a job advert's notice that defers to the organisation's
+main notice) names its parent with ` + "`extends: main`" + ` (the parent's id, in the
+same language). Every key it leaves out is the parent's; a key it gives,
+even ` + "`[]`" + `, replaces the parent's. Its page says which parts come from the
+parent and links to it; ` + "`notices.json`" + ` lists them under ` + "`inherited`" + `.
+
 `)
 	writeRef(&b, "Notice", reflect.TypeFor[Notice](), map[reflect.Type]bool{})
 	return b.String()

@@ -279,6 +279,10 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
 		p.Authority = a
 	}
+	if n.Parent != nil {
+		p.Parent = &Link{Title: n.Parent.Title, Href: r.rel(NoticePath(n.Parent.Lang, n.Parent.ID))}
+		p.InheritedSections = inheritedSections(n, p.Sections())
+	}
 	for _, id := range n.Related {
 		tr := all[id]
 		if rel, ok := tr[n.Lang]; ok {

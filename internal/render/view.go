@@ -22,6 +22,33 @@ type NoticePage struct {
 	AuthorityName    string
 	AuthorityAddress string
 	Related          []Link
+	// Parent is the notice this one extends; InheritedSections are the i18n
+	// keys of the sections whose facts come from it, in page order.
+	Parent            *Link
+	InheritedSections []string
+}
+
+// sectionOf is the page section that shows each key a notice can inherit.
+var sectionOf = map[string]string{
+	"jurisdiction": "rights", "controller": "controller", "joint_controllers": "controller", "representative": "controller", "dpo": "controller",
+	"supervisory_authority": "rights", "data": "data", "sources": "sources", "requirements": "requirements", "purposes": "purposes",
+	"recipients": "recipients", "transfers": "transfers", "retention": "retention", "automated_decisions": "automated",
+	"cookies": "cookies", "rights": "rights", "personnummer": "data",
+}
+
+// inheritedSections lists the sections whose facts n takes from its parent.
+func inheritedSections(n *notice.Notice, sections []Section) []string {
+	from := map[string]bool{}
+	for _, k := range n.Inherited {
+		from[sectionOf[k]] = true
+	}
+	var out []string
+	for _, s := range sections {
+		if from[s.ID] {
+			out = append(out, s.Key)
+		}
+	}
+	return out
 }
 
 // Section is one entry of the table of contents.
