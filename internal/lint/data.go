@@ -33,7 +33,7 @@ var _ = register(
 		Summary:  "Special-category data (special: true) names the Art 9(2) condition relied on.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Special && len(d.Art9) == 0 {
+				if d.Special && len(d.Art9) == 0 && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return len(p.Art9) > 0 }) {
 					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name),
 						`add art9: ["9(2)(b)"] (employment), ["9(2)(h)"] (occupational health) or the point that applies; if the data is only shared anonymised, say so and drop special`)
 				}
@@ -131,7 +131,7 @@ var _ = register(
 		Summary:  "Criminal-offence data (criminal: true) names the law or authority that allows it (art10).",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Criminal && strings.TrimSpace(d.Art10) == "" {
+				if d.Criminal && strings.TrimSpace(d.Art10) == "" && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return strings.TrimSpace(p.Art10) != "" }) {
 					fix := `add art10: "…" citing the ground`
 					switch c.Law() {
 					case "uk":

@@ -95,3 +95,12 @@ func transferTo(t notice.Transfer) string {
 	}
 	return " to " + t.To
 }
+
+// cookieLabel names a cookie in a message: by its name, or by its
+// category when the notice gives only that.
+func cookieLabel(k notice.Cookie) string {
+	if k.Name == "" {
+		return fmt.Sprintf("a cookie of category %q (no name given)", k.Category)
+	}
+	return fmt.Sprintf("cookie %q", k.Name)
+}

@@ -95,6 +95,23 @@ func (n *Notice) explicitConsentOnly(p Purpose) bool {
 	return false
 }
 
+// PurposesCondition reports whether the data category id is used by at
+// least one purpose and every purpose that uses it has what has asks for:
+// an Art 9 condition or Art 10 ground stated on the purpose rather than
+// on the data category covers the data for that purpose.
+func (n *Notice) PurposesCondition(id string, has func(Purpose) bool) bool {
+	used := false
+	for _, p := range n.Purposes {
+		if slices.Contains(p.Data, id) {
+			if !has(p) {
+				return false
+			}
+			used = true
+		}
+	}
+	return used
+}
+
 // UsesBasis reports whether any purpose relies on the basis.
 func (n *Notice) UsesBasis(b Basis) bool {
 	return slices.ContainsFunc(n.Purposes, func(p Purpose) bool { return p.Has(b) })
