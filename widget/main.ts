@@ -3,7 +3,7 @@
 // (Consent Mode), gate.ts (blocked scripts and iframes), i18n.ts, ui.ts
 // (banner, placeholder), dialog.ts (preferences, loaded when opened),
 // send.ts (proof to the consent server).
-import { cfg, base } from './config';
+import { cfg, base, warn, blocked } from './config';
 import * as cookie from './cookie';
 import * as gcm from './gcm';
 import * as gate from './gate';
@@ -100,10 +100,30 @@ function closeDialog(): void {
   if (to) (to as HTMLElement).focus();
 }
 
+// The preferences dialog module: its hashed file, else (gone after a
+// deploy) its stable alias prefs.<lang>.js, whichever version that is now.
+const dialogModule = (p = base + 'prefs.' + lang + '.'): Promise<typeof Dialog> =>
+  import(p + cfg.prefs[lang] + '.js').catch(() => import(p + 'js'));
+
+let failed: HTMLElement | null = null;
+
+// Neither module loaded: say so, in the visitor's language, and offer a reload.
+function loadFailed(e: unknown): void {
+  warn('dialog: ' + e + blocked('script-src', base));
+  ready().then((L) => {
+    if (failed) return;
+    failed = ui.failed(L, () => location.reload(), () => {
+      if (failed) failed.remove();
+      failed = null;
+    });
+    document.body.append(failed);
+  });
+}
+
 function open(): void {
   if (dlg) return;
   back = document.activeElement;
-  Promise.all([import(base + cfg.prefs[lang]) as Promise<typeof Dialog>, loadCss()]).then(([m]) => {
+  Promise.all([dialogModule(), loadCss()]).then(([m]) => {
     if (dlg) return;
     dlg = m.dialog(cfg.cats, {
       granted: (id) => !!st && st.method != 'gpc' ? granted(id) : false,
@@ -117,7 +137,7 @@ function open(): void {
     });
     document.body.append(dlg);
     dlg.showModal();
-  });
+  }, loadFailed);
 }
 
 function showBanner(): Promise<void> {

@@ -2,7 +2,7 @@
 // dialog is in dialog.ts, loaded only when opened. Styles come from
 // consent.css through classes: nothing here needs 'unsafe-inline' or a
 // Trusted Types policy.
-import { Lang } from './config';
+import { Lang, K } from './config';
 import { h, button, fill, link } from './dom';
 
 export interface Actions {
@@ -14,12 +14,12 @@ export interface Actions {
 /** Accept all, Reject all and Preferences: one class, equal size and weight. */
 export function banner(L: Lang, a: Actions): HTMLElement {
   return h('div', 'notis notis-banner', '', { role: 'region', 'aria-labelledby': 'notis-bt', lang: L.l, tabindex: '-1' }, [
-    h('h2', 'notis-title', L.s.title, { id: 'notis-bt', elementtiming: 'notis-banner' }),
-    h('p', 'notis-text', L.s.body + ' ', {}, link(L.s.notice_link, L.n)),
+    h('h2', 'notis-title', L.s[K.title], { id: 'notis-bt', elementtiming: 'notis-banner' }),
+    h('p', 'notis-text', L.s[K.body] + ' ', {}, link(L.s[K.notice_link], L.n)),
     h('div', 'notis-btns', '', {}, [
-      button(L.s.accept_all, a.accept),
-      button(L.s.reject_all, a.reject),
-      button(L.s.preferences, a.prefs),
+      button(L.s[K.accept_all], a.accept),
+      button(L.s[K.reject_all], a.reject),
+      button(L.s[K.preferences], a.prefs),
     ]),
   ]);
 }
@@ -28,7 +28,15 @@ export function banner(L: Lang, a: Actions): HTMLElement {
 export function placeholder(L: Lang, cats: string, allow: () => void): HTMLElement {
   const label = cats.split(' ').map((c) => L.c[c] || c).join(', ');
   return h('div', 'notis notis-ph', '', { lang: L.l }, [
-    h('p', 'notis-text', fill(L.s.placeholder_text, { category: label })),
-    button(L.s.placeholder_button, allow),
+    h('p', 'notis-text', fill(L.s[K.placeholder_text], { category: label })),
+    button(L.s[K.placeholder_button], allow),
+  ]);
+}
+
+/** Says the preferences could not be loaded (a deploy removed them, or the page blocks them). */
+export function failed(L: Lang, reload: () => void, close: () => void): HTMLElement {
+  return h('div', 'notis notis-banner', '', { role: 'alert', lang: L.l }, [
+    h('p', 'notis-text', L.s[K.load_failed]),
+    h('div', 'notis-btns', '', {}, [button(L.s[K.reload], reload), button(L.s[K.close], close)]),
   ]);
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,10 +29,23 @@ a root page that sends visitors to their language, sitemap.xml,
 input gives the same bytes) and swapped in atomically: a failed build
 leaves the previous output untouched.
 
+Files in the site's static/ folder (CNAME, .nojekyll, _headers,
+robots.txt, favicons, .well-known/...) are copied to the output as they
+are.
+
+The destination must be new, empty, or a folder notis built: its
+.notis-manifest lists what notis wrote, and a build removes nothing
+else. A folder holding anything else, the site folder, a folder holding
+it and the site's source folders (content, layouts, assets, i18n,
+widget, static) are refused with exit status 2. Content-addressed files
+of earlier builds (consent/versions/*.json, hashed bundles) are kept.
+See docs/build.md.
+
 Every mistake in every notice is reported at once, as file:line:col
 with the field, what was found and what is accepted.
 
-Exit status: 0 built, 1 content errors, 2 usage errors.
+Exit status: 0 built, 1 content errors, 2 usage errors or a destination
+the build may not write into.
 
 Examples:
   notis build                          # the site in this folder, into ./public
@@ -69,7 +83,13 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if *lintMode != "off" {
 		opts.Check = lintCheck(stderr, *lintMode == "error")
 	}
+	opts.Generator = "notis " + buildVersion()
 	res, err := build.Build(opts)
+	var refused *build.DestinationError
+	if errors.As(err, &refused) {
+		fmt.Fprintf(stderr, "notis build: %s\nNothing was written.\n", refused)
+		return exitError{2}
+	}
 	if err != nil {
 		// Each problem as the lint prints a finding: place, rule, fix and
 		// the file's line.

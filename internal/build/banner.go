@@ -129,7 +129,14 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 		return nil, fmt.Errorf("consent banner: %w", err)
 	}
 	for _, f := range res.Files {
-		if err := w.put(f.Path, "", f.Data); err != nil {
+		put := w.put
+		if contentAddressed(f.Path) {
+			// Hashed bundles, dialog and language modules and version
+			// records: pages open during a deploy, pasted script tags and
+			// consent records still use the old ones.
+			put = w.putKept
+		}
+		if err := put(f.Path, "", f.Data); err != nil {
 			return nil, err
 		}
 	}

@@ -50,10 +50,14 @@ type Options struct {
 	// Check runs after the site is loaded and before anything is written
 	// (the lint); an error fails the build, warnings are added to the result.
 	Check func(*Site) (warnings []string, err error)
+	// Generator names notis and its version in the output's manifest;
+	// "notis" when empty.
+	Generator string
 }
 
 // Site is a loaded site: everything a view of it needs.
 type Site struct {
+	Dir     string // the site folder
 	Config  *site.Config
 	FS      fs.FS // the site's files over the embedded defaults
 	Strings *i18n.Bundle
@@ -92,7 +96,7 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 			return nil, fmt.Errorf("--baseURL: %w", err)
 		}
 	}
-	s := &Site{Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}
+	s := &Site{Dir: dir, Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}
 	var errs []error
 	s.Strings, err = i18n.LoadLayers([]fs.FS{notis.Defaults, os.DirFS(dir)}, cfg.LanguageCodes(), cfg.DefaultLanguage)
 	if err != nil {
@@ -184,9 +188,30 @@ type Result struct {
 }
 
 // Build loads the site in opts.Source, renders it and swaps the output into
-// opts.Destination. On any error the destination is left as it was.
+// opts.Destination. On any error the destination is left as it was; a
+// *DestinationError means the destination is not one a build may replace
+// (see checkPlace and checkOutput).
 func Build(opts Options) (*Result, error) {
 	start := time.Now()
+	shown := opts.Destination
+	if shown == "" {
+		shown = "public"
+	}
+	dest := shown
+	if !filepath.IsAbs(dest) {
+		dest = filepath.Join(opts.Source, dest)
+	}
+	dest, err := filepath.Abs(dest)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPlace(opts.Source, dest, shown); err != nil {
+		return nil, err
+	}
+	prev, err := checkOutput(dest, shown)
+	if err != nil {
+		return nil, err
+	}
 	s, err := opts.loadLean()
 	if err != nil {
 		return nil, err
@@ -200,14 +225,11 @@ func Build(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	dest := opts.Destination
-	if dest == "" {
-		dest = "public"
+	generator := opts.Generator
+	if generator == "" {
+		generator = "notis"
 	}
-	if !filepath.IsAbs(dest) {
-		dest = filepath.Join(opts.Source, dest)
-	}
-	st, err := newStaging(dest)
+	st, err := newStaging(dest, prev, generator)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +242,7 @@ func Build(opts Options) (*Result, error) {
 		st.discard()
 		return nil, err
 	}
+	res.Warnings = append(res.Warnings, st.warnings...)
 	res.Duration = time.Since(start)
 	return res, nil
 }
@@ -255,26 +278,53 @@ func newMinifier() *minify.M {
 
 // sink receives output files: the staging folder, or memory in `notis serve`.
 type sink interface {
-	// write takes data; done, if the sink calls it, hands data back for
-	// reuse once the sink no longer needs it.
-	write(rel string, data []byte, done func()) error
+	// write takes data; keep marks a content-addressed file later builds
+	// carry over; done, if the sink calls it, hands data back for reuse
+	// once the sink no longer needs it.
+	write(rel string, data []byte, keep bool, done func()) error
 }
 
 // writer minifies and stages output files, counting them; safe for
 // concurrent use.
 type writer struct {
-	st   sink
-	min  *minify.M
-	mu   sync.Mutex
-	res  *Result
-	bufs sync.Pool // *bytes.Buffer for minified output, back from the sink
+	st    sink
+	min   *minify.M
+	mu    sync.Mutex
+	res   *Result
+	names map[string]bool // what this writer wrote: two outputs at one path are an error
+	bufs  sync.Pool       // *bytes.Buffer for minified output, back from the sink
 }
 
 func newWriter(st sink, min *minify.M, res *Result) *writer {
-	return &writer{st: st, min: min, res: res, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
+	return &writer{st: st, min: min, res: res, names: map[string]bool{}, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 }
 
+// has reports whether rel has been written.
+func (w *writer) has(rel string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.names[rel]
+}
+
+// put minifies data as mediaType ("" for as it is) and writes it to rel.
 func (w *writer) put(rel, mediaType string, data []byte) error {
+	return w.putFile(rel, mediaType, data, false)
+}
+
+// putKept writes a content-addressed file, which later builds into the
+// same destination keep (see manifest).
+func (w *writer) putKept(rel, mediaType string, data []byte) error {
+	return w.putFile(rel, mediaType, data, true)
+}
+
+func (w *writer) putFile(rel, mediaType string, data []byte, keep bool) error {
+	w.mu.Lock()
+	dup := w.names[rel]
+	w.names[rel] = true
+	w.mu.Unlock()
+	if dup {
+		return fmt.Errorf("two output files at %s", rel)
+	}
 	var done func()
 	if mediaType != "" {
 		buf := w.bufs.Get().(*bytes.Buffer)
@@ -284,7 +334,7 @@ func (w *writer) put(rel, mediaType string, data []byte) error {
 		}
 		data, done = buf.Bytes(), func() { w.bufs.Put(buf) }
 	}
-	if err := w.st.write(rel, data, done); err != nil {
+	if err := w.st.write(rel, data, keep, done); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -342,6 +392,9 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 	err = s.renderNotices(r, w, res)
 	siteFiles.Wait()
 	if err := errors.Join(err, siteErr); err != nil {
+		return err
+	}
+	if err := s.writeStatic(w); err != nil {
 		return err
 	}
 	for _, lang := range s.Config.LanguageCodes() {
@@ -465,6 +518,9 @@ func (s *Site) writeAssets(w *writer) (map[string]string, error) {
 			mediaType = ""
 		}
 		names[rel] = out
+		if out != rel {
+			return w.putKept(out, mediaType, data)
+		}
 		return w.put(out, mediaType, data)
 	})
 	return names, err

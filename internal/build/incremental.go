@@ -228,7 +228,7 @@ type memSink struct {
 	files map[string][]byte
 }
 
-func (m *memSink) write(rel string, data []byte, _ func()) error { // keeps data: never done
+func (m *memSink) write(rel string, data []byte, _ bool, _ func()) error { // keeps data: never done
 	m.mu.Lock()
 	m.files[rel] = data
 	m.mu.Unlock()
@@ -280,7 +280,7 @@ func (inc *Incremental) Update(changed []string) (*Change, error) {
 		p = path.Clean(strings.TrimPrefix(p, "./"))
 		top, _, _ := strings.Cut(p, "/")
 		switch {
-		case p == site.FileName || top == "layouts" || top == "i18n":
+		case p == site.FileName || top == "layouts" || top == "i18n" || top == "static":
 			inc.full = true
 		case top == "assets":
 			inc.assetsDirty = true
@@ -339,6 +339,10 @@ func (inc *Incremental) rebuild() (*Change, error) {
 		return nil, err
 	}
 	if err := inc.writeData(w, true); err != nil {
+		inc.ok = false
+		return nil, err
+	}
+	if err := s.writeStatic(w); err != nil {
 		inc.ok = false
 		return nil, err
 	}

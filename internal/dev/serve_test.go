@@ -233,3 +233,32 @@ func TestPreviewPrintsLintFindingsAsTheyChange(t *testing.T) {
 		t.Errorf("a save that changed no finding printed findings:\n%s", between)
 	}
 }
+
+// The preview serves static/ as the build publishes it, and follows its
+// edits.
+func TestPreviewServesStaticFiles(t *testing.T) {
+	dir := copySite(t)
+	write(t, filepath.Join(dir, "static", "robots.txt"), "User-agent: *\n")
+	write(t, filepath.Join(dir, "static", ".well-known", "security.txt"), "Contact: mailto:security@example.test\n")
+	base, _ := startPreview(t, dir)
+	for path, want := range map[string]string{"robots.txt": "User-agent: *\n", ".well-known/security.txt": "Contact: mailto:security@example.test\n"} {
+		if code, body, _ := get(t, base+path); code != 200 || body != want {
+			t.Errorf("GET %s = %d %q, want static/%s", path, code, body, path)
+		}
+	}
+	events := sse(t, base+strings.TrimPrefix(EventsPath, "/"))
+	nextEvent(t, events) // hello
+	write(t, filepath.Join(dir, "static", "robots.txt"), "User-agent: *\nDisallow: /\n")
+	for {
+		ev, data := nextEvent(t, events)
+		if ev == "reload" {
+			break
+		}
+		if ev != "ok" {
+			t.Fatalf("after editing static/robots.txt: %s %s, want reload", ev, data)
+		}
+	}
+	if _, body, _ := get(t, base+"robots.txt"); body != "User-agent: *\nDisallow: /\n" {
+		t.Errorf("after the edit, robots.txt = %q", body)
+	}
+}

@@ -104,17 +104,21 @@ var _ = register(
 	&Rule{
 		ID:       "basis.consent-imbalance",
 		Severity: Warning,
-		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43"},
-		Summary:  "A public authority does not rely on consent for recruitment or employment, where consent is rarely freely given. (A private employer faces the same imbalance with its staff, but a notice does not tell the lint who its controller employs.)",
+		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43", "EDPB Guidelines 05/2020 § 21"},
+		Summary:  "Consent is not the basis for employment or recruitment (staff, personnel, payroll, HR, applicants; anställda, personal, rekrytering, lön), by any employer: the employer holds the power, so consent is rarely freely given.",
 		Check: func(c *Context) {
-			if !c.N.Controller.PublicAuthority {
-				return
-			}
 			for i, p := range c.N.Purposes {
-				name := strings.ToLower(p.Name)
-				if p.Has(notice.Consent) && containsAny(name, "recruit", "employ", "job", "application", "candidate", "onboard", "rekryter", "anställ", "ansökan", "kandidat") {
-					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on consent, but a public authority deciding on jobs holds the power: consent is unlikely to be freely given", p.Name),
-						"use the basis that fits the processing (pre-contract steps under contract, legal_obligation, public_task) and keep consent for truly optional extras")
+				if !p.Has(notice.Consent) {
+					continue
+				}
+				text := strings.ToLower(p.Name + " " + p.Details)
+				if w := employmentWord(c, text); w != "" {
+					who := "an employer"
+					if c.N.Controller.PublicAuthority {
+						who = "a public authority deciding on jobs"
+					}
+					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q (%q) relies on consent, but %s holds the power over applicants and staff: consent is unlikely to be freely given", p.Name, w, who),
+						"use the basis that fits the processing (pre-contract steps and the employment contract under contract, legal_obligation with the law, public_task) and keep consent for truly optional extras")
 				}
 			}
 		},
@@ -160,6 +164,56 @@ var _ = register(
 		},
 	},
 )
+
+// staffStems mark a purpose about the controller's own staff, in English
+// and Swedish, matched at the start of a word: whoever the controller is,
+// it is then the employer. "personal" is Swedish for staff but English for
+// personal data, so it counts in Swedish notices only.
+var staffStems = []string{"employment", "employee", "staff", "personnel", "payroll", "human resources", "workforce", "onboard", "salar", "wage",
+	"anställning", "anställd", "lön", "medarbetar", "arbetstagar"}
+
+// recruitStems mark recruitment: the controller is the employer unless it
+// recruits for others (an agency), and always when it is an authority.
+var recruitStems = []string{"recruit", "job", "applica", "candidate", "rekryter", "ansökan", "ansökn", "kandidat", "tjänst"}
+
+// optionalExtras mark purposes consent suits even for an employer.
+var optionalExtras = []string{"newsletter", "alert", "bevakning", "marketing", "event", "survey", "nyhetsbrev", "marknadsför", "evenemang", "enkät"}
+
+// agencyWords mark a controller that recruits or supplies staff for
+// others: candidates' consent to being kept on its books is not the
+// employer's power over its own staff.
+var agencyWords = []string{"agency", "agencies", "staffing", "work-finding", "recruitment business", "recruitment consultancy", "bemanning", "rekryteringsföretag", "rekryteringsbolag", "personaluthyrning"}
+
+// employmentWord returns the stem that marks a purpose (lower case) as
+// about employment or recruitment by the controller itself, or "".
+func employmentWord(c *Context, text string) string {
+	if containsAny(text, optionalExtras...) {
+		return ""
+	}
+	if containsWord(text, "hr") {
+		return "hr"
+	}
+	stems := staffStems
+	if c.N.Lang == "sv" {
+		stems = append(stems[:len(stems):len(stems)], "personal")
+	}
+	if c.N.Controller.PublicAuthority || !isAgency(c) {
+		stems = append(stems[:len(stems):len(stems)], recruitStems...)
+	}
+	for _, w := range stems {
+		if wordStart(text, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// isAgency reports whether the notice's controller recruits or supplies
+// staff for others, by its name, title or body.
+func isAgency(c *Context) bool {
+	who := strings.ToLower(c.N.Controller.Name + " " + c.N.Controller.TradingName + " " + c.N.Title + " " + c.N.Summary)
+	return containsAny(who, agencyWords...) || c.BodyContains(agencyWords...)
+}
 
 var sfsNumber = regexp.MustCompile(`\b(19|20)\d\d:\d+\b`)
 

@@ -19,7 +19,50 @@ var art9Words = []string{"health", "medical", "disabilit", "ethnic", "racial", "
 // equalityWords are protected characteristics that are not Art 9(1) data.
 var equalityWords = []string{"age", "marital", "marriage", "civil partnership", "pregnancy", "maternity", "gender reassignment", "sex", "ålder", "civilstånd", "graviditet", "föräldraledig", "kön"}
 
-var criminalWords = []string{"criminal", "conviction", "offence", "dbs", "disclosure and barring", "barred list", "caution", "belastningsregist", "brott", "lagöverträdelse"}
+var criminalWords = []string{"criminal", "conviction", "offence", "dbs", "disclosure and barring", "barred list", "caution", "police record", "belastningsregist", "brott", "lagöverträdelse", "förundersökning"}
+
+// familyWords name relatives and partners: data about them (who they are,
+// how to reach them) is not Art 9(1) data.
+var familyWords = []string{"partner", "spouse", "husband", "wife", "dependant", "dependent", "next of kin", "emergency contact", "sambo", "make", "maka", "närstående", "anhörig", "make/maka"}
+
+// dataItems are what a category names: each example, or its name when it
+// gives none. Rules classify each item on its own, so one criminal item in
+// a list of Art 9 items is still seen.
+func dataItems(d notice.DataCategory) []string {
+	if len(d.Examples) == 0 {
+		return []string{strings.ToLower(d.Name)}
+	}
+	items := make([]string, len(d.Examples))
+	for i, e := range d.Examples {
+		items[i] = strings.ToLower(e)
+	}
+	return items
+}
+
+// dataKinds sorts a category's items: those about criminal convictions or
+// offences (and nothing of Art 9), those of an Art 9(1) category, and those
+// that are neither but are often taken for it (Equality Act characteristics,
+// relatives and partners).
+func dataKinds(d notice.DataCategory) (criminal, art9, notArt9 []string) {
+	for _, it := range dataItems(d) {
+		switch {
+		case hasAnyWord(it, art9Words):
+			art9 = append(art9, it)
+		case hasAnyWord(it, criminalWords):
+			criminal = append(criminal, it)
+		case hasAnyWord(it, equalityWords) || hasAnyWord(it, familyWords):
+			notArt9 = append(notArt9, it)
+		}
+	}
+	return criminal, art9, notArt9
+}
+
+// onlyCriminal reports whether every item of a category is criminal-offence
+// data: Art 9 advice does not apply to it (criminal.mislabelled says what does).
+func onlyCriminal(d notice.DataCategory) bool {
+	crim, art9, _ := dataKinds(d)
+	return len(crim) > 0 && len(art9) == 0 && len(crim) == len(dataItems(d))
+}
 
 // art9NeedsSch1 are the Art 9(2) points that DPA 2018 s.10 ties to a
 // Schedule 1 condition in the UK.
@@ -33,7 +76,7 @@ var _ = register(
 		Summary:  "Special-category data (special: true) names the Art 9(2) condition relied on.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Special && len(d.Art9) == 0 && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return len(p.Art9) > 0 }) {
+				if d.Special && len(d.Art9) == 0 && !onlyCriminal(d) && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return len(p.Art9) > 0 }) {
 					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name),
 						`add art9: ["9(2)(b)"] (employment), ["9(2)(h)"] (occupational health) or the point that applies; if the data is only shared anonymised, say so and drop special`)
 				}
@@ -50,7 +93,7 @@ var _ = register(
 				return
 			}
 			for i, d := range c.N.Data {
-				if !d.Special || len(d.UKDPA) > 0 {
+				if !d.Special || len(d.UKDPA) > 0 || onlyCriminal(d) {
 					continue
 				}
 				need := len(d.Art9) == 0
@@ -92,19 +135,15 @@ var _ = register(
 		ID:       "special.not-art9-category",
 		Severity: Error,
 		Articles: []string{"Art 9(1)"},
-		Summary:  "Only Art 9(1) data is marked special: age, marital status, pregnancy or gender reassignment are Equality Act characteristics, not special categories.",
+		Summary:  "Only Art 9(1) data is marked special: age, marital status, pregnancy or gender reassignment (Equality Act characteristics) and partners, sambo or dependants are not special categories. Each example is judged on its own.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
 				if !d.Special {
 					continue
 				}
-				text := strings.ToLower(d.Name + " " + strings.Join(d.Examples, " "))
-				if hasAnyWord(text, criminalWords) {
-					continue // criminal.mislabelled says it
-				}
-				if hasAnyWord(text, equalityWords) && !hasAnyWord(text, art9Words) {
-					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is marked special but is not an Art 9(1) category", d.Name),
-						"set special: false (keep it as ordinary data with its own basis), or split out any health or ethnicity data into its own special category")
+				if _, _, not := dataKinds(d); len(not) > 0 {
+					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is marked special but %s %s not Art 9(1) data", d.Name, quoteList(not), isAre(len(not))),
+						"move those items to an ordinary category with its own basis (special: false), and keep in the special category only health, ethnic origin, religion or belief, trade union membership, sex life or orientation, genetic, biometric or political data")
 				}
 			}
 		},
@@ -113,14 +152,21 @@ var _ = register(
 		ID:       "criminal.mislabelled",
 		Severity: Warning,
 		Articles: []string{"Art 10", "Art 9(1)"},
-		Summary:  "Criminal-offence data is marked criminal: true, not special: it falls under Art 10, not Art 9.",
+		Summary:  "Criminal-offence data (convictions, offences, DBS checks, belastningsregister, förundersökningar) is marked criminal: true, not special and not ordinary data: it falls under Art 10, not Art 9. Each example is judged on its own, so a criminal item inside a list of special categories is found.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				text := strings.ToLower(d.Name + " " + strings.Join(d.Examples, " "))
-				if d.Special && !d.Criminal && hasAnyWord(text, criminalWords) && !hasAnyWord(text, art9Words) {
-					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is about criminal convictions or offences but is marked special instead of criminal", d.Name),
-						"set criminal: true and special: false, and give the Art 10 ground in art10")
+				if d.Criminal {
+					continue
 				}
+				crim, _, _ := dataKinds(d)
+				if len(crim) == 0 {
+					continue
+				}
+				where, fix := "an ordinary category", "put them in their own category with criminal: true and the Art 10 ground in art10"
+				if d.Special {
+					where, fix = "a special category", "move them out of the special category into their own with criminal: true and the Art 10 ground in art10; Art 9 conditions do not cover them"
+				}
+				c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q lists %s, criminal-offence data (Art 10), as %s", d.Name, quoteList(crim), where), fix)
 			}
 		},
 	},
@@ -226,4 +272,19 @@ func hasAnyWord(text string, words []string) bool {
 		}
 	}
 	return false
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, it := range items {
+		q[i] = fmt.Sprintf("%q", it)
+	}
+	return strings.Join(q, ", ")
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

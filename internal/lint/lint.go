@@ -52,6 +52,9 @@ type Options struct {
 	// Categories are the consent categories the site defines; empty means
 	// the built-in necessary, preferences, analytics and marketing.
 	Categories []string
+	// Languages are the site's languages; a notice missing one is
+	// reported (translation.missing). Empty: not checked.
+	Languages []string
 }
 
 // DefaultCategories are the consent categories every site has unless its
@@ -106,8 +109,10 @@ type Context struct {
 
 	rule     *Rule
 	findings []Finding
-	body     string // the body, lower-cased; built on first use
-	starts   []int  // byte offset of each line of body
+	groups   map[string][]*notice.Notice // the notices of the run by id
+	langs    []string                    // Options.Languages
+	body     string                      // the body, lower-cased; built on first use
+	starts   []int                       // byte offset of each line of body
 	grams    *[gramWords]uint64
 }
 
@@ -292,7 +297,7 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 			for i := range next {
 				n := notices[i]
 				g := groups[n.ID]
-				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0]}
+				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0], groups: groups, langs: opts.Languages}
 				for _, r := range rules {
 					c.rule = r
 					r.Check(c)

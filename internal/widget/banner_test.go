@@ -24,7 +24,10 @@ var screenshots = flag.Bool("screenshots", false, "write the banner's screenshot
 // first contentful paint, layout shifts and when the banner's title is
 // first painted (element timing: the banner marks it elementtiming).
 const probe = `
-window.__csp = []; window.__events = [];
+window.__csp = []; window.__events = []; window.__warns = []; window.__errors = [];
+const __warn = console.warn; console.warn = (...a) => { __warns.push(a.join(' ')); __warn.apply(console, a) };
+addEventListener('error', e => __errors.push('error: ' + e.message));
+addEventListener('unhandledrejection', e => __errors.push('unhandled rejection: ' + (e.reason && e.reason.message || e.reason)));
 document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));
 addEventListener('notis:consent', e => __events.push(e.detail));
 window.__perf = {cls: 0, fcp: 0, banner: 0, frame: 0}; window.__shifts = [];
@@ -470,6 +473,137 @@ func TestBanner(t *testing.T) {
 		bt.Wait(t, ctx, `localStorage.length == 0`, "an empty outbox")
 	})
 
+	t.Run("409 version_unknown: the event stays in the outbox and is retried after Retry-After", func(t *testing.T) {
+		s.mu.Lock()
+		s.answers = []answer{{409, `{"error":"version_unknown"}`, "3"}}
+		s.mu.Unlock()
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, rejectSel)
+		id := consentID(t, ctx)
+		bt.Wait(t, ctx, `localStorage.getItem('notis_outbox')`, "the event in the outbox")
+		ev := waitEventsWithin(t, s, id, 1, 10*time.Second)[0]
+		s.mu.Lock()
+		var refused map[string]any
+		for _, e := range s.events {
+			if e["status"] == 409 && e["event"] == ev["event"] {
+				refused = e
+			}
+		}
+		s.mu.Unlock()
+		if refused == nil {
+			t.Fatalf("stored %v, but no 409 for the same event id came first", ev["event"])
+		}
+		// The banner's own back-off would have retried after 2 s.
+		if gap := time.Since(refused["at"].(time.Time)); gap < 2900*time.Millisecond {
+			t.Errorf("retried %v after the 409, want at least Retry-After (3 s)", gap)
+		}
+		bt.Wait(t, ctx, `localStorage.length == 0`, "an empty outbox")
+		if w := bt.Eval[[]string](t, ctx, `__warns`); len(w) > 0 {
+			t.Errorf("warnings for an event that was kept and stored: %q", w)
+		}
+	})
+
+	t.Run("a refusal (4xx) is dropped with a console warning naming status and error", func(t *testing.T) {
+		s.mu.Lock()
+		s.answers = []answer{{400, `{"field":"lang","error":"site \"careers\" has no language \"xx\""}`, ""}}
+		s.mu.Unlock()
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, rejectSel)
+		bt.Wait(t, ctx, `__warns.length > 0`, "a console warning")
+		bt.Wait(t, ctx, `localStorage.length == 0`, "the refused event dropped")
+		w := strings.Join(bt.Eval[[]string](t, ctx, `__warns`), "\n")
+		for _, want := range []string{"notis:", "400", `site "careers" has no language "xx" (lang)`, "dropped"} {
+			if !strings.Contains(w, want) {
+				t.Errorf("warning %q does not say %q", w, want)
+			}
+		}
+	})
+
+	t.Run("an event whose version is still unknown after 7 days is dropped with a warning", func(t *testing.T) {
+		s.mu.Lock()
+		s.aged = true
+		s.answers = []answer{{409, `{"error":"version_unknown"}`, "1"}}
+		s.mu.Unlock()
+		t.Cleanup(func() { s.mu.Lock(); s.aged = false; s.mu.Unlock() })
+		// An outbox left by a page view eight days ago.
+		ms := time.Now().Add(-8 * 24 * time.Hour).UnixMilli()
+		hex := fmt.Sprintf("%012x", ms)
+		event := hex[:8] + "-" + hex[8:] + "-7abc-8def-0123456789ab"
+		body := fmt.Sprintf(`{"v":1,"event":%q,"id":"0b7a4d1e-8c2f-4e6a-9d3b-5f1c2e7a8b90","site":"careers","version":%q,"lang":"en","choices":{"necessary":true,"preferences":false,"analytics":false,"marketing":false},"method":"reject_all","gpc":false,"url":%q}`,
+			event, s.build.Version, s.URL+"/p/")
+		ctx := open(t, "html=en", fmt.Sprintf(`if (!sessionStorage.seeded) { sessionStorage.seeded = 1; localStorage.setItem('notis_outbox', JSON.stringify([%q])) }`, body))
+		waitBanner(t, ctx)
+		bt.Wait(t, ctx, `localStorage.getItem('notis_outbox') == null`, "the old event dropped")
+		w := strings.Join(bt.Eval[[]string](t, ctx, `__warns`), "\n")
+		for _, want := range []string{"409", "version_unknown", event, "7 days", "dropped"} {
+			if !strings.Contains(w, want) {
+				t.Errorf("warning %q does not say %q", w, want)
+			}
+		}
+	})
+
+	t.Run("after a deploy removed the hashed dialog and language files, the aliases serve", func(t *testing.T) {
+		var prefs, lang string
+		for _, f := range s.build.Files {
+			if strings.HasPrefix(f.Path, "consent/prefs.sv.") && strings.Count(f.Path, ".") == 3 {
+				prefs = "/" + f.Path
+			}
+			if strings.HasPrefix(f.Path, "consent/lang/sv.") && strings.Count(f.Path, ".") == 2 {
+				lang = "/" + f.Path
+			}
+		}
+		if prefs == "" || lang == "" {
+			t.Fatalf("no hashed sv dialog module or language file in %d files", len(s.build.Files))
+		}
+		remove := func(paths ...string) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, p := range paths {
+				s.gone[p] = true
+			}
+		}
+		t.Cleanup(func() { s.mu.Lock(); clear(s.gone); s.mu.Unlock() })
+
+		// A page open on the old bundle; then the deploy.
+		ctx := open(t, "html=sv")
+		waitBanner(t, ctx)
+		remove(prefs, lang)
+		click(t, ctx, prefsSel)
+		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog, from prefs.sv.js")
+		if got := bt.Eval[string](t, ctx, `document.querySelector('dialog.notis-dlg h2').textContent`); got != "Inställningar för cookies" {
+			t.Errorf("dialog title %q, want the Swedish one", got)
+		}
+		if n := s.requests("/consent/prefs.sv.js"); n == 0 {
+			t.Error("the alias prefs.sv.js was not requested")
+		}
+		if e := bt.Eval[[]string](t, ctx, `__errors`); len(e) > 0 {
+			t.Errorf("uncaught errors: %q", e)
+		}
+
+		// A page loaded after the deploy: the texts come through lang/sv.json.
+		ctx = open(t, "html=sv")
+		waitBanner(t, ctx)
+		if got := bt.Eval[string](t, ctx, `document.querySelector('.notis-banner .notis-btn').textContent`); got != "Godkänn alla" {
+			t.Errorf("first button %q, want Swedish through lang/sv.json", got)
+		}
+
+		// Both gone: a clear message in Swedish, a reload offered, no uncaught error.
+		remove("/consent/prefs.sv.js")
+		click(t, ctx, prefsSel)
+		bt.Wait(t, ctx, `document.querySelector('[role=alert]')`, "the message")
+		if got := bt.Eval[string](t, ctx, `document.querySelector('[role=alert]').textContent`); !strings.Contains(got, "Det gick inte att läsa in cookieinställningarna") || !strings.Contains(got, "Ladda om sidan") {
+			t.Errorf("message %q", got)
+		}
+		if e := bt.Eval[[]string](t, ctx, `__errors`); len(e) > 0 {
+			t.Errorf("uncaught errors: %q", e)
+		}
+		if w := strings.Join(bt.Eval[[]string](t, ctx, `__warns`), "\n"); !strings.Contains(w, "script-src") {
+			t.Errorf("warnings %q do not name the CSP directive to check", w)
+		}
+	})
+
 	t.Run("what still waits when the page is hidden goes by sendBeacon, same event id", func(t *testing.T) {
 		s.mu.Lock()
 		s.fail = 1
@@ -560,7 +694,13 @@ func TestBanner(t *testing.T) {
 // waitEventsOf waits up to 4 s for n accepted events of a consent id.
 func waitEventsOf(t *testing.T, s *testSite, id string, n int) []map[string]any {
 	t.Helper()
-	for range 200 {
+	return waitEventsWithin(t, s, id, n, 4*time.Second)
+}
+
+// waitEventsWithin waits up to d for n accepted events of a consent id.
+func waitEventsWithin(t *testing.T, s *testSite, id string, n int, d time.Duration) []map[string]any {
+	t.Helper()
+	for range int(d / (20 * time.Millisecond)) {
 		if ev := s.eventsFor(id); len(ev) >= n {
 			return ev
 		}

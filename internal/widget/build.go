@@ -73,6 +73,7 @@ var Keys = []string{
 	"title", "body", "accept_all", "reject_all", "preferences", "prefs_title", "prefs_body",
 	"save", "close", "always_on", "gpc_note", "cookies_in_category", "cookie", "provider",
 	"purpose", "duration", "consent_id", "notice_link", "placeholder_text", "placeholder_button",
+	"load_failed", "reload",
 }
 
 // DefaultValidityDays is six months; MaxValidityDays is thirteen.
@@ -113,18 +114,19 @@ type clientCat struct {
 // firstTexts are one language's first-layer texts (config.ts: Lang).
 type firstTexts struct {
 	L string            `json:"l"`
-	S map[string]string `json:"s"`
+	S []string          `json:"s"` // in firstKeys order (config.ts: enum K)
 	C map[string]string `json:"c"` // id → label
 	N string            `json:"n"`
 }
 
-// firstKeys are the strings the banner and the iframe placeholder show.
-var firstKeys = []string{"title", "body", "accept_all", "reject_all", "preferences", "notice_link", "placeholder_text", "placeholder_button"}
+// firstKeys are the strings the banner, the iframe placeholder and the
+// load failure message show, in the order of config.ts's enum K.
+var firstKeys = []string{"title", "body", "accept_all", "reject_all", "preferences", "notice_link", "placeholder_text", "placeholder_button", "load_failed", "reload", "close"}
 
 func firstLayer(t texts) firstTexts {
-	f := firstTexts{L: t.L, S: map[string]string{}, C: map[string]string{}, N: t.N}
+	f := firstTexts{L: t.L, C: map[string]string{}, N: t.N}
 	for _, k := range firstKeys {
-		f.S[k] = t.S[k]
+		f.S = append(f.S, t.S[k])
 	}
 	for id, c := range t.C {
 		f.C[id] = c[0].(string)
@@ -187,9 +189,11 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		if err != nil {
 			return r, err
 		}
-		name := "prefs." + lang + "." + short(dlg) + ".js"
-		cl.Prefs[lang] = name
-		langFiles = append(langFiles, File{"consent/" + name, dlg})
+		cl.Prefs[lang] = short(dlg)
+		name := "prefs." + lang + "." + cl.Prefs[lang] + ".js"
+		// The hashed name, and a stable alias for a page whose banner
+		// predates a deploy that removed the hashed file (main.ts, open).
+		langFiles = append(langFiles, File{"consent/" + name, dlg}, File{"consent/prefs." + lang + ".js", dlg})
 		r.Sizes.Dialog = max(r.Sizes.Dialog, gz(dlg))
 
 		firstTexts := firstLayer(full)
@@ -199,9 +203,9 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 			continue
 		}
 		b, _ := json.Marshal(firstTexts)
-		name = "lang/" + lang + "." + short(b) + ".json"
-		cl.Langs[lang] = name
-		langFiles = append(langFiles, File{"consent/" + name, b})
+		cl.Langs[lang] = short(b)
+		name = "lang/" + lang + "." + cl.Langs[lang] + ".json"
+		langFiles = append(langFiles, File{"consent/" + name, b}, File{"consent/lang/" + lang + ".json", b})
 		r.Sizes.Lang = max(r.Sizes.Lang, gz(b))
 	}
 
@@ -217,9 +221,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	}
 	for _, c := range cfg.Categories {
 		cc := clientCat{ID: c.ID, Req: c.Required}
-		cc.GPC = !c.Required && (c.ID == "marketing" || slices.ContainsFunc(cfg.GoogleConsentMode[c.ID], func(s string) bool {
-			return strings.HasPrefix(s, "ad_")
-		}))
+		cc.GPC = GPCDenies(c.ID, c.Required, cfg.GoogleConsentMode)
 		for _, k := range c.Cookies {
 			if !k.ThirdParty {
 				cc.Del = append(cc.Del, cookiePattern(k.Name))
@@ -249,7 +251,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	)
 	r.Files = append(r.Files, langFiles...)
 	r.Files = append(r.Files,
-		File{"consent/embed.html", []byte(embedHTML(r))},
+		File{"consent/embed.html", []byte(embedHTML(r, html.EscapeString(publicURL(cfg.BaseURL, "consent/consent.js")), html.EscapeString(cfg.Site)))},
 		File{"consent/versions/" + r.Version + ".json", append(recJSON, '\n')},
 	)
 	return r, nil
@@ -431,6 +433,16 @@ func textsFor(cfg *Config, lang string) texts {
 	return t
 }
 
+// GPCDenies reports whether Global Privacy Control denies a category
+// without asking (docs/banner.md): marketing, and any category mapped to
+// an ad_* Consent Mode signal; never a required one. notis audit judges
+// the GPC state by the same rule.
+func GPCDenies(id string, required bool, gcm map[string][]string) bool {
+	return !required && (id == "marketing" || slices.ContainsFunc(gcm[id], func(s string) bool {
+		return strings.HasPrefix(s, "ad_")
+	}))
+}
+
 // cookiePattern is how the banner matches a declared cookie name when it
 // deletes cookies: "_ga_<container-id>" and "_ga_*" both become "_ga_*".
 func cookiePattern(name string) string {
@@ -461,8 +473,38 @@ func publicURL(base, p string) string {
 	return strings.TrimSuffix(base, "/") + "/" + p
 }
 
-func embedHTML(r Result) string {
-	return "<!-- Paste this into every page, in <head> or before </body>. The banner, its styles and texts load from here. -->\n" + r.Snippet + "\n"
+// embedHTML is consent/embed.html: the tags to paste, and how to serve
+// them (docs/banner.md, "Embed it" and "Deploying", says the same at
+// length). It holds r.Snippet verbatim.
+func embedHTML(r Result, alias string, site string) string {
+	return `<!-- notis consent banner. Paste ONE of these into every page, in <head>.
+
+  A. Pinned (the best choice when pages are rebuilt with the site): this
+     file never changes, so the integrity hash can pin it. -->
+` + r.Snippet + `
+
+<!-- B. For pages you cannot edit after each build (an ATS or a CMS):
+     the stable alias, which every build updates; no integrity. -->
+<script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `" defer></script>
+
+<!-- C. Google Consent Mode with Google's gtag.js or Tag Manager snippet
+     pasted ungated: load the banner FIRST and WITHOUT defer, above
+     Google's snippet, so its consent default comes before any config. -->
+<script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `"></script>
+<!-- ...then Google's snippet, unchanged. -->
+
+<!-- Serving /consent/ (Netlify, GitHub Pages, S3 with CloudFront):
+  * Access-Control-Allow-Origin: * on every file under /consent/.
+  * Files with a hash in their name (consent.HASH.js, consent.HASH.css,
+    prefs.LANG.HASH.js, lang/LANG.HASH.json): Cache-Control: public,
+    max-age=31536000, immutable. Their bytes never change under that name.
+  * consent.js, prefs.LANG.js, lang/LANG.json, embed.html: a short
+    max-age (300 s, or the host's default): they change with each build.
+  * Keep earlier builds' hashed files published. Pages and caches that
+    still name them keep working; a banner that finds its dialog or texts
+    gone loads the stable aliases instead.
+  Step by step for each host: docs/banner.md, "Deploying". -->
+`
 }
 
 // short is a content hash for file names.

@@ -3,6 +3,10 @@ package widget
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,5 +120,27 @@ func TestI18nFilesAreComplete(t *testing.T) {
 				t.Errorf("i18n/banner.%s.toml: [category.%s] label or description missing", lang, c.ID)
 			}
 		}
+	}
+}
+
+// The first layer's strings travel as an array: widget/config.ts's enum K
+// must list firstKeys in the same order.
+func TestFirstKeysMatchConfigTS(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "widget", "config.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)export const enum K \{(.*?)\}`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("widget/config.ts has no enum K")
+	}
+	var got []string
+	for _, f := range strings.Split(string(m[1]), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			got = append(got, f)
+		}
+	}
+	if !slices.Equal(got, firstKeys) {
+		t.Errorf("config.ts enum K %v\nbuild.go firstKeys %v", got, firstKeys)
 	}
 }
