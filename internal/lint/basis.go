@@ -107,12 +107,22 @@ var _ = register(
 		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43", "EDPB Guidelines 05/2020 § 21"},
 		Summary:  "Consent is not the basis for employment or recruitment (staff, personnel, payroll, HR, applicants; anställda, personal, rekrytering, lön), by any employer: the employer holds the power, so consent is rarely freely given.",
 		Check: func(c *Context) {
+			agency := -1 // unknown until a recruitment purpose needs it
+			isAgencyOnce := func() bool {
+				if agency < 0 {
+					agency = 0
+					if isAgency(c) {
+						agency = 1
+					}
+				}
+				return agency == 1
+			}
 			for i, p := range c.N.Purposes {
 				if !p.Has(notice.Consent) {
 					continue
 				}
-				text := strings.ToLower(p.Name + " " + p.Details)
-				if w := employmentWord(c, text); w != "" {
+				text := lower([]byte(p.Name))
+				if w := employmentWord(c, text, isAgencyOnce); w != "" {
 					who := "an employer"
 					if c.N.Controller.PublicAuthority {
 						who = "a public authority deciding on jobs"
@@ -166,18 +176,18 @@ var _ = register(
 )
 
 // staffStems mark a purpose about the controller's own staff, in English
-// and Swedish, matched at the start of a word: whoever the controller is,
+// and Swedish, matched at the start of a word ("hr" as a whole word): whoever the controller is,
 // it is then the employer. "personal" is Swedish for staff but English for
 // personal data, so it counts in Swedish notices only.
-var staffStems = []string{"employment", "employee", "staff", "personnel", "payroll", "human resources", "workforce", "onboard", "salar", "wage",
-	"anställning", "anställd", "lön", "medarbetar", "arbetstagar"}
+var staffStems = newWordSet(2, "hr", "employment", "employee", "staff", "personnel", "payroll", "human resources", "workforce", "onboard", "salar", "wage",
+	"anställning", "anställd", "lön", "medarbetar", "arbetstagar")
 
 // recruitStems mark recruitment: the controller is the employer unless it
 // recruits for others (an agency), and always when it is an authority.
-var recruitStems = []string{"recruit", "job", "applica", "candidate", "rekryter", "ansökan", "ansökn", "kandidat", "tjänst"}
+var recruitStems = newWordSet(0, "recruit", "job", "applica", "candidate", "rekryter", "ansökan", "ansökn", "kandidat", "tjänst")
 
 // optionalExtras mark purposes consent suits even for an employer.
-var optionalExtras = []string{"newsletter", "alert", "bevakning", "marketing", "event", "survey", "nyhetsbrev", "marknadsför", "evenemang", "enkät"}
+var optionalExtras = newWordSet(0, "newsletter", "alert", "bevakning", "marketing", "event", "survey", "nyhetsbrev", "marknadsför", "evenemang", "enkät")
 
 // agencyWords mark a controller that recruits or supplies staff for
 // others: candidates' consent to being kept on its books is not the
@@ -186,24 +196,20 @@ var agencyWords = []string{"agency", "agencies", "staffing", "work-finding", "re
 
 // employmentWord returns the stem that marks a purpose (lower case) as
 // about employment or recruitment by the controller itself, or "".
-func employmentWord(c *Context, text string) string {
-	if containsAny(text, optionalExtras...) {
+// agency is asked only when a recruitment word decides, as it reads the
+// body.
+func employmentWord(c *Context, text string, agency func() bool) string {
+	if optionalExtras.first(text) != "" {
 		return ""
 	}
-	if containsWord(text, "hr") {
-		return "hr"
+	if w := staffStems.first(text); w != "" {
+		return w
 	}
-	stems := staffStems
-	if c.N.Lang == "sv" {
-		stems = append(stems[:len(stems):len(stems)], "personal")
+	if c.N.Lang == "sv" && wordStart(text, "personal") {
+		return "personal"
 	}
-	if c.N.Controller.PublicAuthority || !isAgency(c) {
-		stems = append(stems[:len(stems):len(stems)], recruitStems...)
-	}
-	for _, w := range stems {
-		if wordStart(text, w) {
-			return w
-		}
+	if w := recruitStems.first(text); w != "" && (c.N.Controller.PublicAuthority || !agency()) {
+		return w
 	}
 	return ""
 }

@@ -197,7 +197,7 @@ func clip(s string, n int) string {
 var withdrawHarder = []string{"in writing", "written notice", "written request", "notice period", "months' notice", "months notice", "month's notice", "weeks' notice", "days' notice", "signed letter",
 	"skriftligen", "skriftlig", "uppsägningstid", "månaders varsel", "dagars varsel", "veckors varsel", "undertecknad"}
 
-var specialWords = append([]string{"sensitive", "special categor", "känslig", "särskild kategori", "särskilda kategorier"}, art9Words...)
+var specialWords = newWordSet(4, append([]string{"sensitive", "special categor", "känslig", "särskild kategori", "särskilda kategorier"}, art9List...)...)
 
 var _ = register(
 	&Rule{

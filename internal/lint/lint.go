@@ -111,6 +111,7 @@ type Context struct {
 	findings []Finding
 	groups   map[string][]*notice.Notice // the notices of the run by id
 	langs    []string                    // Options.Languages
+	data     []string                    // dataText's cache
 	body     string                      // the body, lower-cased; built on first use
 	starts   []int                       // byte offset of each line of body
 	grams    *[gramWords]uint64

@@ -117,6 +117,11 @@ func withOpenListsInData(r *Rule) *Rule {
 
 // openList returns the open-list phrase in s, if any.
 func openList(s string) (phrase, bool) {
+	// Every phrase has a full stop or one of these words: most examples
+	// have none, and are passed over without lower-casing them.
+	if strings.IndexByte(s, '.') < 0 && !containsAny(s, "limit", "may", "May", "mera", "vidare", "annat") {
+		return phrase{}, false
+	}
 	l := strings.ToLower(s)
 	for _, p := range vagueQualifiers {
 		if at, end := findSpan(l, p.text, p.word); at >= 0 && !followedBy(l[end:], p.notBefore) {
