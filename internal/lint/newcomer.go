@@ -30,7 +30,7 @@ var placeholderProse = []string{"explain in plain words what the facts above can
 var exampleDomains = []string{"example.org", "example.com", "example.net", "example.se", "example.co.uk"}
 
 func isExampleAddress(s string) bool {
-	_, domain, ok := strings.Cut(strings.ToLower(string(s)), "@")
+	_, domain, ok := strings.Cut(strings.ToLower(s), "@")
 	if !ok {
 		return false
 	}
