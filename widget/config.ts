@@ -41,6 +41,8 @@ export interface Conf {
   langs: Record<string, string>;
   /** language → the hash in its dialog module's name, prefs.<lang>.<hash>.js */
   prefs: Record<string, string>;
+  /** the hash in the proof module's name, send.<hash>.js */
+  send: string;
   /** Consent Mode: category → signals, and every signal the default denies */
   gcm: Record<string, string[]>;
   sig: string[];
@@ -60,9 +62,3 @@ export const base = me && me.src ? me.src.replace(/[^/]*$/, '') : '/consent/';
 /** The data-* attributes of the banner's own script tag. */
 export const data: DOMStringMap = (me && me.dataset) || {};
 
-/** A console warning that names notis, so a site owner can find it. */
-export const warn = (msg: string) => console.warn('notis: ' + msg);
-
-/** The hint for a request that the page's Content Security Policy may block. */
-export const blocked = (directive: string, url: string) =>
-  ' (a CSP must allow ' + new URL(url, location.href).origin + ' in ' + directive + ')';

@@ -2,7 +2,8 @@
 // are in the bundle; any other language's are one small JSON file, fetched
 // only when a banner or placeholder must be shown in it. (The dialog's
 // texts travel with the dialog module, one per language.)
-import { cfg, base, data, Lang, warn, blocked } from './config';
+import { cfg, base, data, Lang } from './config';
+import { warn, blocked } from './log';
 
 function pick(): string {
   const want = [data.lang, document.documentElement.lang].concat(navigator.languages || []);

@@ -1,49 +1,19 @@
-// Proof of consent: each choice is an event POSTed to {endpoint}/v1/consents
-// as JSON with Content-Type text/plain (a CORS-simple request, so no
-// preflight). Events wait in a small localStorage outbox and are retried,
-// with the same event id, until the server answers; sendBeacon is used only
-// when the page is being hidden. Nothing leaves the outbox unseen: every
-// event dropped without being stored is named in a console warning.
-import { cfg, warn, blocked } from './config';
+// Proof of consent, a module main.ts loads (import()) once an event waits
+// in the outbox: each event is POSTed to {endpoint}/v1/consents as JSON
+// with Content-Type text/plain (a CORS-simple request, so no preflight)
+// and retried, with the same event id, until the server answers. Nothing
+// leaves the outbox unseen: every event dropped without being stored is
+// named in a console warning (docs/banner.md, Proof: the wire format).
+import { warn, blocked } from './log';
+import { load, save, idOf } from './outbox';
 
-const KEY = 'notis_outbox';
-const MAX = 10;
 /** How long an event whose consent version the server has not seen yet keeps waiting (ms). */
-export const HOLD = 7 * 864e5;
+const HOLD = 7 * 864e5;
+let endpoint = '';
 let busy = false;
 let wait = 2000;
 let timer = 0;
-
-const url = () => cfg.endpoint + '/v1/consents';
-
 let told = false;
-
-function load(): string[] {
-  try {
-    return JSON.parse(localStorage.getItem(KEY) || '[]');
-  } catch (e) {
-    return [];
-  }
-}
-
-const idOf = (b: string) => (b.match(/"event":"([^"]*)"/) || [])[1] || '?';
-
-function save(q: string[]): void {
-  for (const b of q.slice(0, -MAX)) warn('outbox full: event ' + idOf(b) + ' dropped');
-  try {
-    if (q.length) localStorage.setItem(KEY, JSON.stringify(q.slice(-MAX)));
-    else localStorage.removeItem(KEY);
-  } catch (e) {
-    // storage blocked: the event is sent once, without retries
-  }
-}
-
-export function send(event: object): void {
-  if (!cfg.endpoint) return;
-  const body = JSON.stringify(event);
-  save(load().concat(body));
-  flush(body);
-}
 
 // When an event was made: its id is a version 7 UUID, whose first 48 bits
 // are the time in milliseconds (cookie.ts, uuid).
@@ -53,10 +23,12 @@ const made = (b: string) => parseInt(idOf(b).replace(/-/g, '').slice(0, 12), 16)
 const after = (r: Response) => +(r.headers.get('Retry-After') || 0) * 1000 || 0;
 
 /** Sends the oldest waiting event, then the next; one request at a time. */
-export function flush(body?: string): void {
-  const b = body || load()[0];
-  if (busy || !b || !cfg.endpoint) return;
+export function flush(to?: string): void {
+  if (to) endpoint = to;
+  const b = load()[0];
+  if (busy || !b) return;
   busy = true;
+  const url = endpoint + '/v1/consents';
   // Done with b: the server stored it or refused it for good.
   const drop = () => {
     busy = false;
@@ -71,7 +43,7 @@ export function flush(body?: string): void {
     timer = window.setTimeout(flush, Math.max(wait, ms));
     wait = Math.min(wait * 2, 60000);
   };
-  fetch(url(), {
+  fetch(url, {
     method: 'POST',
     body: b,
     headers: { 'Content-Type': 'text/plain' },
@@ -82,7 +54,7 @@ export function flush(body?: string): void {
       if (r.ok) return drop();
       if (r.status == 429 || r.status > 499) return retry(after(r));
       return r.text().then((t) => {
-        let code = t.slice(0, 200);
+        let code = t;
         try {
           const j = JSON.parse(t);
           code = j.error + (j.field ? ' (' + j.field + ')' : '');
@@ -91,31 +63,15 @@ export function flush(body?: string): void {
         }
         // 409 version_unknown: the server has not seen this consent version
         // yet (a deploy under way). Keep the event and retry for a week.
-        const age = Date.now() - made(b);
-        if (r.status == 409 && code == 'version_unknown' && age < HOLD) return retry(after(r));
+        if (r.status == 409 && code == 'version_unknown' && Date.now() - made(b) < HOLD) return retry(after(r));
         warn(r.status + ' ' + code + (r.status == 409 ? ' for 7 days' : '') + ': event ' + idOf(b) + ' dropped');
         drop();
       });
     },
     () => {
-      if (!told) warn(url() + ' unreachable' + blocked('connect-src', cfg.endpoint));
+      if (!told) warn(url + ' unreachable' + blocked('connect-src', url));
       told = true;
       retry(0);
     },
   ).catch(() => retry(0));
-}
-
-const beaconed: Record<string, boolean> = {};
-
-/**
- * When the page is hidden: hand what is still waiting to sendBeacon, once
- * per event and page view (pagehide and visibilitychange both come). The
- * outbox keeps it; the server stores an event once. A beacon cannot omit
- * credentials: a consent server on the site's own host sees its cookies.
- */
-export function beacon(): void {
-  if (!cfg.endpoint || !navigator.sendBeacon) return;
-  for (const b of load()) {
-    if (!beaconed[b]) beaconed[b] = navigator.sendBeacon(url(), new Blob([b], { type: 'text/plain' }));
-  }
 }

@@ -158,8 +158,9 @@ func TestPreviewInBrowser(t *testing.T) {
 	})
 
 	t.Run("Accept records a consent that the terminal reports", func(t *testing.T) {
-		waitJS(t, ctx, `!!document.querySelector(".notis-banner .notis-btn")`, "the banner")
-		bt.Do(t, ctx, chromedp.Click(chromedp.CSS(".notis-banner .notis-btn:nth-child(1)")))
+		// The banner lives in a shadow root: bt.Shadow's __q sees into it.
+		waitJS(t, ctx, `(() => { `+bt.Shadow+` return !!__q(".notis-banner .notis-btn") })()`, "the banner")
+		bt.Click(t, ctx, ".notis-banner .notis-btn:nth-child(1)")
 		deadline := time.Now().Add(10 * time.Second)
 		for !strings.Contains(term.String(), "consent recorded: accept_all") {
 			if time.Now().After(deadline) {

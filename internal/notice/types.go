@@ -62,6 +62,17 @@ type Regime string
 // Values lists the regimes.
 func (Regime) Values() []string { return []string{"eu", "uk"} }
 
+// CookieHost is where a cookie is set: on the site's own host or a parent
+// domain ("site": first-party, like _ga and _fbp, which the site's pages
+// can read and delete), or on the vendor's domain ("vendor": like
+// LinkedIn's li_sugr, which only the vendor can delete). It is separate
+// from Cookie.ThirdParty, which says whether a third party can read it:
+// _ga is set on the site and read by Google.
+type CookieHost string
+
+// Values lists where a cookie can be set.
+func (CookieHost) Values() []string { return []string{"site", "vendor"} }
+
 // Jurisdiction is the data protection law a notice is written under.
 type Jurisdiction string
 

@@ -144,3 +144,27 @@ func TestFirstKeysMatchConfigTS(t *testing.T) {
 		t.Errorf("config.ts enum K %v\nbuild.go firstKeys %v", got, firstKeys)
 	}
 }
+
+// Withdrawal deletes what lives on the site, whoever reads it: _ga is
+// read by Google (third_party) but set on the site; li_sugr set on
+// LinkedIn's domain cannot be deleted, and the build says so.
+func TestWithdrawalDeletesByWhereACookieIsSet(t *testing.T) {
+	cfg := testConfig(t, "")
+	cfg.Categories[2].Cookies[0].ThirdParty = true // _ga
+	cfg.Categories[3].Cookies = append(cfg.Categories[3].Cookies, Cookie{Name: "_fbp", Provider: "Meta", Period: "P3M", ThirdParty: true, SetOn: "site"})
+	cfg.Categories[3].Cookies[0].SetOn = "vendor" // li_sugr
+	r, err := Build(widget.Source, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := string(r.Files[0].Data)
+	for _, want := range []string{`id:"analytics",del:["_ga","_ga_*"]`, `id:"marketing",gpc:!0,del:["_fbp"]`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("the bundle's config lacks %s", want)
+		}
+	}
+	w := Undeletable(cfg.Categories)
+	if len(w) != 1 || !strings.Contains(w[0], `category "marketing": li_sugr (LinkedIn) is set on the vendor's domain`) {
+		t.Errorf("warnings %q, want one naming li_sugr in marketing", w)
+	}
+}

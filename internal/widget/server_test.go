@@ -24,6 +24,7 @@ import (
 type testSite struct {
 	*httptest.Server
 	build Result
+	mux   *http.ServeMux // more routes, for tests with their own pages
 
 	mu       sync.Mutex
 	events   []map[string]any // accepted bodies
@@ -49,6 +50,7 @@ func newTestSite(t *testing.T, tweaks ...func(*Config)) *testSite {
 	s := &testSite{fetched: map[string]int{}, gone: map[string]bool{}}
 	mux := http.NewServeMux()
 	s.Server = httptest.NewServer(mux)
+	s.mux = mux
 	t.Cleanup(s.Close)
 	cfg := testConfig(t, s.URL)
 	for _, tw := range tweaks {
