@@ -30,31 +30,38 @@ type Section struct {
 	Children []Heading
 }
 
-// Sections lists the sections the page has, in order, for the contents.
+// Sections lists the sections the page has, in the order of
+// pageSections, for the contents (which lists neither itself nor the
+// first layer).
 func (p *NoticePage) Sections() []Section {
 	n := p.N
+	has := map[string]bool{
+		"controller":   true,
+		"data":         len(n.Data) > 0,
+		"sources":      len(n.Sources) > 0,
+		"requirements": len(n.Requirements) > 0,
+		"purposes":     true,
+		"more":         p.HasBody(),
+		"recipients":   len(n.Recipients) > 0,
+		"transfers":    true,
+		"retention":    len(n.Retention) > 0,
+		"automated":    true,
+		"cookies":      len(n.Cookies) > 0,
+		"rights":       true,
+		"changes":      len(n.Changes) > 0,
+		"related":      len(p.Related) > 0,
+	}
 	var s []Section
-	add := func(ok bool, id string) {
-		if ok {
-			s = append(s, Section{ID: id, Key: "section." + id})
+	for _, id := range pageSections {
+		if !has[id] {
+			continue
 		}
+		sec := Section{ID: id, Key: "section." + id}
+		if id == "more" {
+			sec.Children = p.BodyHeadings
+		}
+		s = append(s, sec)
 	}
-	add(true, "controller")
-	add(len(n.Data) > 0, "data")
-	add(len(n.Sources) > 0, "sources")
-	add(len(n.Requirements) > 0, "requirements")
-	add(true, "purposes")
-	if p.HasBody() {
-		s = append(s, Section{ID: "more", Key: "section.more", Children: p.BodyHeadings})
-	}
-	add(len(n.Recipients) > 0, "recipients")
-	add(true, "transfers")
-	add(len(n.Retention) > 0, "retention")
-	add(true, "automated")
-	add(len(n.Cookies) > 0, "cookies")
-	add(true, "rights")
-	add(len(n.Changes) > 0, "changes")
-	add(len(p.Related) > 0, "related")
 	return s
 }
 
