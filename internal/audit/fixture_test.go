@@ -165,7 +165,10 @@ func (f *fixture) routeSite(mux *http.ServeMux, public string) {
 			fmt.Fprint(w, s)
 		}
 	}
-	home := ga + `<p><button type="button" data-notis-open>Cookie settings</button></p>`
+	// A hostile page: smooth scrolling, and the settings button far below
+	// the fold (where a real careers page keeps it, in the footer).
+	home := ga + `<style>html { scroll-behavior: smooth }</style><div style="height: 3000px"></div>
+<footer><button type="button" data-notis-open>Cookie settings</button></footer>`
 	if f.defects {
 		// Defect: a LinkedIn pixel nobody gated.
 		home += `<img src="` + f.tracker("px.ads.linkedin.com") + `/collect?pid=1&fmt=gif" alt="" width="1" height="1">`
