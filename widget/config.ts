@@ -13,10 +13,19 @@ export interface Cat {
   del?: string[];
 }
 
-/** One language's first-layer texts: its code, banner strings, category labels, notice URL. */
+/**
+ * The first layer's strings, by index: the build writes them in this order
+ * (firstKeys in internal/widget/build.go; a test keeps the two equal).
+ * An array instead of an object keeps the key names out of the bundle.
+ */
+export const enum K {
+  title, body, accept_all, reject_all, preferences, notice_link, placeholder_text, placeholder_button, load_failed, reload, close,
+}
+
+/** One language's first-layer texts: its code, banner strings (by K), category labels, notice URL. */
 export interface Lang {
   l: string;
-  s: Record<string, string>;
+  s: string[];
   c: Record<string, string>;
   n: string;
 }
@@ -28,10 +37,12 @@ export interface Conf {
   days: number;
   /** default language; its texts are `t` */
   lang: string;
-  /** language → file (relative to the script) with its texts; "" for the default */
+  /** language → the hash in its texts' file name, lang/<lang>.<hash>.json; "" for the default */
   langs: Record<string, string>;
-  /** language → the preferences dialog module for it (relative to the script) */
+  /** language → the hash in its dialog module's name, prefs.<lang>.<hash>.js */
   prefs: Record<string, string>;
+  /** the hash in the proof module's name, send.<hash>.js */
+  send: string;
   /** Consent Mode: category → signals, and every signal the default denies */
   gcm: Record<string, string[]>;
   sig: string[];
@@ -50,3 +61,4 @@ export const base = me && me.src ? me.src.replace(/[^/]*$/, '') : '/consent/';
 
 /** The data-* attributes of the banner's own script tag. */
 export const data: DOMStringMap = (me && me.dataset) || {};
+

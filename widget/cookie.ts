@@ -32,15 +32,24 @@ export function write(s: Stored, days: number): void {
     (location.protocol == 'https:' ? '; Secure' : '');
 }
 
-/** Deletes first-party cookies by name (a trailing * matches a prefix), on this host and its parent domains. */
+/**
+ * Deletes cookies by name (a trailing * matches a prefix) wherever this
+ * page can reach them: on this host and each parent domain, on each path
+ * from / down to this page's (a cookie is deleted only with the Domain and
+ * Path it was set with, which document.cookie does not tell).
+ */
 export function remove(names: string[]): void {
   const have = document.cookie.split(/;\s*/).map((c) => c.split('=')[0]);
   const host = location.hostname.split('.');
+  const path = location.pathname.split('/');
   for (const n of names) {
     for (const c of have) {
       if (n.slice(-1) == '*' ? c.indexOf(n.slice(0, -1)) != 0 : c != n) continue;
       for (let i = 0; i < host.length; i++) {
-        document.cookie = c + '=; Path=/; Max-Age=0' + (i ? '; Domain=' + host.slice(i - 1).join('.') : '');
+        for (let j = 1; j <= path.length; j++) {
+          document.cookie = c + '=; Max-Age=0; Path=' + (path.slice(0, j).join('/') || '/') +
+            (i ? '; Domain=' + host.slice(i - 1).join('.') : '');
+        }
       }
     }
   }

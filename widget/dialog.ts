@@ -4,7 +4,7 @@
 // wraps), Escape closes it, and the caller puts focus back.
 import texts from 'notis:texts';
 import styles from 'notis:css';
-import { h, button, link, adopt } from './dom';
+import { h, button, link } from './dom';
 import type { Cat } from './config';
 
 interface DialogTexts {
@@ -23,7 +23,8 @@ export interface Prefs {
   close(): void;
 }
 
-adopt(styles); // where this fails, main.ts linked consent.css, which has these rules too
+/** The dialog's styles, which main.ts adds to its shadow root (consent.css has them too). */
+export const css = styles;
 
 const T = texts as DialogTexts;
 const s = T.s;
@@ -34,7 +35,7 @@ export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
   const body: Node[] = [];
   for (const c of cats) {
     const [label, desc, rows] = T.c[c.id] || [c.id, '', []];
-    const box = h('input', 'notis-switch', '', { type: 'checkbox', role: 'switch', id: 'notis-c-' + c.id, value: c.id });
+    const box = h('input', 'notis-switch', '', { type: 'checkbox', role: 'switch', id: 'notis-c-' + c.id, value: c.id, part: 'switch' });
     box.checked = !!c.req || p.granted(c.id);
     box.disabled = !!c.req;
     if (!c.req) boxes.push(box);
@@ -43,12 +44,16 @@ export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
     else if (c.gpc && p.gpc && !box.checked) head.push(h('span', 'notis-note', s.gpc_note));
     const sec = h('div', 'notis-cat', '', {}, [h('div', 'notis-cat-head', '', {}, head), h('p', 'notis-text', desc)]);
     if (rows.length) {
+      const cols = ['cookie', 'provider', 'purpose', 'duration'];
       const th = (k: string) => h('th', '', s[k], { scope: 'col' });
-      const tr = rows.map((r) => h('tr', '', '', {}, r.map((x) => h('td', '', x))));
+      // data-l: the column's name, shown beside each value when a narrow
+      // screen stacks the rows (dialog.css).
+      const tr = rows.map((r) => h('tr', '', '', {}, r.map((x, i) => h('td', '', x, { 'data-l': s[cols[i]] }))));
       sec.append(h('details', 'notis-cookies', '', {}, [
         h('summary', '', s.cookies_in_category + ' (' + rows.length + ')'),
-        h('div', 'notis-scroll', '', {}, [h('table', '', '', {}, [
-          h('thead', '', '', {}, [h('tr', '', '', {}, [th('cookie'), th('provider'), th('purpose'), th('duration')])]),
+        // A scrolling region must be reachable by keyboard: focusable, named.
+        h('div', 'notis-scroll', '', { tabindex: '0', role: 'region', 'aria-label': label + ': ' + s.cookies_in_category }, [h('table', '', '', {}, [
+          h('thead', '', '', {}, [h('tr', '', '', {}, cols.map(th))]),
           h('tbody', '', '', {}, tr),
         ])]),
       ]));
@@ -58,7 +63,7 @@ export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
   const ids = (all?: boolean) => boxes.filter((b) => all || b.checked).map((b) => b.value);
   const close = button('×', p.close, 'notis-x');
   close.setAttribute('aria-label', s.close);
-  const d = h('dialog', 'notis notis-dlg', '', { 'aria-labelledby': 'notis-dt', lang: T.l }, [
+  const d = h('dialog', 'notis notis-dlg', '', { 'aria-labelledby': 'notis-dt', lang: T.l, part: 'dialog' }, [
     h('div', 'notis-dlg-head', '', {}, [h('h2', 'notis-title', s.prefs_title, { id: 'notis-dt' }), close]),
     h('p', 'notis-text', s.prefs_body),
     ...body,
@@ -77,11 +82,12 @@ export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
   d.addEventListener('keydown', (e) => {
     if (e.key != 'Tab') return;
     const f = Array.prototype.filter.call(
-      d.querySelectorAll('button,a[href],input:not([disabled]),summary'),
+      d.querySelectorAll('button,a[href],input:not([disabled]),summary,[tabindex="0"]'),
       (x: HTMLElement) => x.offsetParent,
     ) as HTMLElement[];
     const first = f[0], last = f[f.length - 1];
-    if (e.shiftKey ? document.activeElement == first : document.activeElement == last) {
+    const at = (d.getRootNode() as ShadowRoot).activeElement; // inside notis's shadow root
+    if (e.shiftKey ? at == first : at == last) {
       (e.shiftKey ? last : first).focus();
       e.preventDefault();
     }

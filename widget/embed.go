@@ -4,14 +4,15 @@
 // site may override them file by file.
 //
 // Reading order: main.ts (start-up and choices), config.ts, cookie.ts,
-// gcm.ts, gate.ts, i18n.ts, dom.ts, ui.ts, send.ts, dialog.ts (loaded when
-// the preferences dialog opens), consent.css and dialog.css.
+// gcm.ts, gate.ts, i18n.ts, dom.ts, ui.ts, log.ts, outbox.ts, send.ts
+// (loaded once an event waits to be sent), dialog.ts (loaded when the
+// preferences dialog opens), consent.css and dialog.css.
 package widget
 
 import "embed"
 
-// Source is the banner's source tree: main.ts and dialog.ts are the entry
-// points, consent.css and dialog.css their stylesheets.
+// Source is the banner's source tree: main.ts, send.ts and dialog.ts are
+// the entry points, consent.css and dialog.css their stylesheets.
 //
 //go:embed *.ts *.css
 var Source embed.FS

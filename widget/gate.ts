@@ -3,12 +3,14 @@
 //   <script type="text/plain" data-consent="analytics" src="…">  runs once granted,
 //     in document order, keeping its CSP nonce;
 //   <iframe data-consent="marketing" data-src="…">  loads once granted, and
-//     until then shows a placeholder offering consent for that category.
+//     until then shows a placeholder offering consent for that category;
+//     with data-vendor="youtube" it loads once that vendor alone is granted,
+//     and the placeholder offers just that.
 // A MutationObserver catches such tags added after start-up.
 
 const SEL = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
 
-let ok: (cats: string) => boolean;
+let ok: (cats: string, vendor: string | null) => boolean;
 let on = false;
 let placeholder: (f: HTMLIFrameElement) => void;
 const queued = new WeakSet<Element>();
@@ -16,7 +18,7 @@ const queue: HTMLScriptElement[] = [];
 let running = false;
 
 /** Starts enforcement; `allowed` answers for a data-consent value, `hold` puts a placeholder in front of an iframe. */
-export function start(allowed: (cats: string) => boolean, hold: (f: HTMLIFrameElement) => void): void {
+export function start(allowed: typeof ok, hold: (f: HTMLIFrameElement) => void): void {
   ok = allowed;
   placeholder = hold;
   on = true;
@@ -41,14 +43,16 @@ export function apply(): void {
 function handle(el: Element): void {
   if (queued.has(el)) return;
   const cats = el.getAttribute('data-consent') || '';
+  const yes = ok(cats, el.getAttribute('data-vendor'));
   if (el instanceof HTMLIFrameElement) {
-    if (!ok(cats)) return placeholder(el);
+    if (!yes) return placeholder(el);
+    // Out of its placeholder's wrapper first: moving an iframe that has a
+    // src would load it twice.
+    const w = el.parentElement;
+    if (w && w.localName == 'notis-embed') w.replaceWith(el);
     const src = el.getAttribute('data-src') || '';
     if (el.getAttribute('src') != src) el.src = src;
-    el.classList.remove('notis-off');
-    const ph = el.nextElementSibling;
-    if (ph && ph.classList.contains('notis-ph')) ph.remove();
-  } else if (ok(cats)) {
+  } else if (yes) {
     queued.add(el);
     queue.push(el as HTMLScriptElement);
     if (!running) next();

@@ -3,6 +3,7 @@
 // only when a banner or placeholder must be shown in it. (The dialog's
 // texts travel with the dialog module, one per language.)
 import { cfg, base, data, Lang } from './config';
+import { warn, blocked } from './log';
 
 function pick(): string {
   const want = [data.lang, document.documentElement.lang].concat(navigator.languages || []);
@@ -18,13 +19,28 @@ export const lang = pick();
 
 let texts: Promise<Lang>;
 
+const get = (file: string): Promise<Lang> =>
+  fetch(base + file, { credentials: 'omit' }).then((r) => {
+    if (!r.ok) throw r.status;
+    return r.json();
+  });
+
+/**
+ * The visitor's language's first-layer texts. A language file missing
+ * after a deploy (its hashed name gone) is read through its stable alias,
+ * lang/<lang>.json; failing that, the default language shows, with a
+ * console warning that says why.
+ */
 export function strings(): Promise<Lang> {
   return (texts =
     texts ||
     (lang == cfg.lang
       ? Promise.resolve(cfg.t)
-      : fetch(base + cfg.langs[lang], { credentials: 'omit' })
-          .then((r) => (r.ok ? r.json() : cfg.t))
-          .catch(() => cfg.t)));
+      : get('lang/' + lang + '.' + cfg.langs[lang] + '.json')
+          .catch(() => get('lang/' + lang + '.json'))
+          .catch((e) => {
+            warn(lang + ' texts: ' + e + blocked('connect-src', base));
+            return cfg.t;
+          })));
 }
 

@@ -2,16 +2,24 @@
 // config.ts (what the build baked in), cookie.ts (the stored choice), gcm.ts
 // (Consent Mode), gate.ts (blocked scripts and iframes), i18n.ts, ui.ts
 // (banner, placeholder), dialog.ts (preferences, loaded when opened),
-// send.ts (proof to the consent server).
-import { cfg, base } from './config';
+// outbox.ts and send.ts (proof to the consent server, send.ts loaded once
+// an event waits).
+//
+// The host page is hostile: everything notis shows lives in open shadow
+// roots (<notis-consent> for the banner and dialog, one <notis-embed> per
+// gated iframe), so no page rule reaches it; the banner sits in the top
+// layer (a manual popover), above any z-index; and it never takes focus.
+import { cfg, base, K } from './config';
+import { warn, blocked } from './log';
+import * as outbox from './outbox';
 import * as cookie from './cookie';
 import * as gcm from './gcm';
 import * as gate from './gate';
 import { lang, strings } from './i18n';
 import * as ui from './ui';
-import { adopt } from './dom';
+import { h, style, shadow } from './dom';
 import type * as Dialog from './dialog';
-import { send, flush, beacon } from './send';
+import type * as Send from './send';
 import styles from 'notis:css';
 
 // Marks for real-user monitoring: notis:start here, notis:banner when shown.
@@ -30,30 +38,50 @@ if (st && st.version != cfg.version) {
 }
 const req = (id: string) => cfg.cats.some((c) => c.id == id && c.req);
 const granted = (id: string) => req(id) || (!!st && st.granted.indexOf(id) >= 0);
-const allowed = (cats: string) => cats.split(' ').every((c) => !c || granted(c));
+// A tag runs when all its categories are granted, or its vendor alone
+// (data-vendor, granted from its placeholder: "v:youtube").
+const allowed = (cats: string, vendor?: string | null) =>
+  cats.split(' ').every((c) => !c || granted(c)) || (!!vendor && granted('v:' + vendor));
 
+let host: HTMLElement;
+let root: ShadowRoot;
+let live: HTMLElement;
 let bannerEl: HTMLElement | null = null;
 let dlg: HTMLDialogElement | null = null;
 let back: Element | null = null;
+let last: HTMLElement | null = null;
 let css: Promise<void>;
 
-// The styles: a constructed stylesheet from the CSS in the bundle (no
-// request), else a <link> to consent.css (which also has the dialog's).
+// The shadow root and its styles: a constructed stylesheet from the CSS in
+// the bundle (no request), else a <link> to consent.css. Its live region
+// exists before anything is announced in it.
 function loadCss(): Promise<void> {
-  return (css =
-    css ||
-    new Promise((done) => {
-      if (adopt(styles)) return done();
-      const l = document.createElement('link');
-      l.rel = 'stylesheet';
-      l.href = base + cfg.css;
-      l.onload = l.onerror = () => done();
-      document.head.append(l);
-    }));
+  if (!css) {
+    [host, root] = shadow('notis-consent');
+    live = h('div', 'notis-sr', '', { role: 'status' });
+    root.append(live);
+    document.body.append(host);
+    css = style(root, styles, base + cfg.css);
+  }
+  return css;
 }
 
 // Texts and styles first, then the element: the banner appears styled, at once, without shifting the page.
 const ready = () => Promise.all([strings(), loadCss()]).then(([L]) => L);
+
+// Shows a box in the top layer where the browser has popovers.
+function pop(el: HTMLElement): void {
+  root.append(el);
+  if ('showPopover' in el) el.showPopover();
+}
+
+// Where focus goes after a choice made in notis's own controls: back to
+// the page element that had it last, else the page's data-notis-open
+// control (never left on <body>), without scrolling the page.
+function refocus(): void {
+  const to = last && last.isConnected ? last : document.querySelector<HTMLElement>('[data-notis-open]');
+  if (to) to.focus({ preventScroll: true });
+}
 
 function choices(): Record<string, boolean> {
   const o: Record<string, boolean> = {};
@@ -66,27 +94,53 @@ function fire(method: string): void {
   document.dispatchEvent(new CustomEvent('notis:consent', { detail, bubbles: true }));
 }
 
-/** Records a choice: cookie, cookie clean-up on withdrawal, Consent Mode, gated tags, proof, event. */
-function choose(ids: string[], method: string): void {
-  const before = st ? st.granted : [];
-  const gone = before.filter((id) => ids.indexOf(id) < 0);
-  if (method == 'custom' && gone.length && ids.every((id) => before.indexOf(id) >= 0)) method = 'withdraw';
-  st = { id: (st && st.id) || keepId || cookie.uuid(), version: cfg.version, granted: ids, time: Date.now(), method };
-  cookie.write(st, cfg.days);
+// Other tabs of the site hear of each choice, and apply it from the cookie.
+const tabs = self.BroadcastChannel && new BroadcastChannel('notis');
+
+/** Applies a choice: withdrawn cookies deleted, Consent Mode, gated tags, event, banner gone. */
+function apply(before: string[], method: string): void {
   for (const c of cfg.cats) {
-    if (gone.indexOf(c.id) >= 0 && c.del) cookie.remove(c.del);
+    if (before.indexOf(c.id) >= 0 && !granted(c.id) && c.del) cookie.remove(c.del);
   }
   gcm.consentUpdate(granted);
   gate.apply();
+  fire(method);
+  if (method != 'gpc' && bannerEl) {
+    const had = document.activeElement == host;
+    bannerEl.remove();
+    bannerEl = null;
+    if (had) refocus();
+  }
+}
+
+/** Records a choice: cookie, proof, the other tabs; then applies it. */
+function choose(ids: string[], method: string): void {
+  // Another tab may have chosen since: its cookie holds the consent id to keep.
+  const now = cookie.read();
+  if (now && now.version == cfg.version) st = now;
+  const before = st ? st.granted : [];
+  const gone = before.filter((id) => ids.indexOf(id) < 0);
+  if (method == 'custom' && gone.length && ids.every((id) => before.indexOf(id) >= 0)) method = 'withdraw';
+  st = { id: (now && now.id) || (st && st.id) || keepId || cookie.uuid(), version: cfg.version, granted: ids, time: Date.now(), method };
+  cookie.write(st, cfg.days);
   send({
     v: 1, event: cookie.uuid(), id: st.id, site: cfg.site, version: cfg.version, lang,
     choices: choices(), method, gpc, url: location.origin + location.pathname,
   });
-  fire(method);
-  if (method != 'gpc' && bannerEl) {
-    bannerEl.remove();
-    bannerEl = null;
-  }
+  if (tabs) tabs.postMessage(method);
+  apply(before, method);
+}
+
+// A choice made in another tab: the cookie has it; apply it here too.
+if (tabs) {
+  tabs.onmessage = (e) => {
+    const now = cookie.read();
+    if (!now || now.version != cfg.version) return;
+    const before = st ? st.granted : [];
+    st = now;
+    if (dlg) closeDialog();
+    apply(before, e.data);
+  };
 }
 
 const optional = () => cfg.cats.filter((c) => !c.req).map((c) => c.id);
@@ -96,15 +150,68 @@ function closeDialog(): void {
   dlg.close();
   dlg.remove();
   dlg = null;
-  const to = back && back.isConnected ? back : bannerEl;
-  if (to) (to as HTMLElement).focus();
+  if (back && back.isConnected) (back as HTMLElement).focus();
+  else refocus();
+}
+
+// The preferences dialog module: its hashed file, else (gone after a
+// deploy) its stable alias prefs.<lang>.js, whichever version that is now.
+const dialogModule = (p = base + 'prefs.' + lang + '.'): Promise<typeof Dialog> =>
+  import(p + cfg.prefs[lang] + '.js').catch(() => import(p + 'js'));
+
+// Proof: an event goes into the outbox at once; send.ts, loaded then (or
+// its stable alias), posts it. The outbox outlives the page: what is still
+// waiting goes by sendBeacon when the page is hidden, and is sent again
+// on the next page view.
+let sender: Promise<typeof Send>;
+function flush(): void {
+  if (!cfg.endpoint || !outbox.load().length) return;
+  const p = base + 'send.';
+  (sender = sender || import(p + cfg.send + '.js').catch(() => import(p + 'js'))).then(
+    (m) => m.flush(cfg.endpoint),
+    (e) => warn('proof: ' + e + blocked('script-src', base)),
+  );
+}
+
+function send(event: object): void {
+  if (!cfg.endpoint) return;
+  outbox.save(outbox.load().concat(JSON.stringify(event)));
+  flush();
+}
+
+// Once per event and page view (pagehide and visibilitychange both come);
+// the server stores an event once. A beacon cannot omit credentials: a
+// consent server on the site's own host sees its cookies.
+const beaconed: Record<string, boolean> = {};
+function beacon(): void {
+  if (!cfg.endpoint || !navigator.sendBeacon) return;
+  for (const b of outbox.load()) {
+    if (!beaconed[b]) beaconed[b] = navigator.sendBeacon(cfg.endpoint + '/v1/consents', new Blob([b], { type: 'text/plain' }));
+  }
+}
+
+let failed: HTMLElement | null = null;
+
+// Neither module loaded: say so, in the visitor's language, and offer a reload.
+function loadFailed(e: unknown): void {
+  warn('dialog: ' + e + blocked('script-src', base));
+  ready().then((L) => {
+    if (failed) return;
+    failed = ui.failed(L, () => location.reload(), () => {
+      if (failed) failed.remove();
+      failed = null;
+    });
+    pop(failed);
+  });
 }
 
 function open(): void {
   if (dlg) return;
-  back = document.activeElement;
-  Promise.all([import(base + cfg.prefs[lang]) as Promise<typeof Dialog>, loadCss()]).then(([m]) => {
+  // The control that opened it, inside our shadow root or on the page.
+  back = document.activeElement == host ? root.activeElement : document.activeElement;
+  Promise.all([dialogModule(), loadCss()]).then(([m]) => {
     if (dlg) return;
+    style(root, m.css, base + cfg.css);
     dlg = m.dialog(cfg.cats, {
       granted: (id) => !!st && st.method != 'gpc' ? granted(id) : false,
       gpc,
@@ -115,9 +222,9 @@ function open(): void {
       },
       close: closeDialog,
     });
-    document.body.append(dlg);
+    root.append(dlg);
     dlg.showModal();
-  });
+  }, loadFailed);
 }
 
 function showBanner(): Promise<void> {
@@ -128,28 +235,32 @@ function showBanner(): Promise<void> {
       reject: () => choose([], 'reject_all'),
       prefs: open,
     });
-    document.body.append(bannerEl);
+    pop(bannerEl);
     mark('banner');
-    bannerEl.focus({ preventScroll: true }); // a fixed element: never scroll the page
+    // Announced, not focused: the visitor may be typing in the page.
+    setTimeout(() => (live.textContent = L.s[K.title]), 99);
   });
 }
 
-// A gated iframe keeps its place and size (hidden, in a wrapper) and the
-// placeholder lies over it, so nothing on the page moves.
+// A gated iframe keeps its place and size (hidden, slotted into a
+// <notis-embed> wrapper) and the placeholder lies over it, so nothing on
+// the page moves. Its button grants the iframe's vendor (data-vendor)
+// when it names one, else its categories.
 function hold(f: HTMLIFrameElement): void {
   const cats = f.getAttribute('data-consent') || '';
+  const vendor = f.getAttribute('data-vendor');
   ready().then((L) => {
-    if (allowed(cats) || !f.isConnected || f.classList.contains('notis-off')) return;
-    let w = f.parentElement as HTMLElement;
-    if (!w.classList.contains('notis-ph-wrap')) {
-      w = document.createElement('div');
-      w.className = 'notis-ph-wrap';
-      f.before(w);
-      w.append(f); // it has no src yet: moving it loses nothing
-    }
-    f.classList.add('notis-off');
-    f.after(ui.placeholder(L, cats, () => {
-      choose((st ? st.granted : []).concat(cats.split(' ').filter((c) => !granted(c))), 'custom');
+    const p = f.parentElement;
+    if (allowed(cats, vendor) || !p || p.localName == 'notis-embed') return;
+    const [w, r] = shadow('notis-embed');
+    f.before(w);
+    w.append(f); // it has no src yet: moving it loses nothing
+    style(r, styles, base + cfg.css);
+    const label = cats.split(' ').map((c) => L.c[c] || c).join(', ');
+    r.append(h('slot', ''), ui.placeholder(L, vendor ? vendor + ' (' + label + ')' : label, () => {
+      const add = vendor ? ['v:' + vendor] : cats.split(' ').filter((c) => c && !granted(c));
+      choose((st ? st.granted : []).concat(add), 'custom');
+      f.focus(); // the placeholder is gone; the embed it stood for takes its place
     }));
   });
 }
@@ -161,6 +272,13 @@ function init(): void {
       e.preventDefault();
       open();
     }
+  });
+  // The page element the visitor was last in, to return to after a choice
+  // (it may have had focus before the banner loaded).
+  if (document.activeElement != document.body) last = document.activeElement as HTMLElement;
+  document.addEventListener('focusin', (e) => {
+    const t = e.target as HTMLElement;
+    if (t != host && t.localName != 'notis-embed') last = t;
   });
   addEventListener('pagehide', beacon);
   document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && beacon());

@@ -1,9 +1,11 @@
-// The first layer: the banner and the iframe placeholder. The preferences
+// The first layer: the banner, the iframe placeholder and the load failure
+// message, all inside notis's shadow roots (main.ts). The preferences
 // dialog is in dialog.ts, loaded only when opened. Styles come from
 // consent.css through classes: nothing here needs 'unsafe-inline' or a
-// Trusted Types policy.
-import { Lang } from './config';
-import { h, button, fill, link } from './dom';
+// Trusted Types policy. part="…" names are the theming hooks a page may
+// style with ::part() (docs/banner.md, Theming).
+import { Lang, K } from './config';
+import { h, button, link } from './dom';
 
 export interface Actions {
   accept(): void;
@@ -11,24 +13,36 @@ export interface Actions {
   prefs(): void;
 }
 
+// A box in the top layer (popover="manual", shown by main.ts): above any
+// z-index the page uses, without taking focus.
+const box = (L: Lang, attrs: Record<string, string>, kids: Node[]) =>
+  h('div', 'notis notis-banner', '', { ...attrs, lang: L.l, popover: 'manual', part: 'banner' }, kids);
+
 /** Accept all, Reject all and Preferences: one class, equal size and weight. */
 export function banner(L: Lang, a: Actions): HTMLElement {
-  return h('div', 'notis notis-banner', '', { role: 'region', 'aria-labelledby': 'notis-bt', lang: L.l, tabindex: '-1' }, [
-    h('h2', 'notis-title', L.s.title, { id: 'notis-bt', elementtiming: 'notis-banner' }),
-    h('p', 'notis-text', L.s.body + ' ', {}, link(L.s.notice_link, L.n)),
+  return box(L, { role: 'region', 'aria-labelledby': 'notis-bt' }, [
+    h('h2', 'notis-title', L.s[K.title], { id: 'notis-bt', part: 'title' }),
+    h('p', 'notis-text', L.s[K.body] + ' ', { part: 'text' }, link(L.s[K.notice_link], L.n)),
     h('div', 'notis-btns', '', {}, [
-      button(L.s.accept_all, a.accept),
-      button(L.s.reject_all, a.reject),
-      button(L.s.preferences, a.prefs),
+      button(L.s[K.accept_all], a.accept),
+      button(L.s[K.reject_all], a.reject),
+      button(L.s[K.preferences], a.prefs),
     ]),
   ]);
 }
 
-/** Stands in for a gated iframe: what it is, and a button that grants its category. */
-export function placeholder(L: Lang, cats: string, allow: () => void): HTMLElement {
-  const label = cats.split(' ').map((c) => L.c[c] || c).join(', ');
-  return h('div', 'notis notis-ph', '', { lang: L.l }, [
-    h('p', 'notis-text', fill(L.s.placeholder_text, { category: label })),
-    button(L.s.placeholder_button, allow),
+/** Stands in for a gated iframe: what it is, and a button that grants just it. */
+export function placeholder(L: Lang, label: string, allow: () => void): HTMLElement {
+  return h('div', 'notis notis-ph', '', { lang: L.l, part: 'placeholder' }, [
+    h('p', 'notis-text', L.s[K.placeholder_text].replace('{category}', label)),
+    button(L.s[K.placeholder_button], allow),
+  ]);
+}
+
+/** Says the preferences could not be loaded (a deploy removed them, or the page blocks them). */
+export function failed(L: Lang, reload: () => void, close: () => void): HTMLElement {
+  return box(L, { role: 'alert' }, [
+    h('p', 'notis-text', L.s[K.load_failed]),
+    h('div', 'notis-btns', '', {}, [button(L.s[K.reload], reload), button(L.s[K.close], close)]),
   ]);
 }

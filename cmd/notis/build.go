@@ -1,15 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/lint"
 	"github.com/notis-dev/notis/internal/site"
 )
@@ -27,10 +27,23 @@ a root page that sends visitors to their language, sitemap.xml,
 input gives the same bytes) and swapped in atomically: a failed build
 leaves the previous output untouched.
 
+Files in the site's static/ folder (CNAME, .nojekyll, _headers,
+robots.txt, favicons, .well-known/...) are copied to the output as they
+are.
+
+The destination must be new, empty, or a folder notis built: its
+.notis-manifest lists what notis wrote, and a build removes nothing
+else. A folder holding anything else, the site folder, a folder holding
+it and the site's source folders (content, layouts, assets, i18n,
+widget, static) are refused with exit status 2. Content-addressed files
+of earlier builds (consent/versions/*.json, hashed bundles) are kept.
+See docs/build.md.
+
 Every mistake in every notice is reported at once, as file:line:col
 with the field, what was found and what is accepted.
 
-Exit status: 0 built, 1 content errors, 2 usage errors.
+Exit status: 0 built, 1 content errors, 2 usage errors or a destination
+the build may not write into.
 
 Examples:
   notis build                          # the site in this folder, into ./public
@@ -63,14 +76,27 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 			return usagef("--baseURL: %v", err)
 		}
 	}
-	limitMemory()
 	opts := build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL}
 	if *lintMode != "off" {
 		opts.Check = lintCheck(stderr, *lintMode == "error")
 	}
+	opts.Generator = "notis " + buildVersion()
 	res, err := build.Build(opts)
+	var refused *build.DestinationError
+	if errors.As(err, &refused) {
+		fmt.Fprintf(stderr, "notis build: %s\nNothing was written.\n", refused)
+		return exitError{2}
+	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		// Each problem as the lint prints a finding: place, rule, fix and
+		// the file's line.
+		var shown []lint.Finding
+		for _, d := range diag.Collect(err) {
+			shown = append(shown, *d)
+		}
+		if werr := lint.Write(stderr, "text", shown); werr != nil {
+			return werr
+		}
 		fmt.Fprintln(stderr, "build failed: nothing was written")
 		return exitError{1}
 	}
@@ -100,20 +126,6 @@ func printSummary(w io.Writer, res *build.Result) {
 		fmt.Fprintf(w, "  %s\n", res.Banner)
 	}
 	fmt.Fprintf(w, "  %d files, %.1f KiB, %d warnings, in %s\n", res.Files, float64(res.Bytes)/1024, len(res.Warnings), res.Duration.Round(time.Millisecond))
-}
-
-// limitMemory trades collections for memory the other way round from Go's
-// default: the collector runs half as often (GOGC=200) but never lets the
-// heap pass a soft limit of 128 MiB, so a 2,000-page build fits small CI
-// runners without spending its time collecting. GOGC and GOMEMLIMIT, when
-// set, win.
-func limitMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(128 << 20)
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 }
 
 // lintCheck runs the lint inside the build, before anything is written:

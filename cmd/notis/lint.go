@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/lint"
 )
 
@@ -80,27 +81,44 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		opts.AsOf = t
 	}
 	// The same loading as notis build: the site's strings over the built-in
-	// ones decide which consent categories exist.
+	// ones decide which consent categories exist. What could not be read is
+	// a finding like any other (syntax.yaml, decode.field …): it is in
+	// every format and in the count, and fails the run.
 	st, loadErr := build.Load(*source, "")
-	if st == nil {
-		return loadErr
+	reading := diag.Collect(loadErr)
+	var findings []lint.Finding
+	notices := 0
+	if st != nil {
+		opts.Categories = st.Categories()
+		opts.Languages = st.Config.LanguageCodes()
+		// Notices with mistakes are linted as far as they decoded, so a
+		// file's every mistake is reported in one run.
+		all := append(st.Notices(), st.Broken...)
+		notices = len(all)
+		findings = lint.Check(all, opts)
 	}
-	if loadErr != nil {
-		// A notice that does not decode cannot be linted: say why, lint
-		// the others, and fail.
-		fmt.Fprintln(stderr, loadErr)
-	}
-	opts.Categories = st.Categories()
-	notices := st.Notices()
-	findings := lint.Check(notices, opts)
+	findings = lint.WithReading(findings, reading)
 	if err := lint.Write(stdout, *format, findings); err != nil {
 		return err
 	}
 	if *format == "text" {
 		e, w, i := lint.Count(findings)
-		fmt.Fprintf(stderr, "notis lint: %d notices, %d errors, %d warnings, %d infos\n", len(notices), e, w, i)
+		unparsed := map[string]bool{}
+		for _, d := range reading {
+			if strings.HasPrefix(d.Rule, "syntax.") {
+				unparsed[d.Pos.File] = true
+			}
+		}
+		files := ""
+		if len(unparsed) > 0 {
+			files = fmt.Sprintf(" (and %d files that do not parse)", len(unparsed))
+			if len(unparsed) == 1 {
+				files = " (and 1 file that does not parse)"
+			}
+		}
+		fmt.Fprintf(stderr, "notis lint: %d notices%s, %d errors, %d warnings, %d infos\n", notices, files, e, w, i)
 	}
-	if loadErr != nil || lint.Failed(findings, opts) {
+	if len(reading) > 0 || lint.Failed(findings, opts) {
 		return exitError{1}
 	}
 	return nil

@@ -139,17 +139,48 @@ func TestLintReadsTheSiteConsentCategories(t *testing.T) {
 	}
 }
 
+// A notice that does not parse or decode is a finding with its rule in
+// every format and in the count, and fails the run: never a clean scan.
 func TestLintReportsUndecodableNoticesAndLintsTheRest(t *testing.T) {
 	dir := lintSite(t, strings.Replace(cleanNotice, "automated_decisions: []\n", "", 1))
-	os.WriteFile(filepath.Join(dir, "content", "broken.md"), []byte("---\ntitle: T\n---\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "content", "broken.md"), []byte("---\ntitle: T\nupdated: 22/11/2026\n---\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "content", "unparsed.md"), []byte("---\ntitle: [T\n---\n"), 0o644)
 	code, out, errOut := lintRun("--source", dir, "--as-of", "2026-11-22")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	if !strings.Contains(errOut, `content/broken.md`) || !strings.Contains(errOut, `required field "updated" is missing`) {
-		t.Errorf("decode error not shown:\n%s", errOut)
+	for _, want := range []string{
+		"content/broken.md:3:1: error decode.field: updated: found \"22/11/2026\", want a date as YYYY-MM-DD — fix: did you mean \"2026-11-22\"?\n  3 | updated: 22/11/2026\n    | ^\n",
+		"content/unparsed.md:2:8: error syntax.yaml: YAML:",
+		"adm.statement-missing",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
 	}
-	if !strings.Contains(out, "adm.statement-missing") {
-		t.Errorf("the decodable notice was not linted:\n%s", out)
+	if !strings.Contains(errOut, "notis lint: 2 notices (and 1 file that does not parse), ") || strings.Contains(errOut, " 0 errors") {
+		t.Errorf("summary: %s", errOut)
+	}
+	if strings.Contains(out+errOut, "does not decode") || strings.Contains(out+errOut, "_stream") {
+		t.Errorf("internal or stray text:\n%s%s", out, errOut)
+	}
+	for _, format := range []string{"json", "sarif", "github"} {
+		code, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22", "--format", format)
+		if code != 1 || !strings.Contains(out, "decode.field") || !strings.Contains(out, "syntax.yaml") || !strings.Contains(out, "content/unparsed.md") {
+			t.Errorf("%s: exit %d, broken notices missing:\n%s", format, code, out)
+		}
+	}
+	// A site whose only notice does not parse is not "0 notices, 0 errors".
+	only := lintSite(t, "---\ntitle: T\n")
+	code, out, errOut = lintRun("--source", only, "--format", "sarif")
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || code != 1 || len(log.Runs[0].Results) != 1 || log.Runs[0].Results[0].RuleID != "syntax.front-matter" {
+		t.Errorf("sarif of a site whose notice never closes its front matter: exit %d %v\n%s%s", code, err, out, errOut)
 	}
 }

@@ -20,8 +20,10 @@ func init() {
 		help: `
 notis new site DIR makes a working site in a new folder: notis.toml (two
 languages, English and Swedish), one notice in both languages that builds
-and lints clean, and .github/workflows/notices.yml, which lints and
-builds the notices on every push.
+and lints clean, .github/workflows/notices.yml, which lints and builds
+the notices on every push, and a .gitignore that keeps the build's
+output and spare folders and the consent server's store and key out of
+commits.
 
 notis new notice NAME adds content/NAME.LANG.md to the site (the current
 folder, or --source) with every required field present and each field
@@ -71,6 +73,9 @@ func newSite(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  %s\n", f)
 	}
 	fmt.Fprintf(stdout, "Next: cd %s && notis serve\n", dir)
+	// The notices hold placeholders (Example Organisation Ltd, …) that the
+	// lint fails, so that none is ever published as a fact.
+	fmt.Fprintln(stdout, "Then replace the placeholders in content/ with your own facts: `notis lint` lists each one; `notis build` refuses to publish them.")
 	return nil
 }
 

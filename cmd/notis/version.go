@@ -4,19 +4,25 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+
+	"github.com/notis-dev/notis/internal/audit"
 )
 
 func init() {
 	register(command{
 		name:    "version",
 		summary: "print notis's version",
-		usage:   "notis version",
-		help:    "Prints the module version (or the VCS revision of a development build) and the Go version.",
+		usage:   "notis version [--licenses]",
+		help:    "Prints the module version (or the VCS revision of a development build) and the Go version; --licenses adds the notices of third-party data built into notis.",
 		run: func(args []string, stdout, stderr io.Writer) error {
-			if len(args) > 0 {
+			licenses := len(args) == 1 && (args[0] == "--licenses" || args[0] == "-licenses")
+			if len(args) > 0 && !licenses {
 				return usagef("unexpected argument %q", args[0])
 			}
 			fmt.Fprintln(stdout, "notis", buildVersion())
+			if licenses {
+				fmt.Fprintf(stdout, "\nThird-party data:\n\n%s\n\n%s", audit.Attribution, audit.License)
+			}
 			return nil
 		},
 	})

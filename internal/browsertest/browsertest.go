@@ -231,3 +231,52 @@ func jsStrings(ss []string) string {
 	}
 	return "[" + strings.Join(q, ",") + "]"
 }
+
+// Shadow defines page functions that see into open shadow roots, where
+// the consent banner lives: __qa(sel) is every element matching sel in
+// the document and in every open shadow root (document order per root),
+// __q(sel) the first or null, __active() the focused element inside
+// shadow roots, and __hit(x, y) the element at a point inside shadow
+// roots. Pass it to OnNewDocument, or put it before an expression.
+const Shadow = `window.__qa = (sel, r = document) => { let o = [...r.querySelectorAll(sel)]; for (const e of r.querySelectorAll('*')) if (e.shadowRoot) o = o.concat(__qa(sel, e.shadowRoot)); return o };
+window.__q = sel => __qa(sel)[0] || null;
+window.__active = () => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return a };
+window.__hit = (x, y) => { let e = document.elementFromPoint(x, y); for (;;) { const f = e && e.shadowRoot && e.shadowRoot.elementFromPoint(x, y); if (!f || f === e) return e; e = f } };
+`
+
+// Clickable reports whether the element __q(sel) finds can be clicked by
+// a person: it has a size, lies inside the viewport (after scrolling it
+// into view) and is the element at its own centre (no page element
+// covers it). The point is its centre; why says what is wrong.
+func Clickable(t testing.TB, ctx context.Context, sel string) (x, y float64, why string) {
+	t.Helper()
+	r := Eval[struct {
+		X   float64 `json:"x"`
+		Y   float64 `json:"y"`
+		Why string  `json:"why"`
+	}](t, ctx, Shadow+fmt.Sprintf(`(sel => {
+		const e = __q(sel);
+		if (!e) return {x: 0, y: 0, why: 'no element'};
+		e.scrollIntoView({block: 'nearest', inline: 'nearest'});
+		const b = e.getBoundingClientRect(), r = e.getClientRects()[0] || b; // a wrapped link: its first line
+		const x = r.left + r.width / 2, y = r.top + r.height / 2;
+		if (b.width < 1 || b.height < 1) return {x, y, why: 'no size ' + b.width + 'x' + b.height};
+		if (b.left < 0 || b.top < 0 || b.right > innerWidth + 0.5 || b.bottom > innerHeight + 0.5)
+			return {x, y, why: 'outside the viewport: ' + [b.left, b.top, b.right, b.bottom].map(Math.round) + ' in ' + innerWidth + 'x' + innerHeight};
+		const h = __hit(x, y);
+		if (h !== e && !e.contains(h)) return {x, y, why: 'covered by ' + (h ? h.outerHTML.slice(0, 80) : 'nothing')};
+		return {x, y, why: ''};
+	})(%q)`, sel))
+	return r.X, r.Y, r.Why
+}
+
+// Click clicks the element __q(sel) finds with the mouse, at its centre,
+// failing the test when a person could not (see Clickable).
+func Click(t testing.TB, ctx context.Context, sel string) {
+	t.Helper()
+	x, y, why := Clickable(t, ctx, sel)
+	if why != "" {
+		t.Fatalf("click %s: %s", sel, why)
+	}
+	Do(t, ctx, chromedp.MouseClickXY(x, y))
+}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/render"
@@ -29,7 +28,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
 		BaseURL:   s.Config.BaseURL,
 		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode,
-		ValidityDays: int(s.Config.ValidityPeriod().Approx().Round(24*time.Hour) / (24 * time.Hour)),
+		ValidityDays: s.Config.ValidityPeriod().ApproxDays(),
 		NoticeURL:    map[string]string{},
 		Strings:      map[string]map[string]string{},
 	}
@@ -57,7 +56,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 			if !seen {
 				i = len(cat.Cookies)
 				index[k] = i
-				cat.Cookies = append(cat.Cookies, widget.Cookie{Name: c.Name, Provider: c.Provider, Period: c.Duration.String(), ThirdParty: c.ThirdParty, Purpose: map[string]string{}, Duration: map[string]string{}})
+				cat.Cookies = append(cat.Cookies, widget.Cookie{Name: c.Name, Provider: c.Provider, Period: c.Duration.String(), ThirdParty: c.ThirdParty, SetOn: string(c.SetOn), Purpose: map[string]string{}, Duration: map[string]string{}})
 			}
 			ck := &cat.Cookies[i]
 			if _, done := ck.Purpose[n.Lang]; !done {
@@ -129,7 +128,14 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 		return nil, fmt.Errorf("consent banner: %w", err)
 	}
 	for _, f := range res.Files {
-		if err := w.put(f.Path, "", f.Data); err != nil {
+		put := w.put
+		if contentAddressed(f.Path) {
+			// Hashed bundles, dialog and language modules and version
+			// records: pages open during a deploy, pasted script tags and
+			// consent records still use the old ones.
+			put = w.putKept
+		}
+		if err := put(f.Path, "", f.Data); err != nil {
 			return nil, err
 		}
 	}

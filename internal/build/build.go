@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -30,6 +31,7 @@ import (
 
 	notis "github.com/notis-dev/notis"
 	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
@@ -49,16 +51,24 @@ type Options struct {
 	// Check runs after the site is loaded and before anything is written
 	// (the lint); an error fails the build, warnings are added to the result.
 	Check func(*Site) (warnings []string, err error)
+	// Generator names notis and its version in the output's manifest;
+	// "notis" when empty.
+	Generator string
 }
 
 // Site is a loaded site: everything a view of it needs.
 type Site struct {
+	Dir     string // the site folder
 	Config  *site.Config
 	FS      fs.FS // the site's files over the embedded defaults
 	Strings *i18n.Bundle
 	Pages   []*content.Page
+	// Broken are the notices whose files parsed but held mistakes, decoded
+	// as far as they could be: never rendered, but linted, so a writer
+	// sees every mistake of a file in one run.
+	Broken []*notice.Notice
 	// ByID maps a notice id to its versions by language.
-	ByID map[string]render.Translations
+	ByID map[string]map[string]*notice.Notice
 	// Warnings are problems that do not stop the build.
 	Warnings []string
 }
@@ -87,16 +97,16 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 			return nil, fmt.Errorf("--baseURL: %w", err)
 		}
 	}
-	s := &Site{Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}
+	s := &Site{Dir: dir, Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}
 	var errs []error
 	s.Strings, err = i18n.LoadLayers([]fs.FS{notis.Defaults, os.DirFS(dir)}, cfg.LanguageCodes(), cfg.DefaultLanguage)
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if lean {
-		s.Pages, err = content.LoadAllLean(os.DirFS(dir), cfg)
-	} else {
-		s.Pages, err = content.LoadAll(os.DirFS(dir), cfg)
+	var broken []*content.Page
+	s.Pages, broken, err = content.Load(os.DirFS(dir), cfg, lean)
+	for _, p := range broken {
+		s.Broken = append(s.Broken, p.Notice)
 	}
 	if err != nil {
 		errs = append(errs, err)
@@ -109,13 +119,13 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 }
 
 // index files the loaded pages by notice and language, and warns of every
-// notice missing a translation.
+// notice missing a translation and of cookies the banner cannot delete.
 func (s *Site) index() {
-	s.ByID = map[string]render.Translations{}
+	s.ByID = map[string]map[string]*notice.Notice{}
 	for _, p := range s.Pages {
 		n := p.Notice
 		if s.ByID[n.ID] == nil {
-			s.ByID[n.ID] = render.Translations{}
+			s.ByID[n.ID] = map[string]*notice.Notice{}
 		}
 		s.ByID[n.ID][n.Lang] = n
 	}
@@ -125,6 +135,11 @@ func (s *Site) index() {
 			if _, ok := s.ByID[id][lang]; !ok {
 				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
 			}
+		}
+	}
+	if cfg, ok := s.BannerConfig(); ok {
+		for _, w := range widget.Undeletable(cfg.Categories) {
+			s.Warnings = append(s.Warnings, "consent banner: "+w)
 		}
 	}
 }
@@ -147,8 +162,10 @@ func (s *Site) checkCategories() []error {
 				}
 			}
 			slices.Sort(known)
-			errs = append(errs, &notice.FieldError{Pos: n.Pos("cookies", i, "category"), Path: notice.Path{"cookies", i, "category"},
-				Msg: fmt.Sprintf("found %q, want a consent category (%s), or define [category.%s] label and description in i18n/ for every language", c.Category, strings.Join(known, ", "), c.Category)})
+			errs = append(errs, &diag.Diagnostic{Rule: diag.RuleCategory, Severity: diag.Error, Notice: n.ID, Lang: n.Lang,
+				Pos: n.Pos("cookies", i, "category"), Field: notice.Path{"cookies", i, "category"}.String(),
+				Message: fmt.Sprintf("found %q, want a consent category (%s)", c.Category, strings.Join(known, ", ")),
+				Fix:     fmt.Sprintf("use one of them, or define [category.%s] label and description in i18n/ for every language", c.Category)})
 		}
 	}
 	return errs
@@ -177,9 +194,30 @@ type Result struct {
 }
 
 // Build loads the site in opts.Source, renders it and swaps the output into
-// opts.Destination. On any error the destination is left as it was.
+// opts.Destination. On any error the destination is left as it was; a
+// *DestinationError means the destination is not one a build may replace
+// (see checkPlace and checkOutput).
 func Build(opts Options) (*Result, error) {
 	start := time.Now()
+	shown := opts.Destination
+	if shown == "" {
+		shown = "public"
+	}
+	dest := shown
+	if !filepath.IsAbs(dest) {
+		dest = filepath.Join(opts.Source, dest)
+	}
+	dest, err := filepath.Abs(dest)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPlace(opts.Source, dest, shown); err != nil {
+		return nil, err
+	}
+	prev, err := checkOutput(dest, shown)
+	if err != nil {
+		return nil, err
+	}
 	s, err := opts.loadLean()
 	if err != nil {
 		return nil, err
@@ -193,14 +231,11 @@ func Build(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	dest := opts.Destination
-	if dest == "" {
-		dest = "public"
+	generator := opts.Generator
+	if generator == "" {
+		generator = "notis"
 	}
-	if !filepath.IsAbs(dest) {
-		dest = filepath.Join(opts.Source, dest)
-	}
-	st, err := newStaging(dest)
+	st, err := newStaging(dest, prev, generator)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +248,7 @@ func Build(opts Options) (*Result, error) {
 		st.discard()
 		return nil, err
 	}
+	res.Warnings = append(res.Warnings, st.warnings...)
 	res.Duration = time.Since(start)
 	return res, nil
 }
@@ -248,26 +284,99 @@ func newMinifier() *minify.M {
 
 // sink receives output files: the staging folder, or memory in `notis serve`.
 type sink interface {
-	// write takes data; done, if the sink calls it, hands data back for
-	// reuse once the sink no longer needs it.
-	write(rel string, data []byte, done func()) error
+	// write takes data; keep marks a content-addressed file later builds
+	// carry over; done, if the sink calls it, hands data back for reuse
+	// once the sink no longer needs it.
+	write(rel string, data []byte, keep bool, done func()) error
+	// create opens rel for writing in pieces; the file is complete once
+	// closed.
+	create(rel string) (io.WriteCloser, error)
 }
 
 // writer minifies and stages output files, counting them; safe for
 // concurrent use.
 type writer struct {
-	st   sink
-	min  *minify.M
-	mu   sync.Mutex
-	res  *Result
-	bufs sync.Pool // *bytes.Buffer for minified output, back from the sink
+	st    sink
+	min   *minify.M
+	mu    sync.Mutex
+	res   *Result
+	names map[string]bool // what this writer wrote: two outputs at one path are an error
+	bufs  sync.Pool       // *bytes.Buffer for minified output, back from the sink
 }
 
 func newWriter(st sink, min *minify.M, res *Result) *writer {
-	return &writer{st: st, min: min, res: res, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
+	return &writer{st: st, min: min, res: res, names: map[string]bool{}, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 }
 
+// has reports whether rel has been written.
+func (w *writer) has(rel string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.names[rel]
+}
+
+// put minifies data as mediaType ("" for as it is) and writes it to rel.
 func (w *writer) put(rel, mediaType string, data []byte) error {
+	return w.putFile(rel, mediaType, data, false)
+}
+
+// putKept writes a content-addressed file, which later builds into the
+// same destination keep (see manifest).
+func (w *writer) putKept(rel, mediaType string, data []byte) error {
+	return w.putFile(rel, mediaType, data, true)
+}
+
+// claim records rel as written, failing when it already was.
+func (w *writer) claim(rel string) error {
+	w.mu.Lock()
+	dup := w.names[rel]
+	w.names[rel] = true
+	w.mu.Unlock()
+	if dup {
+		return fmt.Errorf("two output files at %s", rel)
+	}
+	return nil
+}
+
+// stream writes rel as fill produces it, without holding it whole.
+func (w *writer) stream(rel string, fill func(io.Writer) error) error {
+	if err := w.claim(rel); err != nil {
+		return err
+	}
+	f, err := w.st.create(rel)
+	if err != nil {
+		return err
+	}
+	cw := &countingWriter{w: f}
+	err = fill(cw)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	w.mu.Lock()
+	w.res.Files++
+	w.res.Bytes += cw.n
+	w.mu.Unlock()
+	return nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (w *writer) putFile(rel, mediaType string, data []byte, keep bool) error {
+	if err := w.claim(rel); err != nil {
+		return err
+	}
 	var done func()
 	if mediaType != "" {
 		buf := w.bufs.Get().(*bytes.Buffer)
@@ -277,7 +386,7 @@ func (w *writer) put(rel, mediaType string, data []byte) error {
 		}
 		data, done = buf.Bytes(), func() { w.bufs.Put(buf) }
 	}
-	if err := w.st.write(rel, data, done); err != nil {
+	if err := w.st.write(rel, data, keep, done); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -337,6 +446,9 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 	if err := errors.Join(err, siteErr); err != nil {
 		return err
 	}
+	if err := s.writeStatic(w); err != nil {
+		return err
+	}
 	for _, lang := range s.Config.LanguageCodes() {
 		res.PagesByLang[lang]++ // its index
 	}
@@ -356,11 +468,9 @@ func (s *Site) renderSiteFiles(r *render.Renderer, w *writer) error {
 	if err := w.put("sitemap.xml", "application/xml", sm); err != nil {
 		return err
 	}
-	nj, err := s.noticesJSON()
-	if err != nil {
-		return err
-	}
-	return w.put("notices.json", "", nj) // marshalled compact: nothing to minify
+	// Marshalled compact: nothing to minify. Streamed: on a large site it
+	// is tens of megabytes.
+	return w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, nil) })
 }
 
 // renderSitePages writes the pages that are not a notice's: each
@@ -415,7 +525,7 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 				n := p.Notice
 				html.Reset()
 				if err := r.NoticeTo(&html, n, p.Version, s.ByID[n.ID], s.ByID); err != nil {
-					errs[i] = fmt.Errorf("%s: %w", n.File, err)
+					errs[i] = layoutError(n, err)
 					continue
 				}
 				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html.Bytes())
@@ -458,6 +568,9 @@ func (s *Site) writeAssets(w *writer) (map[string]string, error) {
 			mediaType = ""
 		}
 		names[rel] = out
+		if out != rel {
+			return w.putKept(out, mediaType, data)
+		}
 		return w.put(out, mediaType, data)
 	})
 	return names, err
@@ -477,4 +590,11 @@ func (s *Site) Categories() []string {
 	}
 	slices.Sort(cats)
 	return cats
+}
+
+// layoutError is a notice's page that failed to render: the layout's own
+// error, filed under the notice whose page it is.
+func layoutError(n *notice.Notice, err error) *diag.Diagnostic {
+	return &diag.Diagnostic{Rule: diag.RuleLayout, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: diag.Position{File: n.File},
+		Message: "its page does not render: " + err.Error(), Fix: "fix the layout the message names; compare it with notis's own layouts/"}
 }

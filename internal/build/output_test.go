@@ -1,10 +1,12 @@
 package build
 
 import (
+	"errors"
 	"io"
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -12,23 +14,15 @@ import (
 // keeps what it had.
 func TestStagingReportsWriteErrorsAtCommit(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
-	if err := os.MkdirAll(dest, 0o755); err != nil {
+	stage(t, dest, map[string]string{"old.html": "old"})
+	st := openStaging(t, dest)
+	if err := st.write("a", []byte("a file"), false, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dest, "old.html"), []byte("old"), 0o644); err != nil {
+	if err := st.write("a/b.html", []byte("under a file"), false, nil); err != nil { // a is a file: cannot be a folder
 		t.Fatal(err)
 	}
-	st, err := newStaging(dest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.write("a", []byte("a file"), nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.write("a/b.html", []byte("under a file"), nil); err != nil { // a is a file: cannot be a folder
-		t.Fatal(err)
-	}
-	if err := st.write("../escape", nil, nil); err == nil {
+	if err := st.write("../escape", nil, false, nil); err == nil {
 		t.Fatal("a path outside the destination was accepted")
 	}
 	if err := st.commit(); err == nil {
@@ -40,15 +34,27 @@ func TestStagingReportsWriteErrorsAtCommit(t *testing.T) {
 	}
 }
 
-// stage runs one staged build of files into dest and commits it.
-func stage(t *testing.T, dest string, files map[string]string) {
+// openStaging starts a staged build into dest, which must be one a build
+// may replace.
+func openStaging(t *testing.T, dest string) *staging {
 	t.Helper()
-	st, err := newStaging(dest)
+	prev, err := checkOutput(dest, dest)
 	if err != nil {
 		t.Fatal(err)
 	}
+	st, err := newStaging(dest, prev, "notis test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// stage runs one staged build of files into dest and commits it.
+func stage(t *testing.T, dest string, files map[string]string) {
+	t.Helper()
+	st := openStaging(t, dest)
 	for rel, data := range files {
-		if err := st.write(rel, []byte(data), nil); err != nil {
+		if err := st.write(rel, []byte(data), false, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,12 +63,15 @@ func stage(t *testing.T, dest string, files map[string]string) {
 	}
 }
 
-// texts is tree with the contents as strings, for comparing.
+// texts is tree with the contents as strings, for comparing, without the
+// manifest.
 func texts(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for rel, b := range tree(t, dir) {
-		out[rel] = string(b)
+		if rel != ManifestName {
+			out[rel] = string(b)
+		}
 	}
 	return out
 }
@@ -128,25 +137,23 @@ func TestStagingDiscardKeepsNoStagingFolder(t *testing.T) {
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "public")
 	stage(t, dest, map[string]string{"index.html": "ok"})
-	st, err := newStaging(dest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.write("index.html", []byte("half"), nil); err != nil {
+	st := openStaging(t, dest)
+	if err := st.write("index.html", []byte("half"), false, nil); err != nil {
 		t.Fatal(err)
 	}
 	st.discard()
 	if got := texts(t, dest); !maps.Equal(got, map[string]string{"index.html": "ok"}) {
 		t.Fatalf("destination = %v after a discarded build", got)
 	}
-	left, _ := filepath.Glob(filepath.Join(parent, ".public.new-*"))
+	left, _ := filepath.Glob(filepath.Join(parent, ".public.notis-new-*"))
 	if len(left) > 0 {
 		t.Fatalf("staging folders left behind: %v", left)
 	}
 }
 
-// A link left in the spare is replaced by a file, even when what it points
-// to holds the very bytes the build writes.
+// A link left in the spare is never taken for an output file, even when
+// what it points to holds the very bytes the build writes: the spare is
+// not reused (the link is not notis's), and the build writes a file.
 func TestStagingReplacesLinksInTheSpare(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	stage(t, dest, map[string]string{"other": "first"})
@@ -162,5 +169,82 @@ func TestStagingReplacesLinksInTheSpare(t *testing.T) {
 	fi, err := os.Lstat(filepath.Join(dest, "page.html"))
 	if err != nil || !fi.Mode().IsRegular() {
 		t.Fatalf("page.html is %v (%v), want a regular file", fi.Mode(), err)
+	}
+}
+
+// A spare that holds a file notis did not write is neither reused nor
+// removed: the build writes a fresh output, says so, and sets the
+// previous output aside by removing only what its manifest lists.
+func TestStagingLeavesAForeignSpareAlone(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	stage(t, dest, map[string]string{"a/index.html": "first"})
+	stage(t, dest, map[string]string{"a/index.html": "second"}) // first → spare
+	notes := filepath.Join(spareName(dest), "a", "notes.txt")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, data := range []string{"third", "fourth"} {
+		st := openStaging(t, dest)
+		if i == 0 && (len(st.warnings) != 1 || !strings.Contains(st.warnings[0], "a/notes.txt")) {
+			t.Errorf("warnings = %q, want one naming a/notes.txt", st.warnings)
+		}
+		if err := st.write("a/index.html", []byte(data), false, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.commit(); err != nil {
+			t.Fatal(err)
+		}
+		if got := texts(t, dest); !maps.Equal(got, map[string]string{"a/index.html": data}) {
+			t.Fatalf("output = %v", got)
+		}
+	}
+	if b, err := os.ReadFile(notes); err != nil || string(b) != "mine" {
+		t.Fatalf("the user's file in the spare: %q, %v", b, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), ".public.notis-old-*"))
+	if len(left) > 0 {
+		t.Errorf("previous outputs left behind: %v", left)
+	}
+}
+
+// A build that died leaves its marked staging folder; the next build
+// into the same destination removes it, and nothing unmarked.
+func TestStagingRemovesLeftoversOfDeadBuilds(t *testing.T) {
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "public")
+	dead := filepath.Join(parent, ".public.notis-new-123")
+	alike := filepath.Join(parent, ".public.notis-new-456")
+	for _, f := range []string{filepath.Join(dead, stagingMark), filepath.Join(dead, "x.html"), filepath.Join(alike, "y.html")} {
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(dest, 0o755); err != nil { // an empty folder is fine
+		t.Fatal(err)
+	}
+	stage(t, dest, map[string]string{"index.html": "ok"})
+	if _, err := os.Stat(dead); err == nil {
+		t.Error("the dead build's staging folder is still there")
+	}
+	if _, err := os.Stat(filepath.Join(alike, "y.html")); err != nil {
+		t.Errorf("an unmarked folder was removed: %v", err)
+	}
+}
+
+// A manifest that does not parse, or names a path outside its folder, is
+// no manifest: the folder is refused, never pruned on its word.
+func TestOutputWithAnUntrustworthyManifestIsRefused(t *testing.T) {
+	for _, m := range []string{"garbage\n", manifestHeader + "\nfile ../../etc/passwd\n", manifestHeader + "\nfile a//b\n"} {
+		dest := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dest, ManifestName), []byte(m), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var de *DestinationError
+		if _, err := checkOutput(dest, "public"); !errors.As(err, &de) || !strings.Contains(de.Reason, "damaged") {
+			t.Errorf("manifest %q: got %v, want a refusal", m, err)
+		}
 	}
 }

@@ -48,7 +48,7 @@ func exampleSite(t *testing.T) (base string, pages []string) {
 func openAt(t *testing.T, ctx context.Context, url string, width int64) {
 	t.Helper()
 	browsertest.Do(t, ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate(url))
-	browsertest.Wait(t, ctx, `document.readyState === 'complete' && (document.querySelector('.notis-banner') !== null || !document.querySelector('script[src*="consent/"]'))`, "the page and its banner")
+	browsertest.Wait(t, ctx, browsertest.Shadow+`document.readyState === 'complete' && (__q('.notis-banner') !== null || !document.querySelector('script[src*="consent/"]'))`, "the page and its banner")
 }
 
 // overflowJS reports how far the document is wider than the viewport and
@@ -171,7 +171,7 @@ func TestNoticesPrintWithoutTheBannerAndWithLinkTargets(t *testing.T) {
 		t.Run(strings.Trim(tc.page, "/"), func(t *testing.T) {
 			ctx := b.Page(t)
 			openAt(t, ctx, base+tc.page, 1280)
-			banner := browsertest.Eval[string](t, ctx, `(() => { const b = document.querySelector('.notis-banner'); return b && b.getBoundingClientRect().height > 0 ? b.innerText : ''; })()`)
+			banner := browsertest.Eval[string](t, ctx, browsertest.Shadow+`(() => { const b = __q('.notis-banner'); return b && b.getBoundingClientRect().height > 0 ? b.innerText : ''; })()`)
 			if banner == "" {
 				t.Fatal("the banner is not on screen, so printing it away proves nothing")
 			}
@@ -224,10 +224,11 @@ func TestNoticeScreenshotsOnPhoneAndPaper(t *testing.T) {
 	for _, lang := range []string{"en", "sv"} {
 		t.Run(lang, func(t *testing.T) {
 			ctx := b.Page(t)
+			browsertest.OnNewDocument(t, ctx, browsertest.Shadow) // the banner is in a shadow root
 			browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)), chromedp.Navigate(base+"/"+lang+"/necessio/"))
-			browsertest.Wait(t, ctx, `document.querySelector('.notis-banner') !== null`, "the banner")
-			browsertest.Do(t, ctx, chromedp.Click(".notis-banner .notis-btns button:nth-child(2)"))
-			browsertest.Wait(t, ctx, `!document.querySelector('.notis-banner') || !document.querySelector('.notis-banner').isConnected || document.querySelector('.notis-banner').hidden`, "the banner to close")
+			browsertest.Wait(t, ctx, `__q('.notis-banner') !== null`, "the banner")
+			browsertest.Click(t, ctx, ".notis-banner .notis-btns button:nth-child(2)")
+			browsertest.Wait(t, ctx, `!__q('.notis-banner') || !__q('.notis-banner').isConnected || __q('.notis-banner').hidden`, "the banner to close")
 			browsertest.Eval[bool](t, ctx, `(document.activeElement && document.activeElement.blur(), window.scrollTo(0, 0), true)`)
 			phone := filepath.Join(dir, "notice-phone-"+lang+".png")
 			browsertest.Screenshot(t, ctx, phone)

@@ -16,6 +16,7 @@ import (
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/gohugoio/hugo/parser/pageparser"
 
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -57,12 +58,28 @@ type Page struct {
 }
 
 // Parse reads one notice file. name is the path shown in messages; src is
-// the file's bytes. A returned error is a notice.Errors (every mistake in
-// the file) or a single error for a file that cannot be parsed at all.
+// the file's bytes. A returned error is a diag.List: every mistake in the
+// file, each with its rule, its place as an editor shows it and the
+// file's line there. The page is nil only when the front matter does not
+// parse at all; otherwise it holds what did decode.
 func Parse(name string, src []byte, langs Languages) (*Page, error) {
+	p, errs := parse(name, src, langs)
+	if len(errs) == 0 {
+		return p, nil
+	}
+	errs.AddSource(name, src)
+	if p != nil {
+		for _, d := range errs {
+			d.Notice, d.Lang = p.Notice.ID, p.Notice.Lang
+		}
+	}
+	return p, errs
+}
+
+func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
 	items, err := pageparser.ParseBytes(src, pageparser.Config{})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, diag.List{{Rule: diag.RuleFrontMatter, Severity: diag.Error, Pos: diag.Position{File: name, Line: 1, Col: 1}, Message: err.Error()}}
 	}
 	var fm pageparser.Item
 	found := false
@@ -73,7 +90,7 @@ func Parse(name string, src []byte, langs Languages) (*Page, error) {
 		}
 	}
 	if !found {
-		return nil, fmt.Errorf("%s:1:1: no front matter: a notice starts with a block between --- lines (YAML), +++ lines (TOML) or a JSON object; run `notis new notice NAME` for a template", name)
+		return nil, diag.List{unclosed(name, src)}
 	}
 	format := pageparser.FormatFromFrontMatterType(fm.Type)
 	fmSrc := fm.Val(src)
@@ -88,7 +105,7 @@ func Parse(name string, src []byte, langs Languages) (*Page, error) {
 
 	raw, err := metadecoders.Default.UnmarshalToMap(fmSrc, format)
 	if err != nil {
-		return nil, fmt.Errorf("%s:%d: front matter (%s) does not parse: %v", name, fmLine, format, err)
+		return nil, diag.List{syntaxError(name, string(format), fmSrc, fmLine, err)}
 	}
 	// The locator keeps its own copy of the front matter, so a notice loaded
 	// without its body does not keep the whole file alive.
@@ -100,30 +117,29 @@ func Parse(name string, src []byte, langs Languages) (*Page, error) {
 	if n.ID == "" {
 		n.ID = stem
 	}
-	var errs notice.Errors
+	var errs diag.List
 	if derr != nil {
-		errs = derr.(notice.Errors)
+		errs = derr.(diag.List)
+	}
+	bad := func(field string, format string, args ...any) *diag.Diagnostic {
+		return &diag.Diagnostic{Rule: diag.RuleNotice, Severity: diag.Error, Pos: n.Pos(field), Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case fileLang != "":
 		if n.Lang != "" && n.Lang != fileLang {
-			errs = append(errs, &notice.FieldError{Pos: n.Pos("lang"), Path: notice.Path{"lang"}, Msg: fmt.Sprintf("says %q but the file name says %q", n.Lang, fileLang)})
+			errs = append(errs, bad("lang", "says %q but the file name says %q", n.Lang, fileLang))
 		}
 		n.Lang = fileLang
 	case n.Lang == "":
 		n.Lang = langs.Default
 	case !slices.Contains(langs.Codes, n.Lang):
-		errs = append(errs, &notice.FieldError{Pos: n.Pos("lang"), Path: notice.Path{"lang"}, Msg: fmt.Sprintf("found %q, want one of the site's languages (%s) from notis.toml", n.Lang, strings.Join(langs.Codes, ", "))})
+		errs = append(errs, bad("lang", "found %q, want one of the site's languages (%s) from notis.toml", n.Lang, strings.Join(langs.Codes, ", ")))
 	}
 	if !validID(n.ID) {
-		errs = append(errs, &notice.FieldError{Pos: n.Pos("notice"), Path: notice.Path{"notice"}, Msg: fmt.Sprintf("notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID)})
+		errs = append(errs, bad("notice", "notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID))
 	}
 	sum := sha256.Sum256(src)
-	p := &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum}
-	if len(errs) > 0 {
-		return p, errs
-	}
-	return p, nil
+	return &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum}, errs
 }
 
 // splitName splits "candidates.sv.md" into ("candidates", "sv") when sv is

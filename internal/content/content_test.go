@@ -56,7 +56,7 @@ purposes:
 ---
 `,
 			want: []string{
-				`c.md:3:1: updated: found "2026-13-01", want a date as YYYY-MM-DD`,
+				`c.md:3:1: updated: found "2026-13-01": there is no month 13`,
 				`c.md:4:23: controller.email: found "not-an-email", want an email address like dpo@example.org`,
 				`c.md:5:1: supervisory_authority: found "icoo", want a built-in authority (datainspektionen, ico, imy) or a table {name, address, phone, url}; did you mean "ico"?`,
 				`c.md:8:5: purposes[0].basis: found "contrakt", want one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests; did you mean "contract"?`,

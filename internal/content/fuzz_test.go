@@ -1,15 +1,14 @@
 package content
 
 import (
-	"errors"
 	"testing"
 
-	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/diag"
 )
 
 // FuzzParse feeds arbitrary files to the reader: it must never panic, and
-// every error must be either a notice.Errors with positions inside the
-// file or a plain error that names the file.
+// every error must be a diag.List of diagnostics with a rule, each placed
+// inside the file, with the file's own line at that place.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(validYAML))
 	f.Add([]byte("+++\ntitle = \"T\"\nupdated = 2026-04-01\n[controller]\nname = \"X\"\n[[purposes]]\nname = \"A\"\nbasis = \"consent\"\n+++\nbody\n"))
@@ -25,18 +24,25 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		var errs notice.Errors
-		if errors.As(err, &errs) {
-			lines := 1
-			for _, b := range src {
-				if b == '\n' {
-					lines++
-				}
+		errs, ok := err.(diag.List)
+		if !ok || len(errs) == 0 {
+			t.Fatalf("error %T %v, want a diag.List", err, err)
+		}
+		lines := 1
+		for _, b := range src {
+			if b == '\n' {
+				lines++
 			}
-			for _, e := range errs {
-				if e.Pos.File != "f.md" || e.Pos.Line < 1 || e.Pos.Line > lines {
-					t.Fatalf("error outside the file: %v (file has %d lines)", e, lines)
-				}
+		}
+		for _, e := range errs {
+			if e.Pos.File != "f.md" || e.Pos.Line < 1 || e.Pos.Line > lines {
+				t.Fatalf("error outside the file: %v (file has %d lines)", e, lines)
+			}
+			if e.Rule == "" || e.Severity != diag.Error {
+				t.Fatalf("error without a rule: %v", e)
+			}
+			if line, _ := diag.LineOf(src, e.Pos.Line); e.Source != line {
+				t.Fatalf("error %v shows line %q, the file has %q", e, e.Source, line)
 			}
 		}
 	})

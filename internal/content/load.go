@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/site"
 )
@@ -19,23 +20,29 @@ const Dir = "content"
 // a user sees all of them in one run; pages whose files decoded are still
 // returned.
 func LoadAll(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
-	return loadAll(fsys, cfg, false)
+	ok, _, err := Load(fsys, cfg, false)
+	return ok, err
 }
 
 // LoadAllLean is LoadAll for a one-shot build of a large site: notices do
 // not hold their bodies, which are read again from fsys when asked for
 // (notice.Notice.Text), so memory does not grow with the site's prose.
 func LoadAllLean(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
-	return loadAll(fsys, cfg, true)
+	ok, _, err := Load(fsys, cfg, true)
+	return ok, err
 }
 
-func loadAll(fsys fs.FS, cfg *site.Config, lean bool) ([]*Page, error) {
+// Load is LoadAll (lean: LoadAllLean) that also returns the broken pages:
+// files whose front matter parsed but held mistakes, decoded as far as
+// they could be. Nothing renders them; the lint checks them, so a writer
+// sees every mistake of a file in one run.
+func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err error) {
 	files, err := Find(fsys, Dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", Dir, Dir)
+			return nil, nil, fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", Dir, Dir)
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	langs := Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
 	pages := make([]*Page, len(files))
@@ -63,16 +70,16 @@ func loadAll(fsys fs.FS, cfg *site.Config, lean bool) ([]*Page, error) {
 	}
 	close(next)
 	wg.Wait()
-	var ok []*Page
 	for i, p := range pages {
-		if p != nil && errs[i] == nil {
+		switch {
+		case p == nil:
+		case errs[i] == nil:
 			ok = append(ok, p)
+		default:
+			broken = append(broken, p)
 		}
 	}
-	if err := checkSite(pages, errs); err != nil {
-		return ok, err
-	}
-	return ok, nil
+	return ok, broken, checkSite(pages, errs)
 }
 
 // CheckSite finds the mistakes that span files, as LoadAll does when it
@@ -102,7 +109,8 @@ func checkSite(pages []*Page, errs []error) error {
 		n := p.Notice
 		k := key{n.ID, n.Lang}
 		if other, dup := seen[k]; dup {
-			errs[i] = errors.Join(errs[i], &notice.FieldError{Pos: n.Pos("notice"), Msg: fmt.Sprintf("notice %q in %q is also defined by %s; give one of them another id or language", n.ID, n.Lang, other)})
+			errs[i] = errors.Join(errs[i], &diag.Diagnostic{Rule: diag.RuleNotice, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: n.Pos("notice"),
+				Message: fmt.Sprintf("notice %q in %q is also defined by %s", n.ID, n.Lang, other), Fix: "give one of them another id or language"})
 		} else {
 			seen[k] = n.File
 		}
@@ -116,7 +124,8 @@ func CheckRelated(n *notice.Notice, known func(id string) bool) error {
 	var errs []error
 	for j, r := range n.Related {
 		if !known(r) {
-			errs = append(errs, &notice.FieldError{Pos: n.Pos("related", j), Path: notice.Path{"related", j}, Msg: fmt.Sprintf("no notice has the id %q", r)})
+			errs = append(errs, &diag.Diagnostic{Rule: diag.RuleRelated, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: n.Pos("related", j), Field: notice.Path{"related", j}.String(),
+				Message: fmt.Sprintf("no notice has the id %q", r)})
 		}
 	}
 	return errors.Join(errs...)

@@ -132,9 +132,10 @@ func TestPreviewInBrowser(t *testing.T) {
 		bt.Eval[int](t, ctx, `window.__before = 1`)
 		write(t, notice, strings.Replace(string(orig), "title: Applicant privacy notice", "title: [Broken", 1))
 		// (A loaded machine may first show the truncated file's error.)
-		waitJS(t, ctx, `((document.getElementById("notis-dev-overlay") || {}).textContent || "").includes("does not parse")`, "the error overlay")
+		waitJS(t, ctx, `((document.getElementById("notis-dev-overlay") || {}).textContent || "").includes("syntax.yaml")`, "the error overlay")
 		text := bt.Eval[string](t, ctx, `document.getElementById("notis-dev-overlay").textContent`)
-		for _, want := range []string{"content/applicants.en.md:2", "does not parse", "Fix: "} {
+		// Where an editor shows it, the rule, the file's own line, the fix.
+		for _, want := range []string{"content/applicants.en.md:2:8", "(syntax.yaml)", "title: [Broken", "Fix: "} {
 			if !strings.Contains(text, want) {
 				t.Errorf("overlay lacks %q:\n%s", want, text)
 			}
@@ -157,8 +158,9 @@ func TestPreviewInBrowser(t *testing.T) {
 	})
 
 	t.Run("Accept records a consent that the terminal reports", func(t *testing.T) {
-		waitJS(t, ctx, `!!document.querySelector(".notis-banner .notis-btn")`, "the banner")
-		bt.Do(t, ctx, chromedp.Click(chromedp.CSS(".notis-banner .notis-btn:nth-child(1)")))
+		// The banner lives in a shadow root: bt.Shadow's __q sees into it.
+		waitJS(t, ctx, `(() => { `+bt.Shadow+` return !!__q(".notis-banner .notis-btn") })()`, "the banner")
+		bt.Click(t, ctx, ".notis-banner .notis-btn:nth-child(1)")
 		deadline := time.Now().Add(10 * time.Second)
 		for !strings.Contains(term.String(), "consent recorded: accept_all") {
 			if time.Now().After(deadline) {

@@ -241,6 +241,12 @@ func (s *Server) failed(err error) {
 			b.WriteString(p.Field + ": ")
 		}
 		b.WriteString(p.Message)
+		if p.Rule != "" {
+			b.WriteString(" (" + p.Rule + ")")
+		}
+		if p.Source != "" {
+			b.WriteString("\n    | " + p.Source)
+		}
 		if p.Fix != "" {
 			b.WriteString("\n    fix: " + p.Fix)
 		}

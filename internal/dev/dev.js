@@ -47,7 +47,12 @@
       if (p.line) where += ":" + p.line + (p.col ? ":" + p.col : "");
       if (where) item.appendChild(el("div", where, { color: "#80d8ff", fontWeight: "bold" }));
       if (p.field) item.appendChild(el("div", p.field, { color: "#ffe57f" }));
-      item.appendChild(el("div", p.message, { whiteSpace: "pre-wrap" }));
+      item.appendChild(el("div", p.message + (p.rule ? " (" + p.rule + ")" : ""), { whiteSpace: "pre-wrap" }));
+      if (p.source) {
+        // The file's line and a caret under the column, as an editor shows it.
+        var caret = p.col > 1 ? p.source.slice(0, p.col - 1).replace(/[^\t]/g, " ") : "";
+        item.appendChild(el("pre", p.source + "\n" + caret + "^", { margin: ".25rem 0", color: "#e0e0e0", overflowX: "auto" }));
+      }
       if (p.fix) item.appendChild(el("div", "Fix: " + p.fix, { color: "#b9f6ca", marginTop: ".25rem", whiteSpace: "pre-wrap" }));
       box.appendChild(item);
     });

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -13,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/diag"
 )
 
 // sse reads a Server-Sent Events stream as event names and data.
@@ -111,14 +112,14 @@ func TestPreviewSurvivesABrokenNoticeAndRecovers(t *testing.T) {
 }
 
 func TestProblemsSayWhereWhatAndTheFix(t *testing.T) {
-	fe := &notice.FieldError{Pos: notice.Position{File: "content/a.en.md", Line: 7, Col: 3}, Path: notice.Path{"cookies", 0, "category"},
-		Msg: `found "stats", want a consent category (analytics, marketing)`}
-	tmpl := errors.New(`content/a.en.md: template: layouts/notice.html:12:5: executing "main" at <t "x.y">: error calling t: no string "x.y" in en`)
-	got := Problems(errors.Join(notice.Errors{fe}, tmpl))
+	fe := &diag.Diagnostic{Rule: diag.RuleCategory, Pos: diag.Position{File: "content/a.en.md", Line: 7, Col: 3}, Field: "cookies[0].category",
+		Message: `found "stats", want a consent category (analytics, marketing)`, Fix: "use one of them", Source: "  - {category: stats}"}
+	// An error no package made a diagnostic of is shown as it is, whole.
+	other := errors.New(`layouts/notice.html:12:5: executing "main"`)
+	got := Problems(fmt.Errorf("index (en): %w", errors.Join(diag.List{fe, fe}, other)))
 	want := []Problem{
-		{File: "content/a.en.md", Line: 7, Col: 3, Field: "cookies[0].category", Message: `found "stats"`, Fix: "Want a consent category (analytics, marketing)"},
-		{File: "layouts/notice.html", Line: 12, Col: 5, Message: `executing "main" at <t "x.y">: error calling t: no string "x.y" in en`,
-			Fix: "Define the string in i18n/ for every language, or fix its name in the layout."},
+		{File: "content/a.en.md", Line: 7, Col: 3, Field: "cookies[0].category", Rule: diag.RuleCategory, Message: `found "stats", want a consent category (analytics, marketing)`, Fix: "Use one of them", Source: "  - {category: stats}"},
+		{Rule: diag.RuleOther, Message: `layouts/notice.html:12:5: executing "main"`},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems, want %d: %+v", len(got), len(want), got)
@@ -230,5 +231,34 @@ func TestPreviewPrintsLintFindingsAsTheyChange(t *testing.T) {
 	second := first + 1 + strings.Index(out[first+1:], " rendered, ")
 	if between := out[:second]; strings.Contains(between, ": error ") || strings.Contains(between, ": warning ") || strings.Contains(between, "lint clean") {
 		t.Errorf("a save that changed no finding printed findings:\n%s", between)
+	}
+}
+
+// The preview serves static/ as the build publishes it, and follows its
+// edits.
+func TestPreviewServesStaticFiles(t *testing.T) {
+	dir := copySite(t)
+	write(t, filepath.Join(dir, "static", "robots.txt"), "User-agent: *\n")
+	write(t, filepath.Join(dir, "static", ".well-known", "security.txt"), "Contact: mailto:security@example.test\n")
+	base, _ := startPreview(t, dir)
+	for path, want := range map[string]string{"robots.txt": "User-agent: *\n", ".well-known/security.txt": "Contact: mailto:security@example.test\n"} {
+		if code, body, _ := get(t, base+path); code != 200 || body != want {
+			t.Errorf("GET %s = %d %q, want static/%s", path, code, body, path)
+		}
+	}
+	events := sse(t, base+strings.TrimPrefix(EventsPath, "/"))
+	nextEvent(t, events) // hello
+	write(t, filepath.Join(dir, "static", "robots.txt"), "User-agent: *\nDisallow: /\n")
+	for {
+		ev, data := nextEvent(t, events)
+		if ev == "reload" {
+			break
+		}
+		if ev != "ok" {
+			t.Fatalf("after editing static/robots.txt: %s %s, want reload", ev, data)
+		}
+	}
+	if _, body, _ := get(t, base+"robots.txt"); body != "User-agent: *\nDisallow: /\n" {
+		t.Errorf("after the edit, robots.txt = %q", body)
 	}
 }

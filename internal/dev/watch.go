@@ -11,11 +11,13 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/notis-dev/notis/internal/build"
 )
 
 // Watched are the folders of a site that a rebuild reads, watched with
 // everything under them; notis.toml is watched through the site folder.
-var Watched = []string{"content", "layouts", "assets", "i18n", "widget"}
+var Watched = build.SourceDirs
 
 // Watcher reports changed files of a site in batches: a burst of events
 // (an editor's write-temp-then-rename save, a git checkout) becomes one

@@ -8,6 +8,8 @@
 package i18n
 
 import (
+	"github.com/notis-dev/notis/internal/diag"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -65,7 +67,7 @@ func LoadLayers(layers []fs.FS, langs []string, reference string) (*Bundle, erro
 	}
 	for _, lang := range langs {
 		if b.strings[lang] == nil {
-			errs = append(errs, fmt.Errorf("%s/: no strings for language %q: add %s/%s.toml (copy %s/%s.toml and translate it)", Dir, lang, Dir, lang, Dir, reference))
+			errs = append(errs, stringsDiag(Dir+"/", 0, 0, fmt.Sprintf("no strings for language %q", lang), fmt.Sprintf("add %s/%s.toml (copy %s/%s.toml and translate it)", Dir, lang, Dir, reference)))
 		}
 	}
 	if ref := b.strings[reference]; ref != nil {
@@ -81,7 +83,7 @@ func LoadLayers(layers []fs.FS, langs []string, reference string) (*Bundle, erro
 			}
 			for _, k := range keys {
 				if _, ok := have[k]; !ok {
-					errs = append(errs, fmt.Errorf("%s: key %q is missing in language %q (in %q it reads %q)", Dir, k, lang, reference, ref[k]))
+					errs = append(errs, stringsDiag(path.Join(Dir, lang+".toml"), 0, 0, fmt.Sprintf("key %q is missing in language %q (in %q it reads %q)", k, lang, reference, ref[k]), "add the key to that language's file in "+Dir+"/"))
 				}
 			}
 		}
@@ -124,9 +126,11 @@ func readLayer(fsys fs.FS, langs []string) (map[string]map[string]string, error)
 			var derr *toml.DecodeError
 			if errors.As(err, &derr) {
 				line, col := derr.Position()
-				errs = append(errs, fmt.Errorf("%s:%d:%d: %s", file, line, col, derr.Error()))
+				d := stringsDiag(file, line, col, strings.TrimPrefix(derr.Error(), "toml: "), "check the quotes, = signs and brackets of that line")
+				d.Source, _ = diag.LineOf(data, line)
+				errs = append(errs, d)
 			} else {
-				errs = append(errs, fmt.Errorf("%s: %w", file, err))
+				errs = append(errs, stringsDiag(file, 0, 0, err.Error(), ""))
 			}
 			continue
 		}
@@ -150,7 +154,7 @@ func flatten(file, prefix string, tree map[string]any, out map[string]string) er
 		switch x := v.(type) {
 		case string:
 			if _, dup := out[key]; dup {
-				errs = append(errs, fmt.Errorf("%s: key %q is defined in more than one file of this language", file, key))
+				errs = append(errs, stringsDiag(file, 0, 0, fmt.Sprintf("key %q is defined in more than one file of this language", key), "keep one of them"))
 			}
 			out[key] = x
 		case map[string]any:
@@ -162,13 +166,13 @@ func flatten(file, prefix string, tree map[string]any, out map[string]string) er
 			for i, item := range x {
 				s, ok := item.(string)
 				if !ok {
-					errs = append(errs, fmt.Errorf("%s: %s[%d] must be text", file, key, i))
+					errs = append(errs, stringsDiag(file, 0, 0, fmt.Sprintf("%s[%d] must be text", key, i), "put the value in quotes"))
 					continue
 				}
 				out[key+"."+strconv.Itoa(i)] = s
 			}
 		default:
-			errs = append(errs, fmt.Errorf("%s: %s must be text, found %T", file, key, v))
+			errs = append(errs, stringsDiag(file, 0, 0, fmt.Sprintf("%s must be text, found %T", key, v), "put the value in quotes"))
 		}
 	}
 	return errors.Join(errs...)
@@ -289,4 +293,9 @@ func fill(s string, args []any) string {
 		}
 		s = s[open+end+1:]
 	}
+}
+
+// stringsDiag is a mistake in the strings files.
+func stringsDiag(file string, line, col int, msg, fix string) *diag.Diagnostic {
+	return &diag.Diagnostic{Rule: diag.RuleStrings, Severity: diag.Error, Pos: diag.Position{File: file, Line: line, Col: col}, Message: msg, Fix: fix}
 }

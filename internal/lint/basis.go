@@ -99,17 +99,31 @@ var _ = register(
 	&Rule{
 		ID:       "basis.consent-imbalance",
 		Severity: Warning,
-		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43"},
-		Summary:  "A public authority does not rely on consent for recruitment or employment, where consent is rarely freely given. (A private employer faces the same imbalance with its staff, but a notice does not tell the lint who its controller employs.)",
+		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43", "EDPB Guidelines 05/2020 § 21"},
+		Summary:  "Consent is not the basis for employment or recruitment (staff, personnel, payroll, HR, applicants; anställda, personal, rekrytering, lön), by any employer: the employer holds the power, so consent is rarely freely given.",
 		Check: func(c *Context) {
-			if !c.N.Controller.PublicAuthority {
-				return
+			agency := -1 // unknown until a recruitment purpose needs it
+			isAgencyOnce := func() bool {
+				if agency < 0 {
+					agency = 0
+					if isAgency(c) {
+						agency = 1
+					}
+				}
+				return agency == 1
 			}
 			for i, p := range c.N.Purposes {
-				name := strings.ToLower(p.Name)
-				if p.Basis == notice.Consent && containsAny(name, "recruit", "employ", "job", "application", "candidate", "onboard", "rekryter", "anställ", "ansökan", "kandidat") {
-					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on consent, but a public authority deciding on jobs holds the power: consent is unlikely to be freely given", p.Name),
-						"use the basis that fits the processing (pre-contract steps under contract, legal_obligation, public_task) and keep consent for truly optional extras")
+				if p.Basis != notice.Consent {
+					continue
+				}
+				text := lower([]byte(p.Name))
+				if w := employmentWord(c, text, isAgencyOnce); w != "" {
+					who := "an employer"
+					if c.N.Controller.PublicAuthority {
+						who = "a public authority deciding on jobs"
+					}
+					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q (%q) relies on consent, but %s holds the power over applicants and staff: consent is unlikely to be freely given", p.Name, w, who),
+						"use the basis that fits the processing (pre-contract steps and the employment contract under contract, legal_obligation with the law, public_task) and keep consent for truly optional extras")
 				}
 			}
 		},
@@ -155,6 +169,52 @@ var _ = register(
 		},
 	},
 )
+
+// staffStems mark a purpose about the controller's own staff, in English
+// and Swedish, matched at the start of a word ("hr" as a whole word): whoever the controller is,
+// it is then the employer. "personal" is Swedish for staff but English for
+// personal data, so it counts in Swedish notices only.
+var staffStems = newWordSet(2, "hr", "employment", "employee", "staff", "personnel", "payroll", "human resources", "workforce", "onboard", "salar", "wage",
+	"anställning", "anställd", "lön", "medarbetar", "arbetstagar")
+
+// recruitStems mark recruitment: the controller is the employer unless it
+// recruits for others (an agency), and always when it is an authority.
+var recruitStems = newWordSet(0, "recruit", "job", "applica", "candidate", "rekryter", "ansökan", "ansökn", "kandidat", "tjänst")
+
+// optionalExtras mark purposes consent suits even for an employer.
+var optionalExtras = newWordSet(0, "newsletter", "alert", "bevakning", "marketing", "event", "survey", "nyhetsbrev", "marknadsför", "evenemang", "enkät")
+
+// agencyWords mark a controller that recruits or supplies staff for
+// others: candidates' consent to being kept on its books is not the
+// employer's power over its own staff.
+var agencyWords = []string{"agency", "agencies", "staffing", "work-finding", "recruitment business", "recruitment consultancy", "bemanning", "rekryteringsföretag", "rekryteringsbolag", "personaluthyrning"}
+
+// employmentWord returns the stem that marks a purpose (lower case) as
+// about employment or recruitment by the controller itself, or "".
+// agency is asked only when a recruitment word decides, as it reads the
+// body.
+func employmentWord(c *Context, text string, agency func() bool) string {
+	if optionalExtras.first(text) != "" {
+		return ""
+	}
+	if w := staffStems.first(text); w != "" {
+		return w
+	}
+	if c.N.Lang == "sv" && wordStart(text, "personal") {
+		return "personal"
+	}
+	if w := recruitStems.first(text); w != "" && (c.N.Controller.PublicAuthority || !agency()) {
+		return w
+	}
+	return ""
+}
+
+// isAgency reports whether the notice's controller recruits or supplies
+// staff for others, by its name, title or body.
+func isAgency(c *Context) bool {
+	who := strings.ToLower(c.N.Controller.Name + " " + c.N.Controller.TradingName + " " + c.N.Title + " " + c.N.Summary)
+	return containsAny(who, agencyWords...) || c.BodyContains(agencyWords...)
+}
 
 var sfsNumber = regexp.MustCompile(`\b(19|20)\d\d:\d+\b`)
 

@@ -79,7 +79,7 @@ var _ = register(
 				return
 			}
 			for i, d := range c.N.Data {
-				text := strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+				text := c.dataText(i)
 				if d.Criminal || containsAny(text, "reference", "referee", "background check", "occupational health", "referens", "belastningsregist", "företagshälsovård") {
 					c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q usually comes from someone other than the person, but the notice lists no sources", d.Name),
 						`add sources: [{name: "Referees", public: false, data: [...]}] for each source (Art 14 applies to that data)`)
@@ -118,10 +118,10 @@ var _ = register(
 		ID:       "sources.public-unstated",
 		Severity: Warning,
 		Articles: []string{"Art 14(2)(f)"},
-		Summary:  "Each source says whether it is publicly accessible (public: true or false, stated).",
+		Summary:  "Each source that could be public (a register, a website, social media, a job board) says whether it is publicly accessible (public: true or false, stated); sources that are plainly private by their nature (referees, former employers, agencies, the police, health providers) need not.",
 		Check: func(c *Context) {
 			for i := range c.N.Sources {
-				if !c.N.Sources[i].PublicStated {
+				if !c.N.Sources[i].PublicStated && !plainlyNotPublic(c.N.Sources[i].Name) {
 					c.Report(notice.Path{"sources", i}, fmt.Sprintf("source %q does not say whether it is publicly accessible", c.N.Sources[i].Name),
 						"add public: true (e.g. LinkedIn profiles) or public: false (referees, DBS)")
 				}
@@ -129,3 +129,22 @@ var _ = register(
 		},
 	},
 )
+
+// privateSources name sources that are private by their nature: a reader
+// knows that a referee or the police is not a publicly accessible source,
+// so Art 14(2)(f) is answered by naming them.
+var privateSources = newWordSet(4, "referee", "reference", "referens", "former employer", "previous employer", "employer", "arbetsgivare",
+	"agency", "agencies", "bemanning", "rekryteringsföretag", "police", "polis", "probation", "court", "domstol", "dbs", "disclosure and barring", "belastningsregist",
+	"occupational health", "företagshälsovård", "doctor", "gp", "health", "hälso", "vårdgivare", "insurer", "försäkringsbolag", "solicitor", "legal adviser", "advokat",
+	"family", "familj", "representative", "ombud", "council", "local authorit", "kommun", "government", "myndighet", "hmrc", "check provider", "credit reference", "kreditupplysning",
+	"assessment provider", "coach", "jobbcoach", "partner", "recommendation", "rekommendation")
+
+// plainlyNotPublic reports whether a source's name says it is private by
+// nature, unless it also names something public (a register, a website).
+func plainlyNotPublic(name string) bool {
+	n := strings.ToLower(name)
+	if containsAny(n, "public", "register", "website", "webbplats", "linkedin", "social media", "sociala medier", "internet", "job board", "jobs board", "offentlig", "allmänt tillgänglig", "companies house") {
+		return false
+	}
+	return hasAnyWord(n, privateSources)
+}

@@ -146,15 +146,22 @@ func isLetters(s string) bool {
 }
 
 // containsWord reports whether lower contains w bounded by non-letters.
-func containsWord(lower, w string) bool {
+func containsWord(lower, w string) bool { return wordAt(lower, w, true) }
+
+// wordStart reports whether w occurs in text at the start of a word.
+func wordStart(text, w string) bool { return wordAt(text, w, false) }
+
+// wordAt reports whether w occurs in s at the start of a word and, with
+// whole, also at its end.
+func wordAt(s, w string, whole bool) bool {
 	for i := 0; ; {
-		j := strings.Index(lower[i:], w)
+		j := strings.Index(s[i:], w)
 		if j < 0 {
 			return false
 		}
 		j += i
-		before := j == 0 || !isWordByte(lower[j-1])
-		after := j+len(w) == len(lower) || !isWordByte(lower[j+len(w)])
+		before := j == 0 || !isWordByte(s[j-1])
+		after := !whole || j+len(w) == len(s) || !isWordByte(s[j+len(w)])
 		if before && after {
 			return true
 		}

@@ -12,14 +12,73 @@ import (
 // s.10 and Sch 1, förordning 2018:219), personnummer (dataskyddslagen
 // 3 kap. 10 §).
 
-// art9Words name the Art 9(1) categories, in English and Swedish.
-var art9Words = []string{"health", "medical", "disabilit", "ethnic", "racial", "race", "religio", "belief", "philosophical", "trade union", "sex life", "sexual orientation", "genetic", "biometric", "political",
+// art9List names the Art 9(1) categories, in English and Swedish.
+var art9List = []string{"health", "medical", "disabilit", "ethnic", "racial", "race", "religio", "belief", "philosophical", "trade union", "sex life", "sexual orientation", "genetic", "biometric", "political",
 	"hälsa", "medicinsk", "funktionsneds", "etnisk", "ras", "religi", "övertygelse", "fackl", "sexualliv", "sexuell läggning", "genetisk", "biometrisk", "politisk"}
 
-// equalityWords are protected characteristics that are not Art 9(1) data.
-var equalityWords = []string{"age", "marital", "marriage", "civil partnership", "pregnancy", "maternity", "gender reassignment", "sex", "ålder", "civilstånd", "graviditet", "föräldraledig", "kön"}
+// art9Words finds them in a text.
+var art9Words = newWordSet(4, art9List...)
 
-var criminalWords = []string{"criminal", "conviction", "offence", "dbs", "disclosure and barring", "barred list", "caution", "belastningsregist", "brott", "lagöverträdelse"}
+// equalityWords are protected characteristics that are not Art 9(1) data.
+var equalityWords = newWordSet(4, "age", "marital", "marriage", "civil partnership", "pregnancy", "maternity", "gender reassignment", "sex", "ålder", "civilstånd", "graviditet", "föräldraledig", "kön")
+
+// criminalWords name criminal-offence data (Art 10).
+var criminalWords = newWordSet(4, "criminal", "conviction", "offence", "dbs", "disclosure and barring", "barred list", "caution", "police record", "belastningsregist", "brott", "lagöverträdelse", "förundersökning")
+
+// familyWords name relatives and partners: data about them (who they are,
+// how to reach them) is not Art 9(1) data.
+var familyWords = newWordSet(4, "partner", "spouse", "husband", "wife", "dependant", "dependent", "next of kin", "emergency contact", "sambo", "make", "maka", "närstående", "anhörig", "make/maka")
+
+// dataText is data category i's id, name and examples, lower-cased, made
+// once per notice for the rules that read them.
+func (c *Context) dataText(i int) string {
+	if c.data == nil {
+		c.data = make([]string, len(c.N.Data))
+		for j, d := range c.N.Data {
+			c.data[j] = strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+		}
+	}
+	return c.data[i]
+}
+
+// dataItems are what a category names: each example, or its name when it
+// gives none. Rules classify each item on its own, so one criminal item in
+// a list of Art 9 items is still seen.
+func dataItems(d notice.DataCategory) []string {
+	if len(d.Examples) == 0 {
+		return []string{strings.ToLower(d.Name)}
+	}
+	items := make([]string, len(d.Examples))
+	for i, e := range d.Examples {
+		items[i] = strings.ToLower(e)
+	}
+	return items
+}
+
+// dataKinds sorts a category's items: those about criminal convictions or
+// offences (and nothing of Art 9), those of an Art 9(1) category, and those
+// that are neither but are often taken for it (Equality Act characteristics,
+// relatives and partners).
+func dataKinds(d notice.DataCategory) (criminal, art9, notArt9 []string) {
+	for _, it := range dataItems(d) {
+		switch {
+		case hasAnyWord(it, art9Words):
+			art9 = append(art9, it)
+		case hasAnyWord(it, criminalWords):
+			criminal = append(criminal, it)
+		case hasAnyWord(it, equalityWords) || hasAnyWord(it, familyWords):
+			notArt9 = append(notArt9, it)
+		}
+	}
+	return criminal, art9, notArt9
+}
+
+// onlyCriminal reports whether every item of a category is criminal-offence
+// data: Art 9 advice does not apply to it (criminal.mislabelled says what does).
+func onlyCriminal(d notice.DataCategory) bool {
+	crim, art9, _ := dataKinds(d)
+	return len(crim) > 0 && len(art9) == 0 && len(crim) == len(dataItems(d))
+}
 
 // art9NeedsSch1 are the Art 9(2) points that DPA 2018 s.10 ties to a
 // Schedule 1 condition in the UK.
@@ -33,8 +92,13 @@ var _ = register(
 		Summary:  "Special-category data (special: true) names the Art 9(2) condition relied on.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Special && len(d.Art9) == 0 {
-					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name),
+				if d.Special && len(d.Art9) == 0 && !onlyCriminal(d) {
+					msg := fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name)
+					if crim, _, _ := dataKinds(d); len(crim) > 0 {
+						// Art 9 conditions are for the Art 9 items only.
+						msg += fmt.Sprintf(" (for its Art 9 items; %s %s criminal-offence data, which needs an Art 10 ground instead)", quoteList(crim), isAre(len(crim)))
+					}
+					c.Report(notice.Path{"data", i, "special"}, msg,
 						`add art9: ["9(2)(b)"] (employment), ["9(2)(h)"] (occupational health) or the point that applies; if the data is only shared anonymised, say so and drop special`)
 				}
 			}
@@ -50,7 +114,7 @@ var _ = register(
 				return
 			}
 			for i, d := range c.N.Data {
-				if !d.Special || len(d.UKDPA) > 0 {
+				if !d.Special || len(d.UKDPA) > 0 || onlyCriminal(d) {
 					continue
 				}
 				need := len(d.Art9) == 0
@@ -92,19 +156,15 @@ var _ = register(
 		ID:       "special.not-art9-category",
 		Severity: Error,
 		Articles: []string{"Art 9(1)"},
-		Summary:  "Only Art 9(1) data is marked special: age, marital status, pregnancy or gender reassignment are Equality Act characteristics, not special categories.",
+		Summary:  "Only Art 9(1) data is marked special: age, marital status, pregnancy or gender reassignment (Equality Act characteristics) and partners, sambo or dependants are not special categories. Each example is judged on its own.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
 				if !d.Special {
 					continue
 				}
-				text := strings.ToLower(d.Name + " " + strings.Join(d.Examples, " "))
-				if hasAnyWord(text, criminalWords) {
-					continue // criminal.mislabelled says it
-				}
-				if hasAnyWord(text, equalityWords) && !hasAnyWord(text, art9Words) {
-					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is marked special but is not an Art 9(1) category", d.Name),
-						"set special: false (keep it as ordinary data with its own basis), or split out any health or ethnicity data into its own special category")
+				if _, _, not := dataKinds(d); len(not) > 0 {
+					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is marked special but %s %s not Art 9(1) data", d.Name, quoteList(not), isAre(len(not))),
+						"move those items to an ordinary category with its own basis (special: false), and keep in the special category only health, ethnic origin, religion or belief, trade union membership, sex life or orientation, genetic, biometric or political data")
 				}
 			}
 		},
@@ -113,14 +173,29 @@ var _ = register(
 		ID:       "criminal.mislabelled",
 		Severity: Warning,
 		Articles: []string{"Art 10", "Art 9(1)"},
-		Summary:  "Criminal-offence data is marked criminal: true, not special: it falls under Art 10, not Art 9.",
+		Summary:  "Criminal-offence data (convictions, offences, DBS checks, belastningsregister, förundersökningar) is marked criminal: true, not special and not ordinary data: it falls under Art 10, not Art 9. Each example is judged on its own, so a criminal item inside a list of special categories is found.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				text := strings.ToLower(d.Name + " " + strings.Join(d.Examples, " "))
-				if d.Special && !d.Criminal && hasAnyWord(text, criminalWords) && !hasAnyWord(text, art9Words) {
-					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is about criminal convictions or offences but is marked special instead of criminal", d.Name),
-						"set criminal: true and special: false, and give the Art 10 ground in art10")
+				if d.Criminal {
+					continue
 				}
+				if !hasAnyWord(c.dataText(i), criminalWords) {
+					continue // most categories: one pass over the whole text
+				}
+				var crim []string
+				for _, it := range dataItems(d) {
+					if hasAnyWord(it, criminalWords) && !hasAnyWord(it, art9Words) {
+						crim = append(crim, it)
+					}
+				}
+				if len(crim) == 0 {
+					continue
+				}
+				where, fix := "an ordinary category", "put them in their own category with criminal: true and the Art 10 ground in art10"
+				if d.Special {
+					where, fix = "a special category", "move them out of the special category into their own with criminal: true and the Art 10 ground in art10; Art 9 conditions do not cover them"
+				}
+				c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q lists %s, criminal-offence data (Art 10), as %s", d.Name, quoteList(crim), where), fix)
 			}
 		},
 	},
@@ -195,7 +270,7 @@ var _ = register(
 				return
 			}
 			for i, d := range c.N.Data {
-				text := strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+				text := c.dataText(i)
 				if containsAny(text, "personnummer", "personal identity number", "samordningsnummer") {
 					c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q includes personnummer but the notice does not say why it is needed", d.Name),
 						`add personnummer: "…" saying why it is clearly justified (e.g. secure identification for payroll and tax reporting)`)
@@ -206,24 +281,56 @@ var _ = register(
 	},
 )
 
-// hasAnyWord reports whether text contains any of words at a word start.
-func hasAnyWord(text string, words []string) bool {
+// wordSet is a list of words (or stems) to find at word starts, indexed
+// by first byte: one pass over a text's word starts, comparing only the
+// words that start with that byte, is cheaper than searching the text once
+// per word. Words of more than whole bytes match as prefixes (stems), the
+// others only as whole words.
+type wordSet struct {
+	byFirst [256][]string
+	whole   int
+}
+
+func newWordSet(whole int, words ...string) *wordSet {
+	ws := &wordSet{whole: whole}
 	for _, w := range words {
-		for i := 0; ; {
-			j := strings.Index(text[i:], w)
-			if j < 0 {
-				break
+		ws.byFirst[w[0]] = append(ws.byFirst[w[0]], w)
+	}
+	return ws
+}
+
+// first returns the first word of the set found in text, or "".
+func (ws *wordSet) first(text string) string {
+	for i := 0; i < len(text); i++ {
+		if i > 0 && isWordByte(text[i-1]) {
+			continue
+		}
+		for _, w := range ws.byFirst[text[i]] {
+			if !strings.HasPrefix(text[i:], w) {
+				continue
 			}
-			j += i
-			if j == 0 || !isWordByte(text[j-1]) {
-				// whole word for short words, prefix for stems
-				end := j + len(w)
-				if len(w) > 4 || end == len(text) || !isWordByte(text[end]) {
-					return true
-				}
+			if end := i + len(w); len(w) > ws.whole || end == len(text) || !isWordByte(text[end]) {
+				return w
 			}
-			i = j + 1
 		}
 	}
-	return false
+	return ""
+}
+
+// hasAnyWord reports whether text contains a word of the set.
+func hasAnyWord(text string, ws *wordSet) bool { return ws.first(text) != "" }
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, it := range items {
+		q[i] = fmt.Sprintf("%q", it)
+	}
+	return strings.Join(q, ", ")
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/notis-dev/notis/internal/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/lint-rules.md from the rule table and fixtures")
@@ -95,6 +97,14 @@ Judge a notice by the law of another day with `+"`--as-of YYYY-MM-DD`"+`
 `, len(rules), e, w, i)
 	for _, r := range rules {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s |\n", r.ID, anchor(r.ID), r.Severity, strings.Join(r.Articles, "; "))
+	}
+	b.WriteString("\n## Reading the files\n\nBefore any rule runs, each notice is read. A file that does not parse, or a value " +
+		"the front matter does not accept, is a finding like any other: in every format (text, json, sarif, github), in the count, " +
+		"and it fails the run. It is placed at the line and column an editor shows, with that line and a caret, and the fix " +
+		"(`did you mean \"P6Y\"?`). The notice is still linted as far as it was read, so every mistake of a file comes in one run.\n\n" +
+		"| Rule | Severity | What it means |\n|---|---|---|\n")
+	for _, r := range diag.Rules {
+		fmt.Fprintf(&b, "| `%s` | error | %s |\n", r.ID, r.Summary)
 	}
 	b.WriteString("\n## Dated legal facts\n\nRules that depend on the date judge a notice by the law of `--as-of` (default: today). " +
 		"Unverified dates are recalled, not yet checked against a source; check them before relying on them.\n\n" +

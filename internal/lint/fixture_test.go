@@ -16,7 +16,8 @@ import (
 // Fixtures: testdata/rules/RULE.txtar holds, for each rule, one or more
 // notice files that break it (named fail*.md or fail/NAME.md) and one or
 // more that keep it (pass…). Lines before the first file are settings:
-// "as-of: YYYY-MM-DD" and "decode-errors: allowed".
+// "as-of: YYYY-MM-DD", "decode-errors: allowed" and "languages: en, sv"
+// (the site's languages, Options.Languages).
 
 // fixtureAsOf is the day rule fixtures are judged on, so they do not age.
 var fixtureAsOf = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -69,6 +70,7 @@ type fixture struct {
 	Archive    archive
 	Fail, Pass []*notice.Notice
 	AsOf       time.Time
+	Languages  []string
 }
 
 func loadFixture(t *testing.T, path string) fixture {
@@ -82,6 +84,11 @@ func loadFixture(t *testing.T, path string) fixture {
 	if s := a.setting("as-of"); s != "" {
 		if f.AsOf, err = time.Parse("2006-01-02", s); err != nil {
 			t.Fatalf("%s: as-of: %v", path, err)
+		}
+	}
+	if l := a.setting("languages"); l != "" {
+		for _, code := range strings.Split(l, ",") {
+			f.Languages = append(f.Languages, strings.TrimSpace(code))
 		}
 	}
 	allowErrors := a.setting("decode-errors") == "allowed"
@@ -156,7 +163,7 @@ func TestEachRuleReportsItsFailingFixtureAndNotItsPassingOne(t *testing.T) {
 				t.Skip("no fixture (reported by TestEveryRuleHasAFailingAndAPassingFixture)")
 			}
 			f := loadFixture(t, path)
-			opts := Options{AsOf: f.AsOf}
+			opts := Options{AsOf: f.AsOf, Languages: f.Languages}
 			got := Check(f.Fail, opts)
 			if !slices.Contains(rulesOf(got), r.ID) {
 				t.Errorf("fail fixture: %s not reported; got %v", r.ID, rulesOf(got))

@@ -24,44 +24,24 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
-// Severity says how bad a finding is.
-type Severity int
+// Severity says how bad a finding is: the diagnostics' severity.
+type Severity = diag.Severity
 
 // The severities, from least to most severe.
 const (
-	Info Severity = iota
-	Warning
-	Error
+	Info    = diag.Info
+	Warning = diag.Warning
+	Error   = diag.Error
 )
 
-func (s Severity) String() string {
-	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
-	}
-	return "info"
-}
-
-// MarshalText prints error, warning or info.
-func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// Finding is one defect in one notice.
-type Finding struct {
-	Rule     string
-	Severity Severity
-	Articles []string // e.g. "Art 13(1)(f)", "DPA 2018 Sch 1"
-	Notice   string   // the notice id
-	Lang     string
-	Field    string // front matter path (transfers[0].safeguard), or "body"
-	Pos      notice.Position
-	Message  string
-	Fix      string
-}
+// Finding is one defect in one notice: a diagnostic whose Rule is a lint
+// rule, with the articles it enforces, the notice's id and language, and
+// a message that names the notice and the field.
+type Finding = diag.Diagnostic
 
 // Options tune a run of Check.
 type Options struct {
@@ -72,6 +52,9 @@ type Options struct {
 	// Categories are the consent categories the site defines; empty means
 	// the built-in necessary, preferences, analytics and marketing.
 	Categories []string
+	// Languages are the site's languages; a notice missing one is
+	// reported (translation.missing). Empty: not checked.
+	Languages []string
 }
 
 // DefaultCategories are the consent categories every site has unless its
@@ -126,8 +109,11 @@ type Context struct {
 
 	rule     *Rule
 	findings []Finding
-	body     string // the body, lower-cased; built on first use
-	starts   []int  // byte offset of each line of body
+	groups   map[string][]*notice.Notice // the notices of the run by id
+	langs    []string                    // Options.Languages
+	data     []string                    // dataText's cache
+	body     string                      // the body, lower-cased; built on first use
+	starts   []int                       // byte offset of each line of body
 	grams    *[gramWords]uint64
 }
 
@@ -312,7 +298,7 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 			for i := range next {
 				n := notices[i]
 				g := groups[n.ID]
-				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0]}
+				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0], groups: groups, langs: opts.Languages}
 				for _, r := range rules {
 					c.rule = r
 					r.Check(c)
@@ -330,6 +316,36 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 	for _, fs := range perNotice {
 		out = append(out, fs...)
 	}
+	sortFindings(out)
+	return out
+}
+
+// WithReading puts the diagnostics of reading a site (files that do not
+// parse, values the model refused, see diag.Rules) among the lint's
+// findings, in file order, so every output counts a broken notice as the
+// errors it has and never as clean. A lint finding at a field whose value
+// was refused, or above or under it, is left out: the refused value reads
+// as absent, and "missing" would be the wrong advice.
+func WithReading(findings []Finding, reading diag.List) []Finding {
+	refused := map[string][]string{} // file → fields with a reading error
+	out := make([]Finding, 0, len(findings)+len(reading))
+	for _, d := range reading {
+		out = append(out, *d)
+		if d.Field != "" && strings.HasPrefix(d.Rule, "decode.") {
+			refused[d.Pos.File] = append(refused[d.Pos.File], d.Field)
+		}
+	}
+	for _, f := range findings {
+		if !slices.ContainsFunc(refused[f.Pos.File], func(field string) bool { return related(field, f.Field) }) {
+			out = append(out, f)
+		}
+	}
+	sortFindings(out)
+	return out
+}
+
+// sortFindings orders findings by file, line, column and rule.
+func sortFindings(out []Finding) {
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(
 			strings.Compare(a.Pos.File, b.Pos.File),
@@ -338,7 +354,14 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 			strings.Compare(a.Rule, b.Rule),
 		)
 	})
-	return out
+}
+
+// related reports whether one field path is the other or encloses it.
+func related(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == b || (strings.HasPrefix(b, a) && (b[len(a)] == '.' || b[len(a)] == '['))
 }
 
 // Failed reports whether the findings should fail a pipeline: any error,

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/notis-dev/notis/internal/diag"
 )
 
 // Formats lists the output formats Write accepts.
@@ -38,10 +40,27 @@ func articles(a []string) string {
 	return " (" + strings.Join(a, "; ") + ")"
 }
 
+// sentence is what a finding says, with its articles and its fix: a lint
+// rule's message names the notice and the field itself; a reading rule's
+// (syntax.yaml, decode.field …) is the field's and is prefixed with it.
+func sentence(f *Finding) string {
+	s := f.Message
+	if f.Field != "" && diag.Known(f.Rule) {
+		s = f.Field + ": " + s
+	}
+	s += articles(f.Articles)
+	if f.Fix != "" {
+		s += " — fix: " + f.Fix
+	}
+	return s
+}
+
 func writeText(w io.Writer, fs []Finding) error {
 	b := bufio.NewWriter(w)
-	for _, f := range fs {
-		fmt.Fprintf(b, "%s: %s %s: %s%s — fix: %s\n", f.Pos, f.Severity, f.Rule, f.Message, articles(f.Articles), f.Fix)
+	for i := range fs {
+		f := &fs[i]
+		fmt.Fprintf(b, "%s: %s %s: %s\n", f.Pos, f.Severity, f.Rule, sentence(f))
+		b.WriteString(f.Excerpt())
 	}
 	return b.Flush()
 }
@@ -58,12 +77,13 @@ type jsonFinding struct {
 	Col      int      `json:"col"`
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
+	Source   string   `json:"source,omitempty"`
 }
 
 func writeJSON(w io.Writer, fs []Finding) error {
 	out := make([]jsonFinding, len(fs))
 	for i, f := range fs {
-		out[i] = jsonFinding{f.Rule, f.Severity.String(), f.Articles, f.Notice, f.Lang, f.Field, f.Pos.File, f.Pos.Line, f.Pos.Col, f.Message, f.Fix}
+		out[i] = jsonFinding{f.Rule, f.Severity.String(), f.Articles, f.Notice, f.Lang, f.Field, f.Pos.File, f.Pos.Line, f.Pos.Col, f.Message, f.Fix, f.Source}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -150,27 +170,43 @@ const ruleDocURL = "https://github.com/notis-dev/notis/blob/main/docs/lint-rules
 
 func writeSARIF(w io.Writer, fs []Finding) error {
 	rules := Rules()
-	index := make(map[string]int, len(rules))
-	driver := sarifDriver{Name: "notis lint", InformationURI: ruleDocURL, Rules: make([]sarifRule, len(rules))}
-	for i, r := range rules {
-		index[r.ID] = i
-		driver.Rules[i] = sarifRule{
+	index := make(map[string]int, len(rules)+len(diag.Rules))
+	driver := sarifDriver{Name: "notis lint", InformationURI: ruleDocURL}
+	for _, r := range rules {
+		index[r.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRule{
 			ID:                   r.ID,
 			ShortDescription:     sarifText{r.Summary},
 			HelpURI:              ruleDocURL + "#" + anchor(r.ID),
 			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
 			Properties:           map[string]any{"articles": r.Articles},
-		}
+		})
+	}
+	// The reading rules: a file that does not parse or decode is a result
+	// like any other, so a code scan never reports a broken notice clean.
+	for _, r := range diag.Rules {
+		index[r.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRule{
+			ID:                   r.ID,
+			ShortDescription:     sarifText{r.Summary},
+			HelpURI:              ruleDocURL + "#reading-the-files",
+			DefaultConfiguration: sarifConfig{"error"},
+		})
 	}
 	results := make([]sarifResult, 0, len(fs))
-	for _, f := range fs {
+	for i := range fs {
+		f := &fs[i]
+		ri, ok := index[f.Rule]
+		if !ok {
+			ri = index[diag.RuleOther]
+		}
 		res := sarifResult{
-			RuleID:    f.Rule,
-			RuleIndex: index[f.Rule],
+			RuleID:    driver.Rules[ri].ID,
+			RuleIndex: ri,
 			Level:     sarifLevel(f.Severity),
-			Message:   sarifText{f.Message + articles(f.Articles) + " — fix: " + f.Fix},
+			Message:   sarifText{sentence(f)},
 			// The same defect keeps its identity when lines move above it.
-			PartialFingerprints: map[string]string{"notisFinding/v1": fingerprint(f)},
+			PartialFingerprints: map[string]string{"notisFinding/v1": fingerprint(*f)},
 		}
 		if f.Pos.File != "" {
 			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(f.Pos.File)}}}
@@ -211,7 +247,8 @@ func anchor(id string) string {
 
 func writeGitHub(w io.Writer, fs []Finding) error {
 	b := bufio.NewWriter(w)
-	for _, f := range fs {
+	for i := range fs {
+		f := &fs[i]
 		cmd := "notice"
 		switch f.Severity {
 		case Error:
@@ -226,7 +263,7 @@ func writeGitHub(w io.Writer, fs []Finding) error {
 				fmt.Fprintf(b, ",col=%d", f.Pos.Col)
 			}
 		}
-		fmt.Fprintf(b, ",title=%s::%s\n", ghProp(f.Rule), ghData(f.Message+articles(f.Articles)+" — fix: "+f.Fix))
+		fmt.Fprintf(b, ",title=%s::%s\n", ghProp(f.Rule), ghData(sentence(f)))
 	}
 	return b.Flush()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -137,7 +138,7 @@ func TestSARIFResultsPointAtRulesAndPlaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := log.Runs[0]
-	if len(run.Results) != len(fs) || len(run.Tool.Driver.Rules) != len(Rules()) {
+	if len(run.Results) != len(fs) || len(run.Tool.Driver.Rules) != len(Rules())+len(diag.Rules) {
 		t.Fatalf("%d results, %d rules", len(run.Results), len(run.Tool.Driver.Rules))
 	}
 	for i, r := range run.Results {

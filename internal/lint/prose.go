@@ -18,6 +18,9 @@ type phrase struct {
 	with []string
 	// word: match text only as a whole word.
 	word bool
+	// notBefore: skip a match followed by one of these (after white
+	// space): "etc." before "act" is part of a statute's name.
+	notBefore []string
 	// fact: report only once this fact has ended by the as-of date.
 	fact string
 	// law: report only for notices under this law ("" any).
@@ -56,7 +59,7 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 				if endLine, _, more := c.LineOf(end - 1); endLine != line {
 					text += " " + more // a wrapped phrase: its context is on both lines
 				}
-				if slices.Contains(reported, line) || (p.with != nil && !containsAny(text, p.with...)) {
+				if slices.Contains(reported, line) || (p.with != nil && !containsAny(text, p.with...)) || followedBy(body[end:], p.notBefore) {
 					continue
 				}
 				reported = append(reported, line)
@@ -65,6 +68,102 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 		}
 	}
 	return r
+}
+
+const vagueFix = "list what is actually collected, shared or used; an open list does not tell people what happens to their data"
+
+// vagueQualifiers open a list without closing it, in English and Swedish.
+var vagueQualifiers = []phrase{
+	{text: "including but not limited to", why: "an open-ended list"},
+	{text: "including, but not limited to", why: "an open-ended list"},
+	{text: "include but are not limited to", why: "an open-ended list"},
+	{text: "include, but are not limited to", why: "an open-ended list"},
+	{text: "but isn't limited to", why: "an open-ended list"},
+	{text: "but is not limited to", why: "an open-ended list"},
+	{text: "but not limited to", why: "an open-ended list"},
+	{text: "may include", why: "says what might happen, not what does"},
+	{text: "inklusive men inte begränsat till", why: "en öppen uppräkning"},
+	{text: "inklusive, men inte begränsat till", why: "en öppen uppräkning"},
+	{text: "men inte begränsat till", why: "en öppen uppräkning"},
+	{text: "etc.", notBefore: []string{"act"}, why: "an open-ended list"},
+	{text: "m.m.", word: true, why: "en öppen uppräkning (med mera)"},
+	{text: "med mera", word: true, why: "en öppen uppräkning"},
+	{text: "m.fl.", word: true, why: "en öppen uppräkning (med flera)"},
+	{text: "osv.", word: true, why: "en öppen uppräkning (och så vidare)"},
+	{text: "och så vidare", word: true, why: "en öppen uppräkning"},
+	{text: "bl.a.", word: true, notBefore: []string{"att", "för", "genom", "om"}, why: "en öppen uppräkning (bland annat)"},
+	{text: "bland annat", word: true, notBefore: []string{"att", "för", "genom", "om"}, why: "en öppen uppräkning"},
+}
+
+// withOpenListsInData extends text.vague-qualifier to the data categories'
+// names and examples, where open lists hide what is collected.
+func withOpenListsInData(r *Rule) *Rule {
+	body := r.Check
+	r.Check = func(c *Context) {
+		body(c)
+		for i, d := range c.N.Data {
+			if p, ok := openList(d.Name); ok {
+				c.Report(notice.Path{"data", i, "name"}, fmt.Sprintf("data %q: %q: %s", d.Name, p.text, p.why), vagueFix)
+			}
+			for j, e := range d.Examples {
+				if p, ok := openList(e); ok {
+					c.Report(notice.Path{"data", i, "examples", j}, fmt.Sprintf("data %q, example %q: %q: %s", d.Name, e, p.text, p.why), vagueFix)
+				}
+			}
+		}
+	}
+	return r
+}
+
+// openList returns the open-list phrase in s, if any.
+func openList(s string) (phrase, bool) {
+	// Every phrase has a full stop or one of these words: most examples
+	// have none, and are passed over without lower-casing them.
+	if strings.IndexByte(s, '.') < 0 && !containsAny(s, "limit", "may", "May", "mera", "vidare", "annat") {
+		return phrase{}, false
+	}
+	l := strings.ToLower(s)
+	for _, p := range vagueQualifiers {
+		if at, end := findSpan(l, p.text, p.word); at >= 0 && !followedBy(l[end:], p.notBefore) {
+			return p, true
+		}
+	}
+	return phrase{}, false
+}
+
+// withDeemedCookieConsent extends cookies.implied-consent beyond its
+// phrases: a sentence about cookies that deems consent given by an act ("by
+// browsing our pages you accept cookies") is reported too, once per line.
+func withDeemedCookieConsent(r *Rule) *Rule {
+	phrases := r.Check
+	r.Check = func(c *Context) {
+		phrases(c)
+		for _, d := range deemedConsents(c) {
+			if !containsAny(c.Body()[d.start:d.end], "cookie", "kakor") {
+				continue
+			}
+			line, col, _ := c.LineOf(d.start)
+			pos := c.N.BodyLine + line - 1
+			if slices.ContainsFunc(c.findings, func(f Finding) bool { return f.Rule == r.ID && f.Pos.Line == pos }) {
+				continue
+			}
+			c.ReportBody(line, col, fmt.Sprintf("%q: cookies deemed accepted by an act; only the visitor's choice in the banner is consent", clip(c.Body()[d.start:d.end], 80)),
+				"remove the sentence: optional cookies are set only after the visitor accepts them in the consent banner, and can be refused as easily")
+		}
+	}
+	return r
+}
+
+// followedBy reports whether s, after leading white space, starts with one
+// of the words (as whole words).
+func followedBy(s string, words []string) bool {
+	s = strings.TrimLeft(s, " \t\r\n")
+	for _, w := range words {
+		if strings.HasPrefix(s, w) && (len(s) == len(w) || !isWordByte(s[len(w)])) {
+			return true
+		}
+	}
+	return false
 }
 
 // find returns the byte offset of text in s, or -1; with word, only where
@@ -129,7 +228,7 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\
 var cookieContext = []string{"cookie", "kakor", "analytic", "analys", "logg", "log file", "ip address", "ip-adress", "statistik", "webbanalys"}
 
 var _ = register(
-	proseRule(&Rule{
+	withDeemedCookieConsent(proseRule(&Rule{
 		ID:       "cookies.implied-consent",
 		Severity: Error,
 		Articles: []string{"Art 4(11)", "Art 7", "ePrivacy Art 5(3)", "CJEU C-673/17 Planet49", "EDPB Guidelines 05/2020"},
@@ -154,20 +253,7 @@ var _ = register(
 		{text: "genom att använda vår webbplats", why: "att använda webbplatsen är inte ett samtycke"},
 		{text: "genom att använda vår hemsida", why: "att använda webbplatsen är inte ett samtycke"},
 		{text: "utgår vi från att du", with: []string{"cookie"}, why: "ett antaget samtycke är inte ett samtycke"},
-	}),
-	proseRule(&Rule{
-		ID:       "consent.bundled-terms",
-		Severity: Warning,
-		Articles: []string{"Art 4(11)", "Art 7(2)"},
-		Summary:  "The body does not make people \"agree\" to the notice or to terms as if that were consent.",
-	}, "inform instead of asking for agreement (\"we use what you send us to …; see our privacy notice\"), and ask for consent separately only where consent is the basis", []phrase{
-		{text: "by submitting this form you agree", why: "agreeing to terms is not consent, and a notice informs rather than asks"},
-		{text: "by submitting this form, you agree", why: "agreeing to terms is not consent, and a notice informs rather than asks"},
-		{text: "by submitting this form you consent", why: "consent bundled with submitting a form is not freely given"},
-		{text: "you accept that", with: []string{"process", "data", "information"}, why: "acceptance wording is not a lawful basis"},
-		{text: "genom att skicka in formuläret godkänner", why: "att godkänna villkor är inte ett samtycke"},
-		{text: "genom att skicka formuläret godkänner", why: "att godkänna villkor är inte ett samtycke"},
-	}),
+	})),
 	proseRule(&Rule{
 		ID:       "cookies.anonymous-claim",
 		Severity: Error,
@@ -179,24 +265,12 @@ var _ = register(
 		{text: "anonym", word: true, with: cookieContext, why: "IP-adresser, cookie-id:n och analysdata är personuppgifter"},
 		{text: "anonyma", word: true, with: cookieContext, why: "IP-adresser, cookie-id:n och analysdata är personuppgifter"},
 	}),
-	proseRule(&Rule{
+	withOpenListsInData(proseRule(&Rule{
 		ID:       "text.vague-qualifier",
 		Severity: Warning,
-		Articles: []string{"Art 12(1)", "WP260 rev.01"},
-		Summary:  "The body avoids open-ended lists (\"including but not limited to\", \"may include\", \"etc.\", \"inklusive men inte begränsat till\").",
-	}, "list what is actually collected, shared or used; an open list does not tell people what happens to their data", []phrase{
-		{text: "including but not limited to", why: "an open-ended list"},
-		{text: "including, but not limited to", why: "an open-ended list"},
-		{text: "include but are not limited to", why: "an open-ended list"},
-		{text: "include, but are not limited to", why: "an open-ended list"},
-		{text: "but isn't limited to", why: "an open-ended list"},
-		{text: "but is not limited to", why: "an open-ended list"},
-		{text: "may include", why: "says what might happen, not what does"},
-		{text: "inklusive men inte begränsat till", why: "en öppen uppräkning"},
-		{text: "inklusive, men inte begränsat till", why: "en öppen uppräkning"},
-		{text: "men inte begränsat till", why: "en öppen uppräkning"},
-		{text: "etc.", why: "an open-ended list"},
-	}),
+		Articles: []string{"Art 12(1)", "Art 13(1)", "WP260 rev.01"},
+		Summary:  "The body and the data examples avoid open-ended lists (\"including but not limited to\", \"may include\", \"etc.\"; \"inklusive men inte begränsat till\", \"m.m.\", \"bl.a.\", \"osv.\", \"m.fl.\", \"bland annat\"). \"etc.\" inside a statute's name (\"Health and Safety at Work etc. Act 1974\") and \"bl.a. att\" (among other things, that …) are not lists.",
+	}, vagueFix, vagueQualifiers)),
 	proseRule(&Rule{
 		ID:       "text.obsolete-law",
 		Severity: Warning,
@@ -286,6 +360,17 @@ var _ = register(
 		{text: "reserve the right to amend", why: "a change without notice; material changes must be communicated first"},
 		{text: "förbehåller oss rätten att ändra", why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
 		{text: "när som helst", with: []string{"vi kan ändra", "vi kan komma att ändra", "kan komma att ändras", "får ändras", "kan ändras", "vi får ändra"}, why: "ändringar utan förvarning; väsentliga ändringar ska meddelas i förväg"},
+	}),
+	proseRule(&Rule{
+		ID:       "text.pre-gdpr-wording",
+		Severity: Warning,
+		Articles: []string{"Art 12(1)", "Art 13(3)", "WP260 rev.01"},
+		Summary:  "The body does not announce the GDPR as coming (\"from 25 May 2018 the new law will apply\", \"den 25 maj börjar den nya dataskyddslagen gälla\"): a notice written before the GDPR applied and not reviewed since.",
+	}, "review the notice against Arts 13 and 14 as they apply today, rewrite the introduction, and record the review in updated: and changes", []phrase{
+		{text: "25 may", with: []string{"will apply", "will come into", "comes into force", "will replace", "will take effect", "is coming", "new data protection"}, why: "the GDPR announced as coming: the text predates 25 May 2018"},
+		{text: "25th may", with: []string{"will apply", "will come into", "comes into force", "will replace", "will take effect", "is coming", "new data protection"}, why: "the GDPR announced as coming: the text predates 25 May 2018"},
+		{text: "25 maj", with: []string{"börjar", "kommer att gälla", "träder i kraft", "ersätter", "nya dataskydds", "den nya"}, why: "dataskyddsförordningen omtalas som kommande: texten är skriven före 25 maj 2018"},
+		{text: "25:e maj", with: []string{"börjar", "kommer att gälla", "träder i kraft", "ersätter", "nya dataskydds", "den nya"}, why: "dataskyddsförordningen omtalas som kommande: texten är skriven före 25 maj 2018"},
 	}),
 	proseRule(&Rule{
 		ID:       "text.stale-link",

@@ -55,13 +55,14 @@ var _ = register(
 		ID:       "retention.vague",
 		Severity: Warning,
 		Articles: []string{"Art 13(2)(a)", "WP260 rev.01"},
-		Summary:  "Retention criteria are concrete: not \"approximately\", \"as long as necessary\" or \"i princip\" without a period.",
+		Summary:  "Retention criteria are concrete: not \"approximately\", \"as long as necessary\", \"i princip\" or \"as long as you are on our database\" (\"så länge du finns i vår databas\") without a period.",
 		Check: func(c *Context) {
 			for i, r := range c.N.Retention {
 				crit := strings.ToLower(r.Criteria)
 				vague := containsAny(crit, "approximately", "roughly", "about ", "usually", "normally", "i princip", "ungefär", "cirka", "normalt", "vanligtvis")
 				if !vague && r.Period.IsZero() {
-					vague = containsAny(crit, "as long as necessary", "as long as needed", "as long as required", "så länge som", "så länge det behövs", "så länge det krävs")
+					vague = containsAny(crit, "as long as necessary", "as long as needed", "as long as required", "så länge som", "så länge det behövs", "så länge det krävs",
+						"as long as you remain", "as long as you are registered", "while you remain", "so long as you", "så länge du finns", "så länge du är registrerad", "så länge du står")
 				}
 				if vague {
 					c.Report(notice.Path{"retention", i, "criteria"}, fmt.Sprintf("records %q: %q does not let a reader work out how long they are kept", r.Records, r.Criteria),

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -120,16 +121,16 @@ func loadSeed(t testing.TB, name string) *notice.Notice {
 		t.Fatalf("%s: %v", path, err)
 	}
 	// Only the required fields a seed leaves out may fail to decode.
-	var fe notice.Errors
+	var fe diag.List
 	if err != nil && !(errors.As(err, &fe) && onlyMissingRequired(fe)) {
 		t.Fatalf("%s does not decode:\n%v", path, err)
 	}
 	return p.Notice
 }
 
-func onlyMissingRequired(es notice.Errors) bool {
+func onlyMissingRequired(es diag.List) bool {
 	for _, e := range es {
-		if !strings.Contains(e.Msg, "required field") {
+		if e.Rule != diag.RuleRequired {
 			return false
 		}
 	}

@@ -40,9 +40,12 @@ var _ = register(
 		ID:       "recipients.unnamed",
 		Severity: Info,
 		Articles: []string{"Art 13(1)(e)", "WP260 rev.01"},
-		Summary:  "Recipients are named; WP260 treats naming as the default and categories as the exception.",
+		Summary:  "Recipients are named; WP260 treats naming as the default and categories as the exception. The controller's own teams (role: internal) are not recipients to name.",
 		Check: func(c *Context) {
 			for i, r := range c.N.Recipients {
+				if r.Role == "internal" {
+					continue // the controller's own team: no one to name
+				}
 				if strings.TrimSpace(r.Name) == "" && strings.TrimSpace(r.Category) != "" {
 					c.Report(notice.Path{"recipients", i, "category"}, fmt.Sprintf("recipient category %q is not named", r.Category),
 						"name the recipient, or give its sector and location with the category")
@@ -54,9 +57,9 @@ var _ = register(
 		ID:       "transfer.statement-missing",
 		Severity: Warning,
 		Articles: []string{"Art 13(1)(f)", "Art 14(1)(f)"},
-		Summary:  "The notice says whether data leaves the UK/EEA: transfers lists them, or is an explicit [] for none.",
+		Summary:  "The notice says whether data leaves the UK/EEA: transfers lists them, is an explicit [] for none, or the body says it.",
 		Check: func(c *Context) {
-			if c.N.Transfers == nil {
+			if c.N.Transfers == nil && !c.BodyContains(transferMentions...) {
 				c.Report(notice.Path{"transfers"}, "the notice does not say whether data is transferred to third countries",
 					"add transfers: [] if nothing leaves the "+homeArea(c.Law())+", or list each transfer with its safeguard")
 			}
@@ -333,3 +336,10 @@ func coveredBy(ts []notice.Transfer, name, code string) bool {
 	}
 	return false
 }
+
+// transferMentions are what a body says when it speaks of third-country
+// transfers; a notice saying it in prose has made its statement (whether
+// the statement is complete is for the other transfer rules).
+var transferMentions = []string{"outside the uk", "outside of the uk", "outside the eea", "outside of the eea", "outside the eu", "outside of the eu", "outside the european",
+	"third countr", "international transfer", "transfer your data abroad", "transferred abroad", "transfer your personal data abroad", "transfers abroad", "overseas",
+	"utanför eu", "utanför ees", "utanför eu/ees", "tredjeland", "utanför europa", "överföring till land"}

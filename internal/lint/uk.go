@@ -57,7 +57,7 @@ var _ = register(&Rule{
 				}
 				para := paragraphAt(body, from+at)
 				for _, p := range toWhom {
-					if find(para, p, false) >= 0 {
+					if find(para, p, true) >= 0 {
 						return
 					}
 				}

@@ -2,6 +2,8 @@ package notice
 
 import (
 	"fmt"
+
+	"github.com/notis-dev/notis/internal/diag"
 	"reflect"
 	"slices"
 	"strings"
@@ -10,52 +12,17 @@ import (
 	"github.com/notis-dev/notis/internal/period"
 )
 
-// FieldError is a mistake in front matter: where it is, which field, what
-// was found, what is accepted, and a suggestion when one is close.
-type FieldError struct {
-	Pos  Position
-	Path Path
-	Msg  string
-	Hint string // e.g. `did you mean "purposes"?`
-}
-
-func (e *FieldError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Pos.String())
-	b.WriteString(": ")
-	if len(e.Path) > 0 {
-		b.WriteString(e.Path.String())
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	if e.Hint != "" {
-		b.WriteString("; ")
-		b.WriteString(e.Hint)
-	}
-	return b.String()
-}
-
-// Errors is every mistake found in one notice, in file order.
-type Errors []*FieldError
-
-func (es Errors) Error() string {
-	msgs := make([]string, len(es))
-	for i, e := range es {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
 // Decode turns a notice's front matter into a Notice, reporting every
-// mistake at once (as Errors) rather than stopping at the first. The
-// returned notice is usable for further checks even when there are errors.
+// mistake at once (as a diag.List, in file order) rather than stopping at
+// the first. The returned notice is usable for further checks even when
+// there are errors: a field whose value was refused is left as if absent.
 func Decode(raw map[string]any, file string, loc Locator) (*Notice, error) {
 	n := &Notice{File: file, Locate: loc}
 	d := &decoder{file: file, loc: loc}
 	d.decode(nil, raw, reflect.ValueOf(n).Elem())
 	d.checkReferences(n)
 	if len(d.errs) > 0 {
-		slices.SortStableFunc(d.errs, func(a, b *FieldError) int {
+		slices.SortStableFunc(d.errs, func(a, b *diag.Diagnostic) int {
 			if a.Pos.Line != b.Pos.Line {
 				return a.Pos.Line - b.Pos.Line
 			}
@@ -69,15 +36,17 @@ func Decode(raw map[string]any, file string, loc Locator) (*Notice, error) {
 type decoder struct {
 	file string
 	loc  Locator
-	errs Errors
+	errs diag.List
 }
 
-func (d *decoder) fail(path Path, hint, format string, args ...any) {
+// fail records a mistake at path under one of the decode rules; hint is
+// the fix, when one is known.
+func (d *decoder) fail(rule string, path Path, hint, format string, args ...any) {
 	pos := Position{File: d.file}
 	if d.loc != nil {
 		pos = d.loc(path)
 	}
-	d.errs = append(d.errs, &FieldError{Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	d.errs = append(d.errs, &diag.Diagnostic{Rule: rule, Severity: diag.Error, Pos: pos, Field: path.String(), Message: fmt.Sprintf(format, args...), Fix: hint})
 }
 
 var (
@@ -93,18 +62,22 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 	switch {
 	case reflect.PointerTo(t).Implements(scalarType):
 		if err := rv.Addr().Interface().(scalarDecoder).DecodeFM(v); err != nil {
-			d.fail(path, "", "%s", err)
+			fix := ""
+			if ve, ok := err.(*valueError); ok {
+				fix = ve.fix
+			}
+			d.fail(diag.RuleField, path, fix, "%s", err)
 		}
 		return
 	case t == periodType:
 		s, ok := v.(string)
 		if !ok {
-			d.fail(path, "", "found %s, want an ISO 8601 duration like P6Y6M", describe(v))
+			d.fail(diag.RuleField, path, "", "found %s, want an ISO 8601 duration like P6Y6M", describe(v))
 			return
 		}
 		p, err := period.Parse(s)
 		if err != nil {
-			d.fail(path, "", "found %q, want an ISO 8601 duration like P6Y (6 years), P6M (6 months), P30D (30 days)", s)
+			d.fail(diag.RuleField, path, SuggestPeriod(s), "found %q, want an ISO 8601 duration like P6Y (6 years), P6M (6 months), P30D (30 days)", s)
 			return
 		}
 		rv.Set(reflect.ValueOf(p))
@@ -116,11 +89,11 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 		accepted := reflect.Zero(t).Interface().(enum).Values()
 		s, ok := v.(string)
 		if !ok {
-			d.fail(path, "", "found %s, want one of %s", describe(v), strings.Join(accepted, ", "))
+			d.fail(diag.RuleField, path, "", "found %s, want one of %s", describe(v), strings.Join(accepted, ", "))
 			return
 		}
 		if !slices.Contains(accepted, s) {
-			d.fail(path, Suggest(s, accepted), "found %q, want one of %s", s, strings.Join(accepted, ", "))
+			d.fail(diag.RuleField, path, Suggest(s, accepted), "found %q, want one of %s", s, strings.Join(accepted, ", "))
 			return
 		}
 		rv.SetString(s)
@@ -130,14 +103,14 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 	case reflect.String:
 		s, ok := v.(string)
 		if !ok {
-			d.fail(path, quoteHint(v), "found %s, want text", describe(v))
+			d.fail(diag.RuleField, path, quoteHint(v), "found %s, want text", describe(v))
 			return
 		}
 		rv.SetString(s)
 	case reflect.Bool:
 		b, ok := v.(bool)
 		if !ok {
-			d.fail(path, "", "found %s, want true or false", describe(v))
+			d.fail(diag.RuleField, path, "", "found %s, want true or false", describe(v))
 			return
 		}
 		rv.SetBool(b)
@@ -151,7 +124,7 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 	case reflect.Slice:
 		list, ok := v.([]any)
 		if !ok {
-			d.fail(path, "", "found %s, want a list", describe(v))
+			d.fail(diag.RuleField, path, "", "found %s, want a list", describe(v))
 			return
 		}
 		s := reflect.MakeSlice(t, len(list), len(list))
@@ -162,7 +135,7 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
-			d.fail(path, "", "found %s, want a table of fields (%s)", describe(v), strings.Join(fieldNames(t), ", "))
+			d.fail(diag.RuleField, path, "", "found %s, want a table of fields (%s)", describe(v), strings.Join(fieldNames(t), ", "))
 			return
 		}
 		d.decodeStruct(path, m, rv)
@@ -181,7 +154,7 @@ func (d *decoder) decodeStruct(path Path, m map[string]any, rv reflect.Value) {
 	for _, k := range keys {
 		f, ok := fields.byName[k]
 		if !ok {
-			d.fail(path.Child(k), Suggest(k, fields.names), "unknown field %q (accepted: %s)", k, strings.Join(fields.names, ", "))
+			d.fail(diag.RuleUnknownKey, path.Child(k), suggestKey(k, fields.names), "unknown field %q (accepted: %s)", k, strings.Join(fields.names, ", "))
 			continue
 		}
 		d.decode(path.Child(k), m[k], rv.Field(f.index))
@@ -193,7 +166,7 @@ func (d *decoder) decodeStruct(path Path, m map[string]any, rv reflect.Value) {
 				if len(path) == 0 {
 					where = "in the front matter"
 				}
-				d.fail(path.Child(f.name), "", "required field %q is missing %s: %s", f.name, where, f.doc)
+				d.fail(diag.RuleRequired, path.Child(f.name), "", "required field %q is missing %s: %s", f.name, where, f.doc)
 			}
 		}
 	}
@@ -211,7 +184,7 @@ func (d *decoder) decodeAuthority(path Path, v any, a *AuthorityRef) {
 	switch x := v.(type) {
 	case string:
 		if _, ok := Authorities[x]; !ok {
-			d.fail(path, Suggest(x, keys), "found %q, want a built-in authority (%s) or a table {name, address, phone, url}", x, strings.Join(keys, ", "))
+			d.fail(diag.RuleField, path, Suggest(x, keys), "found %q, want a built-in authority (%s) or a table {name, address, phone, url}", x, strings.Join(keys, ", "))
 			return
 		}
 		a.Key = x
@@ -225,7 +198,7 @@ func (d *decoder) decodeAuthority(path Path, v any, a *AuthorityRef) {
 		d.decodeStruct(path, x, reflect.ValueOf(&c).Elem())
 		a.Custom = &Authority{Name: map[string]string{"*": c.Name}, Address: map[string]string{"*": c.Address}, Phone: c.Phone, URL: string(c.URL)}
 	default:
-		d.fail(path, "", "found %s, want a built-in authority (%s) or a table {name, address, phone, url}", describe(v), strings.Join(keys, ", "))
+		d.fail(diag.RuleField, path, "", "found %s, want a built-in authority (%s) or a table {name, address, phone, url}", describe(v), strings.Join(keys, ", "))
 	}
 }
 
@@ -238,7 +211,7 @@ func (d *decoder) checkReferences(n *Notice) {
 			continue
 		}
 		if slices.Contains(ids, c.ID) {
-			d.fail(Path{"data", i, "id"}, "", "data category id %q is declared twice", c.ID)
+			d.fail(diag.RuleReference, Path{"data", i, "id"}, "", "data category id %q is declared twice", c.ID)
 		}
 		ids = append(ids, c.ID)
 	}
@@ -251,7 +224,7 @@ func (d *decoder) checkReferences(n *Notice) {
 			if len(ids) > 0 {
 				declared = "declared: " + strings.Join(ids, ", ")
 			}
-			d.fail(Path{field, i, "data", j}, Suggest(r, ids), "%q is not a data category id declared under data (%s)", r, declared)
+			d.fail(diag.RuleReference, Path{field, i, "data", j}, Suggest(r, ids), "%q is not a data category id declared under data (%s)", r, declared)
 		}
 	}
 	for i, p := range n.Purposes {

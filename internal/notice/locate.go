@@ -2,6 +2,8 @@ package notice
 
 import (
 	"fmt"
+
+	"github.com/notis-dev/notis/internal/diag"
 	"strconv"
 	"strings"
 )
@@ -35,18 +37,8 @@ func (p Path) Child(e any) Path {
 	return c
 }
 
-// Position is a place in a file, 1-based.
-type Position struct {
-	File      string
-	Line, Col int
-}
-
-func (p Position) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-}
+// Position is a place in a file, 1-based: the diagnostics' position.
+type Position = diag.Position
 
 // Locator maps a field path to its position in the source file. The
 // content reader provides one per file format; it returns the nearest

@@ -176,6 +176,7 @@ type Cookie struct {
 	Purpose    string         `fm:"purpose,required" doc:"What it is for."`
 	Duration   CookieDuration `fm:"duration,required" doc:"How long it lasts: an ISO 8601 duration like P13M, or session."`
 	ThirdParty bool           `fm:"third_party" doc:"Whether a third party can read it (Planet49)."`
+	SetOn      CookieHost     `fm:"set_on" doc:"Where it is set: site (this site's host or a parent domain, like _ga or _fbp; the banner deletes it when consent is withdrawn) or vendor (the vendor's own domain, like li_sugr; only the vendor can delete it)."`
 	// ThirdPartyStated is whether third_party was given at all.
 	ThirdPartyStated bool `fm:"-"`
 }

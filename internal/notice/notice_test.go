@@ -53,9 +53,9 @@ func TestDecodeNamesEveryMistakeExactly(t *testing.T) {
 			`n.md:1:1: purposes[0].basis: found "legitimate_interest", want one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests; did you mean "legitimate_interests"?`},
 		{"malformed duration", func(m map[string]any) {
 			m["retention"] = []any{map[string]any{"records": "CVs", "period": "6 months"}}
-		}, `n.md:1:1: retention[0].period: found "6 months", want an ISO 8601 duration like P6Y (6 years), P6M (6 months), P30D (30 days)`},
+		}, `n.md:1:1: retention[0].period: found "6 months", want an ISO 8601 duration like P6Y (6 years), P6M (6 months), P30D (30 days); did you mean "P6M"?`},
 		{"malformed date", func(m map[string]any) { m["updated"] = "25/06/2019" },
-			`n.md:1:1: updated: found "25/06/2019", want a date as YYYY-MM-DD, e.g. 2026-04-01`},
+			`n.md:1:1: updated: found "25/06/2019", want a date as YYYY-MM-DD; did you mean "2019-06-25"?`},
 		{"malformed email", func(m map[string]any) { m["controller"].(map[string]any)["email"] = "info@necessio." },
 			`n.md:1:1: controller.email: found "info@necessio.", want an email address like dpo@example.org`},
 		{"relative URL", func(m map[string]any) { m["dpo"] = map[string]any{"url": "/privacy"} },
@@ -68,7 +68,7 @@ func TestDecodeNamesEveryMistakeExactly(t *testing.T) {
 			`n.md:1:1: purposes[0].data[0]: "cvs" is not a data category id declared under data (declared: cv); did you mean "cv"?`},
 		{"bad cookie duration", func(m map[string]any) {
 			m["cookies"] = []any{map[string]any{"name": "_ga", "provider": "G", "category": "analytics", "purpose": "p", "duration": "2 years"}}
-		}, `n.md:1:1: cookies[0].duration: found "2 years", want an ISO 8601 duration like P13M, or session`},
+		}, `n.md:1:1: cookies[0].duration: found "2 years", want an ISO 8601 duration like P13M, or session; did you mean "P2Y"?`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

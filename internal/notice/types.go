@@ -62,6 +62,17 @@ type Regime string
 // Values lists the regimes.
 func (Regime) Values() []string { return []string{"eu", "uk"} }
 
+// CookieHost is where a cookie is set: on the site's own host or a parent
+// domain ("site": first-party, like _ga and _fbp, which the site's pages
+// can read and delete), or on the vendor's domain ("vendor": like
+// LinkedIn's li_sugr, which only the vendor can delete). It is separate
+// from Cookie.ThirdParty, which says whether a third party can read it:
+// _ga is set on the site and read by Google.
+type CookieHost string
+
+// Values lists where a cookie can be set.
+func (CookieHost) Values() []string { return []string{"site", "vendor"} }
+
 // Jurisdiction is the data protection law a notice is written under.
 type Jurisdiction string
 
@@ -95,21 +106,26 @@ func (Safeguard) Values() []string {
 // against it and the schema lists them.
 type enum interface{ Values() []string }
 
-// Date is a calendar date (YYYY-MM-DD).
-type Date struct{ time.Time }
+// Date is a calendar date (YYYY-MM-DD), or a month (YYYY-MM) when that is
+// all a notice gives: a partial date is kept as partial, never padded
+// into a day the notice did not state.
+type Date struct {
+	time.Time
+	MonthOnly bool // only the year and month are known; Time is the 1st
+}
 
-// DecodeFM accepts "2019-06-25" or a TOML/YAML date value.
+// DecodeFM accepts "2019-06-25", "2019-06" or a TOML/YAML date value.
 func (d *Date) DecodeFM(v any) error {
 	switch x := v.(type) {
 	case time.Time:
-		d.Time = time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC)
+		*d = Date{Time: time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC)}
 		return nil
 	case string:
-		t, err := time.Parse("2006-01-02", strings.TrimSpace(x))
+		p, err := parseDate(x)
 		if err != nil {
-			return fmt.Errorf("found %q, want a date as YYYY-MM-DD, e.g. 2026-04-01", x)
+			return err
 		}
-		d.Time = t
+		*d = p
 		return nil
 	case fmt.Stringer: // TOML local dates
 		return d.DecodeFM(x.String())
@@ -117,15 +133,18 @@ func (d *Date) DecodeFM(v any) error {
 	return fmt.Errorf("found %s, want a date as YYYY-MM-DD", describe(v))
 }
 
-// String prints YYYY-MM-DD, or "" for the zero date.
+// String prints YYYY-MM-DD, YYYY-MM for a month, or "" for the zero date.
 func (d Date) String() string {
-	if d.IsZero() {
+	switch {
+	case d.IsZero():
 		return ""
+	case d.MonthOnly:
+		return d.Format("2006-01")
 	}
 	return d.Format("2006-01-02")
 }
 
-// MarshalText prints YYYY-MM-DD.
+// MarshalText prints String.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // Email is an email address.
@@ -182,7 +201,7 @@ func (c *CookieDuration) DecodeFM(v any) error {
 	}
 	p, err := period.Parse(s)
 	if err != nil {
-		return fmt.Errorf("found %q, want an ISO 8601 duration like P13M, or session", s)
+		return &valueError{fmt.Sprintf("found %q, want an ISO 8601 duration like P13M, or session", s), SuggestPeriod(s)}
 	}
 	*c = CookieDuration{Period: p}
 	return nil

@@ -233,7 +233,9 @@ func (r *Renderer) alternates(current string, exists func(lang string) (string, 
 }
 
 // Translations maps a language to that language's version of one notice.
-type Translations map[string]*notice.Notice
+// An alias, not a type of the view's own: the build files its notices in
+// plain maps and the pages read them as they are.
+type Translations = map[string]*notice.Notice
 
 // Notice renders one notice page. all maps notice ids to their
 // translations, for links to related notices.

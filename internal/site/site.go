@@ -3,6 +3,8 @@
 package site
 
 import (
+	"github.com/notis-dev/notis/internal/diag"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/period"
 )
 
@@ -54,7 +57,8 @@ type Consent struct {
 	Origins []string `toml:"origins"`
 	// Notice is the notice id the banner links to (default "cookies").
 	Notice string `toml:"notice"`
-	// Validity is how long the browser remembers a choice (default P6M, at most P13M).
+	// Validity is how long the browser remembers a choice (default
+	// consentwire.DefaultValidity, P6M; at most consentwire.MaxValidity, P13M).
 	Validity string `toml:"validity"`
 	// Retention is how long the server keeps proofs (default P13M).
 	Retention string `toml:"retention"`
@@ -64,7 +68,6 @@ type Consent struct {
 
 var (
 	siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	langPattern   = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 	googleSignals = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization", "functionality_storage", "personalization_storage", "security_storage"}
 )
 
@@ -104,24 +107,38 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := dec.Decode(&cfg); err != nil {
 		var serr *toml.StrictMissingError
 		if errors.As(err, &serr) {
-			var msgs []string
+			var ds diag.List
 			for _, e := range serr.Errors {
 				line, col := e.Position()
-				msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode)", path, line, col, strings.Join(e.Key(), ".")))
+				ds = append(ds, configDiag(path, line, col, "",
+					fmt.Sprintf("unknown key %q", strings.Join(e.Key(), ".")),
+					"accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode"))
 			}
-			return nil, errors.New(strings.Join(msgs, "\n"))
+			ds.AddSource(path, data)
+			return nil, ds
 		}
 		var derr *toml.DecodeError
 		if errors.As(err, &derr) {
 			line, col := derr.Position()
-			return nil, fmt.Errorf("%s:%d:%d: %s", path, line, col, derr.Error())
+			ds := diag.List{configDiag(path, line, col, strings.Join(derr.Key(), "."), strings.TrimPrefix(derr.Error(), "toml: "), "")}
+			ds.AddSource(path, data)
+			return nil, ds
 		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, configDiag(path, 0, 0, "", err.Error(), "")
 	}
 	if err := cfg.check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		var ds diag.List
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			ds = append(ds, configDiag(path, 0, 0, "", e.Error(), ""))
+		}
+		return nil, ds
 	}
 	return &cfg, nil
+}
+
+// configDiag is a mistake in notis.toml.
+func configDiag(path string, line, col int, field, msg, fix string) *diag.Diagnostic {
+	return &diag.Diagnostic{Rule: diag.RuleConfig, Severity: diag.Error, Pos: diag.Position{File: path, Line: line, Col: col}, Field: field, Message: msg, Fix: fix}
 }
 
 // SetBaseURL sets the URL the site is published at, ending it in "/"; ""
@@ -170,7 +187,7 @@ func (c *Config) check() error {
 		errs = append(errs, errors.New("no [languages.CODE] table: declare at least one language, e.g. [languages.en] title = \"Privacy\""))
 	}
 	for code, l := range c.Languages {
-		if !langPattern.MatchString(code) {
+		if !consentwire.LangPattern.MatchString(code) {
 			errs = append(errs, fmt.Errorf("[languages.%s]: %q is not a BCP 47 language code like \"en\" or \"sv\"", code, code))
 		}
 		if strings.TrimSpace(l.Title) == "" {
@@ -186,7 +203,7 @@ func (c *Config) check() error {
 		c.Consent.Notice = "cookies"
 	}
 	if c.Consent.Validity == "" {
-		c.Consent.Validity = "P6M"
+		c.Consent.Validity = consentwire.DefaultValidity
 	}
 	if c.Consent.Retention == "" {
 		c.Consent.Retention = "P13M"
@@ -196,9 +213,9 @@ func (c *Config) check() error {
 	case verr != nil:
 		errs = append(errs, fmt.Errorf("[consent] validity: %w", verr))
 	case validity.Approx() <= 0:
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice must be remembered for some time, like P6M", c.Consent.Validity))
-	case validity.Approx() > period.MustParse("P13M").Approx():
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (P13M)", c.Consent.Validity))
+		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice must be remembered for some time, like %s", c.Consent.Validity, consentwire.DefaultValidity))
+	case validity.Approx() > period.MustParse(consentwire.MaxValidity).Approx():
+		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (%s)", c.Consent.Validity, consentwire.MaxValidity))
 	}
 	if retention, err := period.Parse(c.Consent.Retention); err != nil {
 		errs = append(errs, fmt.Errorf("[consent] retention: %w", err))

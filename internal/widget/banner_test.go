@@ -21,10 +21,13 @@ var screenshots = flag.Bool("screenshots", false, "write the banner's screenshot
 
 // probe runs before the page's scripts in every test page: it records CSP
 // violations, notis:consent events (heard on window, so they bubble there),
-// first contentful paint, layout shifts and when the banner's title is
-// first painted (element timing: the banner marks it elementtiming).
-const probe = `
-window.__csp = []; window.__events = [];
+// first contentful paint, layout shifts and the frame after the banner's
+// notis:banner mark (element timing does not see into shadow roots).
+const probe = bt.Shadow + `
+window.__csp = []; window.__events = []; window.__warns = []; window.__errors = [];
+const __warn = console.warn; console.warn = (...a) => { __warns.push(a.join(' ')); __warn.apply(console, a) };
+addEventListener('error', e => __errors.push('error: ' + e.message));
+addEventListener('unhandledrejection', e => __errors.push('unhandled rejection: ' + (e.reason && e.reason.message || e.reason)));
 document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));
 addEventListener('notis:consent', e => __events.push(e.detail));
 window.__perf = {cls: 0, fcp: 0, banner: 0, frame: 0}; window.__shifts = [];
@@ -33,11 +36,10 @@ new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentI
   __shifts.push(e.startTime.toFixed(0) + 'ms ' + e.sources.map(s => s.node ? (s.node.nodeName + ' ' + s.node.textContent.slice(0, 20) + ' ' + s.previousRect.y + '→' + s.currentRect.y) : '?').join(','));
 } }).observe({type: 'layout-shift', buffered: true});
 new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.name == 'first-contentful-paint') __perf.fcp = e.startTime }).observe({type: 'paint', buffered: true});
-new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.identifier == 'notis-banner') __perf.banner = e.renderTime }).observe({type: 'element', buffered: true});
 // The frame after the one the banner was inserted in has started: by then
 // the banner has been painted. Headless Chromium reports element timing's
 // renderTime late, so this is the figure the budget is judged on.
-new MutationObserver((m, o) => { if (document.querySelector('.notis-banner')) { o.disconnect(); requestAnimationFrame(() => requestAnimationFrame(() => { __perf.frame = performance.now() })) } }).observe(document, {childList: true, subtree: true});
+new PerformanceObserver((l, o) => { if (l.getEntriesByName('notis:banner').length) { o.disconnect(); requestAnimationFrame(() => requestAnimationFrame(() => { __perf.frame = performance.now() })) } }).observe({type: 'mark'});
 `
 
 const (
@@ -71,23 +73,13 @@ func TestBanner(t *testing.T) {
 	}
 	waitBanner := func(t *testing.T, ctx context.Context) {
 		t.Helper()
-		bt.Wait(t, ctx, `document.querySelector('.notis-banner')`, "the banner")
+		bt.Wait(t, ctx, `__q('.notis-banner')`, "the banner")
 	}
 	click := func(t *testing.T, ctx context.Context, sel string) {
 		t.Helper()
-		bt.Do(t, ctx, chromedp.Click(chromedp.CSS(sel)))
+		bt.Click(t, ctx, sel)
 	}
-	cookies := func(t *testing.T, ctx context.Context) []string {
-		t.Helper()
-		var names []string
-		for _, c := range strings.Split(bt.Eval[string](t, ctx, `document.cookie`), "; ") {
-			if c != "" {
-				names = append(names, strings.SplitN(c, "=", 2)[0])
-			}
-		}
-		sort.Strings(names)
-		return names
-	}
+	cookies := cookieNames
 	consentID := func(t *testing.T, ctx context.Context) string {
 		t.Helper()
 		return bt.Eval[string](t, ctx, `window.notis.consent() ? window.notis.consent().id : ''`)
@@ -129,7 +121,7 @@ func TestBanner(t *testing.T) {
 		if len(raw) >= 200 {
 			t.Errorf("consent cookie is %d bytes: %s", len(raw), raw)
 		}
-		if bt.Eval[bool](t, ctx, `!!document.querySelector('.notis-banner')`) {
+		if bt.Eval[bool](t, ctx, `!!__q('.notis-banner')`) {
 			t.Error("banner still shown after Accept all")
 		}
 		id := consentID(t, ctx)
@@ -153,7 +145,7 @@ func TestBanner(t *testing.T) {
 		// The next page view applies the stored choice at once, without asking.
 		bt.Do(t, ctx, chromedp.Reload())
 		bt.Wait(t, ctx, `(window.order || []).length == 3`, "the gated scripts after reload")
-		if bt.Eval[bool](t, ctx, `!!document.querySelector('.notis-banner')`) {
+		if bt.Eval[bool](t, ctx, `!!__q('.notis-banner')`) {
 			t.Error("banner shown again although the choice is stored")
 		}
 	})
@@ -163,7 +155,7 @@ func TestBanner(t *testing.T) {
 		waitBanner(t, ctx)
 		click(t, ctx, rejectSel)
 		click(t, ctx, "[data-notis-open]")
-		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog")
 		click(t, ctx, "#notis-c-analytics")
 		click(t, ctx, dlgSave)
 		bt.Wait(t, ctx, `(window.order || []).includes('analytics')`, "analytics")
@@ -185,7 +177,7 @@ func TestBanner(t *testing.T) {
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
 		click(t, ctx, rejectSel)
-		bt.Wait(t, ctx, `!document.querySelector('.notis-banner')`, "the banner to go")
+		bt.Wait(t, ctx, `!__q('.notis-banner')`, "the banner to go")
 		time.Sleep(100 * time.Millisecond)
 		if c := cookies(t, ctx); !slices.Equal(c, []string{"notis_consent"}) {
 			t.Errorf("cookies %v, want only notis_consent", c)
@@ -204,12 +196,12 @@ func TestBanner(t *testing.T) {
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
 		click(t, ctx, prefsSel)
-		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
-		boxes := bt.Eval[[]string](t, ctx, `[...document.querySelectorAll('.notis-switch')].map(b => b.value + (b.checked ? ' on' : ' off') + (b.disabled ? ' fixed' : ''))`)
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog")
+		boxes := bt.Eval[[]string](t, ctx, `[...__qa('.notis-switch')].map(b => b.value + (b.checked ? ' on' : ' off') + (b.disabled ? ' fixed' : ''))`)
 		if want := []string{"necessary on fixed", "preferences off", "analytics off", "marketing off"}; !slices.Equal(boxes, want) {
 			t.Errorf("switches %v, want %v (nothing pre-ticked)", boxes, want)
 		}
-		if n := bt.Eval[int](t, ctx, `document.querySelectorAll('dialog .notis-cookies tbody tr').length`); n != 4 {
+		if n := bt.Eval[int](t, ctx, `__qa('dialog .notis-cookies tbody tr').length`); n != 4 {
 			t.Errorf("dialog lists %d cookies, want 4", n)
 		}
 		click(t, ctx, "#notis-c-analytics")
@@ -229,11 +221,11 @@ func TestBanner(t *testing.T) {
 
 		// Withdraw through the page's own link (data-notis-open).
 		click(t, ctx, "[data-notis-open]")
-		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog again")
-		if !bt.Eval[bool](t, ctx, `document.querySelector('#notis-c-analytics').checked`) {
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog again")
+		if !bt.Eval[bool](t, ctx, `__q('#notis-c-analytics').checked`) {
 			t.Error("the dialog does not show the stored choice")
 		}
-		if got := bt.Eval[string](t, ctx, `document.querySelector('.notis-id code').textContent`); got != id {
+		if got := bt.Eval[string](t, ctx, `__q('.notis-id code').textContent`); got != id {
 			t.Errorf("dialog shows consent id %q, want %q", got, id)
 		}
 		click(t, ctx, "#notis-c-analytics")
@@ -247,7 +239,7 @@ func TestBanner(t *testing.T) {
 		}
 		// window.notis.open() re-opens too.
 		bt.Eval[bool](t, ctx, `window.notis.open(), true`)
-		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog from notis.open()")
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog from notis.open()")
 	})
 
 	t.Run("a new consent version asks again, under the same consent id", func(t *testing.T) {
@@ -278,10 +270,10 @@ func TestBanner(t *testing.T) {
 		if ev["method"] != "gpc" || ev["gpc"] != true || ev["choices"].(map[string]any)["marketing"] != false {
 			t.Errorf("GPC event %v", ev)
 		}
-		bt.Wait(t, ctx, `document.querySelector('.notis-ph')`, "the iframe placeholder")
+		bt.Wait(t, ctx, `__q('.notis-ph')`, "the iframe placeholder")
 		click(t, ctx, prefsSel)
-		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
-		if !bt.Eval[bool](t, ctx, `document.querySelector('#notis-c-marketing').parentNode.textContent.includes('Global Privacy Control')`) {
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog")
+		if !bt.Eval[bool](t, ctx, `__q('#notis-c-marketing').parentNode.textContent.includes('Global Privacy Control')`) {
 			t.Error("the dialog does not say GPC turned marketing off")
 		}
 		click(t, ctx, "dialog.notis-dlg .notis-btns .notis-btn:nth-child(1)")
@@ -311,7 +303,7 @@ func TestBanner(t *testing.T) {
 			t.Errorf("event %v", ev)
 		}
 		time.Sleep(300 * time.Millisecond)
-		if bt.Eval[bool](t, ctx, `!!document.querySelector('.notis-banner')`) {
+		if bt.Eval[bool](t, ctx, `!!__q('.notis-banner')`) {
 			t.Error("banner shown although GPC answered the only question")
 		}
 		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
@@ -323,39 +315,49 @@ func TestBanner(t *testing.T) {
 		before := s.requests("/embed")
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
-		bt.Wait(t, ctx, `document.querySelector('.notis-ph button')`, "the placeholder")
-		if bt.Eval[bool](t, ctx, `document.querySelector('iframe').hasAttribute('src')`) || s.requests("/embed") > before {
+		bt.Wait(t, ctx, `__q('.notis-ph button')`, "the placeholder")
+		if bt.Eval[bool](t, ctx, `__q('iframe').hasAttribute('src')`) || s.requests("/embed") > before {
 			t.Error("the iframe loaded before consent")
 		}
-		text := bt.Eval[string](t, ctx, `document.querySelector('.notis-ph').textContent`)
+		text := bt.Eval[string](t, ctx, `__q('.notis-ph').textContent`)
 		if !strings.Contains(text, "Marketing") {
 			t.Errorf("placeholder says %q, want the category named", text)
 		}
-		bt.Eval[bool](t, ctx, `document.querySelector('.notis-ph button').click(), true`) // under the banner: no mouse
-		bt.Wait(t, ctx, `document.querySelector('iframe').getAttribute('src') == '/embed' && !document.querySelector('.notis-ph')`, "the iframe to load")
+		bt.Eval[bool](t, ctx, `__q('.notis-ph button').click(), true`) // under the banner: no mouse
+		bt.Wait(t, ctx, `__q('iframe').getAttribute('src') == '/embed' && !__q('.notis-ph')`, "the iframe to load")
 		ev := waitEvents(t, consentID(t, ctx), 1)[0]
 		if ch := ev["choices"].(map[string]any); ev["method"] != "custom" || ch["marketing"] != true || ch["analytics"] != false {
 			t.Errorf("event %v", ev)
 		}
 	})
 
-	t.Run("keyboard only: focus in the banner, trapped in the dialog, Escape restores it", func(t *testing.T) {
+	t.Run("keyboard only: the banner is reached by Tab, focus trapped in the dialog, Escape restores it", func(t *testing.T) {
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
-		bt.Wait(t, ctx, `document.activeElement && document.activeElement.closest('.notis-banner')`, "focus in the banner")
 		active := func() string {
-			return bt.Eval[string](t, ctx, `(e => e.closest('dialog') ? 'dialog:' + (e.id || e.textContent) : e.closest('.notis-banner') ? 'banner:' + e.textContent : 'page:' + e.tagName)(document.activeElement)`)
+			return bt.Eval[string](t, ctx, `(e => !e ? 'none' : e.closest('dialog') ? 'dialog:' + (e.id || e.textContent) : e.closest('.notis-banner') ? 'banner:' + e.textContent : 'page:' + e.tagName)(__active())`)
+		}
+		if a := active(); a != "page:BODY" {
+			t.Errorf("the banner moved focus to %s", a)
+		}
+		// The banner comes after the page's own controls in Tab order.
+		for i := 0; !strings.HasPrefix(active(), "banner:"); i++ {
+			if i == 20 {
+				t.Fatalf("20 Tabs never reached the banner; focus on %s", active())
+			}
+			bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
 		}
 		var seen []string
 		for range 4 {
-			bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
 			seen = append(seen, active())
+			bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
 		}
 		if want := []string{"banner:Read our cookie notice", "banner:Accept all", "banner:Reject all", "banner:Preferences"}; !slices.Equal(seen, want) {
 			t.Errorf("Tab order %v, want %v", seen, want)
 		}
+		bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
 		bt.Do(t, ctx, chromedp.KeyEvent(kb.Enter))
-		bt.Wait(t, ctx, `document.activeElement.closest('dialog.notis-dlg[open]')`, "focus in the dialog")
+		bt.Wait(t, ctx, `__active() && __active().closest('dialog.notis-dlg[open]')`, "focus in the dialog")
 		for i := range 25 {
 			bt.Do(t, ctx, chromedp.KeyEvent(kb.Tab))
 			if a := active(); !strings.HasPrefix(a, "dialog:") {
@@ -369,7 +371,7 @@ func TestBanner(t *testing.T) {
 			}
 		}
 		bt.Do(t, ctx, chromedp.KeyEvent(kb.Escape))
-		bt.Wait(t, ctx, `!document.querySelector('dialog.notis-dlg')`, "the dialog to close")
+		bt.Wait(t, ctx, `!__q('dialog.notis-dlg')`, "the dialog to close")
 		if a := active(); a != "banner:Preferences" {
 			t.Errorf("after Escape, focus on %s, want the Preferences button", a)
 		}
@@ -381,6 +383,10 @@ func TestBanner(t *testing.T) {
 		bt.Wait(t, ctx, `document.cookie.includes('notis_consent=')`, "the consent cookie")
 		if ev := waitEvents(t, consentID(t, ctx), 1)[0]; ev["method"] != "reject_all" {
 			t.Errorf("event %v", ev)
+		}
+		// Focus does not fall to <body>: it goes back to the page.
+		if a := active(); !strings.HasPrefix(a, "page:") || a == "page:BODY" {
+			t.Errorf("after the choice, focus on %s, want a page control", a)
 		}
 	})
 
@@ -406,10 +412,10 @@ func TestBanner(t *testing.T) {
 				before := langFiles()
 				ctx := open(t, c.query, c.setup)
 				waitBanner(t, ctx)
-				if got := bt.Eval[string](t, ctx, `document.querySelector('.notis-banner .notis-btn').textContent`); got != c.want {
+				if got := bt.Eval[string](t, ctx, `__q('.notis-banner .notis-btn').textContent`); got != c.want {
 					t.Errorf("first button %q, want %q", got, c.want)
 				}
-				if got := bt.Eval[string](t, ctx, `document.querySelector('.notis-banner').lang`); got != c.lang {
+				if got := bt.Eval[string](t, ctx, `__q('.notis-banner').lang`); got != c.lang {
 					t.Errorf("banner lang %q, want %q", got, c.lang)
 				}
 				if fetched := langFiles() - before; (c.lang == "en") != (fetched == 0) {
@@ -423,11 +429,11 @@ func TestBanner(t *testing.T) {
 		ctx := open(t, "html=en&strict=1")
 		waitBanner(t, ctx)
 		click(t, ctx, prefsSel)
-		bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
-		bt.Do(t, ctx, chromedp.Click(chromedp.CSS("dialog .notis-cookies summary")))
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog")
+		click(t, ctx, "dialog .notis-cookies summary")
 		click(t, ctx, "dialog.notis-dlg .notis-btns .notis-btn:nth-child(1)")
-		bt.Wait(t, ctx, `(window.order || []).length == 2 && document.querySelector('iframe[src]')`, "the gated tags")
-		if got := bt.Eval[string](t, ctx, `getComputedStyle(document.querySelector('.notis-ph, .notis-btn') || document.body).display`); got == "" {
+		bt.Wait(t, ctx, `(window.order || []).length == 2 && __q('iframe[src]')`, "the gated tags")
+		if got := bt.Eval[string](t, ctx, `getComputedStyle(__q('.notis-ph, .notis-btn') || document.body).display`); got == "" {
 			t.Error("no styles")
 		}
 		noViolations(t, ctx)
@@ -438,7 +444,7 @@ func TestBanner(t *testing.T) {
 		before := s.requests(css)
 		ctx = open(t, "html=en&strict=1", `window.CSSStyleSheet = undefined;`)
 		waitBanner(t, ctx)
-		if got := bt.Eval[string](t, ctx, `getComputedStyle(document.querySelector('.notis-banner')).position`); got != "fixed" {
+		if got := bt.Eval[string](t, ctx, `getComputedStyle(__q('.notis-banner')).position`); got != "fixed" {
 			t.Errorf("without CSSStyleSheet the banner is %s, want styled (fixed)", got)
 		}
 		if s.requests(css) == before {
@@ -470,17 +476,156 @@ func TestBanner(t *testing.T) {
 		bt.Wait(t, ctx, `localStorage.length == 0`, "an empty outbox")
 	})
 
+	t.Run("409 version_unknown: the event stays in the outbox and is retried after Retry-After", func(t *testing.T) {
+		s.mu.Lock()
+		s.answers = []answer{{409, `{"error":"version_unknown"}`, "3"}}
+		s.mu.Unlock()
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, rejectSel)
+		id := consentID(t, ctx)
+		bt.Wait(t, ctx, `localStorage.getItem('notis_outbox')`, "the event in the outbox")
+		ev := waitEventsWithin(t, s, id, 1, 10*time.Second)[0]
+		s.mu.Lock()
+		var refused map[string]any
+		for _, e := range s.events {
+			if e["status"] == 409 && e["event"] == ev["event"] {
+				refused = e
+			}
+		}
+		s.mu.Unlock()
+		if refused == nil {
+			t.Fatalf("stored %v, but no 409 for the same event id came first", ev["event"])
+		}
+		// The banner's own back-off would have retried after 2 s.
+		if gap := time.Since(refused["at"].(time.Time)); gap < 2900*time.Millisecond {
+			t.Errorf("retried %v after the 409, want at least Retry-After (3 s)", gap)
+		}
+		bt.Wait(t, ctx, `localStorage.length == 0`, "an empty outbox")
+		if w := bt.Eval[[]string](t, ctx, `__warns`); len(w) > 0 {
+			t.Errorf("warnings for an event that was kept and stored: %q", w)
+		}
+	})
+
+	t.Run("a refusal (4xx) is dropped with a console warning naming status and error", func(t *testing.T) {
+		s.mu.Lock()
+		s.answers = []answer{{400, `{"field":"lang","error":"site \"careers\" has no language \"xx\""}`, ""}}
+		s.mu.Unlock()
+		ctx := open(t, "html=en")
+		waitBanner(t, ctx)
+		click(t, ctx, rejectSel)
+		bt.Wait(t, ctx, `__warns.length > 0`, "a console warning")
+		bt.Wait(t, ctx, `localStorage.length == 0`, "the refused event dropped")
+		w := strings.Join(bt.Eval[[]string](t, ctx, `__warns`), "\n")
+		for _, want := range []string{"notis:", "400", `site "careers" has no language "xx" (lang)`, "dropped"} {
+			if !strings.Contains(w, want) {
+				t.Errorf("warning %q does not say %q", w, want)
+			}
+		}
+	})
+
+	t.Run("an event whose version is still unknown after 7 days is dropped with a warning", func(t *testing.T) {
+		s.mu.Lock()
+		s.aged = true
+		s.answers = []answer{{409, `{"error":"version_unknown"}`, "1"}}
+		s.mu.Unlock()
+		t.Cleanup(func() { s.mu.Lock(); s.aged = false; s.mu.Unlock() })
+		// An outbox left by a page view eight days ago.
+		ms := time.Now().Add(-8 * 24 * time.Hour).UnixMilli()
+		hex := fmt.Sprintf("%012x", ms)
+		event := hex[:8] + "-" + hex[8:] + "-7abc-8def-0123456789ab"
+		body := fmt.Sprintf(`{"v":1,"event":%q,"id":"0b7a4d1e-8c2f-4e6a-9d3b-5f1c2e7a8b90","site":"careers","version":%q,"lang":"en","choices":{"necessary":true,"preferences":false,"analytics":false,"marketing":false},"method":"reject_all","gpc":false,"url":%q}`,
+			event, s.build.Version, s.URL+"/p/")
+		ctx := open(t, "html=en", fmt.Sprintf(`if (!sessionStorage.seeded) { sessionStorage.seeded = 1; localStorage.setItem('notis_outbox', JSON.stringify([%q])) }`, body))
+		waitBanner(t, ctx)
+		bt.Wait(t, ctx, `localStorage.getItem('notis_outbox') == null`, "the old event dropped")
+		w := strings.Join(bt.Eval[[]string](t, ctx, `__warns`), "\n")
+		for _, want := range []string{"409", "version_unknown", event, "7 days", "dropped"} {
+			if !strings.Contains(w, want) {
+				t.Errorf("warning %q does not say %q", w, want)
+			}
+		}
+	})
+
+	t.Run("after a deploy removed the hashed dialog and language files, the aliases serve", func(t *testing.T) {
+		var prefs, lang string
+		for _, f := range s.build.Files {
+			if strings.HasPrefix(f.Path, "consent/prefs.sv.") && strings.Count(f.Path, ".") == 3 {
+				prefs = "/" + f.Path
+			}
+			if strings.HasPrefix(f.Path, "consent/lang/sv.") && strings.Count(f.Path, ".") == 2 {
+				lang = "/" + f.Path
+			}
+		}
+		if prefs == "" || lang == "" {
+			t.Fatalf("no hashed sv dialog module or language file in %d files", len(s.build.Files))
+		}
+		remove := func(paths ...string) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, p := range paths {
+				s.gone[p] = true
+			}
+		}
+		t.Cleanup(func() { s.mu.Lock(); clear(s.gone); s.mu.Unlock() })
+
+		// A page open on the old bundle; then the deploy.
+		ctx := open(t, "html=sv")
+		waitBanner(t, ctx)
+		remove(prefs, lang)
+		click(t, ctx, prefsSel)
+		bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog, from prefs.sv.js")
+		if got := bt.Eval[string](t, ctx, `__q('dialog.notis-dlg h2').textContent`); got != "Inställningar för cookies" {
+			t.Errorf("dialog title %q, want the Swedish one", got)
+		}
+		if n := s.requests("/consent/prefs.sv.js"); n == 0 {
+			t.Error("the alias prefs.sv.js was not requested")
+		}
+		if e := bt.Eval[[]string](t, ctx, `__errors`); len(e) > 0 {
+			t.Errorf("uncaught errors: %q", e)
+		}
+
+		// A page loaded after the deploy: the texts come through lang/sv.json.
+		ctx = open(t, "html=sv")
+		waitBanner(t, ctx)
+		if got := bt.Eval[string](t, ctx, `__q('.notis-banner .notis-btn').textContent`); got != "Godkänn alla" {
+			t.Errorf("first button %q, want Swedish through lang/sv.json", got)
+		}
+
+		// Both gone: a clear message in Swedish, a reload offered, no uncaught error.
+		remove("/consent/prefs.sv.js")
+		click(t, ctx, prefsSel)
+		bt.Wait(t, ctx, `__q('[role=alert]')`, "the message")
+		if got := bt.Eval[string](t, ctx, `__q('[role=alert]').textContent`); !strings.Contains(got, "Det gick inte att läsa in cookieinställningarna") || !strings.Contains(got, "Ladda om sidan") {
+			t.Errorf("message %q", got)
+		}
+		if e := bt.Eval[[]string](t, ctx, `__errors`); len(e) > 0 {
+			t.Errorf("uncaught errors: %q", e)
+		}
+		if w := strings.Join(bt.Eval[[]string](t, ctx, `__warns`), "\n"); !strings.Contains(w, "script-src") {
+			t.Errorf("warnings %q do not name the CSP directive to check", w)
+		}
+	})
+
 	t.Run("what still waits when the page is hidden goes by sendBeacon, same event id", func(t *testing.T) {
 		s.mu.Lock()
-		s.fail = 1
-		beacons := s.beacons
+		s.answers = []answer{{429, `{"error":"busy"}`, "60"}} // the next try is a minute away
+		beacons, start := s.beacons, len(s.events)
 		s.mu.Unlock()
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
 		click(t, ctx, acceptSel)
 		id := consentID(t, ctx)
 		bt.Wait(t, ctx, `localStorage.getItem('notis_outbox')`, "the event in the outbox")
-		time.Sleep(300 * time.Millisecond) // the first post is refused; the retry is 2 s away
+		for range 250 { // the first post is refused
+			s.mu.Lock()
+			refused := slices.ContainsFunc(s.events[start:], func(e map[string]any) bool { return e["refused"] == true })
+			s.mu.Unlock()
+			if refused {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 		bt.Do(t, ctx, chromedp.Navigate("about:blank"))
 		ev := waitEvents(t, id, 1)[0]
 		s.mu.Lock()
@@ -511,14 +656,14 @@ func TestBanner(t *testing.T) {
 				ctx := open(t, "html="+lang)
 				bt.Do(t, ctx, chromedp.EmulateViewport(1024, 640))
 				waitBanner(t, ctx)
-				bt.Wait(t, ctx, `document.querySelector('.notis-ph')`, "the placeholder")
+				bt.Wait(t, ctx, `__q('.notis-ph')`, "the placeholder")
 				for _, v := range bt.Axe(t, ctx) {
 					t.Errorf("banner: %s", v)
 				}
 				shot(t, ctx, "banner-"+lang+".png")
 				click(t, ctx, prefsSel)
-				bt.Wait(t, ctx, `document.querySelector('dialog.notis-dlg[open]')`, "the dialog")
-				bt.Eval[bool](t, ctx, `document.querySelector('#notis-c-analytics').closest('.notis-cat').querySelector('summary').click(), true`)
+				bt.Wait(t, ctx, `__q('dialog.notis-dlg[open]')`, "the dialog")
+				bt.Eval[bool](t, ctx, `__q('#notis-c-analytics').closest('.notis-cat').querySelector('summary').click(), true`)
 				for _, v := range bt.Axe(t, ctx) {
 					t.Errorf("dialog: %s", v)
 				}
@@ -528,39 +673,56 @@ func TestBanner(t *testing.T) {
 	})
 
 	t.Run("banner shows without layout shift; time after first paint is logged", func(t *testing.T) {
-		var gaps, frames, inserted, runs []float64
+		var frames, inserted, runs []float64
 		// A fresh Chromium loads its system fonts on first use, which shifts
 		// the test page's own text; warm it up so only the banner is measured.
 		warm := open(t, "html=en")
-		bt.Wait(t, warm, `__perf.banner > 0 && __perf.fcp > 0`, "paint and banner")
+		bt.Wait(t, warm, `__perf.frame > 0 && __perf.fcp > 0`, "paint and banner")
 		for range 5 {
 			ctx := open(t, "html=en")
-			bt.Wait(t, ctx, `__perf.banner > 0 && __perf.fcp > 0 && __perf.frame > 0`, "paint and banner")
+			bt.Wait(t, ctx, `__perf.fcp > 0 && __perf.frame > 0`, "paint and banner")
 			p := bt.Eval[map[string]float64](t, ctx, `__perf`)
 			if p["cls"] != 0 {
 				t.Errorf("cumulative layout shift %v, want 0: %q", p["cls"], bt.Eval[[]string](t, ctx, `__shifts`))
 			}
-			gaps = append(gaps, p["banner"]-p["fcp"])
 			frames = append(frames, p["frame"]-p["fcp"])
 			inserted = append(inserted, bt.Eval[float64](t, ctx, `performance.getEntriesByName('notis:banner')[0].startTime`)-p["fcp"])
 			runs = append(runs, bt.Eval[float64](t, ctx, `performance.getEntriesByName('notis:banner')[0].startTime - performance.getEntriesByName('notis:start')[0].startTime`))
 		}
-		slices.Sort(gaps)
 		slices.Sort(frames)
 		slices.Sort(inserted)
 		slices.Sort(runs)
 		t.Logf("banner in the DOM %.0f ms after first contentful paint (median of %.0f)", inserted[2], inserted)
-		t.Logf("banner on screen by the frame %.0f ms after first contentful paint (median of %.0f); element timing's renderTime %.0f ms after it (median of %.0f); script start to banner in the DOM %.1f ms (median of %.1f)", frames[2], frames, gaps[2], gaps, runs[2], runs)
+		t.Logf("banner on screen by the frame %.0f ms after first contentful paint (median of %.0f); script start to banner in the DOM %.1f ms (median of %.1f)", frames[2], frames, runs[2], runs)
 		// The 50 ms budget is a figure to report, not a timed assertion: a
 		// busy machine would make it flaky. The layout-shift check above is
 		// what this subtest asserts.
 	})
 }
 
+// cookieNames are the names of the page's cookies, sorted.
+func cookieNames(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	var names []string
+	for _, c := range strings.Split(bt.Eval[string](t, ctx, `document.cookie`), "; ") {
+		if c != "" {
+			names = append(names, strings.SplitN(c, "=", 2)[0])
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
 // waitEventsOf waits up to 4 s for n accepted events of a consent id.
 func waitEventsOf(t *testing.T, s *testSite, id string, n int) []map[string]any {
 	t.Helper()
-	for range 200 {
+	return waitEventsWithin(t, s, id, n, 4*time.Second)
+}
+
+// waitEventsWithin waits up to d for n accepted events of a consent id.
+func waitEventsWithin(t *testing.T, s *testSite, id string, n int, d time.Duration) []map[string]any {
+	t.Helper()
+	for range int(d / (20 * time.Millisecond)) {
 		if ev := s.eventsFor(id); len(ev) >= n {
 			return ev
 		}

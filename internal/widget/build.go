@@ -18,6 +18,9 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/notis-dev/notis/internal/consentwire"
+	"github.com/notis-dev/notis/internal/period"
 )
 
 // File is one output file; Path is relative to public/.
@@ -70,15 +73,17 @@ func (r Result) Summary() string {
 
 // Keys are the banner strings every language must have (i18n/banner.*.toml).
 var Keys = []string{
-	"title", "body", "accept_all", "reject_all", "preferences", "prefs_title", "prefs_body",
+	"title", "body", "body_ads", "accept_all", "reject_all", "preferences", "prefs_title", "prefs_body",
 	"save", "close", "always_on", "gpc_note", "cookies_in_category", "cookie", "provider",
 	"purpose", "duration", "consent_id", "notice_link", "placeholder_text", "placeholder_button",
+	"load_failed", "reload",
 }
 
-// DefaultValidityDays is six months; MaxValidityDays is thirteen.
-const (
-	DefaultValidityDays = 183
-	MaxValidityDays     = 396
+// DefaultValidityDays and MaxValidityDays are consentwire's validity
+// limits in days, as the banner counts them: 183 and 396.
+var (
+	DefaultValidityDays = period.MustParse(consentwire.DefaultValidity).ApproxDays()
+	MaxValidityDays     = period.MustParse(consentwire.MaxValidity).ApproxDays()
 )
 
 var catID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
@@ -96,6 +101,7 @@ type client struct {
 	Lang     string              `json:"lang"`
 	Langs    map[string]string   `json:"langs"`
 	Prefs    map[string]string   `json:"prefs"`
+	Send     string              `json:"send"`
 	GCM      map[string][]string `json:"gcm"`
 	Sig      []string            `json:"sig"`
 	Cats     []clientCat         `json:"cats"`
@@ -113,18 +119,19 @@ type clientCat struct {
 // firstTexts are one language's first-layer texts (config.ts: Lang).
 type firstTexts struct {
 	L string            `json:"l"`
-	S map[string]string `json:"s"`
+	S []string          `json:"s"` // in firstKeys order (config.ts: enum K)
 	C map[string]string `json:"c"` // id → label
 	N string            `json:"n"`
 }
 
-// firstKeys are the strings the banner and the iframe placeholder show.
-var firstKeys = []string{"title", "body", "accept_all", "reject_all", "preferences", "notice_link", "placeholder_text", "placeholder_button"}
+// firstKeys are the strings the banner, the iframe placeholder and the
+// load failure message show, in the order of config.ts's enum K.
+var firstKeys = []string{"title", "body", "accept_all", "reject_all", "preferences", "notice_link", "placeholder_text", "placeholder_button", "load_failed", "reload", "close"}
 
 func firstLayer(t texts) firstTexts {
-	f := firstTexts{L: t.L, S: map[string]string{}, C: map[string]string{}, N: t.N}
+	f := firstTexts{L: t.L, C: map[string]string{}, N: t.N}
 	for _, k := range firstKeys {
-		f.S[k] = t.S[k]
+		f.S = append(f.S, t.S[k])
 	}
 	for id, c := range t.C {
 		f.C[id] = c[0].(string)
@@ -176,8 +183,17 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	// showed, as proof beside each consent.
 	rec := VersionRecord{Version: r.Version, Site: cfg.Site, Categories: cfg.Categories, NoticeURL: map[string]string{}, Texts: map[string]map[string]string{}}
 	var langFiles []File
+	// The first layer names advertising when Accept all turns it on.
+	ads := false
+	for _, c := range cfg.Categories {
+		ads = ads || advertising(c.ID, cfg.GoogleConsentMode)
+	}
 	for _, lang := range cfg.Languages {
 		full := textsFor(&cfg, lang)
+		if ads {
+			full.S["body"] = full.S["body_ads"]
+		}
+		delete(full.S, "body_ads") // the record keeps what was shown, as "body"
 		rec.Texts[lang] = full.S
 		if full.N != "" {
 			rec.NoticeURL[lang] = full.N
@@ -187,9 +203,11 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		if err != nil {
 			return r, err
 		}
-		name := "prefs." + lang + "." + short(dlg) + ".js"
-		cl.Prefs[lang] = name
-		langFiles = append(langFiles, File{"consent/" + name, dlg})
+		cl.Prefs[lang] = short(dlg)
+		name := "prefs." + lang + "." + cl.Prefs[lang] + ".js"
+		// The hashed name, and a stable alias for a page whose banner
+		// predates a deploy that removed the hashed file (main.ts, open).
+		langFiles = append(langFiles, File{"consent/" + name, dlg}, File{"consent/prefs." + lang + ".js", dlg})
 		r.Sizes.Dialog = max(r.Sizes.Dialog, gz(dlg))
 
 		firstTexts := firstLayer(full)
@@ -199,11 +217,20 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 			continue
 		}
 		b, _ := json.Marshal(firstTexts)
-		name = "lang/" + lang + "." + short(b) + ".json"
-		cl.Langs[lang] = name
-		langFiles = append(langFiles, File{"consent/" + name, b})
+		cl.Langs[lang] = short(b)
+		name = "lang/" + lang + "." + cl.Langs[lang] + ".json"
+		langFiles = append(langFiles, File{"consent/" + name, b}, File{"consent/lang/" + lang + ".json", b})
 		r.Sizes.Lang = max(r.Sizes.Lang, gz(b))
 	}
+
+	// The proof module, loaded once an event waits to be sent: the outbox's
+	// retry logic stays out of the first layer.
+	sendJS, err := bundle(src, "send.ts", api.FormatESModule, nil)
+	if err != nil {
+		return r, err
+	}
+	cl.Send = short(sendJS)
+	langFiles = append(langFiles, File{"consent/send." + cl.Send + ".js", sendJS}, File{"consent/send.js", sendJS})
 
 	// Categories and Consent Mode.
 	for cat, sigs := range cfg.GoogleConsentMode {
@@ -217,11 +244,13 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	}
 	for _, c := range cfg.Categories {
 		cc := clientCat{ID: c.ID, Req: c.Required}
-		cc.GPC = !c.Required && (c.ID == "marketing" || slices.ContainsFunc(cfg.GoogleConsentMode[c.ID], func(s string) bool {
-			return strings.HasPrefix(s, "ad_")
-		}))
+		cc.GPC = GPCDenies(c.ID, c.Required, cfg.GoogleConsentMode)
+		// Withdrawal deletes every declared cookie the page can reach: all
+		// but those set on a vendor's domain. Whether a third party can read
+		// a cookie (ThirdParty) says nothing about where it lives: _ga and
+		// _fbp are read by Google and Meta but set on the site's host.
 		for _, k := range c.Cookies {
-			if !k.ThirdParty {
+			if k.SetOn != "vendor" {
 				cc.Del = append(cc.Del, cookiePattern(k.Name))
 			}
 		}
@@ -249,7 +278,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	)
 	r.Files = append(r.Files, langFiles...)
 	r.Files = append(r.Files,
-		File{"consent/embed.html", []byte(embedHTML(r))},
+		File{"consent/embed.html", []byte(embedHTML(r, html.EscapeString(publicURL(cfg.BaseURL, "consent/consent.js")), html.EscapeString(cfg.Site)))},
 		File{"consent/versions/" + r.Version + ".json", append(recJSON, '\n')},
 	)
 	return r, nil
@@ -431,6 +460,46 @@ func textsFor(cfg *Config, lang string) texts {
 	return t
 }
 
+// GPCDenies reports whether Global Privacy Control denies a category
+// without asking (docs/banner.md): an advertising one, never a required
+// one. notis audit judges the GPC state by the same rule.
+func GPCDenies(id string, required bool, gcm map[string][]string) bool {
+	return !required && advertising(id, gcm)
+}
+
+// advertising reports whether a category is for advertising: "marketing",
+// or one mapped to an ad_* Consent Mode signal. Global Privacy Control
+// denies these, and the first layer names advertising when one exists.
+func advertising(id string, gcm map[string][]string) bool {
+	return id == "marketing" || slices.ContainsFunc(gcm[id], func(s string) bool { return strings.HasPrefix(s, "ad_") })
+}
+
+// Undeletable names the cookies, per category, that the banner cannot
+// delete when consent is withdrawn (set_on: vendor), as build warnings.
+func Undeletable(cats []Category) []string {
+	var out []string
+	for _, c := range cats {
+		var names []string
+		for _, k := range c.Cookies {
+			if k.SetOn == "vendor" {
+				names = append(names, k.Name+" ("+k.Provider+")")
+			}
+		}
+		if len(names) > 0 {
+			out = append(out, fmt.Sprintf("category %q: %s %s set on the vendor's domain (set_on: vendor), which the banner cannot delete when a visitor withdraws consent; the cookie notice should say how to remove %s (the vendor's opt-out, or the browser's settings)",
+				c.ID, strings.Join(names, ", "), plural(len(names), "is", "are"), plural(len(names), "it", "them")))
+		}
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // cookiePattern is how the banner matches a declared cookie name when it
 // deletes cookies: "_ga_<container-id>" and "_ga_*" both become "_ga_*".
 func cookiePattern(name string) string {
@@ -461,8 +530,38 @@ func publicURL(base, p string) string {
 	return strings.TrimSuffix(base, "/") + "/" + p
 }
 
-func embedHTML(r Result) string {
-	return "<!-- Paste this into every page, in <head> or before </body>. The banner, its styles and texts load from here. -->\n" + r.Snippet + "\n"
+// embedHTML is consent/embed.html: the tags to paste, and how to serve
+// them (docs/banner.md, "Embed it" and "Deploying", says the same at
+// length). It holds r.Snippet verbatim.
+func embedHTML(r Result, alias string, site string) string {
+	return `<!-- notis consent banner. Paste ONE of these into every page, in <head>.
+
+  A. Pinned (the best choice when pages are rebuilt with the site): this
+     file never changes, so the integrity hash can pin it. -->
+` + r.Snippet + `
+
+<!-- B. For pages you cannot edit after each build (an ATS or a CMS):
+     the stable alias, which every build updates; no integrity. -->
+<script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `" defer></script>
+
+<!-- C. Google Consent Mode with Google's gtag.js or Tag Manager snippet
+     pasted ungated: load the banner FIRST and WITHOUT defer, above
+     Google's snippet, so its consent default comes before any config. -->
+<script src="` + alias + `" crossorigin="anonymous" data-site="` + site + `"></script>
+<!-- ...then Google's snippet, unchanged. -->
+
+<!-- Serving /consent/ (Netlify, GitHub Pages, S3 with CloudFront):
+  * Access-Control-Allow-Origin: * on every file under /consent/.
+  * Files with a hash in their name (consent.HASH.js, consent.HASH.css,
+    prefs.LANG.HASH.js, lang/LANG.HASH.json): Cache-Control: public,
+    max-age=31536000, immutable. Their bytes never change under that name.
+  * consent.js, prefs.LANG.js, lang/LANG.json, embed.html: a short
+    max-age (300 s, or the host's default): they change with each build.
+  * Keep earlier builds' hashed files published. Pages and caches that
+    still name them keep working; a banner that finds its dialog or texts
+    gone loads the stable aliases instead.
+  Step by step for each host: docs/banner.md, "Deploying". -->
+`
 }
 
 // short is a content hash for file names.

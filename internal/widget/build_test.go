@@ -3,6 +3,10 @@ package widget
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,5 +120,51 @@ func TestI18nFilesAreComplete(t *testing.T) {
 				t.Errorf("i18n/banner.%s.toml: [category.%s] label or description missing", lang, c.ID)
 			}
 		}
+	}
+}
+
+// The first layer's strings travel as an array: widget/config.ts's enum K
+// must list firstKeys in the same order.
+func TestFirstKeysMatchConfigTS(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "widget", "config.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)export const enum K \{(.*?)\}`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("widget/config.ts has no enum K")
+	}
+	var got []string
+	for _, f := range strings.Split(string(m[1]), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			got = append(got, f)
+		}
+	}
+	if !slices.Equal(got, firstKeys) {
+		t.Errorf("config.ts enum K %v\nbuild.go firstKeys %v", got, firstKeys)
+	}
+}
+
+// Withdrawal deletes what lives on the site, whoever reads it: _ga is
+// read by Google (third_party) but set on the site; li_sugr set on
+// LinkedIn's domain cannot be deleted, and the build says so.
+func TestWithdrawalDeletesByWhereACookieIsSet(t *testing.T) {
+	cfg := testConfig(t, "")
+	cfg.Categories[2].Cookies[0].ThirdParty = true // _ga
+	cfg.Categories[3].Cookies = append(cfg.Categories[3].Cookies, Cookie{Name: "_fbp", Provider: "Meta", Period: "P3M", ThirdParty: true, SetOn: "site"})
+	cfg.Categories[3].Cookies[0].SetOn = "vendor" // li_sugr
+	r, err := Build(widget.Source, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := string(r.Files[0].Data)
+	for _, want := range []string{`id:"analytics",del:["_ga","_ga_*"]`, `id:"marketing",gpc:!0,del:["_fbp"]`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("the bundle's config lacks %s", want)
+		}
+	}
+	w := Undeletable(cfg.Categories)
+	if len(w) != 1 || !strings.Contains(w[0], `category "marketing": li_sugr (LinkedIn) is set on the vendor's domain`) {
+		t.Errorf("warnings %q, want one naming li_sugr in marketing", w)
 	}
 }

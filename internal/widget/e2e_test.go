@@ -18,6 +18,7 @@ import (
 
 	bt "github.com/notis-dev/notis/internal/browsertest"
 	"github.com/notis-dev/notis/internal/consent"
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/consent/store"
 	"github.com/notis-dev/notis/internal/site"
 	iw "github.com/notis-dev/notis/internal/widget"
@@ -85,9 +86,10 @@ func TestBannerWithTheRealConsentServer(t *testing.T) {
 	consentMux.Handle("/", srv.Handler())
 
 	tab := b.Page(t)
+	bt.OnNewDocument(t, tab, bt.Shadow)
 	bt.Do(t, tab, chromedp.Navigate(pageSrv.URL+"/apply"))
-	bt.Wait(t, tab, `document.querySelector('.notis-banner')`, "the banner")
-	bt.Do(t, tab, chromedp.Click(chromedp.CSS(".notis-banner .notis-btn:nth-child(2)"))) // Avvisa alla
+	bt.Wait(t, tab, `__q('.notis-banner')`, "the banner")
+	bt.Click(t, tab, ".notis-banner .notis-btn:nth-child(2)") // Avvisa alla
 	bt.Wait(t, tab, `document.cookie.includes('notis_consent=') && localStorage.length == 0`, "the server's answer (outbox empty)")
 	id := bt.Eval[string](t, tab, `notis.consent().id`)
 
@@ -113,7 +115,8 @@ func TestBannerWithTheRealConsentServer(t *testing.T) {
 	if rec.Method != "reject_all" || rec.Lang != "sv" || rec.Version != r.Version || rec.Page != pageSrv.URL+"/apply" || rec.Choices["analytics"] || !rec.Choices["necessary"] {
 		t.Errorf("stored record %+v", rec)
 	}
-	if v := h.Versions["careers/"+r.Version]; v == nil || v.Texts["sv"]["reject_all"] != "Avvisa alla" {
+	var shown consentwire.VersionRecord
+	if doc := h.Versions[rec.Shown]; doc == nil || json.Unmarshal(doc, &shown) != nil || shown.Version != r.Version || shown.Texts["sv"]["reject_all"] != "Avvisa alla" {
 		t.Errorf("history does not resolve what the visitor was shown: %s", body)
 	}
 	if n := preflights.Load(); n > 0 {

@@ -24,12 +24,16 @@ import (
 type testSite struct {
 	*httptest.Server
 	build Result
+	mux   *http.ServeMux // more routes, for tests with their own pages
 
 	mu       sync.Mutex
 	events   []map[string]any // accepted bodies
 	problems []string         // contract breaches seen by the endpoint
 	fetched  map[string]int   // path → requests
 	fail     int              // answer the next n consent posts with 503
+	answers  []answer         // then answer posts with these, in turn
+	gone     map[string]bool  // /consent/ files removed, as by a deploy
+	aged     bool             // accept events made long ago (an old outbox)
 	beacons  int              // posts that came by sendBeacon
 	cats     int              // categories the site has
 }
@@ -43,9 +47,10 @@ const (
 
 // newTestSite builds the banner for testConfig, changed by the tweaks.
 func newTestSite(t *testing.T, tweaks ...func(*Config)) *testSite {
-	s := &testSite{fetched: map[string]int{}}
+	s := &testSite{fetched: map[string]int{}, gone: map[string]bool{}}
 	mux := http.NewServeMux()
 	s.Server = httptest.NewServer(mux)
+	s.mux = mux
 	t.Cleanup(s.Close)
 	cfg := testConfig(t, s.URL)
 	for _, tw := range tweaks {
@@ -63,8 +68,11 @@ func newTestSite(t *testing.T, tweaks ...func(*Config)) *testSite {
 	}
 	mux.HandleFunc("/consent/", func(w http.ResponseWriter, req *http.Request) {
 		s.count(req.URL.Path)
+		s.mu.Lock()
+		gone := s.gone[req.URL.Path]
+		s.mu.Unlock()
 		b, ok := files[req.URL.Path]
-		if !ok {
+		if !ok || gone {
 			http.NotFound(w, req)
 			return
 		}
@@ -114,6 +122,13 @@ main{max-width:44rem;margin:0 auto;padding:1rem 2rem 16rem}iframe{border:0;width
 		io.WriteString(w, pg)
 	})
 	return s
+}
+
+// answer is what the endpoint says to one post instead of storing it.
+type answer struct {
+	status     int
+	body       string
+	retryAfter string
 }
 
 func (s *testSite) count(path string) {
@@ -206,7 +221,7 @@ func (s *testSite) consent(w http.ResponseWriter, req *http.Request) {
 	// an older visitor's v4 one, kept from its cookie.
 	if v, _ := ev["event"].(string); !uuidV7RE.MatchString(v) {
 		bad("event %q is not a v7 UUID", ev["event"])
-	} else if ms, _ := strconv.ParseInt(strings.ReplaceAll(v[:13], "-", ""), 16, 64); time.Since(time.UnixMilli(ms)).Abs() > time.Hour {
+	} else if ms, _ := strconv.ParseInt(strings.ReplaceAll(v[:13], "-", ""), 16, 64); time.Since(time.UnixMilli(ms)).Abs() > time.Hour && !s.aged {
 		bad("event %q was made at %v, not about now", v, time.UnixMilli(ms))
 	}
 	if v, _ := ev["id"].(string); !uuidV7RE.MatchString(v) && !uuidV4RE.MatchString(v) {
@@ -229,6 +244,18 @@ func (s *testSite) consent(w http.ResponseWriter, req *http.Request) {
 		s.fail--
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		s.events = append(s.events, map[string]any{"refused": true, "event": ev["event"]})
+		return
+	}
+	if len(s.answers) > 0 {
+		a := s.answers[0]
+		s.answers = s.answers[1:]
+		if a.retryAfter != "" {
+			w.Header().Set("Retry-After", a.retryAfter)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.status)
+		io.WriteString(w, a.body)
+		s.events = append(s.events, map[string]any{"refused": true, "event": ev["event"], "status": a.status, "at": time.Now()})
 		return
 	}
 	if beacon {

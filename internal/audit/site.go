@@ -1,0 +1,102 @@
+package audit
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/widget"
+)
+
+// Declared is a cookie a notice declares.
+type Declared struct {
+	Name       string
+	Provider   string
+	Category   string
+	Duration   notice.CookieDuration
+	ThirdParty bool
+	Pos        notice.Position // its entry in the notice
+}
+
+// Matches reports whether an observed cookie name is this declaration:
+// the same name, or for "_ga_<container-id>" or "_ga_*" any name starting
+// "_ga_" (the banner's own rule for deleting cookies).
+func (d Declared) Matches(name string) bool {
+	if i := strings.IndexAny(d.Name, "<*"); i >= 0 {
+		return strings.HasPrefix(name, d.Name[:i])
+	}
+	return name == d.Name
+}
+
+// Site is what the audit judges against: the notices' cookies and the
+// banner's rules, loaded the way notis build loads them.
+type Site struct {
+	Cookies  []Declared
+	Required map[string]bool // categories that need no consent (necessary)
+	GPC      map[string]bool // categories Global Privacy Control denies
+	Endpoint string          // the consent server, "" when none
+	// Where a missing cookie declaration belongs: the cookies list of the
+	// consent notice ([consent] notice) in the default language.
+	CookieNotice notice.Position
+}
+
+// SiteFrom reads the declarations of a loaded site. dir is the site's
+// folder as given on the command line: positions are made relative to the
+// current folder, so annotations land on the right file in CI.
+func SiteFrom(st *build.Site, dir string) *Site {
+	s := &Site{Required: map[string]bool{"necessary": true}, GPC: map[string]bool{}, Endpoint: st.Config.Consent.Endpoint}
+	cfg, _ := st.BannerConfig()
+	for _, c := range cfg.Categories {
+		if c.Required {
+			s.Required[c.ID] = true
+		}
+		if widget.GPCDenies(c.ID, c.Required, cfg.GoogleConsentMode) {
+			s.GPC[c.ID] = true
+		}
+	}
+	rel := func(p notice.Position) notice.Position {
+		if p.File != "" && dir != "" && dir != "." && !filepath.IsAbs(p.File) {
+			p.File = filepath.ToSlash(filepath.Join(dir, p.File))
+		}
+		return p
+	}
+	seen := map[string]bool{}
+	for _, p := range st.Pages {
+		n := p.Notice
+		if n.ID == st.Config.Consent.Notice && n.Lang == st.Config.DefaultLanguage {
+			s.CookieNotice = rel(n.Pos("cookies"))
+		}
+		if n.Lang != st.Config.DefaultLanguage {
+			continue // translations declare the same cookies; the lint checks they agree
+		}
+		for i, c := range n.Cookies {
+			key := c.Name + "\x00" + c.Category
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			s.Cookies = append(s.Cookies, Declared{Name: c.Name, Provider: c.Provider, Category: c.Category, Duration: c.Duration, ThirdParty: c.ThirdParty, Pos: rel(n.Pos("cookies", i))})
+		}
+	}
+	return s
+}
+
+// Anchor is the file findings about a page are placed at in SARIF: the
+// consent notice, else the site's notis.toml.
+func (s *Site) Anchor(dir string) string {
+	if s.CookieNotice.File != "" {
+		return s.CookieNotice.File
+	}
+	return filepath.ToSlash(filepath.Join(dir, "notis.toml"))
+}
+
+// declared finds the declaration of an observed cookie name.
+func (s *Site) declared(name string) (Declared, bool) {
+	for _, d := range s.Cookies {
+		if d.Matches(name) {
+			return d, true
+		}
+	}
+	return Declared{}, false
+}

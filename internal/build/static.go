@@ -1,0 +1,51 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+)
+
+// StaticDir is the folder of a site whose files are published as they
+// are, at the same path under the output root: CNAME, .nojekyll,
+// _headers, robots.txt, favicons, .well-known/…, as in Hugo.
+const StaticDir = "static"
+
+// writeStatic copies static/ into the output, byte for byte. It runs after
+// everything else is written, so a file that would replace one notis
+// makes is caught and named.
+func (s *Site) writeStatic(w *writer) error {
+	fsys := os.DirFS(s.Dir)
+	var errs []error
+	err := fs.WalkDir(fsys, StaticDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == StaticDir && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll // no static/ folder: nothing to copy
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel := p[len(StaticDir)+1:]
+		switch {
+		case !d.Type().IsRegular():
+			errs = append(errs, fmt.Errorf("%s: not a regular file (a link or device); notis publishes only files that are in static/ itself", p))
+			return nil
+		case !validOutputPath(rel):
+			errs = append(errs, fmt.Errorf("%s: %s is notis's own; rename the file", p, path.Base(rel)))
+			return nil
+		case w.has(rel) || rel == NoticesJSON:
+			errs = append(errs, fmt.Errorf("%s: the build makes %s itself; remove the file from static/ or rename it", p, rel))
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		return w.put(rel, "", data)
+	})
+	return errors.Join(append([]error{err}, errs...)...)
+}

@@ -1,0 +1,60 @@
+package diag
+
+// The rules of the diagnostics that are not the lint's: a file that does
+// not parse, a value the model does not accept, a site whose files
+// disagree. Each is an error: the file cannot be read as the writer meant.
+const (
+	RuleFrontMatter = "syntax.front-matter" // no front matter, or it is never closed
+	RuleYAML        = "syntax.yaml"         // the YAML front matter does not parse
+	RuleTOML        = "syntax.toml"         // the TOML front matter or file does not parse
+	RuleJSON        = "syntax.json"         // the JSON front matter does not parse
+	RuleUnknownKey  = "decode.unknown-key"  // a key the model does not have
+	RuleField       = "decode.field"        // a value of the wrong type or form
+	RuleRequired    = "decode.required"     // a key the model cannot do without
+	RuleReference   = "decode.reference"    // an id that names nothing declared
+	RuleNotice      = "content.notice"      // id, language or duplicate of a notice file
+	RuleRelated     = "content.related"     // a related notice that does not exist
+	RuleExtends     = "content.extends"     // a parent notice that does not exist or loops
+	RuleConfig      = "site.config"         // notis.toml
+	RuleStrings     = "i18n.strings"        // the i18n/*.toml strings files
+	RuleCategory    = "build.category"      // a cookie category with no label
+	RuleLayout      = "build.layout"        // a layout or template that failed
+	RuleOther       = "error"               // anything else that stopped the run
+)
+
+// Rule describes one of the rules above, for rule references (SARIF's
+// rule table, docs/lint-rules.md).
+type Rule struct {
+	ID      string
+	Summary string
+}
+
+// Rules lists the rules above, in the order the docs show them.
+var Rules = []Rule{
+	{RuleFrontMatter, "The file has no front matter, or its block is never closed (a missing closing --- or +++ line)."},
+	{RuleYAML, "The YAML front matter does not parse: a missing colon, quote, bracket or a bad indent."},
+	{RuleTOML, "The TOML does not parse, or holds a date that does not exist."},
+	{RuleJSON, "The JSON front matter does not parse: a trailing comma, a missing quote or brace."},
+	{RuleUnknownKey, "A key the front matter does not have (a typo, or a key at the wrong level)."},
+	{RuleField, "A value of the wrong type or form: text for a list, 6 years for P6Y, 22/11/2026 for 2026-11-22, a value outside a field's list."},
+	{RuleRequired, "A key without which the notice cannot be read (its title, a purpose's name)."},
+	{RuleReference, "A data-category id that is not declared under data, or is declared twice."},
+	{RuleNotice, "A notice file's id or language is not valid, or another file already has it."},
+	{RuleRelated, "A notice listed under related does not exist."},
+	{RuleExtends, "The notice named by extends does not exist in the same language, or notices extend each other in a loop."},
+	{RuleConfig, "notis.toml does not parse or holds a value it does not accept."},
+	{RuleStrings, "An i18n strings file does not parse, or a language lacks a key the others have."},
+	{RuleCategory, "A cookie's consent category has no label in the site's strings."},
+	{RuleLayout, "A layout failed to render a page."},
+	{RuleOther, "Anything else that stopped the run, such as a file that could not be read."},
+}
+
+// Known reports whether id is one of Rules.
+func Known(id string) bool {
+	for _, r := range Rules {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
