@@ -198,7 +198,12 @@ func TestNoticesPrintWithoutTheBannerAndWithLinkTargets(t *testing.T) {
 			if len(split) > 0 {
 				t.Errorf("on paper these may break across pages: %v", split)
 			}
-			hidden := browsertest.Eval[[]string](t, ctx, `[...document.querySelectorAll('.notis-banner, main button, .site-header, .toc')].filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName)`)
+			// The banner lives in a shadow root under <notis-consent>: on paper
+			// its host must not be rendered at all.
+			hidden := browsertest.Eval[[]string](t, ctx, `[...document.querySelectorAll('notis-consent, main button, .site-header, .toc')].filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName)`)
+			if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll('notis-consent').length`); n == 0 {
+				t.Error("no <notis-consent> host on the page: the check above looked at nothing")
+			}
 			if len(hidden) > 0 {
 				t.Errorf("on paper these screen controls still show: %v", hidden)
 			}
