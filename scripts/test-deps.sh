@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite drives for real, idempotently: Debian's
-# Chromium (banner and preview tests), PostgreSQL (store tests), and the
+# Chromium (banner and preview tests), poppler-utils (print tests),
+# PostgreSQL (store tests), promtool and systemd-analyze (the consent
+# server's packaging), and the
 # npm packages the browser audits inject (axe-core). Each step is skipped
 # when its tool is already there, so a warm machine pays nothing.
 set -euo pipefail
@@ -10,6 +12,10 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)      # promtool checks the consent server's alert rules
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)  # verifies its systemd units
+# pdftotext and pdfinfo read the notices Chromium prints (print tests).
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi

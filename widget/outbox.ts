@@ -19,7 +19,7 @@ export function load(): string[] {
 export const idOf = (b: string) => (b.match(/"event":"([^"]*)"/) || [])[1] || '?';
 
 export function save(q: string[]): void {
-  for (const b of q.slice(0, -MAX)) warn('outbox full: event ' + idOf(b) + ' dropped');
+  for (const b of q.slice(0, -MAX)) warn('outbox full, dropped ' + idOf(b));
   try {
     if (q.length) localStorage.setItem(KEY, JSON.stringify(q.slice(-MAX)));
     else localStorage.removeItem(KEY);

@@ -128,7 +128,7 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 		return runErr
 	}
 	findings := audit.Judge(res, site, knownCookies, trackers)
-	rep := audit.Report{Findings: findings, Result: res}
+	rep := audit.Report{Findings: findings, Result: res, Anchor: site.Anchor(*source)}
 	rep.Findings, rep.Accepted = accepted.Filter(findings)
 	if err := audit.Write(stdout, *format, rep); err != nil {
 		return err

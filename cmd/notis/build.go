@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -78,7 +76,6 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 			return usagef("--baseURL: %v", err)
 		}
 	}
-	limitMemory()
 	opts := build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL}
 	if *lintMode != "off" {
 		opts.Check = lintCheck(stderr, *lintMode == "error")
@@ -129,20 +126,6 @@ func printSummary(w io.Writer, res *build.Result) {
 		fmt.Fprintf(w, "  %s\n", res.Banner)
 	}
 	fmt.Fprintf(w, "  %d files, %.1f KiB, %d warnings, in %s\n", res.Files, float64(res.Bytes)/1024, len(res.Warnings), res.Duration.Round(time.Millisecond))
-}
-
-// limitMemory trades collections for memory the other way round from Go's
-// default: the collector runs half as often (GOGC=200) but never lets the
-// heap pass a soft limit of 128 MiB, so a 2,000-page build fits small CI
-// runners without spending its time collecting. GOGC and GOMEMLIMIT, when
-// set, win.
-func limitMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(128 << 20)
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 }
 
 // lintCheck runs the lint inside the build, before anything is written:

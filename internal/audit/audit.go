@@ -48,7 +48,7 @@ func (o *Options) idleLimit() time.Duration { return min(o.timeout()/3, 5*time.S
 
 // bannerWait bounds the wait for a banner that was not there once the
 // page had settled.
-func (o *Options) bannerWait() time.Duration { return min(o.timeout()/4, 3*time.Second) }
+func (o *Options) bannerWait() time.Duration { return min(o.timeout()/4, 5*time.Second) }
 
 // PageResult is one audited page.
 type PageResult struct {

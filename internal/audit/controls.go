@@ -69,7 +69,9 @@ const findJS = `(what, sel) => {
   case 'save': el = nth(one('dialog.notis-dlg[open]'), '.notis-btns button', 2); break;
   }
   if (!el || !shown(el)) return null;
-  el.scrollIntoView({block: 'center', inline: 'center'});
+  // instant: a page's scroll-behavior: smooth would leave the control
+  // where it was when its position is read.
+  el.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
   const r = el.getBoundingClientRect();
   return {x: r.left + r.width / 2, y: r.top + r.height / 2, api: false};
 }`

@@ -82,7 +82,7 @@ func cookiesNotice(defects bool) string {
 `
 }
 
-func newFixture(t *testing.T, defects bool) *fixture {
+func newFixture(t testing.TB, defects bool) *fixture {
 	t.Helper()
 	f := &fixture{defects: defects, dir: t.TempDir()}
 	siteMux, consentMux, trackerMux := http.NewServeMux(), http.NewServeMux(), http.NewServeMux()
@@ -134,7 +134,7 @@ func newFixture(t *testing.T, defects bool) *fixture {
 	return f
 }
 
-func write(t *testing.T, path, s string) {
+func write(t testing.TB, path, s string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -165,7 +165,10 @@ func (f *fixture) routeSite(mux *http.ServeMux, public string) {
 			fmt.Fprint(w, s)
 		}
 	}
-	home := ga + `<p><button type="button" data-notis-open>Cookie settings</button></p>`
+	// A hostile page: smooth scrolling, and the settings button far below
+	// the fold (where a real careers page keeps it, in the footer).
+	home := ga + `<style>html { scroll-behavior: smooth }</style><div style="height: 3000px"></div>
+<footer><button type="button" data-notis-open>Cookie settings</button></footer>`
 	if f.defects {
 		// Defect: a LinkedIn pixel nobody gated.
 		home += `<img src="` + f.tracker("px.ads.linkedin.com") + `/collect?pid=1&fmt=gif" alt="" width="1" height="1">`
@@ -222,7 +225,7 @@ new Image().src = '%s/g/collect?v=2';`, gaAge, extra, f.tracker("www.google-anal
 
 // startBrowser launches the one Chromium the audit tests share; it skips
 // locally and fails under CI=true without Chromium.
-func startBrowser(t *testing.T) *browser {
+func startBrowser(t testing.TB) *browser {
 	t.Helper()
 	path, err := FindChromium("")
 	if err != nil {

@@ -124,6 +124,9 @@ func (j *judge) judgeState(p *PageResult, st State, o *Observation) {
 		j.cookies("cookie.gpc", p.URL, st, o, func(cat string) bool { return j.site.GPC[cat] }, "gate the script with data-consent=\"%s\" and read the choice from the banner (window.notis.consent() or the notis:consent event), never from the mere presence of a choice")
 		j.requests("tracker.gpc", p.URL, st, o, 0, func(cat string) bool { return j.site.GPC[cat] }, "gate the tag with data-consent=\"%s\": under GPC the banner denies that category, and a tag that decides by itself must check event.detail.choices")
 	case Reject:
+		if o.Failure != "" && len(o.Controls) == 0 {
+			return
+		}
 		if len(o.Controls) == 0 {
 			if slices.ContainsFunc(o.Notes, func(n string) bool { return strings.Contains(n, "no Reject all control") }) {
 				j.add("banner.no-reject", Error, p.URL, Load, "", "the banner's first layer has no Reject all control the audit could find",
@@ -149,7 +152,14 @@ func (j *judge) judgeState(p *PageResult, st State, o *Observation) {
 			if cat == "" || j.site.Required[cat] {
 				continue
 			}
-			sev, fix := Error, fmt.Sprintf("declare the cookie in category %s under its exact name (the banner deletes the first-party cookies its notices declare), and set it from script, not as HttpOnly, so it can be deleted", cat)
+			_, declared := j.site.declared(c.Name)
+			sev, fix := Error, fmt.Sprintf("declare the cookie in category %s under the name it is set with: the banner deletes the first-party cookies its notices declare", cat)
+			switch {
+			case c.HTTPOnly:
+				fix = "set the cookie without HttpOnly (the banner's script cannot delete an HttpOnly cookie), or have the server that sets it delete it once the withdrawal reaches it"
+			case declared:
+				fix = "the banner deletes it on this host and its parent domains at path /: set it there, or delete it in the tag's own withdrawal handler (the notis:consent event)"
+			}
 			if !j.firstParty(c, p.URL) {
 				sev, fix = Warning, "a cookie of another site cannot be deleted by this page: ask the provider to honour withdrawal, or stop loading its tag"
 			}
@@ -200,9 +210,12 @@ func (j *judge) proof(page string, st State, o *Observation) {
 	if j.site.Endpoint == "" || o.Consent > 0 {
 		return
 	}
-	j.add("consent.not-recorded", Error, page, st, "", fmt.Sprintf("no proof of the choice was sent to %s/v1/consents %s", j.site.Endpoint, st.Describe()),
-		"controls used: "+strings.Join(o.Controls, ", "),
-		"check the page's CSP allows the consent server in connect-src, and that the server answers", notice.Position{})
+	msg := fmt.Sprintf("no proof of the choice was sent to %s/v1/consents %s", j.site.Endpoint, st.Describe())
+	if o.ConsentFailed != "" {
+		msg = fmt.Sprintf("the proof of the choice sent to %s/v1/consents %s was not stored (%s)", j.site.Endpoint, st.Describe(), o.ConsentFailed)
+	}
+	j.add("consent.not-recorded", Error, page, st, "", msg, "controls used: "+strings.Join(o.Controls, ", "),
+		"check that the consent server runs and answers, that [consent] origins lists this page's origin, and that the page's CSP allows the server in connect-src", notice.Position{})
 }
 
 // firstParty reports whether a cookie belongs to the page's own site.

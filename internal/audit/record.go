@@ -90,19 +90,29 @@ type StorageKey struct {
 
 // Observation is what one state of one page showed.
 type Observation struct {
-	Page     string        `json:"page"`
-	State    State         `json:"state"`
-	Final    string        `json:"final,omitempty"` // where the page ended up, when it navigated away
-	Cookies  []Cookie      `json:"cookies"`
-	Storage  []StorageKey  `json:"storage"`
-	Requests []Request     `json:"requests"`
-	Banner   bool          `json:"banner"`   // a first layer was found
-	Controls []string      `json:"controls"` // the controls the auditor used, in order
-	Links    []string      `json:"-"`        // same-site links, read in state load
-	Consent  int           `json:"consentPosts"`
-	Notes    []string      `json:"notes,omitempty"`
-	Failure  string        `json:"failure,omitempty"` // why the state could not be audited (fully)
-	Elapsed  time.Duration `json:"-"`
+	Page     string       `json:"page"`
+	State    State        `json:"state"`
+	Final    string       `json:"final,omitempty"` // where the page ended up, when it navigated away
+	Cookies  []Cookie     `json:"cookies"`
+	Storage  []StorageKey `json:"storage"`
+	Requests []Request    `json:"requests"`
+	Banner   bool         `json:"banner"`       // a first layer was found
+	Controls []string     `json:"controls"`     // the controls the auditor used, in order
+	Links    []string     `json:"-"`            // same-site links, read in state load
+	Consent  int          `json:"consentPosts"` // proofs the consent server accepted (2xx) after a choice
+	// ConsentFailed says how the other proofs fared (an HTTP status or a
+	// network error), when some were sent but none accepted.
+	ConsentFailed string        `json:"consentFailed,omitempty"`
+	Notes         []string      `json:"notes,omitempty"`
+	Failure       string        `json:"failure,omitempty"` // why the state could not be audited (fully)
+	Elapsed       time.Duration `json:"-"`
+}
+
+// post is a consent POST: the phase it was sent in and how it ended.
+type post struct {
+	phase  int
+	status int64  // the answer's HTTP status; 0 while none
+	failed string // the network error, if any
 }
 
 // recording holds what the tab's events say, under a lock: the event
@@ -114,9 +124,10 @@ type recording struct {
 	inflight map[network.RequestID]bool
 	phase    int
 	requests []Request
-	posts    []int // phases of consent POSTs
+	posts    map[network.RequestID]*post // consent POSTs
 	mainURL  []string
 	ready    bool // DOMContentLoaded of the top document
+	events   int  // events seen, to tell whether anything happened
 	kick     chan struct{}
 }
 
@@ -132,7 +143,7 @@ func (r *recording) on(ev any) {
 		}
 		full := e.Request.URL
 		if r.endpoint != "" && e.Request.Method == "POST" && strings.HasPrefix(full, r.endpoint+"/v1/consents") {
-			r.posts = append(r.posts, r.phase)
+			r.posts[e.RequestID] = &post{phase: r.phase}
 		}
 		if strings.EqualFold(u.Hostname(), r.host) {
 			break
@@ -143,10 +154,16 @@ func (r *recording) on(ev any) {
 		// Done once the answer's headers are in: Chromium never reports
 		// the end of a keepalive fetch (the banner's proof) to the page.
 		delete(r.inflight, e.RequestID)
+		if p := r.posts[e.RequestID]; p != nil && e.Response != nil {
+			p.status = e.Response.Status
+		}
 	case *network.EventLoadingFinished:
 		delete(r.inflight, e.RequestID)
 	case *network.EventLoadingFailed:
 		delete(r.inflight, e.RequestID)
+		if p := r.posts[e.RequestID]; p != nil {
+			p.failed = e.ErrorText
+		}
 	case *page.EventDomContentEventFired:
 		r.ready = true
 	case *page.EventFrameNavigated:
@@ -156,10 +173,17 @@ func (r *recording) on(ev any) {
 	default:
 		return
 	}
+	r.events++
 	select {
 	case r.kick <- struct{}{}:
 	default:
 	}
+}
+
+func (r *recording) eventCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.events
 }
 
 // trimURL keeps a request's URL short in reports: no fragment, and a query
@@ -214,16 +238,45 @@ func (r *recording) setPhase(p int) {
 	r.mu.Unlock()
 }
 
-func (r *recording) consentPosts(phase int) int {
+// consentPosts counts the proofs sent from phase on that the server
+// accepted, and says how the others ended: still waiting, an HTTP
+// status, or a network error.
+func (r *recording) consentPosts(phase int) (accepted int, others string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var how []string
+	for _, p := range r.posts {
+		switch {
+		case p.phase < phase:
+		case p.status >= 200 && p.status < 300:
+			accepted++
+		case p.failed != "":
+			how = append(how, p.failed)
+		case p.status != 0:
+			how = append(how, fmt.Sprintf("HTTP %d", p.status))
+		default:
+			how = append(how, "no answer")
+		}
+	}
+	slices.Sort(how)
+	return accepted, strings.Join(slices.Compact(how), ", ")
+}
+
+// answered reports whether every proof sent from phase on has an answer
+// or an error, and there is at least one.
+func (r *recording) answered(phase int) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
 	for _, p := range r.posts {
-		if p >= phase {
+		if p.phase >= phase {
+			if p.status == 0 && p.failed == "" {
+				return false
+			}
 			n++
 		}
 	}
-	return n
+	return n > 0
 }
 
 // waitUntil waits for cond, re-checking on every event of the tab, until
@@ -281,15 +334,33 @@ func (s *stateRun) note(format string, a ...any) {
 	s.obs.Notes = append(s.obs.Notes, fmt.Sprintf(format, a...))
 }
 
-// quiet waits for the network to settle, at most idleLimit; a page that
-// never settles is noted, not fatal.
+// quiet waits for the page to settle: the network quiet for
+// settleWindow, then the page's main thread idle (requestIdleCallback: a
+// script that arrived last has run), and again if that set anything off;
+// at most idleLimit each round and three rounds. A page that never
+// settles is noted, not fatal.
 func (s *stateRun) quiet(what string) {
-	ctx, cancel := context.WithTimeout(s.ctx, s.opts.idleLimit())
-	defer cancel()
-	if err := s.rec.waitQuiet(ctx); err != nil && s.ctx.Err() == nil {
-		s.note("the network did not go quiet within %s %s; read what had happened by then", s.opts.idleLimit(), what)
+	for range 3 {
+		ctx, cancel := context.WithTimeout(s.ctx, s.opts.idleLimit())
+		err := s.rec.waitQuiet(ctx)
+		if err != nil {
+			cancel()
+			if s.ctx.Err() == nil {
+				s.note("the network did not go quiet within %s %s; read what had happened by then", s.opts.idleLimit(), what)
+			}
+			return
+		}
+		seen := s.rec.eventCount()
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](idleJS, chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil || s.rec.eventCount() == seen {
+			return
+		}
 	}
 }
+
+// idleJS resolves once the page's main thread has nothing left to do.
+const idleJS = `new Promise((done) => (window.requestIdleCallback || setTimeout)(() => done(), {timeout: 2000}))`
 
 // record audits one page in one state in its own browser context.
 func record(b *browser, opts *Options, pageURL string, state State) (obs *Observation) {
@@ -305,7 +376,7 @@ func record(b *browser, opts *Options, pageURL string, state State) (obs *Observ
 	ctx, cancel := context.WithTimeout(tab, opts.timeout())
 	defer cancel()
 	u, _ := url.Parse(pageURL)
-	rec := &recording{host: u.Hostname(), endpoint: opts.Endpoint, inflight: map[network.RequestID]bool{}, kick: make(chan struct{}, 1)}
+	rec := &recording{host: u.Hostname(), endpoint: opts.Endpoint, inflight: map[network.RequestID]bool{}, posts: map[network.RequestID]*post{}, kick: make(chan struct{}, 1)}
 	if err := chromedp.Listen(tab, rec.on); err != nil {
 		obs.Failure = err.Error()
 		return obs
@@ -321,6 +392,11 @@ func record(b *browser, opts *Options, pageURL string, state State) (obs *Observ
 	}
 	s.quiet("after the page loaded")
 	s.act(state)
+	if ctx.Err() != nil && obs.Failure == "" {
+		// Whatever was not found by now was not looked for long enough:
+		// no "banner missing" or "clean" may come of it.
+		obs.Failure = fmt.Sprintf("the state ran out of its --timeout (%s) before it was done; raise --timeout for a slow site or a busy machine", opts.timeout())
+	}
 	s.read(tab)
 	return obs
 }
@@ -360,10 +436,10 @@ func (s *stateRun) load(pageURL string) bool {
 		s.obs.Failure = fmt.Sprintf("loading the page: %s", res.ErrorText)
 		return false
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, s.opts.idleLimit())
-	defer cancel()
-	if err := s.rec.waitUntil(ctx, s.rec.isReady); err != nil {
-		s.obs.Failure = fmt.Sprintf("the page did not finish loading (no DOMContentLoaded) within %s; only what had loaded by then was read", s.opts.idleLimit())
+	// The document may take the state's whole time; only the waits after
+	// it are held to idleLimit.
+	if err := s.rec.waitUntil(s.ctx, s.rec.isReady); err != nil {
+		s.obs.Failure = fmt.Sprintf("the page did not finish loading (no DOMContentLoaded) within %s; only what had loaded by then was read", s.opts.timeout())
 		return false
 	}
 	return true
@@ -372,7 +448,9 @@ func (s *stateRun) load(pageURL string) bool {
 // act makes the state's choice.
 func (s *stateRun) act(state State) {
 	c := s.opts.Controls
-	found, err := s.wait("banner", cmp.Or(c.Accept, c.Reject))
+	// The banner shows after the page's scripts ran, which the load already
+	// waited for: bannerWait is short, and only a page without one pays it.
+	found, err := s.wait("banner", cmp.Or(c.Accept, c.Reject), s.opts.bannerWait())
 	if err != nil {
 		s.note("looking for the banner: %v", err)
 	}
@@ -397,14 +475,12 @@ func (s *stateRun) act(state State) {
 	}
 }
 
-// wait polls for a control until it appears or bannerWait passes: the
-// banner shows after the page's scripts ran, which the load already
-// waited for, so this is short unless there is no banner.
-func (s *stateRun) wait(what, sel string) (bool, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, s.opts.bannerWait())
+// wait polls for a control until it appears or limit passes.
+func (s *stateRun) wait(what, sel string, limit time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, limit)
 	defer cancel()
 	expr := fmt.Sprintf("(%s)(%q, %q)", findJS, what, sel)
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(s.opts.bannerWait())))
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(limit)))
 	if err == nil {
 		return true, nil
 	}
@@ -443,7 +519,7 @@ func (s *stateRun) choose(what, sel, label string) bool {
 func (s *stateRun) afterChoice(phase int) {
 	if s.opts.Endpoint != "" {
 		ctx, cancel := context.WithTimeout(s.ctx, s.opts.idleLimit())
-		_ = s.rec.waitUntil(ctx, func() bool { return s.rec.consentPosts(phase) > 0 })
+		_ = s.rec.waitUntil(ctx, func() bool { return s.rec.answered(phase) })
 		cancel()
 	}
 	s.quiet("after " + s.obs.Controls[len(s.obs.Controls)-1])
@@ -460,10 +536,8 @@ func (s *stateRun) reload() {
 		s.note("reloading after %s: %v", s.obs.Controls[len(s.obs.Controls)-1], err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, s.opts.idleLimit())
-	defer cancel()
-	if err := s.rec.waitUntil(ctx, s.rec.isReady); err != nil {
-		s.note("the page did not load again within %s after %s", s.opts.idleLimit(), s.obs.Controls[len(s.obs.Controls)-1])
+	if err := s.rec.waitUntil(s.ctx, s.rec.isReady); err != nil {
+		s.note("the page did not load again within %s after %s", s.opts.timeout(), s.obs.Controls[len(s.obs.Controls)-1])
 		return
 	}
 	s.obs.Controls = append(s.obs.Controls, "reload")
@@ -483,7 +557,7 @@ func (s *stateRun) withdraw() {
 	}
 	s.obs.Controls = append(s.obs.Controls, "reopen preferences")
 	if c.Custom() {
-		if found, _ := s.wait("reject", c.Reject); !found {
+		if found, _ := s.wait("reject", c.Reject, s.opts.timeout()); !found {
 			s.note("withdrawal not tested: the reopened preferences show no control matching --reject %q", c.Reject)
 			return
 		}
@@ -495,8 +569,10 @@ func (s *stateRun) withdraw() {
 		s.afterChoice(2)
 		return
 	}
-	if found, _ := s.wait("dialog", ""); !found {
-		s.note("withdrawal not tested: the preferences dialog did not open within %s", s.opts.bannerWait())
+	// The dialog is a module loaded when opened: it may take the state's
+	// remaining time.
+	if found, _ := s.wait("dialog", "", s.opts.timeout()); !found {
+		s.note("withdrawal not tested: the preferences dialog did not open within %s", s.opts.timeout())
 		return
 	}
 	for range 32 { // a dialog has a handful of categories; never loop forever on a hostile page
@@ -562,7 +638,7 @@ func (s *stateRun) read(tab context.Context) {
 		s.obs.Final = s.rec.mainURL[n-1]
 	}
 	s.rec.mu.Unlock()
-	s.obs.Consent = s.rec.consentPosts(1)
+	s.obs.Consent, s.obs.ConsentFailed = s.rec.consentPosts(1)
 	if s.obs.Final != "" {
 		s.note("the page navigated away to %s; what is reported is what the browser held at the end", s.obs.Final)
 	}

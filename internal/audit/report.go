@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -25,6 +26,10 @@ type Report struct {
 	Findings []Finding
 	Accepted int // findings the baseline accepted (not in Findings)
 	Result   *Result
+	// Anchor is the file a SARIF result about a page is placed at (code
+	// scanning shows results only at a file in the repository): the
+	// consent notice, else notis.toml.
+	Anchor string
 }
 
 // Write prints the report in a format.
@@ -257,7 +262,8 @@ func sarifLevel(s Severity) string {
 const ruleDocURL = "https://github.com/notis-dev/notis/blob/main/docs/audit.md"
 
 // writeSARIF puts each result at the notice line its fix belongs to, or
-// at the page's URL: code scanning shows results only at a location.
+// at the anchor file; the page and state are in the message and the
+// result's properties.
 func writeSARIF(w io.Writer, r Report) error {
 	driver := sarifDriver{Name: "notis audit", InformationURI: ruleDocURL}
 	index := map[string]int{}
@@ -270,16 +276,13 @@ func writeSARIF(w io.Writer, r Report) error {
 	}
 	results := []sarifResult{}
 	for _, f := range r.Findings {
-		uri := f.Page
+		uri := cmp.Or(r.Anchor, "notis.toml")
 		var region *sarifRegion
 		if f.Pos.File != "" {
 			uri = uriPath(f.Pos.File)
 			if f.Pos.Line > 0 {
 				region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Col, 0)}
 			}
-		}
-		if uri == "" {
-			uri = "notis.toml"
 		}
 		res := sarifResult{
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -23,7 +25,7 @@ var sample = []Finding{
 
 func TestSARIFPutsEveryResultSomewhereCodeScanningShows(t *testing.T) {
 	var b bytes.Buffer
-	if err := Write(&b, "sarif", Report{Findings: sample}); err != nil {
+	if err := Write(&b, "sarif", Report{Findings: sample, Anchor: "site/content/cookies.en.md"}); err != nil {
 		t.Fatal(err)
 	}
 	var log struct {
@@ -64,7 +66,7 @@ func TestSARIFPutsEveryResultSomewhereCodeScanningShows(t *testing.T) {
 	if loc := run.Results[0].Locations[0].PhysicalLocation; loc.ArtifactLocation.URI != "content/cookies%20en.md" || loc.Region.StartLine != 7 {
 		t.Errorf("a finding with a notice position: %+v", loc)
 	}
-	if loc := run.Results[1].Locations[0].PhysicalLocation; loc.ArtifactLocation.URI != "https://jobs.example.org/" {
+	if loc := run.Results[1].Locations[0].PhysicalLocation; loc.ArtifactLocation.URI != "site/content/cookies.en.md" || loc.Region != nil {
 		t.Errorf("a finding about a page: %+v", loc)
 	}
 	if run.Results[2].Level != "note" {
@@ -134,6 +136,43 @@ func TestTextReportListsTimePerPageAndState(t *testing.T) {
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("text report lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestSARIFValidatesAgainstTheOfficialSchema(t *testing.T) {
+	// The OASIS SARIF 2.1.0 schema the lint's test keeps.
+	f, err := os.Open(filepath.Join("..", "lint", "testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &Result{Pages: []*PageResult{{URL: "https://jobs.example.org/", Elapsed: time.Second, Notes: []string{"n"},
+		States: map[State]*Observation{Load: {Elapsed: time.Second}}}}}
+	for name, fs := range map[string][]Finding{"findings": sample, "none": nil} {
+		var b bytes.Buffer
+		if err := Write(&b, "sarif", Report{Findings: fs, Result: res}); err != nil {
+			t.Fatal(err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("%s: SARIF does not validate: %v", name, err)
 		}
 	}
 }

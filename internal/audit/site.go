@@ -82,6 +82,15 @@ func SiteFrom(st *build.Site, dir string) *Site {
 	return s
 }
 
+// Anchor is the file findings about a page are placed at in SARIF: the
+// consent notice, else the site's notis.toml.
+func (s *Site) Anchor(dir string) string {
+	if s.CookieNotice.File != "" {
+		return s.CookieNotice.File
+	}
+	return filepath.ToSlash(filepath.Join(dir, "notis.toml"))
+}
+
 // declared finds the declaration of an observed cookie name.
 func (s *Site) declared(name string) (Declared, bool) {
 	for _, d := range s.Cookies {

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -13,37 +11,6 @@ import (
 
 	"github.com/notis-dev/notis/internal/browsertest"
 )
-
-// Every page of the example site, with the banner up, passes axe-core's
-// WCAG 2.2 A/AA and best-practice rules with zero violations, in real
-// headless Chromium.
-func TestEveryExamplePageHasNoAccessibilityViolations(t *testing.T) {
-	out := buildInto(t, filepath.Join("..", ".."))
-	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
-	t.Cleanup(srv.Close)
-	var pages []string
-	for rel := range tree(t, out) {
-		if strings.HasSuffix(rel, ".html") && !strings.HasPrefix(rel, "consent/") && rel != "index.html" {
-			pages = append(pages, "/"+strings.TrimSuffix(rel, "index.html"))
-		}
-	}
-	slices.Sort(pages)
-	if len(pages) < 10 {
-		t.Fatalf("only %d pages built", len(pages))
-	}
-	b := browsertest.Start(t)
-	for _, p := range pages {
-		t.Run(strings.Trim(p, "/"), func(t *testing.T) {
-			ctx := b.Page(t)
-			browsertest.OnNewDocument(t, ctx, browsertest.Shadow) // the banner is in a shadow root
-			browsertest.Do(t, ctx, chromedp.Navigate(srv.URL+p))
-			browsertest.Wait(t, ctx, `__q('.notis-banner') !== null || !document.querySelector('script[src*="consent/"]')`, "the banner")
-			for _, v := range browsertest.Axe(t, ctx) {
-				t.Errorf("%s", v)
-			}
-		})
-	}
-}
 
 // A keyboard user's first Tab reaches the skip link, and following it
 // puts focus on the notice.

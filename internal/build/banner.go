@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/render"
@@ -29,7 +28,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
 		BaseURL:   s.Config.BaseURL,
 		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode,
-		ValidityDays: int(s.Config.ValidityPeriod().Approx().Round(24*time.Hour) / (24 * time.Hour)),
+		ValidityDays: s.Config.ValidityPeriod().ApproxDays(),
 		NoticeURL:    map[string]string{},
 		Strings:      map[string]map[string]string{},
 	}

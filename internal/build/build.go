@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -67,7 +68,7 @@ type Site struct {
 	// sees every mistake of a file in one run.
 	Broken []*notice.Notice
 	// ByID maps a notice id to its versions by language.
-	ByID map[string]render.Translations
+	ByID map[string]map[string]*notice.Notice
 	// Warnings are problems that do not stop the build.
 	Warnings []string
 }
@@ -120,11 +121,11 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 // index files the loaded pages by notice and language, and warns of every
 // notice missing a translation and of cookies the banner cannot delete.
 func (s *Site) index() {
-	s.ByID = map[string]render.Translations{}
+	s.ByID = map[string]map[string]*notice.Notice{}
 	for _, p := range s.Pages {
 		n := p.Notice
 		if s.ByID[n.ID] == nil {
-			s.ByID[n.ID] = render.Translations{}
+			s.ByID[n.ID] = map[string]*notice.Notice{}
 		}
 		s.ByID[n.ID][n.Lang] = n
 	}
@@ -287,6 +288,9 @@ type sink interface {
 	// carry over; done, if the sink calls it, hands data back for reuse
 	// once the sink no longer needs it.
 	write(rel string, data []byte, keep bool, done func()) error
+	// create opens rel for writing in pieces; the file is complete once
+	// closed.
+	create(rel string) (io.WriteCloser, error)
 }
 
 // writer minifies and stages output files, counting them; safe for
@@ -322,13 +326,56 @@ func (w *writer) putKept(rel, mediaType string, data []byte) error {
 	return w.putFile(rel, mediaType, data, true)
 }
 
-func (w *writer) putFile(rel, mediaType string, data []byte, keep bool) error {
+// claim records rel as written, failing when it already was.
+func (w *writer) claim(rel string) error {
 	w.mu.Lock()
 	dup := w.names[rel]
 	w.names[rel] = true
 	w.mu.Unlock()
 	if dup {
 		return fmt.Errorf("two output files at %s", rel)
+	}
+	return nil
+}
+
+// stream writes rel as fill produces it, without holding it whole.
+func (w *writer) stream(rel string, fill func(io.Writer) error) error {
+	if err := w.claim(rel); err != nil {
+		return err
+	}
+	f, err := w.st.create(rel)
+	if err != nil {
+		return err
+	}
+	cw := &countingWriter{w: f}
+	err = fill(cw)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	w.mu.Lock()
+	w.res.Files++
+	w.res.Bytes += cw.n
+	w.mu.Unlock()
+	return nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (w *writer) putFile(rel, mediaType string, data []byte, keep bool) error {
+	if err := w.claim(rel); err != nil {
+		return err
 	}
 	var done func()
 	if mediaType != "" {
@@ -421,11 +468,9 @@ func (s *Site) renderSiteFiles(r *render.Renderer, w *writer) error {
 	if err := w.put("sitemap.xml", "application/xml", sm); err != nil {
 		return err
 	}
-	nj, err := s.noticesJSON()
-	if err != nil {
-		return err
-	}
-	return w.put("notices.json", "", nj) // marshalled compact: nothing to minify
+	// Marshalled compact: nothing to minify. Streamed: on a large site it
+	// is tens of megabytes.
+	return w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, nil) })
 }
 
 // renderSitePages writes the pages that are not a notice's: each
@@ -468,11 +513,21 @@ func (s *Site) renderIndex(r *render.Renderer, w *writer, lang string) error {
 // renderNotices renders every notice page on all cores, writing each as
 // soon as it is done so the site is never held in memory whole.
 func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
-	pages := s.Pages
+	err := s.renderPages(r, w, s.Pages)
+	for _, p := range s.Pages {
+		res.PagesByLang[p.Notice.Lang]++
+	}
+	return err
+}
+
+// renderPages renders the given notice pages on all cores: the one render
+// loop, which the build runs over every page and the preview over those
+// an edit touched.
+func (s *Site) renderPages(r *render.Renderer, w *writer, pages []*content.Page) error {
 	errs := make([]error, len(pages))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), len(pages)) {
 		wg.Go(func() {
 			var html bytes.Buffer // reused: minify copies it out
 			for i := range next {
@@ -492,9 +547,6 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 	}
 	close(next)
 	wg.Wait()
-	for _, p := range pages {
-		res.PagesByLang[p.Notice.Lang]++
-	}
 	return errors.Join(errs...)
 }
 

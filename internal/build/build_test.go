@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -63,7 +66,9 @@ func digest(files map[string][]byte) string {
 }
 
 // checkGolden compares a build's output with testdata/golden/NAME, file by
-// file; -update rewrites the golden copy.
+// file, in a readable form (see pretty): the golden copies are stored that
+// way, so a change shows as a few changed lines in review, and a failure
+// prints the lines that differ. -update rewrites the golden copy.
 func checkGolden(t *testing.T, name string, got map[string][]byte) {
 	t.Helper()
 	dir := filepath.Join("testdata", "golden", name)
@@ -76,7 +81,7 @@ func checkGolden(t *testing.T, name string, got map[string][]byte) {
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(p, b, 0o644); err != nil {
+			if err := os.WriteFile(p, pretty(rel, b), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -89,8 +94,8 @@ func checkGolden(t *testing.T, name string, got map[string][]byte) {
 			t.Errorf("%s: in the golden copy but not built", rel)
 			continue
 		}
-		if !bytes.Equal(g, b) {
-			t.Errorf("%s differs from testdata/golden/%s/%s (run go test ./internal/build -update if the change is intended)", rel, name, rel)
+		if g = pretty(rel, g); !bytes.Equal(g, b) {
+			t.Errorf("%s differs from testdata/golden/%s/%s (run go test ./internal/build -run TestBuildMatchesGoldenFiles -update if the change is intended):\n%s", rel, name, rel, lineDiff(b, g))
 		}
 	}
 	for rel := range got {
@@ -98,6 +103,114 @@ func checkGolden(t *testing.T, name string, got map[string][]byte) {
 			t.Errorf("%s: built but not in the golden copy", rel)
 		}
 	}
+}
+
+// pretty lays minified output out one tag (HTML), one rule (CSS) or one
+// value (JSON) per line, indented, without changing a character of text:
+// the golden copies are compared and stored in this form.
+func pretty(rel string, b []byte) []byte {
+	switch path.Ext(rel) {
+	case ".html", ".xml":
+		return prettyMarkup(b)
+	case ".json":
+		var out bytes.Buffer
+		if json.Indent(&out, b, "", "  ") == nil {
+			out.WriteByte('\n')
+			return out.Bytes()
+		}
+	case ".css":
+		return append(bytes.ReplaceAll(b, []byte("}"), []byte("}\n")), '\n')
+	}
+	return b
+}
+
+// voidElements have no end tag, so they do not indent what follows.
+var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+
+func prettyMarkup(b []byte) []byte {
+	var out bytes.Buffer
+	z := html.NewTokenizer(bytes.NewReader(b))
+	depth := 0
+	line := func() {
+		if out.Len() > 0 {
+			out.WriteByte('\n')
+		}
+		out.WriteString(strings.Repeat("  ", depth))
+	}
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		raw := z.Raw()
+		switch tt {
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			line()
+			out.Write(raw)
+			if !voidElements[string(name)] {
+				depth++
+			}
+		case html.EndTagToken:
+			depth = max(depth-1, 0)
+			line()
+			out.Write(raw)
+		case html.TextToken:
+			out.Write(raw)
+		default:
+			line()
+			out.Write(raw)
+		}
+	}
+	out.WriteByte('\n')
+	return out.Bytes()
+}
+
+// lineDiff shows where two texts part: the first differing lines with a
+// little context, and how many lines differ in all.
+func lineDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	first, differ := -1, 0
+	for i := range max(len(w), len(g)) {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			differ++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	if first < 0 {
+		return "(no line differs)"
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%d of %d lines differ; the first at line %d:\n", differ, max(len(w), len(g)), first+1)
+	for i := max(first-2, 0); i < min(first+6, max(len(w), len(g))); i++ {
+		a, b := "", ""
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a == b {
+			fmt.Fprintf(&sb, "  %5d   %s\n", i+1, a)
+			continue
+		}
+		if i < len(w) {
+			fmt.Fprintf(&sb, "- %5d   %s\n", i+1, a)
+		}
+		if i < len(g) {
+			fmt.Fprintf(&sb, "+ %5d   %s\n", i+1, b)
+		}
+	}
+	return sb.String()
 }
 
 // bannerHash matches the banner script's content hash in page links.
@@ -255,7 +368,7 @@ func TestNoticePagesShowTheRightsTheirBasesGive(t *testing.T) {
 		`id="objection"`, "Your right to object", // legitimate interests → objection, separately
 		"Right to data portability", // contract and consent
 		"withdraw it at any time",   // consent
-		"How to withdraw: Email privacy@example.test",
+		`How to withdraw: Email <a class="bare" href="mailto:privacy@example.test">privacy@example.test</a>`, // addresses in free text become links
 		"Wycliffe House", "0303 123 1113", // the ICO's details, built in
 		"6 months", "1 year and 6 months", // durations in words
 		`hreflang="sv"`, // the Swedish translation exists

@@ -1,9 +1,11 @@
 package build
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
@@ -59,43 +61,111 @@ func (s *Site) sitemap() ([]byte, error) {
 
 // NoticeJSON is one notice in one language in notices.json.
 type NoticeJSON struct {
-	ID      string         `json:"id"`
-	Lang    string         `json:"lang"`
-	URL     string         `json:"url"`
-	Version string         `json:"version"`
-	Rights  []string       `json:"rights"`
-	Notice  map[string]any `json:"notice"`
+	ID      string   `json:"id"`
+	Lang    string   `json:"lang"`
+	URL     string   `json:"url"`
+	Version string   `json:"version"`
+	Rights  []string `json:"rights"`
+	// RightsMayApply are the rights that depend on a lawful basis the
+	// notice does not state.
+	RightsMayApply []string `json:"rights_may_apply,omitempty"`
+	// Unstated lists the Art 13/14 elements the notice does not state
+	// (notice.Notice.Unstated): absent from Notice, and not by default.
+	Unstated []string `json:"unstated"`
+	// Inherited lists the keys whose facts come from the notice that
+	// Notice.extends names.
+	Inherited []string       `json:"inherited,omitempty"`
+	Notice    map[string]any `json:"notice"`
 }
 
-// noticesJSON writes every notice in every language as data, for machines
-// (a DPO's inventory, a careers site that shows a summary).
-func (s *Site) noticesJSON() ([]byte, error) {
-	doc := struct {
-		Site      string       `json:"site"`
-		Languages []string     `json:"languages"`
-		Notices   []NoticeJSON `json:"notices"`
-	}{Site: s.Config.Site, Languages: s.Config.LanguageCodes()}
+// writeNoticesJSON writes notices.json, every notice in every language as
+// data, for machines (a DPO's inventory, a careers site that shows a
+// summary): the bytes json.Marshal makes of {site, languages, notices},
+// written a notice at a time so a large site is never held whole. frag
+// gives one notice's encoded entry (the preview passes a cache); nil
+// encodes each afresh.
+func (s *Site) writeNoticesJSON(w io.Writer, frag func(n *notice.Notice, version string) ([]byte, error)) error {
+	if frag == nil {
+		frag = s.encodeNoticeJSON
+	}
+	head, err := json.Marshal(s.Config.Site)
+	if err != nil {
+		return err
+	}
+	langs, err := json.Marshal(s.Config.LanguageCodes())
+	if err != nil {
+		return err
+	}
 	versions := make(map[*notice.Notice]string, len(s.Pages))
 	for _, p := range s.Pages {
 		versions[p.Notice] = p.Version
 	}
+	bw, direct := w.(textWriter)
+	if !direct {
+		bw = bufio.NewWriter(w)
+	}
+	bw.WriteString(`{"site":`)
+	bw.Write(head)
+	bw.WriteString(`,"languages":`)
+	bw.Write(langs)
+	bw.WriteString(`,"notices":`)
+	first := true
 	for _, id := range s.IDs() {
-		for _, lang := range doc.Languages {
+		for _, lang := range s.Config.LanguageCodes() {
 			n, ok := s.ByID[id][lang]
 			if !ok {
 				continue
 			}
-			doc.Notices = append(doc.Notices, s.noticeJSON(n, versions[n]))
+			b, err := frag(n, versions[n])
+			if err != nil {
+				return err
+			}
+			if first {
+				bw.WriteByte('[')
+				first = false
+			} else {
+				bw.WriteByte(',')
+			}
+			bw.Write(b)
 		}
 	}
-	return json.Marshal(doc)
+	if first {
+		_, err = bw.WriteString("null}")
+	} else {
+		_, err = bw.WriteString("]}")
+	}
+	if buf, ok := bw.(*bufio.Writer); ok && !direct {
+		return buf.Flush()
+	}
+	return err
+}
+
+// textWriter is a writer that takes strings and bytes without copying
+// them through a buffer of its own.
+type textWriter interface {
+	io.Writer
+	io.StringWriter
+	io.ByteWriter
+}
+
+// encodeNoticeJSON is one notice's entry in notices.json, encoded.
+func (s *Site) encodeNoticeJSON(n *notice.Notice, version string) ([]byte, error) {
+	return json.Marshal(s.noticeJSON(n, version))
 }
 
 // noticeJSON is one notice's entry in notices.json.
 func (s *Site) noticeJSON(n *notice.Notice, version string) NoticeJSON {
-	var rights []string
+	var rights, may []string
 	for _, r := range n.DerivedRights() {
-		rights = append(rights, string(r.Right))
+		if r.All || len(r.Purposes) > 0 {
+			rights = append(rights, string(r.Right))
+		} else {
+			may = append(may, string(r.Right))
+		}
 	}
-	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, Notice: n.Plain()}
+	unstated := n.Unstated()
+	if unstated == nil {
+		unstated = []string{}
+	}
+	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, RightsMayApply: may, Unstated: unstated, Inherited: n.Inherited, Notice: n.Plain()}
 }

@@ -3,9 +3,9 @@ package build
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -235,6 +235,19 @@ func (m *memSink) write(rel string, data []byte, _ bool, _ func()) error { // ke
 	return nil
 }
 
+func (m *memSink) create(rel string) (io.WriteCloser, error) {
+	return &memFile{sink: m, rel: rel}, nil
+}
+
+// memFile is a file of a memSink being written.
+type memFile struct {
+	bytes.Buffer
+	sink *memSink
+	rel  string
+}
+
+func (f *memFile) Close() error { return f.sink.write(f.rel, f.Bytes(), false, nil) }
+
 // Notices returns every language's version of the notices with these
 // ids (every notice when ids is nil), in file order, for checks such as
 // the lint. Updates replace notices rather than change them, so the
@@ -408,44 +421,44 @@ func (inc *Incremental) writeData(w *writer, sitemap bool) error {
 			return err
 		}
 	}
-	versions := make(map[*notice.Notice]string, len(s.Pages))
-	for _, p := range s.Pages {
-		versions[p.Notice] = p.Version
-	}
-	head, _ := json.Marshal(s.Config.Site)
-	langs, _ := json.Marshal(s.Config.LanguageCodes())
-	parts := [][]byte{[]byte(`{"site":` + string(head) + `,"languages":` + string(langs) + `,"notices":`)}
+	// notices.json is kept as its parts, each notice's fragment cached
+	// until the notice changes, and joined when first read.
 	seen := make(map[*notice.Notice][]byte, len(s.Pages))
-	for _, id := range s.IDs() {
-		for _, lang := range s.Config.LanguageCodes() {
-			n, ok := s.ByID[id][lang]
-			if !ok {
-				continue
+	var parts partsWriter
+	err := s.writeNoticesJSON(&parts, func(n *notice.Notice, version string) ([]byte, error) {
+		frag, ok := inc.jsonOf[n]
+		if !ok {
+			var err error
+			if frag, err = s.encodeNoticeJSON(n, version); err != nil {
+				return nil, err
 			}
-			frag, ok := inc.jsonOf[n]
-			if !ok {
-				var err error
-				if frag, err = json.Marshal(s.noticeJSON(n, versions[n])); err != nil {
-					return err
-				}
-			}
-			seen[n] = frag
-			if len(parts) == 1 {
-				parts = append(parts, []byte("["))
-			} else {
-				parts = append(parts, []byte(","))
-			}
-			parts = append(parts, frag)
 		}
-	}
-	if len(parts) == 1 {
-		parts = append(parts, []byte("null}"))
-	} else {
-		parts = append(parts, []byte("]}"))
+		seen[n] = frag
+		return frag, nil
+	})
+	if err != nil {
+		return err
 	}
 	inc.jsonOf = seen
-	inc.notices = &joined{parts: parts}
+	inc.notices = &joined{parts: parts.parts}
 	return nil
+}
+
+// partsWriter keeps each write as a part of its own, without copying:
+// notices.json's fragments are cached and immutable, so two versions of
+// it share them and compare part by part.
+type partsWriter struct{ parts [][]byte }
+
+func (p *partsWriter) Write(b []byte) (int, error) {
+	p.parts = append(p.parts, b)
+	return len(b), nil
+}
+
+func (p *partsWriter) WriteString(s string) (int, error) { return p.Write([]byte(s)) }
+
+func (p *partsWriter) WriteByte(c byte) error {
+	_, err := p.Write([]byte{c})
+	return err
 }
 
 func (inc *Incremental) publish(files map[string][]byte) {
@@ -703,22 +716,12 @@ func (inc *Incremental) renderDirty(w *writer) (int, error) {
 	}
 	// Pages and indexes render side by side: on a large site an index,
 	// listing every notice, costs more than a notice page.
-	errs := make([]error, len(todo)+len(langs))
+	errs := make([]error, len(langs)+1)
 	var wg sync.WaitGroup
 	for i, lang := range langs {
-		wg.Go(func() { errs[len(todo)+i] = s.renderIndex(inc.r, w, lang) })
+		wg.Go(func() { errs[i] = s.renderIndex(inc.r, w, lang) })
 	}
-	for i, p := range todo {
-		wg.Go(func() {
-			n := p.Notice
-			html, err := inc.r.Notice(n, p.Version, s.ByID[n.ID], s.ByID)
-			if err != nil {
-				errs[i] = layoutError(n, err)
-				return
-			}
-			errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html)
-		})
-	}
+	errs[len(langs)] = s.renderPages(inc.r, w, todo)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return 0, err

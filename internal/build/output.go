@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -212,6 +213,27 @@ func (s *staging) write(rel string, data []byte, keep bool, done func()) error {
 	s.mu.Unlock()
 	s.jobs <- stagedFile{rel, data, done}
 	return nil
+}
+
+// create opens rel in the staging folder for writing in pieces. In a
+// reused spare the old file is removed first, never rewritten in place.
+func (s *staging) create(rel string) (io.WriteCloser, error) {
+	if !validOutputPath(rel) {
+		return nil, fmt.Errorf("output path %q escapes the destination or is reserved", rel)
+	}
+	s.mu.Lock()
+	s.written[rel] = false
+	s.mu.Unlock()
+	if s.reuse {
+		if err := s.clear(rel); err != nil {
+			return nil, err
+		}
+	}
+	p := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, err
+	}
+	return os.Create(p)
 }
 
 func (s *staging) writeNow(rel string, data []byte, old *bytes.Buffer) error {

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/consent/store"
-	"github.com/notis-dev/notis/internal/widget"
 )
 
 // admin guards a DPO route with the bearer token. The comparison hashes
@@ -37,9 +36,18 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			// A browser sends the token as the password of Basic
+			// authentication (any user name): the dashboard's way in.
+			_, token, ok = r.BasicAuth()
+		}
 		sum := sha256.Sum256([]byte(token))
 		if !ok || subtle.ConstantTimeCompare(sum[:], s.adminHash[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="notis consent"`)
+			if strings.HasPrefix(r.URL.Path, "/admin/") {
+				w.Header().Set("WWW-Authenticate", `Basic realm="notis consent", charset="UTF-8"`)
+			} else {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="notis consent"`)
+			}
 			writeError(w, http.StatusUnauthorized, "", "missing or wrong bearer token")
 			return
 		}
@@ -48,15 +56,33 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// adminTimeout bounds each admin route's store calls (export's, each
+// page): shorter than the write timeout, so a slow or stalled store is
+// answered 503, logged and counted, not cut off after a 200 was counted.
+const adminTimeout = 5 * time.Second
+
 // History is the answer to GET /v1/consents/{id}: every event of one
-// consent id, and what the banner showed under each version they name.
+// consent id, and the consent version document each was made under, as
+// the build published it (banner texts per language, categories, notice
+// URLs). The documents come from the store, which keeps every version it
+// accepted events for, so they outlive the files.
 type History struct {
-	ID       string                           `json:"id"`
-	Records  []store.Record                   `json:"records"`
-	Versions map[string]*widget.VersionRecord `json:"versions"` // "site/version" → record
-	// Missing lists versions whose files are no longer published; keep
-	// public/consent/versions in the deployment so proofs stay complete.
+	ID      string          `json:"id"`
+	Records []HistoryRecord `json:"records"`
+	// Versions maps each record's Shown key to its document.
+	Versions map[string]json.RawMessage `json:"versions"`
+	// Missing lists site/version pairs with no kept document: records
+	// stored before this server kept versions, whose file is gone.
 	Missing []string `json:"missing_versions,omitempty"`
+}
+
+// HistoryRecord is a stored record and the key, in History.Versions, of
+// the document its banner showed: "site/version/digest", where digest is
+// the first 12 hex digits of the document's SHA-256 (one version id can
+// be republished with new wording, which does not ask visitors again).
+type HistoryRecord struct {
+	store.Record
+	Shown string `json:"shown,omitempty"`
 }
 
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +91,9 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	recs, err := s.store.History(r.Context(), id)
+	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+	defer cancel()
+	recs, err := s.store.History(ctx, id)
 	if err != nil {
 		s.storeFailed(w, "history", err)
 		return
@@ -74,23 +102,50 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "id", "no records for consent id %s", id)
 		return
 	}
-	h := History{ID: id, Records: recs, Versions: map[string]*widget.VersionRecord{}}
-	for _, rec := range recs {
-		key := rec.Site + "/" + rec.Version
-		if _, done := h.Versions[key]; done {
+	h := History{ID: id, Records: make([]HistoryRecord, len(recs)), Versions: map[string]json.RawMessage{}}
+	kept := map[string][]store.Version{} // site → its documents, oldest first
+	missing := map[string]bool{}
+	for i, rec := range recs {
+		h.Records[i].Record = rec
+		docs, ok := kept[rec.Site]
+		if !ok {
+			if docs, err = s.store.Versions(ctx, rec.Site); err != nil {
+				s.storeFailed(w, "history", err)
+				return
+			}
+			kept[rec.Site] = docs
+		}
+		doc := shownAt(docs, rec.Version, rec.ReceivedAt)
+		if doc == nil {
+			if key := rec.Site + "/" + rec.Version; !missing[key] {
+				missing[key] = true
+				h.Missing = append(h.Missing, key)
+			}
 			continue
 		}
-		var ver *widget.VersionRecord
-		if st := s.sites[rec.Site]; st != nil {
-			ver = st.Version(rec.Version)
-		}
-		if ver == nil {
-			h.Missing = append(h.Missing, key)
-			continue
-		}
-		h.Versions[key] = ver
+		key := doc.Site + "/" + doc.Version + "/" + doc.Digest[:12]
+		h.Records[i].Shown = key
+		h.Versions[key] = doc.Doc
 	}
 	writeJSON(w, http.StatusOK, h)
+}
+
+// shownAt picks, of a site's kept documents (oldest first), the one of
+// version that was current at t: the last kept at or before t. A record
+// can predate every kept wording only if it was stored before the server
+// kept versions; the oldest kept wording is then the best evidence.
+func shownAt(docs []store.Version, version string, t time.Time) *store.Version {
+	var pick *store.Version
+	for i := range docs {
+		d := &docs[i]
+		if d.Version != version {
+			continue
+		}
+		if pick == nil || !d.FirstSeen.After(t) {
+			pick = d
+		}
+	}
+	return pick
 }
 
 func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
@@ -99,7 +154,9 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	n, err := s.store.Erase(r.Context(), id)
+	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+	defer cancel()
+	n, err := s.store.Erase(ctx, id)
 	if err != nil {
 		s.storeFailed(w, "erase", err)
 		return
@@ -108,7 +165,9 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "id", "no records for consent id %s", id)
 		return
 	}
-	s.log.Info("erased consent id on request", "id", id, "records", n)
+	// The log keeps the id's hash, as the store's erasure record does:
+	// the id itself is what was erased.
+	s.log.Info("erased consent id on request", "id_sha256", store.IDHash(id), "records", n)
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": n})
 }
 
@@ -226,12 +285,22 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
-	st, err := s.store.Stats(r.Context(), f)
+	if st, ok := s.stats(w, r, f); ok {
+		writeJSON(w, http.StatusOK, st)
+	}
+}
+
+// stats reads the statistics of a range for /v1/stats and the dashboard,
+// or answers the store's failure.
+func (s *Server) stats(w http.ResponseWriter, r *http.Request, f store.Filter) (*store.Stats, bool) {
+	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
+	defer cancel()
+	st, err := s.store.Stats(ctx, f)
 	if err != nil {
 		s.storeFailed(w, "stats", err)
-		return
+		return nil, false
 	}
-	writeJSON(w, http.StatusOK, st)
+	return st, true
 }
 
 func (s *Server) storeFailed(w http.ResponseWriter, op string, err error) {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/consentwire"
 )
 
 func TestAdminRoutesNeedTheBearerToken(t *testing.T) {
@@ -64,8 +67,8 @@ func TestHistoryShowsEveryEventAndWhatTheBannerShowed(t *testing.T) {
 		if len(h.Records) != 2 || h.Records[1].Method != "withdraw" {
 			t.Fatalf("history records: %+v", h.Records)
 		}
-		v := h.Versions["careers/"+testVer]
-		if v == nil || v.Texts["en"]["banner.title"] != "Cookies" || len(v.Categories) != 3 {
+		v := shownDoc(t, h, 0)
+		if v.Version != testVer || v.Texts["en"]["banner.title"] != "Cookies" || len(v.Categories) != 3 {
 			t.Errorf("version texts not resolved: %+v", h.Versions)
 		}
 		wantStatus(t, adminReq(s, "GET", "/v1/consents/"+uuid.NewString(), testToken), http.StatusNotFound)
@@ -190,4 +193,87 @@ func TestPurgeDeletesRecordsPastEachSitesRetention(t *testing.T) {
 			t.Errorf("the record within retention was purged")
 		}
 	})
+}
+
+// shownDoc decodes the version document a history's i-th record was made
+// under.
+func shownDoc(t *testing.T, h History, i int) consentwire.VersionRecord {
+	t.Helper()
+	raw, ok := h.Versions[h.Records[i].Shown]
+	if !ok {
+		t.Fatalf("record %d shows %q, which the history has no document for: %v (missing %v)", i, h.Records[i].Shown, h.Versions, h.Missing)
+	}
+	var v consentwire.VersionRecord
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// A deploy that drops an old version file (or a server that never had
+// it) must not cost a proof: the version was kept in the store when it
+// was first seen, events under it are still accepted, and the history
+// still shows what the banner said.
+func TestAVersionStaysKnownAfterItsFileIsGone(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		dir := s.sites["careers"].VersionsDir
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		// A second server on the same store, whose folder never had the file.
+		other := newServer(t, st, func(o *Options) {
+			cfg := o.Sites[0].Config
+			o.Sites[0], _ = NewSite(cfg, filepath.Join(t.TempDir(), "empty"), nil)
+		})
+		for _, srv := range []*Server{s, other} {
+			ev := validEvent()
+			wantStatus(t, post(srv, ev.body()), http.StatusCreated)
+			w := adminReq(srv, "GET", "/v1/consents/"+ev["id"].(string), testToken)
+			wantStatus(t, w, http.StatusOK)
+			var h History
+			decodeJSON(t, w, &h)
+			if v := shownDoc(t, h, 0); v.Version != testVer || v.Texts["en"]["banner.title"] != "Cookies" {
+				t.Errorf("history shows %+v", v)
+			}
+		}
+	})
+}
+
+// A version republished with new wording keeps the same id (it hashes
+// the categories only); each record shows the wording current when it
+// was received.
+func TestEachRecordShowsTheWordingOfItsTime(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	st := s.sites["careers"]
+	ev := validEvent()
+	wantStatus(t, post(s, ev.body()), http.StatusCreated)
+	rec := consentwire.VersionRecord{Version: testVer, Site: "careers", Texts: map[string]map[string]string{"en": {"banner.title": "Cookies, reworded"}}}
+	for i, c := range []string{"necessary", "analytics", "marketing"} {
+		rec.Categories = append(rec.Categories, consentwire.Category{ID: c, Required: i == 0})
+	}
+	data, _ := json.Marshal(rec)
+	path := filepath.Join(st.VersionsDir, testVer+".json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour) // a file stamp that differs, and a rescan due
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	st.scanned = time.Time{}
+	st.mu.Unlock()
+	if st.Version("no-such-version") != nil { // an unknown version triggers the rescan
+		t.Fatal("made-up version found")
+	}
+	s.now = func() time.Time { return time.Now().Add(time.Minute) }
+	wantStatus(t, post(s, ev.with("event", uuid.NewString()).with("method", "withdraw").body()), http.StatusCreated)
+	w := adminReq(s, "GET", "/v1/consents/"+ev["id"].(string), testToken)
+	wantStatus(t, w, http.StatusOK)
+	var h History
+	decodeJSON(t, w, &h)
+	if a, b := shownDoc(t, h, 0).Texts["en"]["banner.title"], shownDoc(t, h, 1).Texts["en"]["banner.title"]; a != "Cookies" || b != "Cookies, reworded" {
+		t.Errorf("records show %q and %q, want the first and the second wording", a, b)
+	}
 }

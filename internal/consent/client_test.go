@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
@@ -70,6 +73,8 @@ func TestNetworksAreTruncatedBeforeHashing(t *testing.T) {
 }
 
 func TestTheHashKeyIsGeneratedOnceAndKept(t *testing.T) {
+	old := syscall.Umask(0) // the file's mode must not depend on the umask
+	defer syscall.Umask(old)
 	path := filepath.Join(t.TempDir(), "data", "hash.key")
 	k1, err := LoadOrCreateKey(path)
 	if err != nil {
@@ -150,6 +155,35 @@ func TestTheLimiterForgetsFullBucketsWhenCrowded(t *testing.T) {
 	}
 	if n := l.size(); n > 2*limiterShards || n < limiterShards {
 		t.Errorf("%d buckets kept, want one or two per shard", n)
+	}
+}
+
+// The per-consent limit keeps working however many ids arrive: memory
+// stays bounded, and an id that keeps sending keeps its bucket while a
+// flood of others passes (it failed open after about 100 k ids).
+func TestTheLimiterKeepsLimitingPastItsCapacity(t *testing.T) {
+	l := newLimiter[uuid.UUID](20, time.Hour, 20)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	abuser := uuid.New()
+	flood := make([]uuid.UUID, 150_000)
+	for i := range flood {
+		flood[i] = uuid.New()
+	}
+	allowed := 0
+	for i, id := range flood {
+		now := t0.Add(time.Duration(i) * time.Millisecond)
+		l.allow(id, now)                // a flood of one-off ids
+		if i >= 100_000 && i%250 == 0 { // once the shards are full, the abuser sends 200 events in 50 s
+			if ok, _ := l.allow(abuser, now); ok {
+				allowed++
+			}
+		}
+	}
+	if n := l.size(); n > 100_000 {
+		t.Errorf("%d buckets kept, want at most 100,000", n)
+	}
+	if allowed > 21 { // the burst of 20, and 20/hour for 50 s
+		t.Errorf("%d of one consent id's 200 events were allowed within 50 s, want at most 21", allowed)
 	}
 }
 

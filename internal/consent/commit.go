@@ -22,30 +22,54 @@ import (
 // one batch at a time: two or more committing goroutines were measured
 // slower, in throughput and in latency at a fixed load.
 //
-// The queue is bounded: when it is full, submit fails at once and the
-// request is answered 503, so overload shows as refusals rather than as
-// latency growing to seconds.
+// The queue is bounded in length and in time: when it is full, or when
+// the record at its head has waited longer than maxWait, submit fails at
+// once and the request is answered 503, so overload shows as refusals
+// rather than as latency growing to seconds. (A bound on length alone let
+// p99 reach seconds when commits slowed down.)
 type committer struct {
-	queue    chan *job
 	maxBatch int
+	maxWait  time.Duration
 	metrics  *metrics
 	onError  func(error, int)
+	onCommit func() // a batch committed: the store writes
 
-	mu     sync.RWMutex // guards closed against submit racing close
+	mu     sync.Mutex
+	ring   []*job // the queue: n jobs from head, wrapping
+	head   int
+	n      int
 	closed bool
+	wake   chan struct{} // a job was queued, or the queue closed
 	done   chan struct{}
 }
 
 // job is one record waiting for its commit.
 type job struct {
-	rec  store.Record
-	res  store.Result
-	err  error
-	done chan struct{}
+	rec    store.Record
+	queued time.Time
+	res    store.Result
+	err    error
+	done   chan struct{}
 }
 
-func newCommitter(s store.Store, queueSize, maxBatch int, m *metrics, onError func(error, int)) *committer {
-	c := &committer{queue: make(chan *job, queueSize), maxBatch: maxBatch, metrics: m, onError: onError, done: make(chan struct{})}
+// refusal says why submit did not queue a record.
+type refusal int
+
+const (
+	queued  refusal = iota
+	full            // queueSize records wait already
+	tooSlow         // the oldest has waited longer than maxWait
+	closing         // the server is shutting down
+)
+
+// insertTimeout bounds one group commit: shorter than the HTTP server's
+// write timeout, so a stalled store fails its batch (and the requests
+// get a 503) before their connections are cut without an answer.
+const insertTimeout = 5 * time.Second
+
+func newCommitter(s store.Store, queueSize, maxBatch int, maxWait time.Duration, m *metrics, onError func(error, int), onCommit func()) *committer {
+	c := &committer{ring: make([]*job, queueSize), maxBatch: maxBatch, maxWait: maxWait, metrics: m, onError: onError, onCommit: onCommit,
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	if f, ok := s.(store.Flusher); ok {
 		// Unbuffered: the writer hands over a written batch only when the
 		// flusher is free, so at most one batch waits for a flush.
@@ -58,45 +82,71 @@ func newCommitter(s store.Store, queueSize, maxBatch int, m *metrics, onError fu
 	return c
 }
 
-// submit queues a record; false means the queue is full (or closing).
-func (c *committer) submit(rec store.Record) (*job, bool) {
-	j := &job{rec: rec, done: make(chan struct{})}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.closed {
-		return nil, false
+// submit queues a record received at now, or says why it did not.
+func (c *committer) submit(rec store.Record, now time.Time) (*job, refusal) {
+	c.mu.Lock()
+	switch {
+	case c.closed:
+		c.mu.Unlock()
+		return nil, closing
+	case c.n == len(c.ring):
+		c.mu.Unlock()
+		return nil, full
+	case c.n > 0 && c.maxWait > 0 && now.Sub(c.ring[c.head].queued) > c.maxWait:
+		c.mu.Unlock()
+		return nil, tooSlow
 	}
+	j := &job{rec: rec, queued: now, done: make(chan struct{})}
+	c.ring[(c.head+c.n)%len(c.ring)] = j
+	c.n++
+	c.mu.Unlock()
 	select {
-	case c.queue <- j:
-		return j, true
-	default:
-		return nil, false
+	case c.wake <- struct{}{}:
+	default: // the writer has a wake-up pending already
 	}
+	return j, queued
 }
 
-func (c *committer) depth() int { return len(c.queue) }
+func (c *committer) depth() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// oldest is how long the record at the head of the queue has waited.
+func (c *committer) oldest(now time.Time) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == 0 {
+		return 0
+	}
+	return now.Sub(c.ring[c.head].queued)
+}
 
 // next waits for a record and takes whatever else is queued, up to
 // maxBatch; nil means the queue is closed and empty.
 func (c *committer) next(recs []store.Record) ([]*job, []store.Record) {
-	j, ok := <-c.queue
-	if !ok {
-		return nil, recs
-	}
-	batch := append(make([]*job, 0, min(c.maxBatch, 1+len(c.queue))), j)
-	for len(batch) < c.maxBatch {
-		select {
-		case j, ok := <-c.queue:
-			if !ok {
-				return batch, collect(recs, batch)
+	for {
+		c.mu.Lock()
+		if c.n > 0 {
+			k := min(c.n, c.maxBatch)
+			batch := make([]*job, k)
+			for i := range batch {
+				batch[i] = c.ring[c.head]
+				c.ring[c.head] = nil
+				c.head = (c.head + 1) % len(c.ring)
 			}
-			batch = append(batch, j)
-			continue
-		default:
+			c.n -= k
+			c.mu.Unlock()
+			return batch, collect(recs, batch)
 		}
-		break
+		closed := c.closed
+		c.mu.Unlock()
+		if closed {
+			return nil, recs
+		}
+		<-c.wake
 	}
-	return batch, collect(recs, batch)
 }
 
 func collect(recs []store.Record, batch []*job) []store.Record {
@@ -125,7 +175,7 @@ func (c *committer) write(insert func(context.Context, []store.Record) ([]store.
 		c.metrics.batchSize.Observe(float64(len(batch)))
 		// Not the requests' contexts: the batch is shared, and a client
 		// that hangs up must not cancel its neighbours' commit.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), insertTimeout)
 		results, err := insert(ctx, recs)
 		cancel()
 		if err != nil {
@@ -136,6 +186,7 @@ func (c *committer) write(insert func(context.Context, []store.Record) ([]store.
 			j.res = results[i]
 		}
 		if written == nil {
+			c.onCommit()
 			acknowledge(batch)
 		} else {
 			written <- batch
@@ -152,6 +203,7 @@ func (c *committer) flush(f store.Flusher, written <-chan []*job) {
 			c.fail(batch, "flush", err)
 			continue
 		}
+		c.onCommit()
 		acknowledge(batch)
 	}
 }
@@ -175,10 +227,11 @@ func acknowledge(batch []*job) {
 // when they are acknowledged. Call it after the HTTP server has stopped.
 func (c *committer) close() {
 	c.mu.Lock()
-	if !c.closed {
-		c.closed = true
-		close(c.queue)
-	}
+	c.closed = true
 	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
 	<-c.done
 }

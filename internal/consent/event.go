@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/notis-dev/notis/internal/consentwire"
 )
 
 // Event is the body the banner posts to /v1/consents (the wire contract in
@@ -53,7 +55,6 @@ var Methods = []string{"accept_all", "reject_all", "custom", "withdraw", "gpc"}
 var (
 	siteIDPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 	versionPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	langPattern    = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$`)
 )
 
 const maxURL = 2048
@@ -80,7 +81,8 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fieldErr("", "empty body: want a JSON consent event")
 	}
-	if ferr := checkFields(body); ferr != nil {
+	seen, ferr := checkFields(body)
+	if ferr != nil {
 		return nil, ferr
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -92,8 +94,15 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fieldErr("", "unexpected data after the JSON object")
 	}
+	if !seen["gpc"] {
+		return nil, errNoGPC
+	}
 	return &ev, nil
 }
+
+// errNoGPC: a missing gpc must not be stored as false, a signal the
+// browser may well have sent. Every banner sends it.
+var errNoGPC = fieldErr("gpc", "missing: want true or false (navigator.globalPrivacyControl as the banner saw it)")
 
 // checkFields holds an object body to what encoding/json lets through
 // loosely: field names must match exactly (it matches them ignoring case),
@@ -101,8 +110,11 @@ func decodeStrict(body []byte) (*Event, *FieldError) {
 // may be null (it reads null as the zero value, so "analytics": null
 // would be stored as a refusal nobody made). Syntax errors are left to
 // the decoder, which reports them with their place.
-func checkFields(body []byte) *FieldError {
-	return checkObject(body, "", func(key string, val json.RawMessage) *FieldError {
+// It returns the names present.
+func checkFields(body []byte) (map[string]bool, *FieldError) {
+	seen := map[string]bool{}
+	return seen, checkObject(body, "", func(key string, val json.RawMessage) *FieldError {
+		seen[key] = true
 		switch {
 		case !slices.Contains(eventFields[:], key):
 			return fieldErr(key, "unknown field %q (field names are case-sensitive)", key)
@@ -192,7 +204,7 @@ func decodePlain(body []byte) (*Event, bool) {
 		if p.skip(',') {
 			continue
 		}
-		if !p.skip('}') {
+		if !p.skip('}') || !seen[8] { // 8: gpc, which decodeStrict requires
 			return nil, false
 		}
 		p.space()
@@ -336,7 +348,7 @@ func (ev *Event) check() *FieldError {
 	if !versionPattern.MatchString(ev.Version) {
 		return fieldErr("version", "want a consent version like \"3f2a9c1b7d4e\"")
 	}
-	if !langPattern.MatchString(ev.Lang) {
+	if !consentwire.LangPattern.MatchString(ev.Lang) {
 		return fieldErr("lang", "want a language code like \"en\" or \"sv\"")
 	}
 	if ev.Choices == nil {

@@ -8,14 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/notis-dev/notis/internal/consent/pgtest"
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/site"
-	"github.com/notis-dev/notis/internal/widget"
 )
 
 var pg pgtest.Lazy
@@ -62,9 +63,9 @@ func testSite(t testing.TB) *Site {
 
 func writeVersion(t testing.TB, dir, version, siteID string, cats ...string) {
 	t.Helper()
-	rec := widget.VersionRecord{Version: version, Site: siteID, Texts: map[string]map[string]string{"en": {"banner.title": "Cookies"}}}
+	rec := consentwire.VersionRecord{Version: version, Site: siteID, Texts: map[string]map[string]string{"en": {"banner.title": "Cookies"}}}
 	for i, c := range cats {
-		rec.Categories = append(rec.Categories, widget.Category{ID: c, Required: i == 0, Label: map[string]string{"en": c}})
+		rec.Categories = append(rec.Categories, consentwire.Category{ID: c, Required: i == 0, Label: map[string]string{"en": c}})
 	}
 	data, _ := json.Marshal(rec)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -183,4 +184,27 @@ func wantStatus(t testing.TB, w *httptest.ResponseRecorder, code int) {
 	if w.Code != code {
 		t.Fatalf("status %d, want %d; body: %s", w.Code, code, w.Body)
 	}
+}
+
+// background posts valid events from goroutines, as concurrent visitors
+// would, and collects the status codes they were answered.
+type background struct {
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	codes []int
+}
+
+func (b *background) post(s *Server) {
+	b.wg.Go(func() {
+		c := post(s, validEvent().body()).Code
+		b.mu.Lock()
+		b.codes = append(b.codes, c)
+		b.mu.Unlock()
+	})
+}
+
+// wait returns every code once all posts are answered.
+func (b *background) wait() []int {
+	b.wg.Wait()
+	return b.codes
 }

@@ -1,6 +1,8 @@
 package consent
 
 import (
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"sync"
 
@@ -16,10 +18,17 @@ type metrics struct {
 	latency     *prometheus.HistogramVec
 	batchSize   prometheus.Histogram
 	storeErrors *prometheus.CounterVec
+	shed        *prometheus.CounterVec
 	purged      prometheus.Counter
 }
 
-func newMetrics(queueDepth func() float64) *metrics {
+// gauges are the values /metrics reads when it is scraped; diskFree is
+// nil for a store without files of its own.
+type gauges struct {
+	queueDepth, queueOldest, diskFree, ready func() float64
+}
+
+func newMetrics(g gauges) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -41,20 +50,54 @@ func newMetrics(queueDepth func() float64) *metrics {
 			Name: "notis_consent_store_errors_total",
 			Help: "Store operations that failed, by operation.",
 		}, []string{"op"}),
+		shed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "notis_consent_shed_total",
+			Help: "Requests answered 503 at once to keep latency bounded, by reason (queue_full, queue_slow, store_slow, in_flight, closing).",
+		}, []string{"reason"}),
 		purged: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "notis_consent_purged_records_total",
 			Help: "Records deleted by the retention purge.",
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.batchSize, m.storeErrors, m.purged,
+	m.reg.MustRegister(m.requests, m.latency, m.batchSize, m.storeErrors, m.shed, m.purged,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "notis_consent_queue_depth",
 			Help: "Records waiting for the next group commit.",
-		}, queueDepth),
+		}, g.queueDepth),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "notis_consent_queue_oldest_seconds",
+			Help: "How long the oldest record waiting for a commit has waited.",
+		}, g.queueOldest),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "notis_consent_ready",
+			Help: "1 when /readyz last found the server ready, else 0.",
+		}, g.ready),
+		buildInfo(),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	if g.diskFree != nil {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "notis_consent_disk_free_bytes",
+			Help: "Free space for the SQLite store's files (-1 if it cannot be read).",
+		}, g.diskFree))
+	}
 	return m
+}
+
+// buildInfo is the constant notis_build_info{version, goversion} 1.
+func buildInfo() prometheus.Collector {
+	version := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		version = info.Main.Version
+	}
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "notis_build_info",
+		Help:        "The running notis: its module version and Go version.",
+		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+	})
+	g.Set(1)
+	return g
 }
 
 // routeRequests returns the request counters of one route.

@@ -66,9 +66,11 @@ func (l *limiter[K]) allow(key K, now time.Time) (bool, time.Duration) {
 				l.sweep(sh, now)
 			}
 			if len(sh.buckets) >= l.max {
-				// Fail open: the queue bound still protects the store, and
-				// refusing every new visitor during a flood is worse.
-				return true, 0
+				// Still full of buckets in use: make room by forgetting
+				// the least recently used of a few. Failing open instead
+				// let a flood of new keys switch the limit off for every
+				// key, the flooder's own included.
+				l.evict(sh)
 			}
 		}
 		b = &bucket{tokens: l.burst, last: now}
@@ -101,6 +103,29 @@ func (l *limiter[K]) refund(key K) {
 	if b := sh.buckets[key]; b != nil {
 		b.tokens = math.Min(l.burst, b.tokens+1)
 	}
+}
+
+// evictSample is how many buckets evict compares: Go's map iteration
+// starts at a random place, so this picks the least recently used of a
+// random sample, close to true LRU without keeping a list.
+const evictSample = 8
+
+// evict forgets one bucket of a full shard: the least recently used of a
+// sample. A key that keeps sending stays recent and keeps its bucket;
+// memory stays bounded whatever the number of keys.
+func (l *limiter[K]) evict(sh *limiterShard[K]) {
+	var victim K
+	var oldest time.Time
+	n := 0
+	for k, b := range sh.buckets {
+		if n == 0 || b.last.Before(oldest) {
+			victim, oldest = k, b.last
+		}
+		if n++; n == evictSample {
+			break
+		}
+	}
+	delete(sh.buckets, victim)
 }
 
 // sweep forgets a shard's buckets that have refilled: they behave like new

@@ -29,6 +29,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 
 	"github.com/notis-dev/notis/internal/consent/store"
 	"github.com/notis-dev/notis/internal/site"
@@ -59,12 +60,27 @@ type Options struct {
 	QueueSize int
 	// MaxBatch bounds records per commit (default 512).
 	MaxBatch int
-	Logger   *slog.Logger
+	// ShedAfter is the longest a record may wait for its commit before
+	// new events are answered 503 at once (default 250 ms; negative: off).
+	ShedAfter time.Duration
+	// StoreWait bounds how long a request waits for its commit before it
+	// is answered 503 (default 1 s); the record may still be stored, and
+	// the banner's retry is then answered as a duplicate.
+	StoreWait time.Duration
+	// MaxConns caps open connections (default 4096); MaxInFlight caps
+	// requests being handled at once (default 2048), beyond which they
+	// are answered 503 at once.
+	MaxConns    int
+	MaxInFlight int
+	Logger      *slog.Logger
 	// OnRecord, when set, is told how each POST /v1/consents ended: the
 	// status answered, the event when the body decoded (else nil), and
 	// the decoding error. `notis serve` prints a line from it.
 	OnRecord func(status int, ev *Event, decodeErr error)
 }
+
+// attachTimeout bounds loading a site's consent versions at start.
+const attachTimeout = 30 * time.Second
 
 // Server is the consent server. Create it with New, serve Handler, and
 // Close it after the HTTP server has shut down.
@@ -83,6 +99,10 @@ type Server struct {
 	metrics     *metrics
 	log         *slog.Logger
 	draining    atomic.Bool
+	health      health
+	inFlight    chan struct{} // a token per request being handled
+	maxConns    int
+	storeWait   time.Duration
 	warnedProxy atomic.Bool // the missing --trusted-proxy warning is logged once
 	now         func() time.Time
 	onRecord    func(status int, ev *Event, decodeErr error)
@@ -118,6 +138,22 @@ func New(o Options) (*Server, error) {
 			s.origins[site.NormalOrigin(origin)] = true
 		}
 	}
+	// A store that cannot be written would answer every event 503: say
+	// so at start rather than behind a listening port.
+	pctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
+	err = o.Store.Ping(pctx)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("consent: the store cannot be written: %w", err)
+	}
+	for _, st := range o.Sites {
+		ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
+		err := st.attach(ctx, o.Store)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("consent: %w", err)
+		}
+	}
 	if o.AdminToken != "" {
 		if len(o.AdminToken) < 16 {
 			return nil, errors.New("consent: admin token is shorter than 16 characters; generate one with `openssl rand -hex 32`")
@@ -128,10 +164,27 @@ func New(o Options) (*Server, error) {
 	s.perConsent = newLimiter[uuid.UUID](orDefault(o.ConsentRate, 20), time.Hour, int(orDefault(o.ConsentRate, 20)))
 	s.authFails = newLimiter[netip.Addr](10, time.Minute, 10)
 	queue, batch := orDefaultInt(o.QueueSize, 1024), orDefaultInt(o.MaxBatch, 512)
-	s.metrics = newMetrics(func() float64 { return float64(s.commits.depth()) })
-	s.commits = newCommitter(o.Store, queue, batch, s.metrics, func(err error, n int) {
-		s.log.Error("group commit failed; answering 503", "records", n, "err", err)
+	shedAfter := o.ShedAfter
+	switch {
+	case shedAfter == 0:
+		shedAfter = 250 * time.Millisecond
+	case shedAfter < 0:
+		shedAfter = 0
+	}
+	s.storeWait = time.Duration(orDefaultInt(int(o.StoreWait), int(time.Second)))
+	s.maxConns = orDefaultInt(o.MaxConns, 4096)
+	s.inFlight = make(chan struct{}, orDefaultInt(o.MaxInFlight, 2048))
+	s.metrics = newMetrics(gauges{
+		queueDepth:  func() float64 { return float64(s.commits.depth()) },
+		queueOldest: func() float64 { return s.commits.oldest(time.Now()).Seconds() },
+		diskFree:    diskFree(o.Store),
+		ready:       func() float64 { return boolFloat(s.health.ready()) },
 	})
+	s.health.probe = o.Store.Ping
+	s.commits = newCommitter(o.Store, queue, batch, shedAfter, s.metrics, func(err error, n int) {
+		s.health.failed()
+		s.log.Error("group commit failed; answering 503", "records", n, "err", err)
+	}, s.health.committed)
 	s.routes()
 	return s, nil
 }
@@ -161,6 +214,8 @@ func (s *Server) routes() {
 	m.Handle("DELETE /v1/consents/{id}", s.instrument("erase", s.admin(s.handleErase)))
 	m.Handle("GET /v1/export", s.instrument("export", s.admin(s.handleExport)))
 	m.Handle("GET /v1/stats", s.instrument("stats", s.admin(s.handleStats)))
+	m.Handle("GET /admin/{$}", s.instrument("dashboard", s.admin(s.handleDashboard)))
+	m.Handle("GET /admin/dashboard.css", s.instrument("dashboard", s.handleDashboardCSS))
 	m.Handle("GET /healthz", s.instrument("healthz", s.handleHealthz))
 	m.Handle("GET /readyz", s.instrument("readyz", s.handleReadyz))
 	m.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
@@ -201,12 +256,28 @@ var securityHeaders = []struct {
 	{"Cache-Control", []string{"no-store"}},
 }
 
-// Handler is the server's HTTP handler.
+// Handler is the server's HTTP handler. Past MaxInFlight requests at
+// once, the banner's and the DPO's routes are answered 503 at once; the
+// operations routes are always answered.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		for _, sh := range securityHeaders {
 			h[sh.key] = sh.value
+		}
+		if !strings.HasPrefix(r.URL.Path, "/v1/") && !strings.HasPrefix(r.URL.Path, "/admin") {
+			s.mux.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case s.inFlight <- struct{}{}:
+			defer func() { <-s.inFlight }()
+		default:
+			s.metrics.shed.WithLabelValues("in_flight").Inc()
+			s.allowOrigin(w, r.Header.Get("Origin"))
+			setRetryAfter(w, "1")
+			writeError(w, http.StatusServiceUnavailable, "", "server busy; retry in a second")
+			return
 		}
 		s.mux.ServeHTTP(w, r)
 	})
@@ -231,6 +302,7 @@ func (s *Server) HTTPServer() *http.Server {
 // up to grace, and commits whatever is still queued.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	hs := s.HTTPServer()
+	ln = netutil.LimitListener(ln, s.maxConns)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -466,6 +538,10 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		writeError(w, http.StatusForbidden, "", "origin %q may not post consents for site %q", origin, ev.Site)
 		return
 	}
+	if st.Version(ev.Version) == nil {
+		versionUnknown(w, ev)
+		return ev, nil
+	}
 	if ferr := st.Validate(ev); ferr != nil {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
@@ -491,14 +567,25 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		GPC: ev.GPC, SecGPC: r.Header.Get("Sec-GPC") == "1", Page: page,
 		UAFamily: UAFamily(r.Header.Get("User-Agent")), NetHash: s.hasher.Hash(addr),
 	}
-	j, ok := s.commits.submit(rec)
-	if !ok {
+	j, why := s.commits.submit(rec, now)
+	if why != queued {
+		s.metrics.shed.WithLabelValues(refusalNames[why]).Inc()
 		setRetryAfter(w, "1")
 		writeError(w, http.StatusServiceUnavailable, "", "server busy; retry in a second")
 		return
 	}
+	wait := time.NewTimer(s.storeWait)
+	defer wait.Stop()
 	select {
 	case <-j.done:
+	case <-wait.C:
+		// The store is stalled: answer now, within the deadline the
+		// banner and the proxy expect. The record may still commit; the
+		// retry is then answered with its receipt.
+		s.metrics.shed.WithLabelValues("store_slow").Inc()
+		setRetryAfter(w, "1")
+		writeError(w, http.StatusServiceUnavailable, "", "the store is slow; retry (the event is idempotent)")
+		return
 	case <-r.Context().Done():
 		// The record still commits; the client is gone. 499 (nginx's
 		// "client closed request") keeps it out of the 201s in the
@@ -511,8 +598,40 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) (ev *Event, deco
 		writeError(w, http.StatusServiceUnavailable, "", "could not store the event; retry (it is idempotent)")
 		return
 	}
+	if j.res.Conflict {
+		// The event id was stored with another content: the proof stays
+		// as it was, and the client learns what it says.
+		writeJSON(w, http.StatusConflict, map[string]string{
+			"error":       "event_reused",
+			"message":     "this event id was stored before with different content; send each choice with a new event id",
+			"event":       rec.EventID,
+			"id":          j.res.ConsentID,
+			"received_at": j.res.ReceivedAt.Format(timeFormat),
+		})
+		return ev, nil
+	}
 	writeReceipt(w, rec.EventID, rec.ConsentID, j.res.ReceivedAt)
 	return ev, nil
+}
+
+// RetryUnknownVersion is the Retry-After of a 409 version_unknown, in
+// seconds: long enough for a deploy to finish copying the versions folder.
+const RetryUnknownVersion = 60
+
+// versionUnknown answers an event whose consent version the server has
+// not seen yet, in the store or in the versions folder. That happens when
+// pages are deployed before the versions folder reaches this server, so
+// the event is not refused for good: 409 with the code version_unknown
+// and Retry-After tell the banner to keep it in its outbox and retry
+// (docs/consent-server.md, "Unknown versions").
+func versionUnknown(w http.ResponseWriter, ev *Event) {
+	setRetryAfter(w, strconv.Itoa(RetryUnknownVersion))
+	writeJSON(w, http.StatusConflict, map[string]string{
+		"error": "version_unknown",
+		"field": "version",
+		"message": fmt.Sprintf("consent version %q of site %q has not reached this server yet; keep the event and retry after %d s",
+			ev.Version, ev.Site, RetryUnknownVersion),
+	})
 }
 
 // bodyBuffers hold request bodies while they are decoded.
@@ -527,12 +646,89 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "", "draining")
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		s.metrics.storeErrors.WithLabelValues("ping").Inc()
-		writeError(w, http.StatusServiceUnavailable, "", "store unreachable")
+	if err := s.health.check(ctx, time.Now()); err != nil {
+		s.metrics.storeErrors.WithLabelValues("probe").Inc()
+		s.log.Warn("not ready", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "", "not ready: %v", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// refusalNames label the metric of shed requests.
+var refusalNames = map[refusal]string{full: "queue_full", tooSlow: "queue_slow", closing: "closing"}
+
+// health is what /readyz answers from: a write probe of the store, run
+// at most once per probeEvery, and the group commits' outcomes. A commit
+// that failed with none succeeding since makes the server unready for
+// failureHold (an idle server has no commits to prove it recovered, so
+// then the probe alone decides).
+type health struct {
+	probe func(context.Context) error
+
+	failedAt atomic.Int64 // unix ns of the last failed commit
+	okAt     atomic.Int64 // unix ns of the last good one
+
+	mu       sync.Mutex
+	probedAt time.Time
+	probeErr error
+}
+
+const (
+	probeEvery  = time.Second
+	failureHold = 10 * time.Second
+)
+
+func (h *health) failed()    { h.failedAt.Store(time.Now().UnixNano()) }
+func (h *health) committed() { h.okAt.Store(time.Now().UnixNano()) }
+
+// check says why the server is not ready, or nil.
+func (h *health) check(ctx context.Context, now time.Time) error {
+	h.mu.Lock()
+	if now.Sub(h.probedAt) >= probeEvery || h.probedAt.IsZero() {
+		h.probeErr = h.probe(ctx)
+		h.probedAt = now
+	}
+	err := h.probeErr
+	h.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("the store cannot be written: %w", err)
+	}
+	if f := h.failedAt.Load(); f > h.okAt.Load() && now.Sub(time.Unix(0, f)) < failureHold {
+		return errors.New("group commits are failing")
+	}
+	return nil
+}
+
+// ready is check's last answer, for the metric; it does not probe.
+func (h *health) ready() bool {
+	h.mu.Lock()
+	err := h.probeErr
+	h.mu.Unlock()
+	f := h.failedAt.Load()
+	return err == nil && !(f > h.okAt.Load() && time.Since(time.Unix(0, f)) < failureHold)
+}
+
+func boolFloat(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// diskFree reads the free space beside a store that lives in files.
+func diskFree(st store.Store) func() float64 {
+	d, ok := st.(interface{ DiskFree() (uint64, error) })
+	if !ok {
+		return nil
+	}
+	return func() float64 {
+		n, err := d.DiskFree()
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}
 }

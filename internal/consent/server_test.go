@@ -11,8 +11,8 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -89,6 +89,38 @@ func TestARetriedEventIsStoredOnceAndGetsTheSameReceipt(t *testing.T) {
 	})
 }
 
+// An event id reused for another choice (a withdrawal, another consent
+// id) is not a retry: it is answered 409 with the stored receipt, and the
+// stored proof stays as it was. A retry from another page still is one.
+func TestAnEventIDReusedWithAnotherContentIs409(t *testing.T) {
+	eachStore(t, func(t *testing.T, st store.Store) {
+		s := newServer(t, st, nil)
+		ev := validEvent()
+		first := post(s, ev.body())
+		wantStatus(t, first, http.StatusCreated)
+		var receipt Receipt
+		decodeJSON(t, first, &receipt)
+		wantStatus(t, post(s, ev.with("url", "https://jobs.example.org/other-page").body()), http.StatusCreated)
+		for _, reuse := range []event{
+			ev.with("method", "withdraw").with("choices", map[string]bool{"necessary": true, "analytics": false, "marketing": false}),
+			ev.with("id", uuid.NewString()),
+			ev.with("gpc", true),
+		} {
+			w := post(s, reuse.body())
+			wantStatus(t, w, http.StatusConflict)
+			var got map[string]string
+			decodeJSON(t, w, &got)
+			if got["error"] != "event_reused" || got["id"] != receipt.ID || got["event"] != receipt.Event || got["received_at"] != receipt.ReceivedAt {
+				t.Errorf("reuse answered %v, want the stored receipt %+v", got, receipt)
+			}
+		}
+		recs, _ := st.History(context.Background(), receipt.ID)
+		if len(recs) != 1 || recs[0].Method != "custom" {
+			t.Errorf("stored %+v, want the first event only", recs)
+		}
+	})
+}
+
 func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
 	ev := validEvent()
@@ -114,13 +146,16 @@ func TestBadBodiesAre400WithTheFieldNamed(t *testing.T) {
 		{"missing event", ev.with("event", nil).body(), "event"},
 		{"unknown site", ev.with("site", "intranet").body(), "site"},
 		{"bad site id", ev.with("site", "../etc").body(), "site"},
-		{"unknown version", ev.with("version", "nope").body(), "version"},
 		{"version with a slash", ev.with("version", "../../x").body(), "version"},
 		{"language of another site", ev.with("lang", "de").body(), "lang"},
 		{"unknown category", ev.with("choices", map[string]bool{"necessary": true, "tracking": true}).body(), "choices.tracking"},
 		{"required category refused", ev.with("choices", map[string]bool{"necessary": false}).body(), "choices.necessary"},
 		{"missing choices", ev.with("choices", nil).body(), "choices"},
 		{"unknown method", ev.with("method", "maybe").body(), "method"},
+		{"missing gpc", ev.with("gpc", nil).body(), "gpc"},
+		{"accept_all with a category refused", ev.with("method", "accept_all").body(), "choices.analytics"},
+		{"reject_all with a category granted", ev.with("method", "reject_all").body(), "choices.marketing"},
+		{"gpc with a category granted", ev.with("method", "gpc").body(), "choices.marketing"},
 		{"relative url", ev.with("url", "/apply").body(), "url"},
 		{"javascript url", ev.with("url", "javascript:alert(1)").body(), "url"},
 		{"missing url", ev.with("url", nil).body(), "url"},
@@ -311,16 +346,11 @@ func (g *gatedStore) Insert(ctx context.Context, recs []store.Record) ([]store.R
 
 func TestAFullQueueIsAnswered503AtOnce(t *testing.T) {
 	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
-	s := newServer(t, g, func(o *Options) { o.QueueSize, o.MaxBatch = 1, 1 })
-	var wg sync.WaitGroup
-	codes := make(chan int, 2)
-	send := func() {
-		wg.Add(1)
-		go func() { defer wg.Done(); codes <- post(s, validEvent().body()).Code }()
-	}
-	send()
+	s := newServer(t, g, func(o *Options) { o.QueueSize, o.MaxBatch, o.StoreWait = 1, 1, time.Minute })
+	var bg background
+	bg.post(s)
 	<-g.entered // the first record is in a commit that cannot finish
-	send()
+	bg.post(s)
 	for s.commits.depth() != 1 { // the second waits in the queue
 		time.Sleep(time.Millisecond)
 	}
@@ -330,9 +360,7 @@ func TestAFullQueueIsAnswered503AtOnce(t *testing.T) {
 		t.Error("503 without Retry-After")
 	}
 	close(g.release)
-	wg.Wait()
-	close(codes)
-	for c := range codes {
+	for _, c := range bg.wait() {
 		if c != http.StatusCreated {
 			t.Errorf("queued request answered %d, want 201", c)
 		}
@@ -363,7 +391,7 @@ func (failingFlusher) Flush() error { return errors.New("disk on fire") }
 
 func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	g := &gatedStore{Store: sqliteStore(t), entered: make(chan struct{}, 10), release: make(chan struct{})}
-	s := newServer(t, g, nil)
+	s := newServer(t, g, func(o *Options) { o.StoreWait = time.Minute })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -426,7 +454,14 @@ func TestMetricsCountRequestsByStatusAndCommitBatches(t *testing.T) {
 func TestAVersionPublishedWhileRunningIsPickedUp(t *testing.T) {
 	s := newServer(t, sqliteStore(t), nil)
 	ev := validEvent().with("version", "v2new")
-	wantStatus(t, post(s, ev.body()), http.StatusBadRequest)
+	w := post(s, ev.body())
+	wantStatus(t, w, http.StatusConflict)
+	var got map[string]string
+	decodeJSON(t, w, &got)
+	if got["error"] != "version_unknown" || got["field"] != "version" || w.Header().Get("Retry-After") != strconv.Itoa(RetryUnknownVersion) ||
+		w.Header().Get("Access-Control-Expose-Headers") != "Retry-After" {
+		t.Fatalf("unknown version answered %v with headers %v", got, w.Header())
+	}
 	st := s.sites["careers"]
 	writeVersion(t, st.VersionsDir, "v2new", "careers", "necessary", "analytics", "marketing")
 	st.mu.Lock()
@@ -442,7 +477,7 @@ func TestAVersionFileOfAnotherSiteIsIgnored(t *testing.T) {
 	st.mu.Lock()
 	st.scanned = time.Time{}
 	st.mu.Unlock()
-	wantStatus(t, post(s, validEvent().with("version", "foreign").body()), http.StatusBadRequest)
+	wantStatus(t, post(s, validEvent().with("version", "foreign").body()), http.StatusConflict)
 }
 
 // OnRecord hears how each post ended: the status, the event when the body

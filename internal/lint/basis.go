@@ -23,7 +23,7 @@ var _ = register(
 					`add purposes: [{name: "…", basis: contract|legal_obligation|public_task|legitimate_interests|consent|vital_interests}]`)
 			}
 			for i, p := range c.N.Purposes {
-				if p.Basis == "" {
+				if len(p.Claims()) == 0 {
 					c.Report(notice.Path{"purposes", i}, fmt.Sprintf("purpose %q has no lawful basis", p.Name),
 						"add basis: the Art 6(1) basis this purpose relies on, decided before the processing starts")
 				}
@@ -37,9 +37,11 @@ var _ = register(
 		Summary:  "A purpose relying on legal_obligation or public_task names the law that sets the obligation or task.",
 		Check: func(c *Context) {
 			for i, p := range c.N.Purposes {
-				if (p.Basis == notice.LegalObligation || p.Basis == notice.PublicTask) && strings.TrimSpace(p.Law) == "" {
-					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on %s (Art %s) without naming the law", p.Name, p.Basis, p.Basis.Article()),
-						`add law: "…" citing the Act and section, e.g. "Immigration, Asylum and Nationality Act 2006, s.15"`)
+				for _, b := range p.Claims() {
+					if (b.Basis == notice.LegalObligation || b.Basis == notice.PublicTask) && strings.TrimSpace(b.Law) == "" {
+						c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on %s (Art %s) without naming the law", p.Name, b.Basis, b.Basis.Article()),
+							`add law: "…" citing the Act and section, e.g. "Immigration, Asylum and Nationality Act 2006, s.15"`)
+					}
 				}
 			}
 		},
@@ -51,15 +53,18 @@ var _ = register(
 		Summary:  "The law cited for legal_obligation or public_task is a law, not an internal policy, guidance or code of practice.",
 		Check: func(c *Context) {
 			for i, p := range c.N.Purposes {
-				if p.Basis != notice.LegalObligation && p.Basis != notice.PublicTask {
-					continue
-				}
-				law := strings.ToLower(p.Law)
-				for _, w := range []string{"policy", "policies", "code of practice", "guidance", "best practice", "policyn", "riktlinje", "rutin"} {
-					if strings.Contains(law, w) && !looksLikeStatute(law) {
-						c.Report(notice.Path{"purposes", i, "law"}, fmt.Sprintf("purpose %q cites %q, which is not a law: Art 6(3) needs the basis laid down by Union or member state law", p.Name, p.Law),
-							"cite the statute (Act, regulation, SFS number); if none applies, choose the basis that does (contract, legitimate_interests with the interest stated)")
-						break
+			claims:
+				for _, b := range p.Claims() {
+					if b.Basis != notice.LegalObligation && b.Basis != notice.PublicTask {
+						continue
+					}
+					law := strings.ToLower(b.Law)
+					for _, w := range []string{"policy", "policies", "code of practice", "guidance", "best practice", "policyn", "riktlinje", "rutin"} {
+						if strings.Contains(law, w) && !looksLikeStatute(law) {
+							c.Report(notice.Path{"purposes", i, "law"}, fmt.Sprintf("purpose %q cites %q, which is not a law: Art 6(3) needs the basis laid down by Union or member state law", p.Name, b.Law),
+								"cite the statute (Act, regulation, SFS number); if none applies, choose the basis that does (contract, legitimate_interests with the interest stated)")
+							break claims
+						}
 					}
 				}
 			}
@@ -72,7 +77,7 @@ var _ = register(
 		Summary:  "Each legitimate_interests purpose states the interest pursued.",
 		Check: func(c *Context) {
 			for i, p := range c.N.Purposes {
-				if p.Basis == notice.LegitimateInterests && strings.TrimSpace(p.Interest) == "" {
+				if b, ok := p.Claim(notice.LegitimateInterests); ok && strings.TrimSpace(b.Interest) == "" {
 					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on legitimate interests without saying which interest", p.Name),
 						`add interest: "…" naming the specific interest, e.g. "keeping our network secure"; say the balancing test is available on request`)
 				}
@@ -89,7 +94,7 @@ var _ = register(
 				return
 			}
 			for i, p := range c.N.Purposes {
-				if p.Basis == notice.LegitimateInterests {
+				if p.Has(notice.LegitimateInterests) {
 					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on legitimate interests, which a public authority cannot use for its tasks", p.Name),
 						fmt.Sprintf("use public_task (with the law), contract or legal_obligation; if the processing is truly outside the authority's tasks, suppress it for this purpose only: lint.ignore: [{rule: li.public-authority, field: \"purposes[%d]\", why: …}]", i))
 				}
@@ -102,12 +107,22 @@ var _ = register(
 		Articles: []string{"Art 6(1)(a)", "Art 7(4)", "Recital 43", "EDPB Guidelines 05/2020 § 21"},
 		Summary:  "Consent is not the basis for employment or recruitment (staff, personnel, payroll, HR, applicants; anställda, personal, rekrytering, lön), by any employer: the employer holds the power, so consent is rarely freely given.",
 		Check: func(c *Context) {
+			agency := -1 // unknown until a recruitment purpose needs it
+			isAgencyOnce := func() bool {
+				if agency < 0 {
+					agency = 0
+					if isAgency(c) {
+						agency = 1
+					}
+				}
+				return agency == 1
+			}
 			for i, p := range c.N.Purposes {
-				if p.Basis != notice.Consent {
+				if !p.Has(notice.Consent) {
 					continue
 				}
-				text := strings.ToLower(p.Name + " " + p.Details)
-				if w := employmentWord(c, text); w != "" {
+				text := lower([]byte(p.Name))
+				if w := employmentWord(c, text, isAgencyOnce); w != "" {
 					who := "an employer"
 					if c.N.Controller.PublicAuthority {
 						who = "a public authority deciding on jobs"
@@ -128,7 +143,7 @@ var _ = register(
 				return
 			}
 			for i, p := range c.N.Purposes {
-				if p.Basis == notice.Consent {
+				if p.Has(notice.Consent) {
 					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on consent but rights.withdraw does not say how to withdraw it", p.Name),
 						`add rights.withdraw: "…" saying how, as easily as consent was given (a link in every email, the cookie settings link, an address)`)
 					return
@@ -161,18 +176,18 @@ var _ = register(
 )
 
 // staffStems mark a purpose about the controller's own staff, in English
-// and Swedish, matched at the start of a word: whoever the controller is,
+// and Swedish, matched at the start of a word ("hr" as a whole word): whoever the controller is,
 // it is then the employer. "personal" is Swedish for staff but English for
 // personal data, so it counts in Swedish notices only.
-var staffStems = []string{"employment", "employee", "staff", "personnel", "payroll", "human resources", "workforce", "onboard", "salar", "wage",
-	"anställning", "anställd", "lön", "medarbetar", "arbetstagar"}
+var staffStems = newWordSet(2, "hr", "employment", "employee", "staff", "personnel", "payroll", "human resources", "workforce", "onboard", "salar", "wage",
+	"anställning", "anställd", "lön", "medarbetar", "arbetstagar")
 
 // recruitStems mark recruitment: the controller is the employer unless it
 // recruits for others (an agency), and always when it is an authority.
-var recruitStems = []string{"recruit", "job", "applica", "candidate", "rekryter", "ansökan", "ansökn", "kandidat", "tjänst"}
+var recruitStems = newWordSet(0, "recruit", "job", "applica", "candidate", "rekryter", "ansökan", "ansökn", "kandidat", "tjänst")
 
 // optionalExtras mark purposes consent suits even for an employer.
-var optionalExtras = []string{"newsletter", "alert", "bevakning", "marketing", "event", "survey", "nyhetsbrev", "marknadsför", "evenemang", "enkät"}
+var optionalExtras = newWordSet(0, "newsletter", "alert", "bevakning", "marketing", "event", "survey", "nyhetsbrev", "marknadsför", "evenemang", "enkät")
 
 // agencyWords mark a controller that recruits or supplies staff for
 // others: candidates' consent to being kept on its books is not the
@@ -181,24 +196,20 @@ var agencyWords = []string{"agency", "agencies", "staffing", "work-finding", "re
 
 // employmentWord returns the stem that marks a purpose (lower case) as
 // about employment or recruitment by the controller itself, or "".
-func employmentWord(c *Context, text string) string {
-	if containsAny(text, optionalExtras...) {
+// agency is asked only when a recruitment word decides, as it reads the
+// body.
+func employmentWord(c *Context, text string, agency func() bool) string {
+	if optionalExtras.first(text) != "" {
 		return ""
 	}
-	if containsWord(text, "hr") {
-		return "hr"
+	if w := staffStems.first(text); w != "" {
+		return w
 	}
-	stems := staffStems
-	if c.N.Lang == "sv" {
-		stems = append(stems[:len(stems):len(stems)], "personal")
+	if c.N.Lang == "sv" && wordStart(text, "personal") {
+		return "personal"
 	}
-	if c.N.Controller.PublicAuthority || !isAgency(c) {
-		stems = append(stems[:len(stems):len(stems)], recruitStems...)
-	}
-	for _, w := range stems {
-		if wordStart(text, w) {
-			return w
-		}
+	if w := recruitStems.first(text); w != "" && (c.N.Controller.PublicAuthority || !agency()) {
+		return w
 	}
 	return ""
 }

@@ -79,7 +79,7 @@ var _ = register(
 				return
 			}
 			for i, d := range c.N.Data {
-				text := strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+				text := c.dataText(i)
 				if d.Criminal || containsAny(text, "reference", "referee", "background check", "occupational health", "referens", "belastningsregist", "företagshälsovård") {
 					c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q usually comes from someone other than the person, but the notice lists no sources", d.Name),
 						`add sources: [{name: "Referees", public: false, data: [...]}] for each source (Art 14 applies to that data)`)
@@ -133,11 +133,11 @@ var _ = register(
 // privateSources name sources that are private by their nature: a reader
 // knows that a referee or the police is not a publicly accessible source,
 // so Art 14(2)(f) is answered by naming them.
-var privateSources = []string{"referee", "reference", "referens", "former employer", "previous employer", "employer", "arbetsgivare",
+var privateSources = newWordSet(4, "referee", "reference", "referens", "former employer", "previous employer", "employer", "arbetsgivare",
 	"agency", "agencies", "bemanning", "rekryteringsföretag", "police", "polis", "probation", "court", "domstol", "dbs", "disclosure and barring", "belastningsregist",
 	"occupational health", "företagshälsovård", "doctor", "gp", "health", "hälso", "vårdgivare", "insurer", "försäkringsbolag", "solicitor", "legal adviser", "advokat",
 	"family", "familj", "representative", "ombud", "council", "local authorit", "kommun", "government", "myndighet", "hmrc", "check provider", "credit reference", "kreditupplysning",
-	"assessment provider", "coach", "jobbcoach", "partner", "recommendation", "rekommendation"}
+	"assessment provider", "coach", "jobbcoach", "partner", "recommendation", "rekommendation")
 
 // plainlyNotPublic reports whether a source's name says it is private by
 // nature, unless it also names something public (a register, a website).

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/notis-dev/notis/internal/notice"
@@ -98,16 +99,7 @@ func conditional(body string, at int, verb string) bool {
 	}
 	before := strings.TrimRight(body[:at], " \t\n,")
 	i := strings.LastIndexFunc(before, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == ',' || r == '(' })
-	return containsWordList(before[i+1:], conditionalWords)
-}
-
-func containsWordList(w string, list []string) bool {
-	for _, x := range list {
-		if w == x {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(conditionalWords, before[i+1:])
 }
 
 // sentenceAround returns the bounds of the sentence of body holding at: it
@@ -197,7 +189,7 @@ func clip(s string, n int) string {
 var withdrawHarder = []string{"in writing", "written notice", "written request", "notice period", "months' notice", "months notice", "month's notice", "weeks' notice", "days' notice", "signed letter",
 	"skriftligen", "skriftlig", "uppsägningstid", "månaders varsel", "dagars varsel", "veckors varsel", "undertecknad"}
 
-var specialWords = append([]string{"sensitive", "special categor", "känslig", "särskild kategori", "särskilda kategorier"}, art9Words...)
+var specialWords = newWordSet(4, append([]string{"sensitive", "special categor", "känslig", "särskild kategori", "särskilda kategorier"}, art9List...)...)
 
 var _ = register(
 	&Rule{

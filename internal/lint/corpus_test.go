@@ -56,6 +56,7 @@ type corpusExpect struct {
 	Source       string       `yaml:"source"`
 	Retrieved    string       `yaml:"retrieved"`
 	Excerpt      string       `yaml:"excerpt"`
+	HeldOut      bool         `yaml:"heldout"` // judged before the lint ever ran on it, and not used to tune the rules
 	Must         []corpusRule `yaml:"must"`
 	MustNot      []corpusRule `yaml:"must_not"`
 	Unjudged     []corpusRule `yaml:"unjudged"`
@@ -64,6 +65,7 @@ type corpusExpect struct {
 // corpusScore is one notice's result.
 type corpusScore struct {
 	slug       string
+	heldOut    bool
 	tp, fn, fp int
 	decodeErr  string
 	missed     []string
@@ -166,7 +168,14 @@ func judgeCorpusNotice(t *testing.T, slug, mdPath string, n *notice.Notice, e co
 		s.fp++
 		s.unexpected = append(s.unexpected, f.Rule)
 		if inList(e.MustNot, f.Rule) && decodeErr == nil {
-			t.Errorf("%s: false positive the reviewer ruled out: %s at %s: %s", mdPath, f.Rule, f.Field, f.Message)
+			// A guard of a notice the rules were shaped by fails the test;
+			// a held-out notice's is counted, not asserted, so that it
+			// stays held out (the rules are not tuned to it).
+			report := t.Errorf
+			if e.HeldOut {
+				report = t.Logf
+			}
+			report("%s: false positive the reviewer ruled out: %s at %s: %s", mdPath, f.Rule, f.Field, f.Message)
 		}
 	}
 	return s
@@ -195,6 +204,7 @@ func TestCorpusRecallAndPrecision(t *testing.T) {
 			swedish++
 		}
 		strict, prov := scoreCorpusNotice(t, md, e)
+		strict.heldOut, prov.heldOut = e.HeldOut, e.HeldOut
 		scores, provisional = append(scores, strict), append(provisional, prov)
 	}
 	notices, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.md"))
@@ -210,16 +220,23 @@ func TestCorpusRecallAndPrecision(t *testing.T) {
 
 	below := recall < corpusRecallTarget || precision < corpusPrecisionTarget
 	msg := fmt.Sprintf("corpus recall %.1f%% (target %.0f%%), precision %.1f%% (target %.0f%%)", 100*recall, 100*corpusRecallTarget, 100*precision, 100*corpusPrecisionTarget)
+	refused := 0 // notices the decoder refuses for a key they leave out
+	for _, s := range scores {
+		if strings.Contains(s.decodeErr, "required field") {
+			refused++
+		}
+	}
 	switch {
 	case !below:
 		t.Log(msg)
-	case os.Getenv("NOTIS_CORPUS_GATE") != "":
+	case refused == 0 || os.Getenv("NOTIS_CORPUS_GATE") != "":
 		t.Error(msg)
 	default:
-		// Below target: reported, not asserted, so main stays green while
-		// the model cannot yet hold what these notices leave unsaid. Set
-		// NOTIS_CORPUS_GATE=1 to assert the targets.
-		t.Log("BELOW TARGET: " + msg)
+		// While the decoder refuses what notices leave unsaid (before
+		// "not stated" is data), the figures are reported, not asserted,
+		// so main stays green; once it accepts them, or with
+		// NOTIS_CORPUS_GATE=1, the targets are asserted.
+		t.Logf("BELOW TARGET (%d notices refused for a key they leave out): %s", refused, msg)
 	}
 }
 
@@ -228,7 +245,7 @@ func corpusTable(t *testing.T, title string, scores []corpusScore) (recall, prec
 	t.Helper()
 	var tp, fn, fp, failing int
 	var table strings.Builder
-	fmt.Fprintf(&table, "%s\n%-30s %6s %9s %4s %4s %4s  %s\n", title, "notice", "recall", "precision", "tp", "fn", "fp", "missed / unexpected / decode error")
+	fmt.Fprintf(&table, "%s\n%-34s %6s %9s %4s %4s %4s  %s\n", title, "notice", "recall", "precision", "tp", "fn", "fp", "missed / unexpected / decode error")
 	for _, s := range scores {
 		tp, fn, fp = tp+s.tp, fn+s.fn, fp+s.fp
 		r, p := fmt.Sprintf("%5.0f%%", 100*ratio(s.tp, s.tp+s.fn)), fmt.Sprintf("%8.0f%%", 100*ratio(s.tp, s.tp+s.fp))
@@ -239,10 +256,21 @@ func corpusTable(t *testing.T, title string, scores []corpusScore) (recall, prec
 		} else if len(s.missed)+len(s.unexpected) > 0 {
 			note = fmt.Sprintf("missed %v, unexpected %v", s.missed, s.unexpected)
 		}
-		fmt.Fprintf(&table, "%-30s %s %s %4d %4d %4d  %s\n", s.slug, r, p, s.tp, s.fn, s.fp, note)
+		slug := s.slug
+		if s.heldOut {
+			slug += " *"
+		}
+		fmt.Fprintf(&table, "%-34s %s %s %4d %4d %4d  %s\n", slug, r, p, s.tp, s.fn, s.fp, note)
 	}
 	recall, precision = ratio(tp, tp+fn), ratio(tp, tp+fp)
-	fmt.Fprintf(&table, "%-30s %5.0f%% %8.0f%% %4d %4d %4d  %d of %d notices do not decode\n", "TOTAL", 100*recall, 100*precision, tp, fn, fp, failing, len(scores))
+	fmt.Fprintf(&table, "%-34s %5.0f%% %8.0f%% %4d %4d %4d  %d of %d notices do not decode\n", "TOTAL", 100*recall, 100*precision, tp, fn, fp, failing, len(scores))
+	var htp, hfn, hfp, held int
+	for _, s := range scores {
+		if s.heldOut {
+			htp, hfn, hfp, held = htp+s.tp, hfn+s.fn, hfp+s.fp, held+1
+		}
+	}
+	fmt.Fprintf(&table, "%-34s %5.0f%% %8.0f%% %4d %4d %4d  the %d notices (*) judged before the lint ran on them\n", "HELD OUT", 100*ratio(htp, htp+hfn), 100*ratio(htp, htp+hfp), htp, hfn, hfp, held)
 	t.Log(table.String())
 	return recall, precision
 }

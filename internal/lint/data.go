@@ -12,18 +12,34 @@ import (
 // s.10 and Sch 1, förordning 2018:219), personnummer (dataskyddslagen
 // 3 kap. 10 §).
 
-// art9Words name the Art 9(1) categories, in English and Swedish.
-var art9Words = []string{"health", "medical", "disabilit", "ethnic", "racial", "race", "religio", "belief", "philosophical", "trade union", "sex life", "sexual orientation", "genetic", "biometric", "political",
+// art9List names the Art 9(1) categories, in English and Swedish.
+var art9List = []string{"health", "medical", "disabilit", "ethnic", "racial", "race", "religio", "belief", "philosophical", "trade union", "sex life", "sexual orientation", "genetic", "biometric", "political",
 	"hälsa", "medicinsk", "funktionsneds", "etnisk", "ras", "religi", "övertygelse", "fackl", "sexualliv", "sexuell läggning", "genetisk", "biometrisk", "politisk"}
 
-// equalityWords are protected characteristics that are not Art 9(1) data.
-var equalityWords = []string{"age", "marital", "marriage", "civil partnership", "pregnancy", "maternity", "gender reassignment", "sex", "ålder", "civilstånd", "graviditet", "föräldraledig", "kön"}
+// art9Words finds them in a text.
+var art9Words = newWordSet(4, art9List...)
 
-var criminalWords = []string{"criminal", "conviction", "offence", "dbs", "disclosure and barring", "barred list", "caution", "police record", "belastningsregist", "brott", "lagöverträdelse", "förundersökning"}
+// equalityWords are protected characteristics that are not Art 9(1) data.
+var equalityWords = newWordSet(4, "age", "marital", "marriage", "civil partnership", "pregnancy", "maternity", "gender reassignment", "sex", "ålder", "civilstånd", "graviditet", "föräldraledig", "kön")
+
+// criminalWords name criminal-offence data (Art 10).
+var criminalWords = newWordSet(4, "criminal", "conviction", "offence", "dbs", "disclosure and barring", "barred list", "caution", "police record", "belastningsregist", "brott", "lagöverträdelse", "förundersökning")
 
 // familyWords name relatives and partners: data about them (who they are,
 // how to reach them) is not Art 9(1) data.
-var familyWords = []string{"partner", "spouse", "husband", "wife", "dependant", "dependent", "next of kin", "emergency contact", "sambo", "make", "maka", "närstående", "anhörig", "make/maka"}
+var familyWords = newWordSet(4, "partner", "spouse", "husband", "wife", "dependant", "dependent", "next of kin", "emergency contact", "sambo", "make", "maka", "närstående", "anhörig", "make/maka")
+
+// dataText is data category i's id, name and examples, lower-cased, made
+// once per notice for the rules that read them.
+func (c *Context) dataText(i int) string {
+	if c.data == nil {
+		c.data = make([]string, len(c.N.Data))
+		for j, d := range c.N.Data {
+			c.data[j] = strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+		}
+	}
+	return c.data[i]
+}
 
 // dataItems are what a category names: each example, or its name when it
 // gives none. Rules classify each item on its own, so one criminal item in
@@ -76,8 +92,13 @@ var _ = register(
 		Summary:  "Special-category data (special: true) names the Art 9(2) condition relied on.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Special && len(d.Art9) == 0 && !onlyCriminal(d) {
-					c.Report(notice.Path{"data", i, "special"}, fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name),
+				if d.Special && len(d.Art9) == 0 && !onlyCriminal(d) && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return len(p.Art9) > 0 }) {
+					msg := fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name)
+					if crim, _, _ := dataKinds(d); len(crim) > 0 {
+						// Art 9 conditions are for the Art 9 items only.
+						msg += fmt.Sprintf(" (for its Art 9 items; %s %s criminal-offence data, which needs an Art 10 ground instead)", quoteList(crim), isAre(len(crim)))
+					}
+					c.Report(notice.Path{"data", i, "special"}, msg,
 						`add art9: ["9(2)(b)"] (employment), ["9(2)(h)"] (occupational health) or the point that applies; if the data is only shared anonymised, say so and drop special`)
 				}
 			}
@@ -158,7 +179,15 @@ var _ = register(
 				if d.Criminal {
 					continue
 				}
-				crim, _, _ := dataKinds(d)
+				if !hasAnyWord(c.dataText(i), criminalWords) {
+					continue // most categories: one pass over the whole text
+				}
+				var crim []string
+				for _, it := range dataItems(d) {
+					if hasAnyWord(it, criminalWords) && !hasAnyWord(it, art9Words) {
+						crim = append(crim, it)
+					}
+				}
 				if len(crim) == 0 {
 					continue
 				}
@@ -177,7 +206,7 @@ var _ = register(
 		Summary:  "Criminal-offence data (criminal: true) names the law or authority that allows it (art10).",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Criminal && strings.TrimSpace(d.Art10) == "" {
+				if d.Criminal && strings.TrimSpace(d.Art10) == "" && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return strings.TrimSpace(p.Art10) != "" }) {
 					fix := `add art10: "…" citing the ground`
 					switch c.Law() {
 					case "uk":
@@ -241,7 +270,7 @@ var _ = register(
 				return
 			}
 			for i, d := range c.N.Data {
-				text := strings.ToLower(d.ID + " " + d.Name + " " + strings.Join(d.Examples, " "))
+				text := c.dataText(i)
 				if containsAny(text, "personnummer", "personal identity number", "samordningsnummer") {
 					c.Report(notice.Path{"data", i}, fmt.Sprintf("data %q includes personnummer but the notice does not say why it is needed", d.Name),
 						`add personnummer: "…" saying why it is clearly justified (e.g. secure identification for payroll and tax reporting)`)
@@ -252,27 +281,44 @@ var _ = register(
 	},
 )
 
-// hasAnyWord reports whether text contains any of words at a word start.
-func hasAnyWord(text string, words []string) bool {
+// wordSet is a list of words (or stems) to find at word starts, indexed
+// by first byte: one pass over a text's word starts, comparing only the
+// words that start with that byte, is cheaper than searching the text once
+// per word. Words of more than whole bytes match as prefixes (stems), the
+// others only as whole words.
+type wordSet struct {
+	byFirst [256][]string
+	whole   int
+}
+
+func newWordSet(whole int, words ...string) *wordSet {
+	ws := &wordSet{whole: whole}
 	for _, w := range words {
-		for i := 0; ; {
-			j := strings.Index(text[i:], w)
-			if j < 0 {
-				break
+		ws.byFirst[w[0]] = append(ws.byFirst[w[0]], w)
+	}
+	return ws
+}
+
+// first returns the first word of the set found in text, or "".
+func (ws *wordSet) first(text string) string {
+	for i := 0; i < len(text); i++ {
+		if i > 0 && isWordByte(text[i-1]) {
+			continue
+		}
+		for _, w := range ws.byFirst[text[i]] {
+			if !strings.HasPrefix(text[i:], w) {
+				continue
 			}
-			j += i
-			if j == 0 || !isWordByte(text[j-1]) {
-				// whole word for short words, prefix for stems
-				end := j + len(w)
-				if len(w) > 4 || end == len(text) || !isWordByte(text[end]) {
-					return true
-				}
+			if end := i + len(w); len(w) > ws.whole || end == len(text) || !isWordByte(text[end]) {
+				return w
 			}
-			i = j + 1
 		}
 	}
-	return false
+	return ""
 }
+
+// hasAnyWord reports whether text contains a word of the set.
+func hasAnyWord(text string, ws *wordSet) bool { return ws.first(text) != "" }
 
 func quoteList(items []string) string {
 	q := make([]string, len(items))

@@ -111,6 +111,7 @@ type Context struct {
 	findings []Finding
 	groups   map[string][]*notice.Notice // the notices of the run by id
 	langs    []string                    // Options.Languages
+	data     []string                    // dataText's cache
 	body     string                      // the body, lower-cased; built on first use
 	starts   []int                       // byte offset of each line of body
 	grams    *[gramWords]uint64
@@ -302,7 +303,7 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 					c.rule = r
 					r.Check(c)
 				}
-				perNotice[i] = suppress(c)
+				perNotice[i] = slices.DeleteFunc(suppress(c), func(f Finding) bool { return fromParent(n, f.Field) })
 			}
 		})
 	}
@@ -341,6 +342,18 @@ func WithReading(findings []Finding, reading diag.List) []Finding {
 	}
 	sortFindings(out)
 	return out
+}
+
+// fromParent reports whether a finding at field is about facts a layered
+// notice takes from the notice it extends: the parent's own lint reports
+// it, at the place where the fact is written.
+func fromParent(n *notice.Notice, field string) bool {
+	for _, k := range n.Inherited {
+		if related(k, field) {
+			return true
+		}
+	}
+	return false
 }
 
 // sortFindings orders findings by file, line, column and rule.

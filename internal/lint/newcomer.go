@@ -5,10 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
-
 	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/render"
 )
 
 // Mistakes of people new to notis: a scaffold published as it came, a
@@ -30,25 +28,29 @@ var placeholderProse = []string{"explain in plain words what the facts above can
 var exampleDomains = []string{"example.org", "example.com", "example.net", "example.se", "example.co.uk"}
 
 func isExampleAddress(s string) bool {
-	_, domain, ok := strings.Cut(strings.ToLower(string(s)), "@")
+	_, domain, ok := strings.Cut(strings.ToLower(s), "@")
 	if !ok {
 		return false
 	}
 	return slices.Contains(exampleDomains, domain) || strings.HasSuffix(domain, ".example") || slices.ContainsFunc(exampleDomains, func(d string) bool { return strings.HasSuffix(domain, "."+d) })
 }
 
-// pageSections are the ids of the page's own sections, which a body link
-// may point at (internal/render reservedIDs; TestPageSectionsAreTheRenderers
-// keeps the two in step).
-var pageSections = []string{"main", "layer", "contents", "controller", "data", "sources", "requirements", "purposes", "more", "recipients", "transfers", "retention", "automated", "cookies", "rights", "objection", "changes", "related"}
-
-// enWords and svWords are frequent words of English and Swedish that the
-// other language does not use, to tell a body's language.
-var enWords = []string{"the", "and", "of", "to", "we", "you", "your", "is", "are", "for", "with", "this", "that", "our", "will", "be", "it", "on", "by", "not", "can", "if", "or", "who", "how", "data"}
-var svWords = []string{"och", "att", "det", "för", "vi", "du", "dina", "din", "ditt", "med", "som", "är", "av", "om", "till", "på", "inte", "kan", "har", "oss", "vår", "våra", "vårt", "eller", "ett", "hur", "vem", "uppgifter"}
+// languageOf tells whether a word is one of the frequent words of English
+// (1) or Swedish (2) that the other language does not use, to tell a
+// body's language. A switch: Go compiles it to a search on length and bytes,
+// cheaper than a map for a body's every word.
+func languageOf(w string) int {
+	switch w {
+	case "the", "and", "of", "to", "we", "you", "your", "is", "are", "for", "with", "this", "that", "our", "will", "be", "it", "on", "by", "not", "can", "if", "or", "who", "how", "data":
+		return 1
+	case "och", "att", "det", "för", "vi", "du", "dina", "din", "ditt", "med", "som", "är", "av", "om", "till", "på", "inte", "kan", "har", "oss", "vår", "våra", "vårt", "eller", "ett", "hur", "vem", "uppgifter":
+		return 2
+	}
+	return 0
+}
 
 // languageSample bounds how much of a body is read to tell its language.
-const languageSample = 4096
+const languageSample = 1536
 
 var _ = register(
 	&Rule{
@@ -156,20 +158,27 @@ var _ = register(
 				body = body[:languageSample]
 			}
 			en, sv := 0, 0
-			for w := range strings.FieldsFuncSeq(body, func(r rune) bool {
-				return !(r >= 'a' && r <= 'z' || r == 'å' || r == 'ä' || r == 'ö' || r == 'é')
-			}) {
-				if slices.Contains(enWords, w) {
-					en++
-				} else if slices.Contains(svWords, w) {
-					sv++
+			for i := 0; i < len(body); {
+				// Words of ASCII letters and any non-ASCII bytes (å, ä, ö).
+				j := i
+				for j < len(body) && (body[j] >= 'a' && body[j] <= 'z' || body[j] >= 0x80) {
+					j++
 				}
+				if j > i && j-i <= 9 {
+					switch languageOf(body[i:j]) {
+					case 1:
+						en++
+					case 2:
+						sv++
+					}
+				}
+				i = j + 1
 			}
 			other, own, name := en, sv, "English"
 			if lang == "en" {
 				other, own, name = sv, en, "Swedish"
 			}
-			if other >= 12 && other > 3*own {
+			if other >= 10 && other > 3*own {
 				c.ReportBody(1, 1, fmt.Sprintf("the file is %s (lang %s) but its body reads as %s (%d common %s words, %d of its own language)", c.N.File, lang, name, other, name, own),
 					fmt.Sprintf("translate the body, or name the file for its language (%s.%s.md)", c.N.ID, map[string]string{"en": "sv", "sv": "en"}[lang]))
 			}
@@ -234,9 +243,10 @@ var _ = register(
 				switch {
 				case strings.HasPrefix(target, "#"):
 					if anchors == nil {
-						anchors = headingIDs(c)
+						text, _ := c.N.Text()
+						anchors = append(render.BodyAnchors(text), "") // non-nil: read once
 					}
-					if id := target[1:]; !slices.Contains(anchors, id) && !slices.Contains(pageSections, id) {
+					if id := target[1:]; !slices.Contains(anchors, id) && !render.PageAnchor(id) {
 						c.ReportBody(line, col, fmt.Sprintf("%q names no heading of the body and no section of the page", target),
 							"link a heading's id (its text in lower case, spaces as dashes) or a section of the page (#rights, #retention …)")
 					}
@@ -304,34 +314,6 @@ func htmlTag(line string) (int, string) {
 		}
 	}
 	return 0, ""
-}
-
-// headingIDs are the ids the page gives the body's headings, generated as
-// the renderer's Markdown parser does.
-func headingIDs(c *Context) []string {
-	text, _ := c.N.Text()
-	ctx := parser.NewContext()
-	for _, id := range pageSections {
-		ctx.IDs().Put([]byte(id))
-	}
-	var ids []string
-	fenced := false
-	for line := range strings.Lines(string(text)) {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fenced = !fenced
-		}
-		if fenced || !strings.HasPrefix(t, "#") {
-			continue
-		}
-		h := strings.TrimLeft(t, "#")
-		if len(h) == len(t) || len(t)-len(h) > 6 || (h != "" && h[0] != ' ') {
-			continue
-		}
-		h = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
-		ids = append(ids, string(ctx.IDs().Generate([]byte(h), ast.KindHeading)))
-	}
-	return ids
 }
 
 // noticeLink reads a link that stays on the site and points at a notice

@@ -153,6 +153,12 @@ func (p Period) Approx() time.Duration {
 	return d + time.Duration(p.Hours)*time.Hour + time.Duration(p.Minutes)*time.Minute + time.Duration(p.Seconds)*time.Second
 }
 
+// ApproxDays is Approx in whole days, rounded: P6M is 183, P13M 396.
+func (p Period) ApproxDays() int {
+	const day = 24 * time.Hour
+	return int(p.Approx().Round(day) / day)
+}
+
 // Part is one non-zero component, in order from largest to smallest.
 type Part struct {
 	Unit  string // year, month, week, day, hour, minute, second

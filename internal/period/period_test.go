@@ -53,3 +53,13 @@ func TestPartsListsNonZeroUnitsLargestFirst(t *testing.T) {
 		t.Fatal("P13M should be longer than P1Y")
 	}
 }
+
+// The banner counts validity in days: the consent wire's P6M and P13M
+// are 183 and 396, the limits it always had.
+func TestApproxDays(t *testing.T) {
+	for s, want := range map[string]int{"P6M": 183, "P13M": 396, "P1D": 1, "PT12H": 1, "P1Y": 365} {
+		if got := MustParse(s).ApproxDays(); got != want {
+			t.Errorf("%s: %d days, want %d", s, got, want)
+		}
+	}
+}

@@ -41,17 +41,11 @@ func (shiftHeadings) Transform(doc *ast.Document, _ text.Reader, _ parser.Contex
 	})
 }
 
-// reservedIDs are the page's own section ids; body headings that would
-// clash get a suffix instead.
-var reservedIDs = []string{"main", "layer", "contents", "controller", "data", "sources", "requirements", "purposes", "more", "recipients", "transfers", "retention", "automated", "cookies", "rights", "objection", "changes", "related"}
-
 // renderBody converts a notice's Markdown body to HTML into out and lists
-// its top-level headings for the table of contents.
+// its top-level headings for the table of contents. Heading ids never
+// take one the page reserves (pageSections and friends in sections.go).
 func renderBody(md goldmark.Markdown, src []byte, out *bytes.Buffer) ([]Heading, error) {
-	ctx := parser.NewContext()
-	for _, id := range reservedIDs {
-		ctx.IDs().Put([]byte(id))
-	}
+	ctx := parser.NewContext(parser.WithIDs(newBodyIDs()))
 	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	var heads []Heading
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {

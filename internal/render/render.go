@@ -141,18 +141,31 @@ func readTemplates(fsys fs.FS) ([]templateFile, error) {
 func (r *Renderer) funcs(lang string) template.FuncMap {
 	s := r.strings
 	return template.FuncMap{
-		"t":      func(key string, args ...any) (string, error) { return s.T(lang, key, args...) },
-		"has":    func(key string) bool { return s.Has(lang, key) },
-		"date":   func(d notice.Date) (string, error) { return s.Date(lang, d.Time) },
+		"t":   func(key string, args ...any) (string, error) { return s.T(lang, key, args...) },
+		"has": func(key string) bool { return s.Has(lang, key) },
+		"date": func(d notice.Date) (string, error) {
+			if d.MonthOnly {
+				return s.Month(lang, d.Time)
+			}
+			return s.Date(lang, d.Time)
+		},
 		"period": func(p period.Period) (string, error) { return s.Period(lang, p) },
 		"cookieDuration": func(c notice.CookieDuration) (string, error) {
 			if c.Session {
 				return s.T(lang, "cookies.session")
 			}
+			if c.Period.IsZero() {
+				return "", nil // not stated: the page says nothing
+			}
 			return s.Period(lang, c.Period)
 		},
-		"list": func(items []string) (string, error) { return s.List(lang, items) },
-		"rel":  r.rel,
+		"list":      func(items []string) (string, error) { return s.List(lang, items) },
+		"rel":       r.rel,
+		"sectionID": sectionID,
+		"headingID": headingID,
+		"linkify":   linkify,
+		"art9Key":   Art9Key,
+		"add":       func(a, b int) int { return a + b },
 	}
 }
 
@@ -228,7 +241,9 @@ func (r *Renderer) alternates(current string, exists func(lang string) (string, 
 }
 
 // Translations maps a language to that language's version of one notice.
-type Translations map[string]*notice.Notice
+// An alias, not a type of the view's own: the build files its notices in
+// plain maps and the pages read them as they are.
+type Translations = map[string]*notice.Notice
 
 // Notice renders one notice page. all maps notice ids to their
 // translations, for links to related notices.
@@ -271,12 +286,16 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
 		p.Authority = a
 	}
+	if n.Parent != nil {
+		p.Parent = &Link{Title: n.Parent.Title, Href: r.rel(NoticePath(n.Parent.Lang, n.Parent.ID))}
+		p.InheritedSections = inheritedSections(n, p.Sections())
+	}
 	for _, id := range n.Related {
 		tr := all[id]
 		if rel, ok := tr[n.Lang]; ok {
-			p.Related = append(p.Related, Link{Title: rel.Title, Href: r.rel(NoticePath(n.Lang, id))})
+			p.Related = append(p.Related, Link{Title: rel.Title, Href: r.rel(NoticePath(n.Lang, id)), Abs: r.cfg.URL(NoticePath(n.Lang, id))})
 		} else if rel, ok := tr[r.cfg.DefaultLanguage]; ok {
-			p.Related = append(p.Related, Link{Title: rel.Title, Href: r.rel(NoticePath(r.cfg.DefaultLanguage, id)), Lang: r.cfg.DefaultLanguage})
+			p.Related = append(p.Related, Link{Title: rel.Title, Href: r.rel(NoticePath(r.cfg.DefaultLanguage, id)), Abs: r.cfg.URL(NoticePath(r.cfg.DefaultLanguage, id)), Lang: r.cfg.DefaultLanguage})
 		}
 	}
 	return r.executeTo(buf, KindNotice, n.Lang, p)
@@ -285,6 +304,7 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 // Link is a link to another page; Lang is set when it is in another language.
 type Link struct {
 	Title, Href, Lang string
+	Abs               string // absolute URL, spelled out on paper
 	Updated           notice.Date
 	Summary           string
 }
@@ -293,6 +313,15 @@ type Link struct {
 type IndexPage struct {
 	Page
 	Notices []Link
+	// Groups lists the notices by controller when the site has notices of
+	// several; nil when all are one controller's.
+	Groups []NoticeGroup
+}
+
+// NoticeGroup is one controller's notices on the index.
+type NoticeGroup struct {
+	Controller string
+	Notices    []Link
 }
 
 // Index renders the list of notices in one language.
@@ -301,8 +330,17 @@ func (r *Renderer) Index(lang string, notices []*notice.Notice) ([]byte, error) 
 	p := IndexPage{Page: r.page(lang, r.cfg.Languages[lang].Title, lang+"/", alts)}
 	sorted := slices.Clone(notices)
 	slices.SortFunc(sorted, func(a, b *notice.Notice) int { return strings.Compare(a.Title, b.Title) })
+	slices.SortStableFunc(sorted, func(a, b *notice.Notice) int { return strings.Compare(a.Controller.Name, b.Controller.Name) })
 	for _, n := range sorted {
-		p.Notices = append(p.Notices, Link{Title: n.Title, Href: r.rel(NoticePath(lang, n.ID)), Updated: n.Updated, Summary: n.Summary})
+		l := Link{Title: n.Title, Href: r.rel(NoticePath(lang, n.ID)), Updated: n.Updated, Summary: n.Summary}
+		p.Notices = append(p.Notices, l)
+		if g := len(p.Groups); g == 0 || p.Groups[g-1].Controller != n.Controller.Name {
+			p.Groups = append(p.Groups, NoticeGroup{Controller: n.Controller.Name})
+		}
+		p.Groups[len(p.Groups)-1].Notices = append(p.Groups[len(p.Groups)-1].Notices, l)
+	}
+	if len(p.Groups) < 2 {
+		p.Groups = nil
 	}
 	return r.execute(KindIndex, lang, p)
 }

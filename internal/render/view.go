@@ -22,6 +22,33 @@ type NoticePage struct {
 	AuthorityName    string
 	AuthorityAddress string
 	Related          []Link
+	// Parent is the notice this one extends; InheritedSections are the i18n
+	// keys of the sections whose facts come from it, in page order.
+	Parent            *Link
+	InheritedSections []string
+}
+
+// sectionOf is the page section that shows each key a notice can inherit.
+var sectionOf = map[string]string{
+	"jurisdiction": "rights", "controller": "controller", "joint_controllers": "controller", "representative": "controller", "dpo": "controller",
+	"supervisory_authority": "rights", "data": "data", "sources": "sources", "requirements": "requirements", "purposes": "purposes",
+	"recipients": "recipients", "transfers": "transfers", "retention": "retention", "automated_decisions": "automated",
+	"cookies": "cookies", "rights": "rights", "personnummer": "data",
+}
+
+// inheritedSections lists the sections whose facts n takes from its parent.
+func inheritedSections(n *notice.Notice, sections []Section) []string {
+	from := map[string]bool{}
+	for _, k := range n.Inherited {
+		from[sectionOf[k]] = true
+	}
+	var out []string
+	for _, s := range sections {
+		if from[s.ID] {
+			out = append(out, s.Key)
+		}
+	}
+	return out
 }
 
 // Section is one entry of the table of contents.
@@ -30,31 +57,38 @@ type Section struct {
 	Children []Heading
 }
 
-// Sections lists the sections the page has, in order, for the contents.
+// Sections lists the sections the page has, in the order of
+// pageSections, for the contents (which lists neither itself nor the
+// first layer).
 func (p *NoticePage) Sections() []Section {
 	n := p.N
+	has := map[string]bool{
+		"controller":   true,
+		"data":         len(n.Data) > 0,
+		"sources":      len(n.Sources) > 0,
+		"requirements": len(n.Requirements) > 0,
+		"purposes":     true,
+		"more":         p.HasBody(),
+		"recipients":   len(n.Recipients) > 0,
+		"transfers":    true,
+		"retention":    len(n.Retention) > 0,
+		"automated":    true,
+		"cookies":      len(n.Cookies) > 0,
+		"rights":       true,
+		"changes":      len(n.Changes) > 0,
+		"related":      len(p.Related) > 0,
+	}
 	var s []Section
-	add := func(ok bool, id string) {
-		if ok {
-			s = append(s, Section{ID: id, Key: "section." + id})
+	for _, id := range pageSections {
+		if !has[id] {
+			continue
 		}
+		sec := Section{ID: id, Key: "section." + id}
+		if id == "more" {
+			sec.Children = p.BodyHeadings
+		}
+		s = append(s, sec)
 	}
-	add(true, "controller")
-	add(len(n.Data) > 0, "data")
-	add(len(n.Sources) > 0, "sources")
-	add(len(n.Requirements) > 0, "requirements")
-	add(true, "purposes")
-	if p.HasBody() {
-		s = append(s, Section{ID: "more", Key: "section.more", Children: p.BodyHeadings})
-	}
-	add(len(n.Recipients) > 0, "recipients")
-	add(true, "transfers")
-	add(len(n.Retention) > 0, "retention")
-	add(true, "automated")
-	add(len(n.Cookies) > 0, "cookies")
-	add(true, "rights")
-	add(len(n.Changes) > 0, "changes")
-	add(len(p.Related) > 0, "related")
 	return s
 }
 
@@ -138,6 +172,11 @@ type RightView struct {
 	Right     notice.Right
 	Key       string   // i18n key of its explanation
 	AppliesTo []string // purpose names, when it applies to some only
+	// MayApplyTo names the purposes whose basis the notice does not state;
+	// Undetermined is true when it states no purposes: the right may
+	// apply, and the page says why it cannot tell.
+	MayApplyTo   []string
+	Undetermined bool
 }
 
 // Rights lists the rights the bases give, except objection and
@@ -170,11 +209,14 @@ func (p *NoticePage) find(r notice.Right) *RightView {
 }
 
 func (p *NoticePage) view(d notice.DerivedRight) RightView {
-	v := RightView{Right: d.Right, Key: "rights." + string(d.Right)}
+	v := RightView{Right: d.Right, Key: "rights." + string(d.Right), Undetermined: d.Undetermined}
 	if !d.All {
 		for _, i := range d.Purposes {
 			v.AppliesTo = append(v.AppliesTo, p.N.Purposes[i].Name)
 		}
+	}
+	for _, i := range d.Unstated {
+		v.MayApplyTo = append(v.MayApplyTo, p.N.Purposes[i].Name)
 	}
 	return v
 }

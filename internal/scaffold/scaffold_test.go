@@ -66,7 +66,7 @@ func TestNewSiteBuildsAndLintsCleanInBothLanguages(t *testing.T) {
 		t.Errorf("built %v pages of %d notices; want the notice and the index in en and sv", res.PagesByLang, res.Notices)
 	}
 	wf, _ := os.ReadFile(filepath.Join(dir, ".github", "workflows", "notices.yml"))
-	for _, want := range []string{"push", "notis lint", "notis build"} {
+	for _, want := range []string{"push", "notis lint", "notis build", "#         notis audit https://jobs.example.org/", "#         sarif_file: audit.sarif"} {
 		if !strings.Contains(string(wf), want) {
 			t.Errorf("the workflow lacks %q", want)
 		}

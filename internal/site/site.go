@@ -17,6 +17,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/period"
 )
 
@@ -56,7 +57,8 @@ type Consent struct {
 	Origins []string `toml:"origins"`
 	// Notice is the notice id the banner links to (default "cookies").
 	Notice string `toml:"notice"`
-	// Validity is how long the browser remembers a choice (default P6M, at most P13M).
+	// Validity is how long the browser remembers a choice (default
+	// consentwire.DefaultValidity, P6M; at most consentwire.MaxValidity, P13M).
 	Validity string `toml:"validity"`
 	// Retention is how long the server keeps proofs (default P13M).
 	Retention string `toml:"retention"`
@@ -66,7 +68,6 @@ type Consent struct {
 
 var (
 	siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	langPattern   = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 	googleSignals = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization", "functionality_storage", "personalization_storage", "security_storage"}
 )
 
@@ -186,7 +187,7 @@ func (c *Config) check() error {
 		errs = append(errs, errors.New("no [languages.CODE] table: declare at least one language, e.g. [languages.en] title = \"Privacy\""))
 	}
 	for code, l := range c.Languages {
-		if !langPattern.MatchString(code) {
+		if !consentwire.LangPattern.MatchString(code) {
 			errs = append(errs, fmt.Errorf("[languages.%s]: %q is not a BCP 47 language code like \"en\" or \"sv\"", code, code))
 		}
 		if strings.TrimSpace(l.Title) == "" {
@@ -202,7 +203,7 @@ func (c *Config) check() error {
 		c.Consent.Notice = "cookies"
 	}
 	if c.Consent.Validity == "" {
-		c.Consent.Validity = "P6M"
+		c.Consent.Validity = consentwire.DefaultValidity
 	}
 	if c.Consent.Retention == "" {
 		c.Consent.Retention = "P13M"
@@ -212,9 +213,9 @@ func (c *Config) check() error {
 	case verr != nil:
 		errs = append(errs, fmt.Errorf("[consent] validity: %w", verr))
 	case validity.Approx() <= 0:
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice must be remembered for some time, like P6M", c.Consent.Validity))
-	case validity.Approx() > period.MustParse("P13M").Approx():
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (P13M)", c.Consent.Validity))
+		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice must be remembered for some time, like %s", c.Consent.Validity, consentwire.DefaultValidity))
+	case validity.Approx() > period.MustParse(consentwire.MaxValidity).Approx():
+		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (%s)", c.Consent.Validity, consentwire.MaxValidity))
 	}
 	if retention, err := period.Parse(c.Consent.Retention); err != nil {
 		errs = append(errs, fmt.Errorf("[consent] retention: %w", err))

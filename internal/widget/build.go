@@ -18,6 +18,9 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/notis-dev/notis/internal/consentwire"
+	"github.com/notis-dev/notis/internal/period"
 )
 
 // File is one output file; Path is relative to public/.
@@ -76,10 +79,11 @@ var Keys = []string{
 	"load_failed", "reload",
 }
 
-// DefaultValidityDays is six months; MaxValidityDays is thirteen.
-const (
-	DefaultValidityDays = 183
-	MaxValidityDays     = 396
+// DefaultValidityDays and MaxValidityDays are consentwire's validity
+// limits in days, as the banner counts them: 183 and 396.
+var (
+	DefaultValidityDays = period.MustParse(consentwire.DefaultValidity).ApproxDays()
+	MaxValidityDays     = period.MustParse(consentwire.MaxValidity).ApproxDays()
 )
 
 var catID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
@@ -458,13 +462,17 @@ func textsFor(cfg *Config, lang string) texts {
 }
 
 // GPCDenies reports whether Global Privacy Control denies a category
-// without asking (docs/banner.md): marketing, and any category mapped to
-// an ad_* Consent Mode signal; never a required one. notis audit judges
-// the GPC state by the same rule.
+// without asking (docs/banner.md): an advertising one, never a required
+// one. notis audit judges the GPC state by the same rule.
 func GPCDenies(id string, required bool, gcm map[string][]string) bool {
-	return !required && (id == "marketing" || slices.ContainsFunc(gcm[id], func(s string) bool {
-		return strings.HasPrefix(s, "ad_")
-	}))
+	return !required && advertising(id, gcm)
+}
+
+// advertising reports whether a category is for advertising: "marketing",
+// or one mapped to an ad_* Consent Mode signal. Global Privacy Control
+// denies these, and the first layer names advertising when one exists.
+func advertising(id string, gcm map[string][]string) bool {
+	return id == "marketing" || slices.ContainsFunc(gcm[id], func(s string) bool { return strings.HasPrefix(s, "ad_") })
 }
 
 // Undeletable names the cookies, per category, that the banner cannot

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+
+	"github.com/notis-dev/notis/internal/consentwire"
 )
 
 // Config is everything the banner needs to know about a site. The build
@@ -32,40 +34,14 @@ type Config struct {
 	BaseURL string `json:"-"`
 }
 
-// Category is one consent category and the cookies the notices declare in it.
-type Category struct {
-	ID          string            `json:"id"`
-	Required    bool              `json:"required,omitempty"`
-	Label       map[string]string `json:"label"`       // per language
-	Description map[string]string `json:"description"` // per language
-	Cookies     []Cookie          `json:"cookies"`
-}
-
-// Cookie is one declared cookie, as the notices' cookie tables state it.
-type Cookie struct {
-	Name       string            `json:"name"`
-	Provider   string            `json:"provider"`
-	Purpose    map[string]string `json:"purpose"`              // per language
-	Duration   map[string]string `json:"duration"`             // per language, in words
-	Period     string            `json:"period"`               // ISO 8601, or "session"
-	ThirdParty bool              `json:"thirdParty,omitempty"` // a third party can read it
-	// SetOn is where it is set: "site" (the site's host or a parent
-	// domain: the banner deletes it on withdrawal), "vendor" (the vendor's
-	// domain: it cannot), or "" (not stated: the banner tries, on the
-	// site's host, which deletes nothing that is not there).
-	SetOn string `json:"setOn,omitempty"`
-}
-
-// VersionRecord is what public/consent/versions/<version>.json holds: what
-// the banner showed under one consent version, in every language, so a DPO
-// can prove what a visitor was told. The consent server reads these files.
-type VersionRecord struct {
-	Version    string                       `json:"version"`
-	Site       string                       `json:"site"`
-	Categories []Category                   `json:"categories"`
-	NoticeURL  map[string]string            `json:"noticeURL"`
-	Texts      map[string]map[string]string `json:"texts"` // language → banner string key → text
-}
+// Category, Cookie and VersionRecord are the wire contract's
+// (internal/consentwire), which the consent server shares without
+// linking the bundler.
+type (
+	Category      = consentwire.Category
+	Cookie        = consentwire.Cookie
+	VersionRecord = consentwire.VersionRecord
+)
 
 // ConsentVersion is the hash of the categories and their cookie
 // declarations: it changes exactly when what a visitor consents to changes,

@@ -57,7 +57,17 @@ func main() {
 	targets := flag.String("targets", "noop,nostore,fsync,sqlite,postgres", "what to measure, comma-separated")
 	requirePG := flag.Bool("require-postgres", false, "fail instead of skipping when PostgreSQL cannot start")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and generator) to this file")
+	statsRows := flag.Int("stats-rows", 0, "instead: load this many records over 13 months into each store and time /v1/stats")
+	purgeRows := flag.Int("purge-rows", 0, "instead: load this many records past retention into SQLite and measure intake at -purge-rate while they are purged")
+	purgeRate := flag.Int("purge-rate", 500, "events per second posted during the purge")
 	flag.Parse()
+	if *statsRows > 0 || *purgeRows > 0 {
+		if err := scenarios(*statsRows, *purgeRows, *purgeRate, *requirePG); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -291,21 +301,6 @@ origins = ["https://jobs.example.org"]
 // nostore and fsync targets, on a stand-in store (SQLite stays open beside
 // it for the admin routes the stand-in does not implement).
 func consentServer(dir, dsn, target string) (*consent.Server, func(), error) {
-	cfg, err := site.Parse("notis.toml", []byte(siteToml))
-	if err != nil {
-		return nil, nil, err
-	}
-	versions := filepath.Join(dir, "versions")
-	os.MkdirAll(versions, 0o755)
-	rec := `{"version":"bench1","site":"careers","categories":[{"id":"necessary","required":true},{"id":"analytics"},{"id":"marketing"}],"texts":{"en":{}}}`
-	if err := os.WriteFile(filepath.Join(versions, "bench1.json"), []byte(rec), 0o644); err != nil {
-		return nil, nil, err
-	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := consent.NewSite(cfg, versions, log)
-	if err != nil {
-		return nil, nil, err
-	}
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		return nil, nil, err
@@ -322,10 +317,7 @@ func consentServer(dir, dsn, target string) (*consent.Server, func(), error) {
 		}
 		s = log
 	}
-	srv, err := consent.New(consent.Options{
-		Sites: []*consent.Site{st}, Store: s, HashKey: []byte("loadtest-key-0123456789"),
-		ClientRate: -1, ConsentRate: -1, Logger: log,
-	})
+	srv, err := serverOn(dir, s)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -336,6 +328,30 @@ func consentServer(dir, dsn, target string) (*consent.Server, func(), error) {
 		}
 		db.Close()
 	}, nil
+}
+
+// serverOn is the real server for the loadtest's site, on s, with its
+// consent version published in dir/versions.
+func serverOn(dir string, s store.Store) (*consent.Server, error) {
+	cfg, err := site.Parse("notis.toml", []byte(siteToml))
+	if err != nil {
+		return nil, err
+	}
+	versions := filepath.Join(dir, "versions")
+	os.MkdirAll(versions, 0o755)
+	rec := `{"version":"bench1","site":"careers","categories":[{"id":"necessary","required":true},{"id":"analytics"},{"id":"marketing"}],"texts":{"en":{}}}`
+	if err := os.WriteFile(filepath.Join(versions, "bench1.json"), []byte(rec), 0o644); err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := consent.NewSite(cfg, versions, log)
+	if err != nil {
+		return nil, err
+	}
+	return consent.New(consent.Options{
+		Sites: []*consent.Site{st}, Store: s, HashKey: []byte("loadtest-key-0123456789"),
+		ClientRate: -1, ConsentRate: -1, Logger: log,
+	})
 }
 
 // eventBody makes a ≈ 330-byte event as the banner does: a fresh version 7

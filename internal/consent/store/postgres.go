@@ -43,6 +43,45 @@ var postgresMigrations = []string{
 	);
 	CREATE INDEX consents_by_consent_id ON consents (consent_id);
 	CREATE INDEX consents_by_received_at ON consents (received_at, seq);`,
+	// 2: every consent version document the server accepted events for
+	// (see the SQLite store). A new table only: safe on any database.
+	`CREATE TABLE consent_versions (
+		site       text        NOT NULL,
+		version    text        NOT NULL,
+		digest     text        NOT NULL,
+		first_seen timestamptz NOT NULL,
+		doc        text        NOT NULL,
+		PRIMARY KEY (site, version, digest)
+	);`,
+	// 3: what each erasure leaves (see the SQLite store).
+	`CREATE TABLE erasures (
+		seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		at        timestamptz NOT NULL,
+		id_sha256 text        NOT NULL,
+		records   bigint      NOT NULL
+	);
+	CREATE INDEX erasures_by_at ON erasures (at);`,
+	// 4: one row that Ping rewrites, to prove the store takes writes.
+	`CREATE TABLE probe (id integer PRIMARY KEY CHECK (id = 1), at timestamptz NOT NULL);`,
+	// 5: the daily rollups /v1/stats reads (rollup.go), filled from the
+	// records already stored; inserts, erasures and purges keep them.
+	`CREATE TABLE stats_daily (
+		day text NOT NULL, site text NOT NULL, version text NOT NULL, method text NOT NULL, lang text NOT NULL, gpc boolean NOT NULL,
+		count bigint NOT NULL,
+		PRIMARY KEY (day, site, version, method, lang, gpc)
+	);
+	CREATE TABLE stats_daily_choices (
+		day text NOT NULL, site text NOT NULL, version text NOT NULL, category text NOT NULL,
+		granted bigint NOT NULL, denied bigint NOT NULL,
+		PRIMARY KEY (day, site, version, category)
+	);
+	INSERT INTO stats_daily
+		SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), site, version, method, lang, gpc, count(*)
+		FROM consents GROUP BY 1, 2, 3, 4, 5, 6;
+	INSERT INTO stats_daily_choices
+		SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), site, version, j.key,
+			count(*) FILTER (WHERE j.value = 'true'::jsonb), count(*) FILTER (WHERE j.value <> 'true'::jsonb)
+		FROM consents, jsonb_each(choices) AS j GROUP BY 1, 2, 3, 4;`,
 }
 
 // migrationLock is the advisory lock key that serialises migrations when
@@ -138,39 +177,86 @@ func (p *Postgres) Insert(ctx context.Context, recs []Record) ([]Result, error) 
 		}
 		return nil
 	}
-	var err error
-	if len(b.fresh) <= pgInsertRows {
-		err = insertChunks(p.pool) // one statement: its own transaction
-	} else {
-		err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error { return insertChunks(tx) })
-	}
+	// One transaction for the records and the statistics they add to.
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if err := insertChunks(tx); err != nil {
+			return err
+		}
+		ru := newRollup()
+		for _, i := range b.fresh {
+			if inserted[recs[i].EventID] {
+				ru.add(&recs[i], 1)
+			}
+		}
+		return pgRollup(ctx, tx, ru)
+	})
 	if err != nil {
 		return nil, wrap("postgres insert", err)
 	}
-	stored := map[string]time.Time{}
+	prior := map[string]stored{}
 	if dups := b.retried(inserted); len(dups) > 0 {
-		// Retries of events already stored: answer with the first copy's time.
-		rows, err := p.pool.Query(ctx, `SELECT event_id::text, received_at FROM consents WHERE event_id = ANY($1::text[]::uuid[])`, dups)
+		// Retries of events already stored: answer with the first copy's
+		// time, or a conflict if the content differs.
+		rows, err := p.pool.Query(ctx, `SELECT event_id::text, received_at, consent_id::text, site, version, lang, choices::text, method, gpc
+			FROM consents WHERE event_id = ANY($1::text[]::uuid[])`, dups)
 		if err != nil {
 			return nil, wrap("postgres insert: read duplicates", err)
 		}
 		for rows.Next() {
-			var e string
+			var e, consent, site, version, lang, choices, method string
 			var t time.Time
-			if err := rows.Scan(&e, &t); err != nil {
+			var gpc bool
+			if err := rows.Scan(&e, &t, &consent, &site, &version, &lang, &choices, &method, &gpc); err != nil {
 				rows.Close()
 				return nil, wrap("postgres insert: read duplicates", err)
 			}
-			stored[e] = t.UTC()
+			if prior[e], err = storedCopy(t.UTC(), consent, site, version, lang, choices, method, gpc); err != nil {
+				rows.Close()
+				return nil, wrap("postgres insert: read duplicates", err)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, wrap("postgres insert: read duplicates", err)
 		}
 	}
-	results, err := b.results(inserted, stored)
+	results, err := b.results(inserted, prior)
 	return results, wrap("postgres insert", err)
 }
+
+// pgRollup applies a rollup to the statistics tables in tx.
+func pgRollup(ctx context.Context, tx pgx.Tx, ru *rollup) error {
+	stmts, args := ru.statements(func(i int) string { return fmt.Sprintf("$%d", i) }, func(b bool) any { return b })
+	for i, q := range stmts {
+		if _, err := tx.Exec(ctx, q, args[i]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pgDeleted reads the rows a DELETE … RETURNING pgDeletedColumns gave
+// back into a rollup that takes them away.
+func pgDeleted(rows pgx.Rows) (*rollup, int64, error) {
+	defer rows.Close()
+	ru := newRollup()
+	var n int64
+	for rows.Next() {
+		var r Record
+		var choices string
+		if err := rows.Scan(&r.ReceivedAt, &r.Site, &r.Version, &r.Method, &r.Lang, &r.GPC, &choices); err != nil {
+			return nil, 0, err
+		}
+		if err := json.Unmarshal([]byte(choices), &r.Choices); err != nil {
+			return nil, 0, err
+		}
+		ru.add(&r, -1)
+		n++
+	}
+	return ru, n, rows.Err()
+}
+
+const pgDeletedColumns = `received_at, site, version, method, lang, gpc, choices::text`
 
 // pgInsertRows bounds the records of one INSERT, well below the protocol's
 // 65,535 parameters; the server's batches are smaller (MaxBatch).
@@ -242,13 +328,51 @@ func (p *Postgres) History(ctx context.Context, consentID string) ([]Record, err
 	return out, wrap("postgres history", rows.Err())
 }
 
-// Erase implements Store.
+// Erase implements Store. PostgreSQL cannot overwrite what it deletes:
+// the rows stay as dead tuples until their pages are rewritten, and in
+// the WAL and its archives (docs/consent-server.md says for how long).
 func (p *Postgres) Erase(ctx context.Context, consentID string) (int64, error) {
-	tag, err := p.pool.Exec(ctx, `DELETE FROM consents WHERE consent_id = $1::uuid`, consentID)
+	var n int64
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM consents WHERE consent_id = $1::uuid RETURNING `+pgDeletedColumns, consentID)
+		if err != nil {
+			return err
+		}
+		ru, deleted, err := pgDeleted(rows)
+		if err != nil || deleted == 0 {
+			return err
+		}
+		if err := pgRollup(ctx, tx, ru); err != nil {
+			return err
+		}
+		n = deleted
+		_, err = tx.Exec(ctx, `INSERT INTO erasures (at, id_sha256, records) VALUES (now(), $1, $2)`, IDHash(consentID), n)
+		return err
+	})
 	if err != nil {
 		return 0, wrap("postgres erase", err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
+}
+
+// Erasures implements Store.
+func (p *Postgres) Erasures(ctx context.Context, f Filter) ([]Erasure, error) {
+	cond, args := postgresRange(f, 1)
+	rows, err := p.pool.Query(ctx, `SELECT at, id_sha256, records FROM erasures WHERE `+strings.ReplaceAll(cond, "received_at", "at")+` ORDER BY at, seq`, args...)
+	if err != nil {
+		return nil, wrap("postgres erasures", err)
+	}
+	defer rows.Close()
+	out := []Erasure{}
+	for rows.Next() {
+		var e Erasure
+		if err := rows.Scan(&e.At, &e.IDSHA256, &e.Records); err != nil {
+			return nil, wrap("postgres erasures", err)
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, wrap("postgres erasures", rows.Err())
 }
 
 // postgresRange turns a filter into a WHERE condition on received_at,
@@ -296,18 +420,24 @@ func (p *Postgres) Export(ctx context.Context, f Filter, fn func(*Record) error)
 	})
 }
 
-// Stats implements Store.
+// Stats implements Store, from the daily rollups.
 func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
-	cond, args := postgresRange(f, 1)
+	since, until := statsDays(f)
 	st := &Stats{Events: []EventCount{}, Categories: []CategoryStat{}}
-	rows, err := p.pool.Query(ctx, `SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), site, version, method, count(*)
-		FROM consents WHERE `+cond+` GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, args...)
+	if !f.Since.IsZero() {
+		st.Since = since
+	}
+	if !f.Until.IsZero() {
+		st.Until = until
+	}
+	rows, err := p.pool.Query(ctx, `SELECT day, site, version, method, lang, gpc, count FROM stats_daily
+		WHERE day >= $1 AND day < $2 AND count <> 0 ORDER BY day, site, version, method, lang, gpc`, since, until)
 	if err != nil {
 		return nil, wrap("postgres stats", err)
 	}
 	for rows.Next() {
 		var e EventCount
-		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Count); err != nil {
+		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Lang, &e.GPC, &e.Count); err != nil {
 			rows.Close()
 			return nil, wrap("postgres stats", err)
 		}
@@ -318,44 +448,88 @@ func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
 	if err := rows.Err(); err != nil {
 		return nil, wrap("postgres stats", err)
 	}
-	rows, err = p.pool.Query(ctx, `SELECT site, version, j.key,
-			count(*) FILTER (WHERE j.value = 'true'::jsonb),
-			count(*) FILTER (WHERE j.value <> 'true'::jsonb)
-		FROM consents, jsonb_each(choices) AS j
-		WHERE `+cond+` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, args...)
+	rows, err = p.pool.Query(ctx, `SELECT site, version, category, sum(granted)::bigint, sum(denied)::bigint FROM stats_daily_choices
+		WHERE day >= $1 AND day < $2 GROUP BY 1, 2, 3 HAVING sum(granted) <> 0 OR sum(denied) <> 0 ORDER BY 1, 2, 3`, since, until)
 	if err != nil {
 		return nil, wrap("postgres stats", err)
 	}
-	defer rows.Close()
 	for rows.Next() {
 		var c CategoryStat
 		if err := rows.Scan(&c.Site, &c.Version, &c.Category, &c.Granted, &c.Denied); err != nil {
+			rows.Close()
 			return nil, wrap("postgres stats", err)
 		}
 		st.Categories = append(st.Categories, c)
 	}
-	return st, wrap("postgres stats", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("postgres stats", err)
+	}
+	err = p.pool.QueryRow(ctx, `SELECT count(*) FROM erasures WHERE at >= $1 AND at < $2`, dayStart(since), dayStart(until)).Scan(&st.Erasures)
+	return st, wrap("postgres stats", err)
 }
 
 // Purge implements Store.
 func (p *Postgres) Purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
-	var total int64
-	for {
-		tag, err := p.pool.Exec(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3)`, cutoff, site, purgeChunk)
-		if err != nil {
-			return total, wrap("postgres purge", err)
-		}
-		total += tag.RowsAffected()
-		if tag.RowsAffected() < purgeChunk {
-			return total, nil
-		}
-	}
+	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
+		var n int64
+		err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+			rows, err := tx.Query(ctx, `DELETE FROM consents WHERE seq IN
+				(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3) RETURNING `+pgDeletedColumns, cutoff, site, limit)
+			if err != nil {
+				return err
+			}
+			ru, deleted, err := pgDeleted(rows)
+			if err != nil {
+				return err
+			}
+			n = deleted
+			return pgRollup(ctx, tx, ru)
+		})
+		return n, wrap("postgres purge", err)
+	})
 }
 
-// Ping implements Store.
+// KeepVersion implements Store.
+func (p *Postgres) KeepVersion(ctx context.Context, v Version) error {
+	_, err := p.pool.Exec(ctx, `INSERT INTO consent_versions (site, version, digest, first_seen, doc) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, v.Site, v.Version, v.Digest, v.FirstSeen, string(v.Doc))
+	return wrap("postgres keep version", err)
+}
+
+// Versions implements Store.
+func (p *Postgres) Versions(ctx context.Context, site string) ([]Version, error) {
+	rows, err := p.pool.Query(ctx, `SELECT site, version, digest, first_seen, doc FROM consent_versions
+		WHERE site = $1 ORDER BY first_seen, version, digest`, site)
+	if err != nil {
+		return nil, wrap("postgres versions", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		var doc string
+		if err := rows.Scan(&v.Site, &v.Version, &v.Digest, &v.FirstSeen, &doc); err != nil {
+			return nil, wrap("postgres versions", err)
+		}
+		v.FirstSeen, v.Doc = v.FirstSeen.UTC(), []byte(doc)
+		out = append(out, v)
+	}
+	return out, wrap("postgres versions", rows.Err())
+}
+
+// HasRecords implements Store.
+func (p *Postgres) HasRecords(ctx context.Context) (bool, error) {
+	var has bool
+	err := p.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM consents)`).Scan(&has)
+	return has, wrap("postgres has records", err)
+}
+
+// Ping implements Store: it rewrites the probe row, so a read-only
+// database (a standby, default_transaction_read_only) or a full disk show.
 func (p *Postgres) Ping(ctx context.Context) error {
-	return wrap("postgres ping", p.pool.Ping(ctx))
+	_, err := p.pool.Exec(ctx, `INSERT INTO probe (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = excluded.at`)
+	return wrap("postgres ping", err)
 }
 
 // Close implements Store.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go driver: no cgo, one static binary
@@ -77,6 +78,47 @@ var sqliteMigrations = []string{
 	);
 	CREATE INDEX consents_by_consent_id ON consents (consent_id);
 	CREATE INDEX consents_by_received_at ON consents (received_at);`,
+	// 2: every consent version document the server accepted events for,
+	// so proofs do not depend on the deployment keeping the files. A new
+	// table only: safe on a database of any age.
+	`CREATE TABLE consent_versions (
+		site       TEXT    NOT NULL,
+		version    TEXT    NOT NULL,
+		digest     TEXT    NOT NULL,
+		first_seen INTEGER NOT NULL,
+		doc        TEXT    NOT NULL,
+		PRIMARY KEY (site, version, digest)
+	);`,
+	// 3: what each erasure leaves: when, how many, and the consent id's
+	// SHA-256 (store.Erasure), never the id.
+	`CREATE TABLE erasures (
+		seq       INTEGER PRIMARY KEY,
+		at        INTEGER NOT NULL,
+		id_sha256 TEXT    NOT NULL,
+		records   INTEGER NOT NULL
+	);
+	CREATE INDEX erasures_by_at ON erasures (at);`,
+	// 4: one row that Ping rewrites, to prove the store takes writes.
+	`CREATE TABLE probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
+	// 5: the daily rollups /v1/stats reads (rollup.go), filled from the
+	// records already stored; inserts, erasures and purges keep them.
+	`CREATE TABLE stats_daily (
+		day TEXT NOT NULL, site TEXT NOT NULL, version TEXT NOT NULL, method TEXT NOT NULL, lang TEXT NOT NULL, gpc INTEGER NOT NULL,
+		count INTEGER NOT NULL,
+		PRIMARY KEY (day, site, version, method, lang, gpc)
+	) WITHOUT ROWID;
+	CREATE TABLE stats_daily_choices (
+		day TEXT NOT NULL, site TEXT NOT NULL, version TEXT NOT NULL, category TEXT NOT NULL,
+		granted INTEGER NOT NULL, denied INTEGER NOT NULL,
+		PRIMARY KEY (day, site, version, category)
+	) WITHOUT ROWID;
+	INSERT INTO stats_daily
+		SELECT strftime('%Y-%m-%d', received_at / 1000000, 'unixepoch'), site, version, method, lang, gpc, count(*)
+		FROM consents GROUP BY 1, 2, 3, 4, 5, 6;
+	INSERT INTO stats_daily_choices
+		SELECT strftime('%Y-%m-%d', c.received_at / 1000000, 'unixepoch'), c.site, c.version, j.key,
+			sum(CASE WHEN j.type = 'true' THEN 1 ELSE 0 END), sum(CASE WHEN j.type = 'true' THEN 0 ELSE 1 END)
+		FROM consents AS c, json_each(c.choices) AS j GROUP BY 1, 2, 3, 4;`,
 }
 
 // OpenSQLite opens (creating if needed) the SQLite file at path and applies
@@ -90,11 +132,17 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 			return nil, fmt.Errorf("sqlite %s: %w", path, err)
 		}
 	}
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	// synchronous=NORMAL, then Flush: see the type's comment. NORMAL still
 	// syncs the WAL header when the WAL is reused and the WAL and database
 	// around every checkpoint, so the file cannot be corrupted either way.
-	writer, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"+
+	// secure_delete: a deleted record's bytes are overwritten with zeros
+	// in the page, not left readable in free space until reused; an
+	// erasure (Art 17) must erase.
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)&_txlock=immediate"+
 		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walBackstop))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
@@ -133,6 +181,50 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	s.ckpt, s.stop, s.done = ckpt, make(chan struct{}), make(chan struct{})
 	go s.checkpoint()
 	return s, nil
+}
+
+// ownerOnly makes the database file, and the -wal and -shm files beside
+// it, readable by their owner only: they hold personal data. SQLite
+// creates a missing database with mode 0644 less the umask, and gives the
+// -wal and -shm files the database file's mode, so creating the file
+// first with 0600 (or narrowing an older one) covers all three whatever
+// the umask.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := narrow(f); err != nil {
+		return err
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		g, err := os.OpenFile(path+side, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		err = narrow(g)
+		g.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// narrow takes group and other permissions off an open file.
+func narrow(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	return f.Chmod(fi.Mode().Perm() &^ 0o077)
 }
 
 func (s *SQLite) checkpoint() {
@@ -326,18 +418,12 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 			return nil, wrap("sqlite insert: prepare", err)
 		}
 	}
-	// A batch that fits one INSERT is that statement's own transaction,
-	// as in PostgreSQL: no BEGIN and COMMIT statements to run. Larger
-	// batches take one transaction for all their INSERTs.
-	var tx *sql.Tx
-	read := s.writer.QueryContext
-	if len(b.fresh) > insertRows {
-		if tx, err = s.writer.BeginTx(ctx, nil); err != nil {
-			return nil, wrap("sqlite insert: begin", err)
-		}
-		defer tx.Rollback()
-		read = tx.QueryContext
+	// One transaction for the records and the statistics they add to.
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, wrap("sqlite insert: begin", err)
 	}
+	defer tx.Rollback()
 	inserted := make(map[string]bool, len(b.fresh))
 	args := make([]any, 0, 13*insertRows)
 	for fresh := b.fresh; len(fresh) > 0; {
@@ -353,10 +439,7 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 		if len(chunk) < insertRows {
 			st = rest
 		}
-		if tx != nil {
-			st = tx.StmtContext(ctx, st)
-		}
-		rows, err := st.QueryContext(ctx, args...)
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 		if err == nil {
 			err = eachEvent(rows, false, func(e string, _ int64) { inserted[e] = true })
 		}
@@ -364,33 +447,98 @@ func (s *SQLite) InsertUnflushed(ctx context.Context, recs []Record) ([]Result, 
 			return nil, wrap("sqlite insert", err)
 		}
 	}
-	stored := map[string]time.Time{}
+	ru := newRollup()
+	for _, i := range b.fresh {
+		if inserted[recs[i].EventID] {
+			ru.add(&recs[i], 1)
+		}
+	}
+	if err := sqliteRollup(ctx, tx, ru); err != nil {
+		return nil, wrap("sqlite insert: statistics", err)
+	}
+	prior := map[string]stored{}
 	if dups := b.retried(inserted); len(dups) > 0 {
 		// Retries of events already stored: answer with the first copy's
-		// time. One query for all of them; a batch has at most MaxBatch.
-		q := `SELECT event_id, received_at FROM consents WHERE event_id IN (?` + strings.Repeat(",?", len(dups)-1) + `)`
+		// time, or a conflict if the content differs. One query for all
+		// of them; a batch has at most MaxBatch.
+		q := `SELECT event_id, received_at, consent_id, site, version, lang, choices, method, gpc FROM consents WHERE event_id IN (?` + strings.Repeat(",?", len(dups)-1) + `)`
 		args = args[:0]
 		for _, e := range dups {
 			args = append(args, e)
 		}
-		rows, err := read(ctx, q, args...)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err == nil {
-			err = eachEvent(rows, true, func(e string, us int64) { stored[e] = fromMicros(us) })
+			err = readPrior(rows, prior)
 		}
 		if err != nil {
 			return nil, wrap("sqlite insert: read duplicates", err)
 		}
 	}
-	results, err := b.results(inserted, stored)
+	results, err := b.results(inserted, prior)
 	if err != nil {
 		return nil, wrap("sqlite insert", err)
 	}
-	if tx != nil {
-		if err := tx.Commit(); err != nil {
-			return nil, wrap("sqlite insert: commit", err)
-		}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("sqlite insert: commit", err)
 	}
 	return results, nil
+}
+
+// sqliteRollup applies a rollup to the statistics tables in tx.
+func sqliteRollup(ctx context.Context, tx *sql.Tx, ru *rollup) error {
+	stmts, args := ru.statements(func(int) string { return "?" }, func(b bool) any { return boolInt(b) })
+	for i, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q, args[i]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqliteDeleted reads the rows a DELETE … RETURNING sqliteDeletedColumns
+// gave back into a rollup that takes them away, and closes rows.
+func sqliteDeleted(rows *sql.Rows) (*rollup, int64, error) {
+	defer rows.Close()
+	ru := newRollup()
+	var n int64
+	for rows.Next() {
+		var r Record
+		var us int64
+		var gpc int
+		var choices string
+		if err := rows.Scan(&us, &r.Site, &r.Version, &r.Method, &r.Lang, &gpc, &choices); err != nil {
+			return nil, 0, err
+		}
+		r.ReceivedAt, r.GPC = fromMicros(us), gpc != 0
+		if err := json.Unmarshal([]byte(choices), &r.Choices); err != nil {
+			return nil, 0, err
+		}
+		ru.add(&r, -1)
+		n++
+	}
+	return ru, n, rows.Err()
+}
+
+const sqliteDeletedColumns = `received_at, site, version, method, lang, gpc, choices`
+
+// readPrior reads the stored copies of retried events into prior, and
+// closes rows.
+func readPrior(rows *sql.Rows, prior map[string]stored) error {
+	defer rows.Close()
+	for rows.Next() {
+		var e, consent, site, version, lang, choices, method string
+		var us int64
+		var gpc int
+		if err := rows.Scan(&e, &us, &consent, &site, &version, &lang, &choices, &method, &gpc); err != nil {
+			return err
+		}
+		p, err := storedCopy(fromMicros(us), consent, site, version, lang, choices, method, gpc != 0)
+		if err != nil {
+			return err
+		}
+		prior[e] = p
+	}
+	return rows.Err()
 }
 
 // eachEvent calls fn for each row of an event id and, withTime, a time in
@@ -453,17 +601,73 @@ func (s *SQLite) History(ctx context.Context, consentID string) ([]Record, error
 	return out, wrap("sqlite history", rows.Err())
 }
 
-// Erase implements Store.
+// Erase implements Store. The delete overwrites the records in their
+// pages (secure_delete), and a checkpoint then copies those pages into
+// the database file and truncates the WAL, whose older frames still held
+// the records as they were inserted.
 func (s *SQLite) Erase(ctx context.Context, consentID string) (int64, error) {
-	res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE consent_id = ?`, consentID)
+	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, wrap("sqlite erase", err)
 	}
-	n, err := res.RowsAffected()
-	if err == nil {
-		err = s.Flush()
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `DELETE FROM consents WHERE consent_id = ? RETURNING `+sqliteDeletedColumns, consentID)
+	if err != nil {
+		return 0, wrap("sqlite erase", err)
 	}
-	return n, wrap("sqlite erase", err)
+	ru, n, err := sqliteDeleted(rows)
+	if err != nil || n == 0 {
+		return 0, wrap("sqlite erase", err)
+	}
+	if err := sqliteRollup(ctx, tx, ru); err != nil {
+		return 0, wrap("sqlite erase: statistics", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO erasures (at, id_sha256, records) VALUES (?, ?, ?)`, micros(time.Now()), IDHash(consentID), n); err != nil {
+		return 0, wrap("sqlite erase", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, wrap("sqlite erase", err)
+	}
+	if err := s.Flush(); err != nil {
+		return n, wrap("sqlite erase", err)
+	}
+	return n, wrap("sqlite erase: checkpoint", s.truncateWAL(ctx))
+}
+
+// truncateWAL checkpoints the whole WAL into the database file and
+// truncates it. It waits for readers (busy_timeout) and fails if one
+// keeps an old snapshot; the next erasure, or SQLite's own checkpoints,
+// then do it.
+func (s *SQLite) truncateWAL(ctx context.Context) error {
+	var busy, logFrames, done int
+	if err := s.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return errors.New("a reader kept the WAL busy; the erased records' old copies stay in it until the next checkpoint")
+	}
+	return nil
+}
+
+// Erasures implements Store.
+func (s *SQLite) Erasures(ctx context.Context, f Filter) ([]Erasure, error) {
+	since, until := sqliteRange(f)
+	rows, err := s.reader.QueryContext(ctx, `SELECT at, id_sha256, records FROM erasures WHERE at >= ? AND at < ? ORDER BY at, seq`, since, until)
+	if err != nil {
+		return nil, wrap("sqlite erasures", err)
+	}
+	defer rows.Close()
+	out := []Erasure{}
+	for rows.Next() {
+		var e Erasure
+		var us int64
+		if err := rows.Scan(&us, &e.IDSHA256, &e.Records); err != nil {
+			return nil, wrap("sqlite erasures", err)
+		}
+		e.At = fromMicros(us)
+		out = append(out, e)
+	}
+	return out, wrap("sqlite erasures", rows.Err())
 }
 
 func sqliteRange(f Filter) (since, until int64) {
@@ -504,22 +708,29 @@ func (s *SQLite) Export(ctx context.Context, f Filter, fn func(*Record) error) e
 	})
 }
 
-// Stats implements Store.
+// Stats implements Store, from the daily rollups.
 func (s *SQLite) Stats(ctx context.Context, f Filter) (*Stats, error) {
-	since, until := sqliteRange(f)
+	since, until := statsDays(f)
 	st := &Stats{Events: []EventCount{}, Categories: []CategoryStat{}}
-	rows, err := s.reader.QueryContext(ctx, `SELECT strftime('%Y-%m-%d', received_at / 1000000, 'unixepoch'), site, version, method, count(*)
-		FROM consents WHERE received_at >= ? AND received_at < ?
-		GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, since, until)
+	if !f.Since.IsZero() {
+		st.Since = since
+	}
+	if !f.Until.IsZero() {
+		st.Until = until
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT day, site, version, method, lang, gpc, count FROM stats_daily
+		WHERE day >= ? AND day < ? AND count != 0 ORDER BY day, site, version, method, lang, gpc`, since, until)
 	if err != nil {
 		return nil, wrap("sqlite stats", err)
 	}
 	for rows.Next() {
 		var e EventCount
-		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Count); err != nil {
+		var gpc int
+		if err := rows.Scan(&e.Day, &e.Site, &e.Version, &e.Method, &e.Lang, &gpc, &e.Count); err != nil {
 			rows.Close()
 			return nil, wrap("sqlite stats", err)
 		}
+		e.GPC = gpc != 0
 		st.Total += e.Count
 		st.Events = append(st.Events, e)
 	}
@@ -527,24 +738,26 @@ func (s *SQLite) Stats(ctx context.Context, f Filter) (*Stats, error) {
 	if err := rows.Err(); err != nil {
 		return nil, wrap("sqlite stats", err)
 	}
-	rows, err = s.reader.QueryContext(ctx, `SELECT c.site, c.version, j.key,
-			sum(CASE WHEN j.type = 'true' THEN 1 ELSE 0 END),
-			sum(CASE WHEN j.type = 'true' THEN 0 ELSE 1 END)
-		FROM consents AS c, json_each(c.choices) AS j
-		WHERE c.received_at >= ? AND c.received_at < ?
-		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, since, until)
+	rows, err = s.reader.QueryContext(ctx, `SELECT site, version, category, sum(granted), sum(denied) FROM stats_daily_choices
+		WHERE day >= ? AND day < ? GROUP BY 1, 2, 3 HAVING sum(granted) != 0 OR sum(denied) != 0 ORDER BY 1, 2, 3`, since, until)
 	if err != nil {
 		return nil, wrap("sqlite stats", err)
 	}
-	defer rows.Close()
 	for rows.Next() {
 		var c CategoryStat
 		if err := rows.Scan(&c.Site, &c.Version, &c.Category, &c.Granted, &c.Denied); err != nil {
+			rows.Close()
 			return nil, wrap("sqlite stats", err)
 		}
 		st.Categories = append(st.Categories, c)
 	}
-	return st, wrap("sqlite stats", rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("sqlite stats", err)
+	}
+	lo, hi := micros(dayStart(since)), micros(dayStart(until))
+	err = s.reader.QueryRowContext(ctx, `SELECT count(*) FROM erasures WHERE at >= ? AND at < ?`, lo, hi).Scan(&st.Erasures)
+	return st, wrap("sqlite stats", err)
 }
 
 // Purge implements Store.
@@ -554,29 +767,93 @@ func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (tota
 			err = ferr
 		}
 	}()
-	for {
-		res, err := s.writer.ExecContext(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?)`, micros(cutoff), site, site, purgeChunk)
+	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
+		tx, err := s.writer.BeginTx(ctx, nil)
 		if err != nil {
-			return total, wrap("sqlite purge", err)
+			return 0, wrap("sqlite purge", err)
 		}
-		n, err := res.RowsAffected()
+		defer tx.Rollback()
+		rows, err := tx.QueryContext(ctx, `DELETE FROM consents WHERE seq IN
+			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?) RETURNING `+sqliteDeletedColumns, micros(cutoff), site, site, limit)
 		if err != nil {
-			return total, wrap("sqlite purge", err)
+			return 0, wrap("sqlite purge", err)
 		}
-		total += n
-		if n < purgeChunk {
-			return total, nil
+		ru, n, err := sqliteDeleted(rows)
+		if err == nil {
+			err = sqliteRollup(ctx, tx, ru)
 		}
-	}
+		if err == nil {
+			err = tx.Commit()
+		}
+		return n, wrap("sqlite purge", err)
+	})
 }
 
-// Ping implements Store.
+// KeepVersion implements Store.
+func (s *SQLite) KeepVersion(ctx context.Context, v Version) error {
+	if err := s.flushFailed(); err != nil {
+		return err
+	}
+	res, err := s.writer.ExecContext(ctx, `INSERT OR IGNORE INTO consent_versions (site, version, digest, first_seen, doc) VALUES (?, ?, ?, ?, ?)`,
+		v.Site, v.Version, v.Digest, micros(v.FirstSeen), string(v.Doc))
+	if err != nil {
+		return wrap("sqlite keep version", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return wrap("sqlite keep version", err) // nil: already kept
+	}
+	return wrap("sqlite keep version", s.Flush())
+}
+
+// Versions implements Store.
+func (s *SQLite) Versions(ctx context.Context, site string) ([]Version, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT site, version, digest, first_seen, doc FROM consent_versions
+		WHERE site = ? ORDER BY first_seen, version, digest`, site)
+	if err != nil {
+		return nil, wrap("sqlite versions", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		var us int64
+		var doc string
+		if err := rows.Scan(&v.Site, &v.Version, &v.Digest, &us, &doc); err != nil {
+			return nil, wrap("sqlite versions", err)
+		}
+		v.FirstSeen, v.Doc = fromMicros(us), []byte(doc)
+		out = append(out, v)
+	}
+	return out, wrap("sqlite versions", rows.Err())
+}
+
+// HasRecords implements Store.
+func (s *SQLite) HasRecords(ctx context.Context) (bool, error) {
+	var has bool
+	err := s.reader.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM consents)`).Scan(&has)
+	return has, wrap("sqlite has records", err)
+}
+
+// Ping implements Store: it rewrites the probe row and flushes, so a
+// full disk, a read-only file or a failed flush all show.
 func (s *SQLite) Ping(ctx context.Context) error {
 	if err := s.flushFailed(); err != nil {
 		return err // every insert fails until a restart: not ready
 	}
-	return wrap("sqlite ping", s.reader.PingContext(ctx))
+	if _, err := s.writer.ExecContext(ctx, `INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`, micros(time.Now())); err != nil {
+		return wrap("sqlite ping", err)
+	}
+	return wrap("sqlite ping", s.Flush())
+}
+
+// DiskFree is the space free for unprivileged writers on the store's
+// file system, for the metric.
+func (s *SQLite) DiskFree() (uint64, error) {
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(filepath.Dir(s.path), &fs); err != nil {
+		return 0, err
+	}
+	return fs.Bavail * uint64(fs.Bsize), nil
 }
 
 // IntegrityCheck runs PRAGMA integrity_check and returns an error unless

@@ -5,6 +5,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,6 +42,37 @@ type Record struct {
 type Result struct {
 	ReceivedAt time.Time
 	Duplicate  bool
+	// Conflict: the event id was stored before with a different content
+	// (consent id, site, version, language, choices, method or GPC flag).
+	// Nothing is stored; ConsentID is the stored copy's consent id, for
+	// the receipt the server answers with.
+	Conflict  bool
+	ConsentID string
+}
+
+// stored is what a retried event's stored copy is compared by.
+type stored struct {
+	at      time.Time
+	content string // content(stored record)
+	consent string
+}
+
+// content is what must be equal for a second copy of an event to be a
+// retry: everything the visitor chose and under what, not the request's
+// circumstances (page, browser, network), which a retry from another
+// page view may change.
+func content(r *Record) string {
+	return r.ConsentID + "\x00" + r.Site + "\x00" + r.Version + "\x00" + r.Lang + "\x00" + choicesJSON(r.Choices) + "\x00" + r.Method + "\x00" + strconv.FormatBool(r.GPC)
+}
+
+// storedCopy builds a stored from the columns a duplicate read returns;
+// choices is the stored JSON object in either store's spelling.
+func storedCopy(at time.Time, consentID, site, version, lang, choices, method string, gpc bool) (stored, error) {
+	r := Record{ConsentID: consentID, Site: site, Version: version, Lang: lang, Method: method, GPC: gpc}
+	if err := json.Unmarshal([]byte(choices), &r.Choices); err != nil {
+		return stored{}, err
+	}
+	return stored{at: at, content: content(&r), consent: consentID}, nil
 }
 
 // Filter selects records by server time: Since inclusive, Until exclusive;
@@ -48,19 +81,27 @@ type Filter struct {
 	Since, Until time.Time
 }
 
-// Stats counts records, for the DPO's overview.
+// Stats counts records, for the DPO's overview. They come from daily
+// rollups, so a range is counted in whole UTC days: Since and Until
+// (YYYY-MM-DD, Until exclusive; empty when open) say which.
 type Stats struct {
+	Since      string         `json:"since,omitempty"`
+	Until      string         `json:"until,omitempty"`
 	Total      int64          `json:"total"`
-	Events     []EventCount   `json:"events"`     // per day, site, version, method
+	Events     []EventCount   `json:"events"`     // per day, site, version, method, language, GPC flag
 	Categories []CategoryStat `json:"categories"` // per site, version, category
+	Erasures   int64          `json:"erasures"`   // erasure requests carried out in the range
 }
 
-// EventCount is the number of events for one day, site, version and method.
+// EventCount is the number of events for one day, site, version, method,
+// language and GPC flag.
 type EventCount struct {
 	Day     string `json:"day"` // YYYY-MM-DD, UTC
 	Site    string `json:"site"`
 	Version string `json:"version"`
 	Method  string `json:"method"`
+	Lang    string `json:"lang"`
+	GPC     bool   `json:"gpc"`
 	Count   int64  `json:"count"`
 }
 
@@ -71,6 +112,38 @@ type CategoryStat struct {
 	Category string `json:"category"`
 	Granted  int64  `json:"granted"`
 	Denied   int64  `json:"denied"`
+}
+
+// Version is one consent version document as the build published it
+// (public/consent/versions/<version>.json). The store keeps every one it
+// was given, so a proof stays readable, and an old banner's events stay
+// acceptable, after the file is gone from the deployment.
+type Version struct {
+	Site    string
+	Version string
+	// Digest is the hex SHA-256 of Doc. One version id can be published
+	// again with new wording (the id hashes the categories, not the
+	// texts), and each wording a visitor may have seen is kept.
+	Digest    string
+	FirstSeen time.Time // when this store first kept the document
+	Doc       []byte    // the file's bytes, unchanged
+}
+
+// Erasure is the accountability record an erasure leaves: when, how many
+// records, and the SHA-256 of the consent id, never the id itself. Asked
+// "did you erase my consent id?", the DPO hashes the id the visitor gives
+// and looks; the hash alone does not lead back to the id (a consent id
+// has at least 74 random bits).
+type Erasure struct {
+	At       time.Time `json:"at"`
+	IDSHA256 string    `json:"id_sha256"`
+	Records  int64     `json:"records"`
+}
+
+// IDHash is the hex SHA-256 of a consent id, as Erasure keeps it.
+func IDHash(consentID string) string {
+	sum := sha256.Sum256([]byte(consentID))
+	return hex.EncodeToString(sum[:])
 }
 
 // Store is where consent records live.
@@ -85,18 +158,31 @@ type Store interface {
 	Insert(ctx context.Context, recs []Record) ([]Result, error)
 	// History returns a consent id's records, oldest first.
 	History(ctx context.Context, consentID string) ([]Record, error)
-	// Erase deletes a consent id's records and says how many there were.
+	// Erase deletes a consent id's records, leaves an Erasure in their
+	// place, and says how many there were. Where the store can, the
+	// deleted bytes are overwritten before it returns.
 	Erase(ctx context.Context, consentID string) (int64, error)
+	// Erasures lists the erasures in the filter's range, oldest first.
+	Erasures(ctx context.Context, f Filter) ([]Erasure, error)
 	// Export calls fn for each record in the filter's range, oldest first,
 	// reading in pages so memory stays constant; fn's error stops it.
 	Export(ctx context.Context, f Filter, fn func(*Record) error) error
 	// Stats counts the records in the filter's range.
 	Stats(ctx context.Context, f Filter) (*Stats, error)
 	// Purge deletes a site's records received before cutoff (every site's
-	// when site is ""), in small transactions so inserts wait at most one
-	// chunk, and says how many it deleted.
+	// when site is ""), in transactions of about purgeSlice each with a
+	// pause as long after each, so inserts wait at most one slice, and
+	// says how many it deleted.
 	Purge(ctx context.Context, site string, cutoff time.Time) (int64, error)
-	// Ping checks the store can be reached.
+	// KeepVersion stores a consent version document, durably, unless a
+	// document with the same site, version and digest is already kept.
+	KeepVersion(ctx context.Context, v Version) error
+	// Versions returns every kept document of a site, oldest first.
+	Versions(ctx context.Context, site string) ([]Version, error)
+	// HasRecords says whether the store holds any consent record.
+	HasRecords(ctx context.Context) (bool, error)
+	// Ping checks the store can be reached and written: it writes (and,
+	// for SQLite, flushes) one small probe row.
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -143,8 +229,47 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 // the query, small enough that a slow reader holds no long transaction.
 const exportPage = 500
 
-// purgeChunk bounds how long a purge transaction blocks inserts (≈ 20 ms).
-const purgeChunk = 5000
+// purgeSlice is how long one purge transaction may hold the writer: the
+// longest an insert waits for a purge. Chunks are sized to it as they go
+// (SQLite has one writer; in PostgreSQL a long delete competes for the
+// same disk), and after each chunk the purge pauses as long as the chunk
+// took, so intake keeps at least half of the writer's time.
+const purgeSlice = 4 * time.Millisecond
+
+// purgeChunk bounds the rows of one purge chunk: the first chunk's, and
+// the most any chunk grows to.
+const (
+	purgeFirst = 256
+	purgeMax   = 4096
+)
+
+// purgeInSlices calls del(limit) until it deletes fewer than limit rows,
+// with limit sized so that each call takes about purgeSlice, and sleeps
+// as long as each call took before the next.
+func purgeInSlices(ctx context.Context, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
+	var total int64
+	limit := purgeFirst
+	for {
+		start := time.Now()
+		n, err := del(ctx, limit)
+		took := time.Since(start)
+		total += n
+		if err != nil || n < int64(limit) {
+			return total, err
+		}
+		switch {
+		case took > purgeSlice && limit > 16:
+			limit /= 2
+		case took < purgeSlice/2 && limit < purgeMax:
+			limit *= 2
+		}
+		select {
+		case <-ctx.Done():
+			return total, ctx.Err()
+		case <-time.After(took):
+		}
+	}
+}
 
 // exportInPages calls fn for every record of an export, read a page at a
 // time by page(after), where after is the previous page's last record
@@ -202,24 +327,30 @@ func (b *batch) retried(inserted map[string]bool) []string {
 }
 
 // results is Insert's answer: inserted names the events this insert
-// stored, stored has the received time of each retried event's copy.
-func (b *batch) results(inserted map[string]bool, stored map[string]time.Time) ([]Result, error) {
+// stored, prior has the stored copy of each retried event.
+func (b *batch) results(inserted map[string]bool, prior map[string]stored) ([]Result, error) {
 	results := make([]Result, len(b.recs))
 	for i := range b.recs {
-		e := b.recs[i].EventID
-		switch {
-		case b.first[e] != i:
-			results[i] = Result{ReceivedAt: results[b.first[e]].ReceivedAt, Duplicate: true}
+		r := &b.recs[i]
+		e := r.EventID
+		switch first := b.first[e]; {
+		case first != i:
+			// A second copy in the same batch: compared with the first.
+			want, consent := prior[e].content, prior[e].consent
+			if inserted[e] {
+				want, consent = content(&b.recs[first]), b.recs[first].ConsentID
+			}
+			results[i] = Result{ReceivedAt: results[first].ReceivedAt, Duplicate: true, ConsentID: consent, Conflict: content(r) != want}
 		case inserted[e]:
-			results[i] = Result{ReceivedAt: b.recs[i].ReceivedAt}
+			results[i] = Result{ReceivedAt: r.ReceivedAt}
 		default:
-			t, ok := stored[e]
+			p, ok := prior[e]
 			if !ok {
 				// Erased between the conflict and the read: rare enough
 				// that the client's retry is the right answer.
 				return nil, fmt.Errorf("event %s conflicted but is gone", e)
 			}
-			results[i] = Result{ReceivedAt: t, Duplicate: true}
+			results[i] = Result{ReceivedAt: p.at, Duplicate: true, ConsentID: p.consent, Conflict: p.content != content(r)}
 		}
 	}
 	return results, nil

@@ -1,10 +1,16 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -252,8 +258,8 @@ func TestStatsCountPerDayVersionMethodAndCategory(t *testing.T) {
 			t.Errorf("total = %d, want 3", st.Total)
 		}
 		wantEvents := []store.EventCount{
-			{Day: "2026-03-01", Site: "careers", Version: "abc123", Method: "custom", Count: 2},
-			{Day: "2026-03-02", Site: "careers", Version: "abc123", Method: "accept_all", Count: 1},
+			{Day: "2026-03-01", Site: "careers", Version: "abc123", Method: "custom", Lang: "sv", GPC: true, Count: 2},
+			{Day: "2026-03-02", Site: "careers", Version: "abc123", Method: "accept_all", Lang: "sv", GPC: true, Count: 1},
 		}
 		if fmt.Sprint(st.Events) != fmt.Sprint(wantEvents) {
 			t.Errorf("events:\n got %+v\nwant %+v", st.Events, wantEvents)
@@ -270,8 +276,24 @@ func TestStatsCountPerDayVersionMethodAndCategory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Total != 1 {
-			t.Errorf("total since +12h = %d, want 1", st.Total)
+		if st.Total != 1 || st.Since != "2026-03-02" || st.Until != "" {
+			t.Errorf("since +12h: total %d over [%s, %s), want 1 over [2026-03-02, )", st.Total, st.Since, st.Until)
+		}
+		// A time inside a day counts the whole day: the answer says so.
+		st, err = s.Stats(context.Background(), store.Filter{Since: base, Until: base.Add(time.Minute)})
+		if err != nil || st.Total != 2 || st.Since != "2026-03-01" || st.Until != "2026-03-02" {
+			t.Errorf("one minute: %+v, %v; want the whole day, 2 records", st, err)
+		}
+		// Erasures and purges take their records out of the counts.
+		if _, err := s.Erase(context.Background(), a.ConsentID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Purge(context.Background(), "", base.Add(12*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		st, err = s.Stats(context.Background(), store.Filter{})
+		if err != nil || st.Total != 1 || len(st.Events) != 1 || st.Erasures != 1 || len(st.Categories) != 3 || st.Categories[0].Granted != 1 || st.Categories[0].Denied != 0 {
+			t.Errorf("after an erasure and a purge: %+v, %v; want c alone and one erasure", st, err)
 		}
 	})
 }
@@ -331,4 +353,195 @@ func TestSQLiteIntegrityCheckPassesOnAFreshFile(t *testing.T) {
 	if err := s.IntegrityCheck(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestVersionsAreKeptOncePerWording(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, dsn string) {
+		ctx := context.Background()
+		v1 := store.Version{Site: "careers", Version: "abc123", Digest: "d1", FirstSeen: base, Doc: []byte(`{"version":"abc123","texts":{"en":{"title":"Cookies"}}}`)}
+		v2 := v1
+		v2.Digest, v2.FirstSeen, v2.Doc = "d2", base.Add(time.Hour), []byte(`{"version":"abc123","texts":{"en":{"title":"Kakor"}}}`)
+		other := v1
+		other.Site = "intranet"
+		for _, v := range []store.Version{v1, v1, v2, other} { // v1 twice: idempotent
+			if err := s.KeepVersion(ctx, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Versions(ctx, "careers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || string(got[0].Doc) != string(v1.Doc) || string(got[1].Doc) != string(v2.Doc) ||
+			!got[0].FirstSeen.Equal(base.Truncate(time.Microsecond)) || got[1].Digest != "d2" {
+			t.Fatalf("kept %+v", got)
+		}
+		if has, err := s.HasRecords(ctx); err != nil || has {
+			t.Fatalf("HasRecords of a store with versions only = %v, %v", has, err)
+		}
+		insert(t, s, record(uuid.NewString(), base))
+		if has, err := s.HasRecords(ctx); err != nil || !has {
+			t.Fatalf("HasRecords after an insert = %v, %v", has, err)
+		}
+	})
+}
+
+// A database made before the store kept versions (migration 1 only, with
+// records) opens with its records intact and keeps versions from then on.
+func TestAnOldSQLiteDatabaseIsMigratedInPlace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "consent.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+		`INSERT INTO schema_migrations VALUES (1, 0)`,
+		`CREATE TABLE consents (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, consent_id TEXT NOT NULL, received_at INTEGER NOT NULL,
+			site TEXT NOT NULL, version TEXT NOT NULL, lang TEXT NOT NULL, choices TEXT NOT NULL, method TEXT NOT NULL, gpc INTEGER NOT NULL,
+			sec_gpc INTEGER NOT NULL, page TEXT NOT NULL, ua_family TEXT NOT NULL, net_hash TEXT NOT NULL)`,
+		`INSERT INTO consents VALUES (1, '7c9e6679-7425-40de-944b-e07fc1f90ae7', '2b7e151d-7425-40de-944b-e07fc1f90ae7', 0,
+			'careers', 'abc123', 'en', '{"necessary":true}', 'accept_all', 0, 0, 'https://a.example/', 'Firefox', 'h')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	recs, err := s.History(context.Background(), "2b7e151d-7425-40de-944b-e07fc1f90ae7")
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("the old record: %v, %v", recs, err)
+	}
+	if err := s.KeepVersion(context.Background(), store.Version{Site: "careers", Version: "abc123", Digest: "d", FirstSeen: base, Doc: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	// The statistics rollup was filled from the records already there.
+	st, err := s.Stats(context.Background(), store.Filter{})
+	if err != nil || st.Total != 1 || len(st.Categories) != 1 || st.Categories[0].Granted != 1 {
+		t.Fatalf("stats of the migrated store: %+v, %v", st, err)
+	}
+}
+
+// The store holds personal data and the network hashes: its file and
+// the -wal and -shm files beside it are the owner's alone, whatever the
+// umask, and an older file made world-readable is narrowed.
+func TestSQLiteFilesAreOwnerOnlyWhateverTheUmask(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "consent.db")
+	check := func(when string) {
+		t.Helper()
+		for _, name := range []string{path, path + "-wal", path + "-shm"} {
+			fi, err := os.Stat(name)
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: %s has mode %v, want 0600", when, filepath.Base(name), fi.Mode().Perm())
+			}
+		}
+	}
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(t, s, record(uuid.NewString(), base))
+	check("new store")
+	s.Close()
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		_ = os.Chmod(name, 0o644) // as an older notis left them; -wal/-shm may be gone
+	}
+	s, err = store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	insert(t, s, record(uuid.NewString(), base))
+	check("reopened store")
+}
+
+// An erasure must erase (Art 17): after DELETE and a clean shutdown the
+// erased record's bytes are nowhere in the SQLite files, and what is left
+// is an erasure record holding the id's hash, never the id.
+func TestAnErasedRecordIsGoneFromTheSQLiteFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "consent.db")
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	erased, kept := record(uuid.NewString(), base), record(uuid.NewString(), base)
+	erased.Page = "https://jobs.example.org/erase-me-marker"
+	insert(t, s, erased, kept)
+	var others []store.Record
+	for range 200 { // enough rows that the erased one shares pages with others
+		others = append(others, record(uuid.NewString(), base))
+	}
+	insert(t, s, others...)
+	if n, err := s.Erase(context.Background(), erased.ConsentID); err != nil || n != 1 {
+		t.Fatalf("erase = %d, %v", n, err)
+	}
+	got, err := s.Erasures(context.Background(), store.Filter{})
+	if err != nil || len(got) != 1 || got[0].IDSHA256 != store.IDHash(erased.ConsentID) || got[0].Records != 1 {
+		t.Fatalf("erasures = %+v, %v", got, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal"} {
+		data, err := os.ReadFile(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{erased.ConsentID, erased.EventID, erased.Page} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s still holds %q after its erasure", filepath.Base(name), secret)
+			}
+		}
+		if !bytes.Contains(data, []byte(kept.ConsentID)) && name == path {
+			t.Errorf("%s lost a record that was not erased", filepath.Base(name))
+		}
+	}
+}
+
+func TestAnErasureLeavesItsHashNotTheID(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, dsn string) {
+		id := uuid.NewString()
+		insert(t, s, record(id, base), record(id, base.Add(time.Second)))
+		if n, err := s.Erase(context.Background(), id); err != nil || n != 2 {
+			t.Fatalf("erase = %d, %v", n, err)
+		}
+		if n, err := s.Erase(context.Background(), id); err != nil || n != 0 {
+			t.Fatalf("second erase = %d, %v", n, err)
+		}
+		got, err := s.Erasures(context.Background(), store.Filter{Since: time.Now().Add(-time.Hour)})
+		if err != nil || len(got) != 1 || got[0].IDSHA256 != store.IDHash(id) || got[0].Records != 2 || strings.Contains(got[0].IDSHA256, id) {
+			t.Fatalf("erasures = %+v, %v", got, err)
+		}
+	})
+}
+
+func TestASecondCopyWithAnotherContentIsAConflict(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store, dsn string) {
+		a := record(uuid.NewString(), base)
+		retry, other := a, a
+		retry.Page, retry.UAFamily = "https://jobs.example.org/elsewhere", "Chrome" // circumstances may differ
+		other.Method = "withdraw"
+		res := insert(t, s, a, retry, other) // in one batch
+		if res[0].Duplicate || !res[1].Duplicate || res[1].Conflict || !res[2].Conflict || res[2].ConsentID != a.ConsentID {
+			t.Fatalf("in one batch: %+v", res)
+		}
+		res = insert(t, s, retry, other) // in a later batch
+		if !res[0].Duplicate || res[0].Conflict || !res[1].Conflict || !res[1].ReceivedAt.Equal(a.ReceivedAt) {
+			t.Fatalf("in a later batch: %+v", res)
+		}
+	})
 }
