@@ -52,6 +52,7 @@ repository; without one they are off:
   DELETE /v1/consents/{id}    erase a consent id's records
   GET    /v1/export?since=2026-01-01&until=2026-02-01&format=csv|jsonl
   GET    /v1/stats?since=&until=
+  GET    /admin/                 a dashboard for the browser (the token as Basic password)
 Also /healthz, /readyz and Prometheus /metrics. Logs are JSON on stderr.
 
 Records older than [consent] retention (default P13M) are purged once a

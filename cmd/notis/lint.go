@@ -34,8 +34,17 @@ enforces and the fix:
     after 2020-12-31 (Art 13(2)(d); Art 14(2)(e); Art 77) — fix: use
     supervisory_authority: imy (Integritetsskyddsmyndigheten (IMY))
 
+A notice that does not parse or decode is a finding too, in every format
+and in the count (syntax.yaml, syntax.toml, syntax.json,
+syntax.front-matter, decode.field, decode.unknown-key …), with the file's
+line and a caret; the rest of the notice is still linted as far as it
+was read, so every mistake of a file comes in one run. What a notice
+does not state is left out, and judged here under its article
+(meta.date-missing, sa.missing, basis.missing …).
+
 Exit status: 0 clean (warnings and infos allowed), 1 when any finding is
-an error (or a warning, with --strict), 2 for a usage error.
+an error (or a warning, with --strict) or a file could not be read, 2 for
+a usage error.
 
 Dates matter: Privacy Shield was valid until 16 July 2020, Datainspektionen
 was renamed IMY on 1 January 2021. --as-of judges the notices by the law of

@@ -184,3 +184,29 @@ func TestLintReportsUndecodableNoticesAndLintsTheRest(t *testing.T) {
 		t.Errorf("sarif of a site whose notice never closes its front matter: exit %d %v\n%s%s", code, err, out, errOut)
 	}
 }
+
+// What a notice does not state is absent, not invented: it decodes, and
+// the lint judges each gap under its own rule with the article.
+func TestLintJudgesWhatTheNoticeDoesNotState(t *testing.T) {
+	dir := lintSite(t, "---\ntitle: Undated notice\ncontroller: {name: Example Ltd, reg_no: \"123\"}\npurposes:\n  - {name: Recruiting}\n---\n")
+	code, out, errOut := lintRun("--source", dir, "--as-of", "2026-11-22", "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	var fs []struct{ Rule, Field string }
+	if err := json.Unmarshal([]byte(out), &fs); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range fs {
+		got[f.Rule] = f.Field
+		if strings.HasPrefix(f.Rule, "decode.") {
+			t.Errorf("the decoder judged an absence: %+v", f)
+		}
+	}
+	for rule, field := range map[string]string{"meta.date-missing": "updated", "sa.missing": "supervisory_authority", "basis.missing": "purposes[0]"} {
+		if got[rule] != field {
+			t.Errorf("%s at %q, want at %q (findings: %v)", rule, got[rule], field, got)
+		}
+	}
+}

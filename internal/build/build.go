@@ -513,11 +513,21 @@ func (s *Site) renderIndex(r *render.Renderer, w *writer, lang string) error {
 // renderNotices renders every notice page on all cores, writing each as
 // soon as it is done so the site is never held in memory whole.
 func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
-	pages := s.Pages
+	err := s.renderPages(r, w, s.Pages)
+	for _, p := range s.Pages {
+		res.PagesByLang[p.Notice.Lang]++
+	}
+	return err
+}
+
+// renderPages renders the given notice pages on all cores: the one render
+// loop, which the build runs over every page and the preview over those
+// an edit touched.
+func (s *Site) renderPages(r *render.Renderer, w *writer, pages []*content.Page) error {
 	errs := make([]error, len(pages))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), len(pages)) {
 		wg.Go(func() {
 			var html bytes.Buffer // reused: minify copies it out
 			for i := range next {
@@ -537,9 +547,6 @@ func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
 	}
 	close(next)
 	wg.Wait()
-	for _, p := range pages {
-		res.PagesByLang[p.Notice.Lang]++
-	}
 	return errors.Join(errs...)
 }
 

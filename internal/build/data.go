@@ -61,12 +61,21 @@ func (s *Site) sitemap() ([]byte, error) {
 
 // NoticeJSON is one notice in one language in notices.json.
 type NoticeJSON struct {
-	ID      string         `json:"id"`
-	Lang    string         `json:"lang"`
-	URL     string         `json:"url"`
-	Version string         `json:"version"`
-	Rights  []string       `json:"rights"`
-	Notice  map[string]any `json:"notice"`
+	ID      string   `json:"id"`
+	Lang    string   `json:"lang"`
+	URL     string   `json:"url"`
+	Version string   `json:"version"`
+	Rights  []string `json:"rights"`
+	// RightsMayApply are the rights that depend on a lawful basis the
+	// notice does not state.
+	RightsMayApply []string `json:"rights_may_apply,omitempty"`
+	// Unstated lists the Art 13/14 elements the notice does not state
+	// (notice.Notice.Unstated): absent from Notice, and not by default.
+	Unstated []string `json:"unstated"`
+	// Inherited lists the keys whose facts come from the notice that
+	// Notice.extends names.
+	Inherited []string       `json:"inherited,omitempty"`
+	Notice    map[string]any `json:"notice"`
 }
 
 // writeNoticesJSON writes notices.json, every notice in every language as
@@ -146,9 +155,17 @@ func (s *Site) encodeNoticeJSON(n *notice.Notice, version string) ([]byte, error
 
 // noticeJSON is one notice's entry in notices.json.
 func (s *Site) noticeJSON(n *notice.Notice, version string) NoticeJSON {
-	var rights []string
+	var rights, may []string
 	for _, r := range n.DerivedRights() {
-		rights = append(rights, string(r.Right))
+		if r.All || len(r.Purposes) > 0 {
+			rights = append(rights, string(r.Right))
+		} else {
+			may = append(may, string(r.Right))
+		}
 	}
-	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, Notice: n.Plain()}
+	unstated := n.Unstated()
+	if unstated == nil {
+		unstated = []string{}
+	}
+	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, RightsMayApply: may, Unstated: unstated, Inherited: n.Inherited, Notice: n.Plain()}
 }

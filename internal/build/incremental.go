@@ -716,22 +716,12 @@ func (inc *Incremental) renderDirty(w *writer) (int, error) {
 	}
 	// Pages and indexes render side by side: on a large site an index,
 	// listing every notice, costs more than a notice page.
-	errs := make([]error, len(todo)+len(langs))
+	errs := make([]error, len(langs)+1)
 	var wg sync.WaitGroup
 	for i, lang := range langs {
-		wg.Go(func() { errs[len(todo)+i] = s.renderIndex(inc.r, w, lang) })
+		wg.Go(func() { errs[i] = s.renderIndex(inc.r, w, lang) })
 	}
-	for i, p := range todo {
-		wg.Go(func() {
-			n := p.Notice
-			html, err := inc.r.Notice(n, p.Version, s.ByID[n.ID], s.ByID)
-			if err != nil {
-				errs[i] = layoutError(n, err)
-				return
-			}
-			errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html)
-		})
-	}
+	errs[len(langs)] = s.renderPages(inc.r, w, todo)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return 0, err

@@ -248,3 +248,23 @@ func TestOutputWithAnUntrustworthyManifestIsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestContentAddressedNames(t *testing.T) {
+	for rel, want := range map[string]bool{
+		"consent/versions/34d03a341aae.json": true,
+		"consent/consent.af4cf15584.js":      true,
+		"consent/prefs.sv.ac6910cb88.js":     true,
+		"consent/lang/sv.ca5de9599a.json":    true,
+		"css/notis.aacd3f11.css":             true,
+		"consent/consent.js":                 false, // the stable alias: the current bundle
+		"consent/prefs.en.js":                false,
+		"consent/lang/sv.json":               false,
+		"consent/embed.html":                 false,
+		"en/index.html":                      false,
+		"img/photo.2026.jpg":                 false,
+	} {
+		if got := contentAddressed(rel); got != want {
+			t.Errorf("contentAddressed(%q) = %v, want %v", rel, got, want)
+		}
+	}
+}

@@ -47,8 +47,9 @@ func exampleSite(t *testing.T) (base string, pages []string) {
 // banner, which the layout must make room for too.
 func openAt(t *testing.T, ctx context.Context, url string, width int64) {
 	t.Helper()
+	browsertest.OnNewDocument(t, ctx, browsertest.Shadow) // the banner is in a shadow root
 	browsertest.Do(t, ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate(url))
-	browsertest.Wait(t, ctx, browsertest.Shadow+`document.readyState === 'complete' && (__q('.notis-banner') !== null || !document.querySelector('script[src*="consent/"]'))`, "the page and its banner")
+	browsertest.Wait(t, ctx, `document.readyState === 'complete' && (__q('.notis-banner') !== null || !document.querySelector('script[src*="consent/"]'))`, "the page and its banner")
 }
 
 // overflowJS reports how far the document is wider than the viewport and
@@ -197,7 +198,12 @@ func TestNoticesPrintWithoutTheBannerAndWithLinkTargets(t *testing.T) {
 			if len(split) > 0 {
 				t.Errorf("on paper these may break across pages: %v", split)
 			}
-			hidden := browsertest.Eval[[]string](t, ctx, `[...document.querySelectorAll('.notis-banner, main button, .site-header, .toc')].filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName)`)
+			// The banner lives in a shadow root under <notis-consent>: on paper
+			// its host must not be rendered at all.
+			hidden := browsertest.Eval[[]string](t, ctx, `[...document.querySelectorAll('notis-consent, main button, .site-header, .toc')].filter(e => getComputedStyle(e).display !== 'none').map(e => e.className || e.tagName)`)
+			if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll('notis-consent').length`); n == 0 {
+				t.Error("no <notis-consent> host on the page: the check above looked at nothing")
+			}
 			if len(hidden) > 0 {
 				t.Errorf("on paper these screen controls still show: %v", hidden)
 			}

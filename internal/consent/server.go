@@ -214,6 +214,8 @@ func (s *Server) routes() {
 	m.Handle("DELETE /v1/consents/{id}", s.instrument("erase", s.admin(s.handleErase)))
 	m.Handle("GET /v1/export", s.instrument("export", s.admin(s.handleExport)))
 	m.Handle("GET /v1/stats", s.instrument("stats", s.admin(s.handleStats)))
+	m.Handle("GET /admin/{$}", s.instrument("dashboard", s.admin(s.handleDashboard)))
+	m.Handle("GET /admin/dashboard.css", s.instrument("dashboard", s.handleDashboardCSS))
 	m.Handle("GET /healthz", s.instrument("healthz", s.handleHealthz))
 	m.Handle("GET /readyz", s.instrument("readyz", s.handleReadyz))
 	m.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))

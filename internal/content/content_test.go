@@ -60,7 +60,7 @@ purposes:
 				`c.md:4:23: controller.email: found "not-an-email", want an email address like dpo@example.org`,
 				`c.md:5:1: supervisory_authority: found "icoo", want a built-in authority (datainspektionen, ico, imy) or a table {name, address, phone, url}; did you mean "ico"?`,
 				`c.md:8:5: purposes[0].basis: found "contrakt", want one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests; did you mean "contract"?`,
-				`c.md:9:5: purposes[0].intrest: unknown field "intrest" (accepted: id, name, basis, interest, law, data, details); did you mean "interest"?`,
+				`c.md:9:5: purposes[0].intrest: unknown field "intrest" (accepted: id, name, basis, interest, law, bases, art9, art10, data, details); did you mean "interest"?`,
 			},
 		},
 		{
@@ -104,12 +104,10 @@ basis = "legitimate_interest"
 		{
 			name: "missing required",
 			file: "c.md",
-			src:  "---\ntitle: T\n---\n",
+			src:  "---\nupdated: 2026-04\npurposes: [{basis: consent}]\n---\n",
 			want: []string{
-				`required field "updated" is missing in the front matter`,
-				`required field "controller" is missing`,
-				`required field "purposes" is missing`,
-				`required field "supervisory_authority" is missing`,
+				`c.md:2:1: title: required field "title" is missing in the front matter`,
+				`c.md:3:12: purposes[0].name: required field "name" is missing in purposes[0]`,
 			},
 		},
 	}

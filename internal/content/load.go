@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/notis-dev/notis/internal/diag"
@@ -116,7 +117,45 @@ func checkSite(pages []*Page, errs []error) error {
 		}
 		errs[i] = errors.Join(errs[i], CheckRelated(n, func(id string) bool { return ids[id] }))
 	}
+	byKey := map[key]*notice.Notice{}
+	for _, p := range pages {
+		if p != nil {
+			byKey[key{p.Notice.ID, p.Notice.Lang}] = p.Notice
+		}
+	}
+	for i, p := range pages {
+		if p != nil {
+			errs[i] = errors.Join(errs[i], ResolveExtends(p.Notice, func(id, lang string) *notice.Notice { return byKey[key{id, lang}] }))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// ResolveExtends gives a layered notice its parent's facts (see
+// notice.Notice.Inherit), the parent's own parent first. find returns the
+// notice with an id in a language, or nil. A parent that does not exist
+// in the notice's language, or a loop, is a content.extends error.
+func ResolveExtends(n *notice.Notice, find func(id, lang string) *notice.Notice) error {
+	var chain []*notice.Notice
+	for cur := n; cur.Extends != "" && cur.Parent == nil; {
+		parent := find(cur.Extends, cur.Lang)
+		bad := func(format string, args ...any) error {
+			return &diag.Diagnostic{Rule: diag.RuleExtends, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: n.Pos("extends"), Field: "extends", Message: fmt.Sprintf(format, args...)}
+		}
+		if parent == nil {
+			return bad("no notice %q in %q to extend", cur.Extends, cur.Lang)
+		}
+		if parent == n || slices.Contains(chain, parent) {
+			return bad("notice %q extends itself through %q", n.ID, cur.Extends)
+		}
+		chain = append(chain, cur)
+		cur = parent
+	}
+	// Resolve from the top of the chain down, so each parent is complete.
+	for i := len(chain) - 1; i >= 0; i-- {
+		chain[i].Inherit(find(chain[i].Extends, chain[i].Lang))
+	}
+	return nil
 }
 
 // CheckRelated reports each notice n lists as related that is not known.

@@ -101,13 +101,13 @@ func syntaxError(name, format string, fm []byte, firstLine int, err error) *diag
 		d.Fix = "check for a comma after the last item, a missing comma, quote or brace"
 		var m any
 		var se *json.SyntaxError
-		if perr := json.Unmarshal(fm, &m); errors.As(perr, &se) {
+		if perr := json.Unmarshal(fm, &m); errors.As(perr, &se) && len(fm) > 0 {
 			off := int(se.Offset) - 1 // the byte that could not be read
 			if off < 0 || off >= len(fm) {
 				off = len(bytes.TrimRight(fm, " \t\r\n"))
 			}
 			d.Message = "JSON: " + se.Error()
-			if c := fm[min(off, len(fm)-1)]; c == '}' || c == ']' {
+			if c := fm[min(off, len(fm)-1)]; len(fm) > 0 && (c == '}' || c == ']') {
 				if prev := bytes.TrimRight(fm[:off], " \t\r\n"); len(prev) > 0 && prev[len(prev)-1] == ',' {
 					off = len(prev) - 1
 					d.Message = fmt.Sprintf("JSON: a comma before %q: JSON allows no comma after the last item", c)

@@ -70,6 +70,7 @@ func TestValuesGetADidYouMean(t *testing.T) {
 		{"impossible date", "updated: 2026-02-30", "updated", "February 2026 has 28 days", "check the day"},
 		{"enum", "purposes: [{name: a, basis: legitimate_interest}]", "purposes[0].basis", "want one of", `did you mean "legitimate_interests"?`},
 		{"nested key", "purposes: [{name: a, basis: consent, intrest: x}]", "purposes[0].intrest", "unknown field", `did you mean "interest"?`},
+		{"basis and bases", "purposes: [{name: a, basis: consent, bases: [{basis: contract}]}]", "purposes[0].bases", "both basis and bases", "move basis"},
 		{"key at the wrong level", "consequence: x", "consequence", "unknown field", "requirements[]"},
 	}
 	for _, tt := range tests {

@@ -226,6 +226,16 @@ func (b *Bundle) Date(lang string, t time.Time) (string, error) {
 	return b.T(lang, "date.format", "day", t.Day(), "month", month, "year", t.Year())
 }
 
+// Month prints a month of a year, for a date a notice gives only to the
+// month: date.month_format with {month} and {year}.
+func (b *Bundle) Month(lang string, t time.Time) (string, error) {
+	month, err := b.T(lang, "date.months."+strconv.Itoa(int(t.Month())-1))
+	if err != nil {
+		return "", err
+	}
+	return b.T(lang, "date.month_format", "month", month, "year", t.Year())
+}
+
 // Period prints a duration in words: "6 years and 6 months", "6 år och 6
 // månader". Each unit has a .one and an .other form with {n}.
 func (b *Bundle) Period(lang string, p period.Period) (string, error) {

@@ -23,7 +23,7 @@ var _ = register(
 					`add purposes: [{name: "…", basis: contract|legal_obligation|public_task|legitimate_interests|consent|vital_interests}]`)
 			}
 			for i, p := range c.N.Purposes {
-				if p.Basis == "" {
+				if len(p.Claims()) == 0 {
 					c.Report(notice.Path{"purposes", i}, fmt.Sprintf("purpose %q has no lawful basis", p.Name),
 						"add basis: the Art 6(1) basis this purpose relies on, decided before the processing starts")
 				}
@@ -37,9 +37,11 @@ var _ = register(
 		Summary:  "A purpose relying on legal_obligation or public_task names the law that sets the obligation or task.",
 		Check: func(c *Context) {
 			for i, p := range c.N.Purposes {
-				if (p.Basis == notice.LegalObligation || p.Basis == notice.PublicTask) && strings.TrimSpace(p.Law) == "" {
-					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on %s (Art %s) without naming the law", p.Name, p.Basis, p.Basis.Article()),
-						`add law: "…" citing the Act and section, e.g. "Immigration, Asylum and Nationality Act 2006, s.15"`)
+				for _, b := range p.Claims() {
+					if (b.Basis == notice.LegalObligation || b.Basis == notice.PublicTask) && strings.TrimSpace(b.Law) == "" {
+						c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on %s (Art %s) without naming the law", p.Name, b.Basis, b.Basis.Article()),
+							`add law: "…" citing the Act and section, e.g. "Immigration, Asylum and Nationality Act 2006, s.15"`)
+					}
 				}
 			}
 		},
@@ -51,15 +53,18 @@ var _ = register(
 		Summary:  "The law cited for legal_obligation or public_task is a law, not an internal policy, guidance or code of practice.",
 		Check: func(c *Context) {
 			for i, p := range c.N.Purposes {
-				if p.Basis != notice.LegalObligation && p.Basis != notice.PublicTask {
-					continue
-				}
-				law := strings.ToLower(p.Law)
-				for _, w := range []string{"policy", "policies", "code of practice", "guidance", "best practice", "policyn", "riktlinje", "rutin"} {
-					if strings.Contains(law, w) && !looksLikeStatute(law) {
-						c.Report(notice.Path{"purposes", i, "law"}, fmt.Sprintf("purpose %q cites %q, which is not a law: Art 6(3) needs the basis laid down by Union or member state law", p.Name, p.Law),
-							"cite the statute (Act, regulation, SFS number); if none applies, choose the basis that does (contract, legitimate_interests with the interest stated)")
-						break
+			claims:
+				for _, b := range p.Claims() {
+					if b.Basis != notice.LegalObligation && b.Basis != notice.PublicTask {
+						continue
+					}
+					law := strings.ToLower(b.Law)
+					for _, w := range []string{"policy", "policies", "code of practice", "guidance", "best practice", "policyn", "riktlinje", "rutin"} {
+						if strings.Contains(law, w) && !looksLikeStatute(law) {
+							c.Report(notice.Path{"purposes", i, "law"}, fmt.Sprintf("purpose %q cites %q, which is not a law: Art 6(3) needs the basis laid down by Union or member state law", p.Name, b.Law),
+								"cite the statute (Act, regulation, SFS number); if none applies, choose the basis that does (contract, legitimate_interests with the interest stated)")
+							break claims
+						}
 					}
 				}
 			}
@@ -72,7 +77,7 @@ var _ = register(
 		Summary:  "Each legitimate_interests purpose states the interest pursued.",
 		Check: func(c *Context) {
 			for i, p := range c.N.Purposes {
-				if p.Basis == notice.LegitimateInterests && strings.TrimSpace(p.Interest) == "" {
+				if b, ok := p.Claim(notice.LegitimateInterests); ok && strings.TrimSpace(b.Interest) == "" {
 					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on legitimate interests without saying which interest", p.Name),
 						`add interest: "…" naming the specific interest, e.g. "keeping our network secure"; say the balancing test is available on request`)
 				}
@@ -89,7 +94,7 @@ var _ = register(
 				return
 			}
 			for i, p := range c.N.Purposes {
-				if p.Basis == notice.LegitimateInterests {
+				if p.Has(notice.LegitimateInterests) {
 					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on legitimate interests, which a public authority cannot use for its tasks", p.Name),
 						fmt.Sprintf("use public_task (with the law), contract or legal_obligation; if the processing is truly outside the authority's tasks, suppress it for this purpose only: lint.ignore: [{rule: li.public-authority, field: \"purposes[%d]\", why: …}]", i))
 				}
@@ -113,7 +118,7 @@ var _ = register(
 				return agency == 1
 			}
 			for i, p := range c.N.Purposes {
-				if p.Basis != notice.Consent {
+				if !p.Has(notice.Consent) {
 					continue
 				}
 				text := lower([]byte(p.Name))
@@ -138,7 +143,7 @@ var _ = register(
 				return
 			}
 			for i, p := range c.N.Purposes {
-				if p.Basis == notice.Consent {
+				if p.Has(notice.Consent) {
 					c.Report(notice.Path{"purposes", i, "basis"}, fmt.Sprintf("purpose %q relies on consent but rights.withdraw does not say how to withdraw it", p.Name),
 						`add rights.withdraw: "…" saying how, as easily as consent was given (a link in every email, the cookie settings link, an address)`)
 					return

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/notis-dev/notis/internal/notice"
@@ -98,16 +99,7 @@ func conditional(body string, at int, verb string) bool {
 	}
 	before := strings.TrimRight(body[:at], " \t\n,")
 	i := strings.LastIndexFunc(before, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == ',' || r == '(' })
-	return containsWordList(before[i+1:], conditionalWords)
-}
-
-func containsWordList(w string, list []string) bool {
-	for _, x := range list {
-		if w == x {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(conditionalWords, before[i+1:])
 }
 
 // sentenceAround returns the bounds of the sentence of body holding at: it

@@ -32,7 +32,7 @@ var _ = register(
 		Summary:  "The controller is identifiable as a legal entity: a registration number or a postal address besides the name.",
 		Check: func(c *Context) {
 			k := c.N.Controller
-			if k.RegNo == "" && k.Address == "" && !k.PublicAuthority {
+			if k.Name != "" && k.RegNo == "" && k.Address == "" && !k.PublicAuthority {
 				c.Report(notice.Path{"controller", "name"}, fmt.Sprintf("%q is given without a company or organisation number or a postal address, so the legal entity cannot be identified", k.Name),
 					"give the registered legal name (e.g. \"Necessio AB\"), controller.reg_no and controller.address")
 			}

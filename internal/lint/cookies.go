@@ -20,7 +20,7 @@ var _ = register(
 		Check: func(c *Context) {
 			for i, k := range c.N.Cookies {
 				if !slices.Contains(c.Categories, k.Category) {
-					c.Report(notice.Path{"cookies", i, "category"}, fmt.Sprintf("cookie %q is in category %q, which the consent banner does not know (%s)", k.Name, k.Category, strings.Join(c.Categories, ", ")),
+					c.Report(notice.Path{"cookies", i, "category"}, fmt.Sprintf("%s is in category %q, which the consent banner does not know (%s)", cookieLabel(k), k.Category, strings.Join(c.Categories, ", ")),
 						"use one of the site's categories, or define the category in i18n/banner.LANG.toml under [category.ID]")
 				}
 			}
@@ -34,7 +34,7 @@ var _ = register(
 		Check: func(c *Context) {
 			for i := range c.N.Cookies {
 				if !c.N.Cookies[i].ThirdPartyStated {
-					c.Report(notice.Path{"cookies", i}, fmt.Sprintf("cookie %q does not say whether third parties can access it", c.N.Cookies[i].Name),
+					c.Report(notice.Path{"cookies", i}, fmt.Sprintf("%s does not say whether third parties can access it", cookieLabel(c.N.Cookies[i])),
 						"add third_party: true (e.g. Google Analytics, LinkedIn Insight) or third_party: false")
 				}
 			}
@@ -48,7 +48,7 @@ var _ = register(
 		Check: func(c *Context) {
 			for i, k := range c.N.Cookies {
 				if !k.Duration.Session && k.Duration.Period.IsZero() {
-					c.Report(notice.Path{"cookies", i, "duration"}, fmt.Sprintf("cookie %q has no lifetime", k.Name),
+					c.Report(notice.Path{"cookies", i, "duration"}, fmt.Sprintf("%s has no lifetime", cookieLabel(k)),
 						"give duration: session, or how long it lasts, e.g. P13M")
 				}
 			}

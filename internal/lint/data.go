@@ -92,7 +92,7 @@ var _ = register(
 		Summary:  "Special-category data (special: true) names the Art 9(2) condition relied on.",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Special && len(d.Art9) == 0 && !onlyCriminal(d) {
+				if d.Special && len(d.Art9) == 0 && !onlyCriminal(d) && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return len(p.Art9) > 0 }) {
 					msg := fmt.Sprintf("data %q is special-category data with no Art 9(2) condition", d.Name)
 					if crim, _, _ := dataKinds(d); len(crim) > 0 {
 						// Art 9 conditions are for the Art 9 items only.
@@ -206,7 +206,7 @@ var _ = register(
 		Summary:  "Criminal-offence data (criminal: true) names the law or authority that allows it (art10).",
 		Check: func(c *Context) {
 			for i, d := range c.N.Data {
-				if d.Criminal && strings.TrimSpace(d.Art10) == "" {
+				if d.Criminal && strings.TrimSpace(d.Art10) == "" && !c.N.PurposesCondition(d.ID, func(p notice.Purpose) bool { return strings.TrimSpace(p.Art10) != "" }) {
 					fix := `add art10: "…" citing the ground`
 					switch c.Law() {
 					case "uk":

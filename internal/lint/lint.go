@@ -303,7 +303,7 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 					c.rule = r
 					r.Check(c)
 				}
-				perNotice[i] = suppress(c)
+				perNotice[i] = slices.DeleteFunc(suppress(c), func(f Finding) bool { return fromParent(n, f.Field) })
 			}
 		})
 	}
@@ -342,6 +342,18 @@ func WithReading(findings []Finding, reading diag.List) []Finding {
 	}
 	sortFindings(out)
 	return out
+}
+
+// fromParent reports whether a finding at field is about facts a layered
+// notice takes from the notice it extends: the parent's own lint reports
+// it, at the place where the fact is written.
+func fromParent(n *notice.Notice, field string) bool {
+	for _, k := range n.Inherited {
+		if related(k, field) {
+			return true
+		}
+	}
+	return false
 }
 
 // sortFindings orders findings by file, line, column and rule.

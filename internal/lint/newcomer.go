@@ -5,10 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
-
 	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/render"
 )
 
 // Mistakes of people new to notis: a scaffold published as it came, a
@@ -30,17 +28,12 @@ var placeholderProse = []string{"explain in plain words what the facts above can
 var exampleDomains = []string{"example.org", "example.com", "example.net", "example.se", "example.co.uk"}
 
 func isExampleAddress(s string) bool {
-	_, domain, ok := strings.Cut(strings.ToLower(string(s)), "@")
+	_, domain, ok := strings.Cut(strings.ToLower(s), "@")
 	if !ok {
 		return false
 	}
 	return slices.Contains(exampleDomains, domain) || strings.HasSuffix(domain, ".example") || slices.ContainsFunc(exampleDomains, func(d string) bool { return strings.HasSuffix(domain, "."+d) })
 }
-
-// pageSections are the ids of the page's own sections, which a body link
-// may point at (internal/render reservedIDs; TestPageSectionsAreTheRenderers
-// keeps the two in step).
-var pageSections = []string{"main", "layer", "contents", "controller", "data", "sources", "requirements", "purposes", "more", "recipients", "transfers", "retention", "automated", "cookies", "rights", "objection", "changes", "related"}
 
 // languageOf tells whether a word is one of the frequent words of English
 // (1) or Swedish (2) that the other language does not use, to tell a
@@ -250,9 +243,10 @@ var _ = register(
 				switch {
 				case strings.HasPrefix(target, "#"):
 					if anchors == nil {
-						anchors = headingIDs(c)
+						text, _ := c.N.Text()
+						anchors = append(render.BodyAnchors(text), "") // non-nil: read once
 					}
-					if id := target[1:]; !slices.Contains(anchors, id) && !slices.Contains(pageSections, id) {
+					if id := target[1:]; !slices.Contains(anchors, id) && !render.PageAnchor(id) {
 						c.ReportBody(line, col, fmt.Sprintf("%q names no heading of the body and no section of the page", target),
 							"link a heading's id (its text in lower case, spaces as dashes) or a section of the page (#rights, #retention …)")
 					}
@@ -320,34 +314,6 @@ func htmlTag(line string) (int, string) {
 		}
 	}
 	return 0, ""
-}
-
-// headingIDs are the ids the page gives the body's headings, generated as
-// the renderer's Markdown parser does.
-func headingIDs(c *Context) []string {
-	text, _ := c.N.Text()
-	ctx := parser.NewContext()
-	for _, id := range pageSections {
-		ctx.IDs().Put([]byte(id))
-	}
-	var ids []string
-	fenced := false
-	for line := range strings.Lines(string(text)) {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fenced = !fenced
-		}
-		if fenced || !strings.HasPrefix(t, "#") {
-			continue
-		}
-		h := strings.TrimLeft(t, "#")
-		if len(h) == len(t) || len(t)-len(h) > 6 || (h != "" && h[0] != ' ') {
-			continue
-		}
-		h = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "#"))
-		ids = append(ids, string(ctx.IDs().Generate([]byte(h), ast.KindHeading)))
-	}
-	return ids
 }
 
 // noticeLink reads a link that stays on the site and points at a notice

@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -35,25 +34,5 @@ func TestPlaceholdersAreTheScaffolds(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the scaffold no longer writes %q: update meta.placeholder", want)
 		}
-	}
-}
-
-// text.broken-link accepts links to the page's own sections: the same ids
-// the renderer reserves for them.
-func TestPageSectionsAreTheRenderers(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "render", "markdown.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`reservedIDs = \[\]string\{([^}]*)\}`).FindSubmatch(src)
-	if m == nil {
-		t.Fatal("render.reservedIDs not found in internal/render/markdown.go")
-	}
-	var ids []string
-	for _, q := range strings.Split(string(m[1]), ",") {
-		ids = append(ids, strings.Trim(strings.TrimSpace(q), `"`))
-	}
-	if strings.Join(ids, ",") != strings.Join(pageSections, ",") {
-		t.Errorf("pageSections %v, render's reservedIDs %v", pageSections, ids)
 	}
 }

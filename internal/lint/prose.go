@@ -29,6 +29,22 @@ type phrase struct {
 	why string
 }
 
+// applies reports whether the phrase is judged for a notice under law on
+// the as-of date (its law, and its fact ended), and its explanation.
+func (p phrase) applies(c *Context, law notice.Jurisdiction) (string, bool) {
+	if p.law != "" && p.law != law {
+		return "", false
+	}
+	if p.fact == "" {
+		return p.why, true
+	}
+	f, ok := fact(p.fact, law)
+	if !ok || !f.Ended(c.AsOf) {
+		return "", false
+	}
+	return strings.ReplaceAll(p.why, "%s", f.Event), true
+}
+
 // proseRule builds a rule that reports each line of the body that
 // contains one of the phrases, once, at the first phrase found on it.
 func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
@@ -37,16 +53,12 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 		body := c.Body()
 		var reported []int // lines already reported by this rule
 		for _, p := range phrases {
-			if (p.law != "" && p.law != law) || !c.mayContain(p.text) {
+			if !c.mayContain(p.text) {
 				continue
 			}
-			why := p.why
-			if p.fact != "" {
-				f, ok := fact(p.fact, law)
-				if !ok || !f.Ended(c.AsOf) {
-					continue
-				}
-				why = strings.ReplaceAll(why, "%s", f.Event)
+			why, ok := p.applies(c, law)
+			if !ok {
+				continue
 			}
 			for from := 0; ; {
 				at, end := findSpan(body[from:], p.text, p.word)
@@ -68,6 +80,18 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 		}
 	}
 	return r
+}
+
+const obsoleteLawFix = "cite the UK GDPR and the Data Protection Act 2018 (UK) or the GDPR and dataskyddslagen (2018:218) (Sweden), and use their terms (special category data, restriction)"
+
+// obsoleteLaw are repealed laws and their terms.
+var obsoleteLaw = []phrase{
+	{text: "data protection act 1998", fact: "dpa_1998", why: "%s"},
+	{text: "sensitive personal data", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the law now says special category data"},
+	{text: "data blocked", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the right is now restriction (Art 18)"},
+	{text: "blocking of personal data", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the right is now restriction (Art 18)"},
+	{text: "personuppgiftslagen", fact: "personuppgiftslagen", why: "%s"},
+	{text: "pul", word: true, fact: "personuppgiftslagen", why: "%s"},
 }
 
 const vagueFix = "list what is actually collected, shared or used; an open list does not tell people what happens to their data"
@@ -95,40 +119,62 @@ var vagueQualifiers = []phrase{
 	{text: "bland annat", word: true, notBefore: []string{"att", "för", "genom", "om"}, why: "en öppen uppräkning"},
 }
 
-// withOpenListsInData extends text.vague-qualifier to the data categories'
-// names and examples, where open lists hide what is collected.
-func withOpenListsInData(r *Rule) *Rule {
+// withPhrasesInData extends a prose rule to the data categories' names
+// and examples, where the same words hide what is collected or cite the
+// wrong law. mayHave passes over, cheaply, a text that cannot contain any
+// of the phrases.
+func withPhrasesInData(r *Rule, fix string, phrases []phrase, mayHave func(string) bool) *Rule {
 	body := r.Check
 	r.Check = func(c *Context) {
 		body(c)
+		law := c.Law()
 		for i, d := range c.N.Data {
-			if p, ok := openList(d.Name); ok {
-				c.Report(notice.Path{"data", i, "name"}, fmt.Sprintf("data %q: %q: %s", d.Name, p.text, p.why), vagueFix)
-			}
-			for j, e := range d.Examples {
-				if p, ok := openList(e); ok {
-					c.Report(notice.Path{"data", i, "examples", j}, fmt.Sprintf("data %q, example %q: %q: %s", d.Name, e, p.text, p.why), vagueFix)
+			fields := append([]string{d.Name}, d.Examples...)
+			for j, text := range fields {
+				if !mayHave(text) {
+					continue
 				}
+				p, why, ok := phraseIn(c, law, strings.ToLower(text), phrases)
+				if !ok {
+					continue
+				}
+				path, what := notice.Path{"data", i, "name"}, fmt.Sprintf("data %q", d.Name)
+				if j > 0 {
+					path, what = notice.Path{"data", i, "examples", j - 1}, fmt.Sprintf("data %q, example %q", d.Name, text)
+				}
+				c.Report(path, fmt.Sprintf("%s: %q: %s", what, p.text, why), fix)
 			}
 		}
 	}
 	return r
 }
 
-// openList returns the open-list phrase in s, if any.
-func openList(s string) (phrase, bool) {
-	// Every phrase has a full stop or one of these words: most examples
-	// have none, and are passed over without lower-casing them.
-	if strings.IndexByte(s, '.') < 0 && !containsAny(s, "limit", "may", "May", "mera", "vidare", "annat") {
-		return phrase{}, false
-	}
-	l := strings.ToLower(s)
-	for _, p := range vagueQualifiers {
+// phraseIn returns the first phrase found in l (lower case) that applies
+// under law on the as-of date, with its explanation.
+func phraseIn(c *Context, law notice.Jurisdiction, l string, phrases []phrase) (phrase, string, bool) {
+	for _, p := range phrases {
+		why, ok := p.applies(c, law)
+		if !ok {
+			continue
+		}
 		if at, end := findSpan(l, p.text, p.word); at >= 0 && !followedBy(l[end:], p.notBefore) {
-			return p, true
+			return p, why, true
 		}
 	}
-	return phrase{}, false
+	return phrase{}, "", false
+}
+
+// mayHaveOpenList is false for a text that cannot hold an open list: every
+// vague qualifier has a full stop or one of these words, and most data
+// examples have none.
+func mayHaveOpenList(s string) bool {
+	return strings.IndexByte(s, '.') >= 0 || containsAny(s, "limit", "may", "May", "mera", "vidare", "annat")
+}
+
+// mayHaveObsoleteTerm is false for a text that cannot hold an obsolete
+// law's name or term.
+func mayHaveObsoleteTerm(s string) bool {
+	return containsAny(s, "ensitive", "1998", "lock", "ersonuppgiftslag", "PUL", "PuL", "pul")
 }
 
 // withDeemedCookieConsent extends cookies.implied-consent beyond its
@@ -265,25 +311,18 @@ var _ = register(
 		{text: "anonym", word: true, with: cookieContext, why: "IP-adresser, cookie-id:n och analysdata är personuppgifter"},
 		{text: "anonyma", word: true, with: cookieContext, why: "IP-adresser, cookie-id:n och analysdata är personuppgifter"},
 	}),
-	withOpenListsInData(proseRule(&Rule{
+	withPhrasesInData(proseRule(&Rule{
 		ID:       "text.vague-qualifier",
 		Severity: Warning,
 		Articles: []string{"Art 12(1)", "Art 13(1)", "WP260 rev.01"},
 		Summary:  "The body and the data examples avoid open-ended lists (\"including but not limited to\", \"may include\", \"etc.\"; \"inklusive men inte begränsat till\", \"m.m.\", \"bl.a.\", \"osv.\", \"m.fl.\", \"bland annat\"). \"etc.\" inside a statute's name (\"Health and Safety at Work etc. Act 1974\") and \"bl.a. att\" (among other things, that …) are not lists.",
-	}, vagueFix, vagueQualifiers)),
-	proseRule(&Rule{
+	}, vagueFix, vagueQualifiers), vagueFix, vagueQualifiers, mayHaveOpenList),
+	withPhrasesInData(proseRule(&Rule{
 		ID:       "text.obsolete-law",
 		Severity: Warning,
 		Articles: []string{"Art 12(1)", "Art 13"},
-		Summary:  "The body does not cite repealed law or its terms: the Data Protection Act 1998, \"sensitive personal data\", \"blocking\", personuppgiftslagen.",
-	}, "cite the UK GDPR and the Data Protection Act 2018 (UK) or the GDPR and dataskyddslagen (2018:218) (Sweden), and use their terms (special category data, restriction)", []phrase{
-		{text: "data protection act 1998", fact: "dpa_1998", why: "%s"},
-		{text: "sensitive personal data", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the law now says special category data"},
-		{text: "data blocked", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the right is now restriction (Art 18)"},
-		{text: "blocking of personal data", fact: "dpa_1998", why: "a Data Protection Act 1998 term; the right is now restriction (Art 18)"},
-		{text: "personuppgiftslagen", fact: "personuppgiftslagen", why: "%s"},
-		{text: "pul", word: true, fact: "personuppgiftslagen", why: "%s"},
-	}),
+		Summary:  "The body and the data categories do not cite repealed law or its terms: the Data Protection Act 1998, \"sensitive personal data\", \"blocking\", personuppgiftslagen.",
+	}, obsoleteLawFix, obsoleteLaw), obsoleteLawFix, obsoleteLaw, mayHaveObsoleteTerm),
 	proseRule(&Rule{
 		ID:       "text.invalid-mechanism",
 		Severity: Error,

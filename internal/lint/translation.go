@@ -27,7 +27,7 @@ var _ = register(&Rule{
 		d.eq(notice.Path{"dpo"}, n.DPO != nil, r.DPO != nil)
 		if d.count(notice.Path{"purposes"}, len(n.Purposes), len(r.Purposes)) {
 			for i := range n.Purposes {
-				d.eq(notice.Path{"purposes", i, "basis"}, n.Purposes[i].Basis, r.Purposes[i].Basis)
+				d.eq(notice.Path{"purposes", i, "basis"}, fmt.Sprint(n.Purposes[i].BasesOnly()), fmt.Sprint(r.Purposes[i].BasesOnly()))
 			}
 		}
 		if d.count(notice.Path{"data"}, len(n.Data), len(r.Data)) {

@@ -229,6 +229,10 @@ func (d *decoder) checkReferences(n *Notice) {
 	}
 	for i, p := range n.Purposes {
 		check("purposes", i, p.Data)
+		if len(p.Bases) > 0 && (p.Basis != "" || p.Interest != "" || p.Law != "") {
+			d.fail(diag.RuleField, Path{"purposes", i, "bases"}, "move basis, interest and law into one entry of bases",
+				"purpose %q gives both basis and bases: say its bases in one place", p.Name)
+		}
 	}
 	for i, r := range n.Recipients {
 		check("recipients", i, r.Data)

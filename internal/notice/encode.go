@@ -20,6 +20,11 @@ func encodeStruct(rv reflect.Value) map[string]any {
 			m[f.name] = v
 		}
 	}
+	if sf, ok := rv.Interface().(statedFalse); ok {
+		for _, k := range sf.statedFalse() {
+			m[k] = false
+		}
+	}
 	return m
 }
 

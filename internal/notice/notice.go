@@ -17,21 +17,21 @@ type Notice struct {
 	ID      string `fm:"notice" doc:"Joins translations of one notice; defaults to the file name's stem (candidates.sv.md → candidates)."`
 	Lang    string `fm:"lang" doc:"Language of this file when the file name does not say (candidates.sv.md); else the site default."`
 	Summary string `fm:"summary" doc:"One or two sentences that open the page and the first layer: who this notice is for."`
-	Updated Date   `fm:"updated,required" doc:"When the notice last changed (YYYY-MM-DD)."`
+	Updated Date   `fm:"updated" doc:"When the notice last changed: YYYY-MM-DD, or YYYY-MM when the notice gives only a month (Art 13(3) changes; the lint asks for it)."`
 	// Jurisdiction selects UK or EU rules for the lint; derived from the
 	// supervisory authority when absent.
 	Jurisdiction Jurisdiction `fm:"jurisdiction" doc:"Which data protection law the notice is written under; derived from supervisory_authority when absent."`
 
-	Controller       Controller        `fm:"controller,required" doc:"Who decides why and how the data is used (Art 13(1)(a))."`
+	Controller       Controller        `fm:"controller" doc:"Who decides why and how the data is used (Art 13(1)(a))."`
 	JointControllers []JointController `fm:"joint_controllers" doc:"Other controllers who decide jointly, and the essence of the arrangement (Art 26(2))."`
 	Representative   *Representative   `fm:"representative" doc:"The controller's representative in the EU or UK, when established outside it (Art 27)."`
 	DPO              *DPO              `fm:"dpo" doc:"The data protection officer's contact details, where one is designated (Art 13(1)(b)); mandatory for public authorities (Art 37(1)(a))."`
-	Authority        AuthorityRef      `fm:"supervisory_authority,required" doc:"Where to complain (Art 13(2)(d)): a built-in key (ico, imy) or a custom {name, address, phone, url}."`
+	Authority        AuthorityRef      `fm:"supervisory_authority" doc:"Where to complain (Art 13(2)(d)): a built-in key (ico, imy) or a custom {name, address, phone, url}. Absent when the notice names none: the page then names none, and the lint fails it (sa.missing)."`
 
 	Data         []DataCategory `fm:"data" doc:"Categories of personal data (Art 14(1)(d)); special: true needs an Art 9(2) condition, criminal: true an Art 10 ground."`
 	Sources      []Source       `fm:"sources" doc:"Where data comes from when not from the person (Art 14(2)(f))."`
 	Requirements []Requirement  `fm:"requirements" doc:"Whether providing data is a statutory or contractual requirement, and the consequence of not providing it (Art 13(2)(e))."`
-	Purposes     []Purpose      `fm:"purposes,required" doc:"Each purpose with its own lawful basis (Art 13(1)(c))."`
+	Purposes     []Purpose      `fm:"purposes" doc:"Each purpose with its own lawful basis (Art 13(1)(c))."`
 	Recipients   []Recipient    `fm:"recipients" doc:"Who receives the data (Art 13(1)(e))."`
 	// Transfers is nil when absent and empty when the notice says "none".
 	Transfers          *[]Transfer          `fm:"transfers" doc:"Transfers outside the UK/EEA with their safeguard (Art 13(1)(f)); an explicit empty list means none."`
@@ -41,20 +41,23 @@ type Notice struct {
 	Rights             RightsContact        `fm:"rights" doc:"How to exercise rights; defaults to the DPO's, then the controller's contact details."`
 	Personnummer       string               `fm:"personnummer" doc:"Sweden: why personal identity numbers are needed (dataskyddslagen 3 kap. 10 §)."`
 	Related            []string             `fm:"related" doc:"Ids of related notices, linked from this one."`
+	Extends            string               `fm:"extends" doc:"The id of a parent notice in the same language (the organisation's main notice) that this one adds to: every fact this notice leaves out is the parent's, and the page says which parts come from it."`
 	Changes            []Change             `fm:"changes" doc:"The change log, newest first."`
 	Lint               LintSettings         `fm:"lint" doc:"Lint settings for this notice."`
 
 	// Set by the reader, not by front matter.
-	File     string                 `fm:"-"` // path relative to the site, for messages
-	Body     []byte                 `fm:"-"` // the Markdown body, when held in memory
-	LoadBody func() ([]byte, error) `fm:"-"` // reads the body again when Body is not held
-	BodyLine int                    `fm:"-"` // line of the body's first line in File
-	Locate   Locator                `fm:"-"` // maps a field path to its place in File
+	Parent    *Notice                `fm:"-"` // the notice Extends names, once resolved
+	Inherited []string               `fm:"-"` // front matter keys whose facts are the parent's
+	File      string                 `fm:"-"` // path relative to the site, for messages
+	Body      []byte                 `fm:"-"` // the Markdown body, when held in memory
+	LoadBody  func() ([]byte, error) `fm:"-"` // reads the body again when Body is not held
+	BodyLine  int                    `fm:"-"` // line of the body's first line in File
+	Locate    Locator                `fm:"-"` // maps a field path to its place in File
 }
 
 // Controller identifies the controller (Art 13(1)(a)).
 type Controller struct {
-	Name            string `fm:"name,required" doc:"The legal name, e.g. \"9-2-3 Jobs Limited\"."`
+	Name            string `fm:"name" doc:"The legal name, e.g. \"9-2-3 Jobs Limited\"."`
 	TradingName     string `fm:"trading_name" doc:"The name the public knows, when it differs."`
 	RegNo           string `fm:"reg_no" doc:"Company or organisation number."`
 	Address         string `fm:"address" doc:"Postal address."`
@@ -67,7 +70,7 @@ type Controller struct {
 // JointController is another controller deciding jointly (Art 26).
 type JointController struct {
 	Name             string `fm:"name,required" doc:"Who."`
-	Responsibilities string `fm:"responsibilities,required" doc:"The essence of the arrangement: who does what."`
+	Responsibilities string `fm:"responsibilities" doc:"The essence of the arrangement: who does what (Art 26(2))."`
 	Contact          string `fm:"contact" doc:"Contact point for data subjects."`
 }
 
@@ -116,18 +119,68 @@ type Requirement struct {
 	Data        []string        `fm:"data" doc:"Ids of the data categories concerned; empty means all."`
 	Kind        RequirementKind `fm:"kind,required" doc:"statutory, contractual, pre_contract or voluntary."`
 	Law         string          `fm:"law" doc:"For a statutory requirement, the law, e.g. \"Immigration, Asylum and Nationality Act 2006\"."`
-	Consequence string          `fm:"consequence,required" doc:"What happens if the data is not provided."`
+	Consequence string          `fm:"consequence" doc:"What happens if the data is not provided."`
 }
 
-// Purpose is one purpose with its lawful basis.
+// Purpose is one purpose with its lawful bases: one (basis, with its
+// interest or law) or several (bases), as the notice states them.
 type Purpose struct {
-	ID       string   `fm:"id" doc:"Optional short id for anchors."`
-	Name     string   `fm:"name,required" doc:"What the data is used for."`
-	Basis    Basis    `fm:"basis,required" doc:"The Art 6(1) lawful basis."`
-	Interest string   `fm:"interest" doc:"For legitimate_interests: the interest pursued (Art 13(1)(d))."`
-	Law      string   `fm:"law" doc:"For legal_obligation and public_task: the law that sets the obligation or task (Art 6(3))."`
-	Data     []string `fm:"data" doc:"Ids of the data categories used."`
-	Details  string   `fm:"details" doc:"A sentence of explanation."`
+	ID       string        `fm:"id" doc:"Optional short id for anchors."`
+	Name     string        `fm:"name,required" doc:"What the data is used for."`
+	Basis    Basis         `fm:"basis" doc:"The Art 6(1) lawful basis, when the purpose has one; absent when the notice does not state one (the lint fails it: basis.missing)."`
+	Interest string        `fm:"interest" doc:"For legitimate_interests: the interest pursued (Art 13(1)(d))."`
+	Law      string        `fm:"law" doc:"For legal_obligation and public_task: the law that sets the obligation or task (Art 6(3))."`
+	Bases    []LawfulBasis `fm:"bases" doc:"Instead of basis: several Art 6(1) bases for the purpose, each with its own interest or law, as real notices state them (consent \"which includes\" contract; contract and legal obligation)."`
+	Art9     []Art9        `fm:"art9" doc:"The Art 9(2) conditions this purpose relies on for special-category data, when the notice ties them to the purpose rather than to a data category."`
+	Art10    string        `fm:"art10" doc:"The ground this purpose relies on for criminal-offence data (Art 10), when the notice ties it to the purpose."`
+	Data     []string      `fm:"data" doc:"Ids of the data categories used."`
+	Details  string        `fm:"details" doc:"A sentence of explanation."`
+}
+
+// LawfulBasis is one Art 6(1) basis of a purpose with what Art 13(1)(c)–(d)
+// and Art 6(3) ask to go with it.
+type LawfulBasis struct {
+	Basis    Basis  `fm:"basis,required" doc:"The Art 6(1) lawful basis."`
+	Interest string `fm:"interest" doc:"For legitimate_interests: the interest pursued (Art 13(1)(d))."`
+	Law      string `fm:"law" doc:"For legal_obligation and public_task: the law (Art 6(3))."`
+}
+
+// Claims lists the purpose's lawful bases: those under bases, else the one
+// basis with its interest and law; none when the notice states none.
+func (p Purpose) Claims() []LawfulBasis {
+	if len(p.Bases) > 0 {
+		return p.Bases
+	}
+	if p.Basis == "" {
+		return nil
+	}
+	return []LawfulBasis{{Basis: p.Basis, Interest: p.Interest, Law: p.Law}}
+}
+
+// BasesOnly lists the purpose's bases without their interests and laws,
+// which are prose in the notice's language.
+func (p Purpose) BasesOnly() []Basis {
+	var out []Basis
+	for _, c := range p.Claims() {
+		out = append(out, c.Basis)
+	}
+	return out
+}
+
+// Has reports whether the purpose relies on basis b, alone or among others.
+func (p Purpose) Has(b Basis) bool {
+	_, ok := p.Claim(b)
+	return ok
+}
+
+// Claim returns the purpose's claim of basis b: its interest or law.
+func (p Purpose) Claim(b Basis) (LawfulBasis, bool) {
+	for _, c := range p.Claims() {
+		if c.Basis == b {
+			return c, true
+		}
+	}
+	return LawfulBasis{}, false
 }
 
 // Recipient receives personal data.
@@ -142,11 +195,12 @@ type Recipient struct {
 
 // Transfer is a transfer to a third country.
 type Transfer struct {
-	To         string    `fm:"to,required" doc:"The destination country or countries."`
+	To         string    `fm:"to" doc:"The destination country or countries; absent when the notice names none (\"outside the EEA in some cases\")."`
 	Recipient  string    `fm:"recipient" doc:"Who receives the data there."`
-	Safeguard  Safeguard `fm:"safeguard,required" doc:"The mechanism: adequacy, scc, scc_2010, uk_idta, uk_addendum, dpf, uk_dpf_extension, bcr, privacy_shield, safe_harbor, derogation."`
+	Safeguard  Safeguard `fm:"safeguard" doc:"The mechanism: adequacy, scc, scc_2010, uk_idta, uk_addendum, dpf, uk_dpf_extension, bcr, privacy_shield, safe_harbor, derogation; absent when the notice names none."`
 	Derogation string    `fm:"derogation" doc:"For derogation: the Art 49(1) point, e.g. 49(1)(b)."`
 	Copy       string    `fm:"copy" doc:"Where to get a copy of the safeguard (Art 13(1)(f))."`
+	Details    string    `fm:"details" doc:"What the notice says of the transfer in its own words, e.g. \"in some cases outside the EEA\", when it names no country or safeguard."`
 }
 
 // RetentionRule says how long records are kept (Art 13(2)(a)).
@@ -170,11 +224,11 @@ type AutomatedDecision struct {
 
 // Cookie is one cookie or similar storage item.
 type Cookie struct {
-	Name       string         `fm:"name,required" doc:"The cookie's name, e.g. _ga."`
-	Provider   string         `fm:"provider,required" doc:"Who sets or reads it, e.g. Google Analytics."`
+	Name       string         `fm:"name" doc:"The cookie's name, e.g. _ga; absent when the notice gives only the category."`
+	Provider   string         `fm:"provider" doc:"Who sets or reads it, e.g. Google Analytics."`
 	Category   string         `fm:"category,required" doc:"The consent category: necessary, preferences, analytics, marketing, or one the site's i18n files define."`
-	Purpose    string         `fm:"purpose,required" doc:"What it is for."`
-	Duration   CookieDuration `fm:"duration,required" doc:"How long it lasts: an ISO 8601 duration like P13M, or session."`
+	Purpose    string         `fm:"purpose" doc:"What it is for."`
+	Duration   CookieDuration `fm:"duration" doc:"How long it lasts: an ISO 8601 duration like P13M, or session; absent when the notice does not say."`
 	ThirdParty bool           `fm:"third_party" doc:"Whether a third party can read it (Planet49)."`
 	SetOn      CookieHost     `fm:"set_on" doc:"Where it is set: site (this site's host or a parent domain, like _ga or _fbp; the banner deletes it when consent is withdrawn) or vendor (the vendor's own domain, like li_sugr; only the vendor can delete it)."`
 	// ThirdPartyStated is whether third_party was given at all.

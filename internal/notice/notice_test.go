@@ -44,7 +44,7 @@ func TestDecodeNamesEveryMistakeExactly(t *testing.T) {
 		want string
 	}{
 		{"unknown key with a near miss", func(m map[string]any) { m["purpses"] = 1 },
-			`n.md:1:1: purpses: unknown field "purpses" (accepted: title, notice, lang, summary, updated, jurisdiction, controller, joint_controllers, representative, dpo, supervisory_authority, data, sources, requirements, purposes, recipients, transfers, retention, automated_decisions, cookies, rights, personnummer, related, changes, lint); did you mean "purposes"?`},
+			`n.md:1:1: purpses: unknown field "purpses" (accepted: title, notice, lang, summary, updated, jurisdiction, controller, joint_controllers, representative, dpo, supervisory_authority, data, sources, requirements, purposes, recipients, transfers, retention, automated_decisions, cookies, rights, personnummer, related, extends, changes, lint); did you mean "purposes"?`},
 		{"wrong type", func(m map[string]any) { m["title"] = int64(5) },
 			`n.md:1:1: title: found the number 5, want text; put the value in quotes to make it text`},
 		{"a table where a list belongs", func(m map[string]any) { m["purposes"] = map[string]any{"name": "x"} },
@@ -60,8 +60,8 @@ func TestDecodeNamesEveryMistakeExactly(t *testing.T) {
 			`n.md:1:1: controller.email: found "info@necessio.", want an email address like dpo@example.org`},
 		{"relative URL", func(m map[string]any) { m["dpo"] = map[string]any{"url": "/privacy"} },
 			`n.md:1:1: dpo.url: found "/privacy", want an absolute URL like https://example.org/privacy`},
-		{"missing required field", func(m map[string]any) { delete(m, "controller") },
-			`n.md:1:1: controller: required field "controller" is missing in the front matter: Who decides why and how the data is used (Art 13(1)(a)).`},
+		{"missing required field", func(m map[string]any) { delete(m, "title") },
+			`n.md:1:1: title: required field "title" is missing in the front matter: The notice's title, shown as the page heading.`},
 		{"unknown authority", func(m map[string]any) { m["supervisory_authority"] = "IMY" },
 			`n.md:1:1: supervisory_authority: found "IMY", want a built-in authority (datainspektionen, ico, imy) or a table {name, address, phone, url}; did you mean "imy"?`},
 		{"undeclared data category", func(m map[string]any) { m["purposes"].([]any)[0].(map[string]any)["data"] = []any{"cvs"} },

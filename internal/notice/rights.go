@@ -38,6 +38,12 @@ type DerivedRight struct {
 	Right    Right
 	All      bool
 	Purposes []int
+	// Unstated lists the purposes whose basis the notice does not state,
+	// for which a right that depends on the basis may or may not apply;
+	// Undetermined is true when the notice states no purposes at all. The
+	// page says so rather than guess either way.
+	Unstated     []int
+	Undetermined bool
 }
 
 // DerivedRights lists the rights the notice's lawful bases give, so the
@@ -51,16 +57,23 @@ func (n *Notice) DerivedRights() []DerivedRight {
 			out = append(out, DerivedRight{Right: r, All: true})
 			continue
 		}
-		var idx []int
+		var idx, unstated []int
 		for i, p := range n.Purposes {
-			if slices.Contains(bases, p.Basis) || (r == RightWithdraw && n.explicitConsentOnly(p)) {
+			switch {
+			case slices.ContainsFunc(bases, p.Has) || (r == RightWithdraw && n.explicitConsentOnly(p)):
 				idx = append(idx, i)
+			case len(p.Claims()) == 0:
+				unstated = append(unstated, i)
 			}
 		}
-		if len(idx) == 0 {
+		if len(n.Purposes) == 0 {
+			out = append(out, DerivedRight{Right: r, Undetermined: true})
 			continue
 		}
-		out = append(out, DerivedRight{Right: r, All: len(idx) == len(n.Purposes), Purposes: idx})
+		if len(idx) == 0 && len(unstated) == 0 {
+			continue
+		}
+		out = append(out, DerivedRight{Right: r, All: len(idx) == len(n.Purposes), Purposes: idx, Unstated: unstated})
 	}
 	return out
 }
@@ -71,6 +84,9 @@ func (n *Notice) DerivedRights() []DerivedRight {
 // with several conditions does not say which one a purpose relies on, so
 // it does not count.
 func (n *Notice) explicitConsentOnly(p Purpose) bool {
+	if len(p.Art9) == 1 && p.Art9[0] == "9(2)(a)" {
+		return true
+	}
 	for _, d := range n.Data {
 		if len(d.Art9) == 1 && d.Art9[0] == "9(2)(a)" && slices.Contains(p.Data, d.ID) {
 			return true
@@ -79,9 +95,26 @@ func (n *Notice) explicitConsentOnly(p Purpose) bool {
 	return false
 }
 
+// PurposesCondition reports whether the data category id is used by at
+// least one purpose and every purpose that uses it has what has asks for:
+// an Art 9 condition or Art 10 ground stated on the purpose rather than
+// on the data category covers the data for that purpose.
+func (n *Notice) PurposesCondition(id string, has func(Purpose) bool) bool {
+	used := false
+	for _, p := range n.Purposes {
+		if slices.Contains(p.Data, id) {
+			if !has(p) {
+				return false
+			}
+			used = true
+		}
+	}
+	return used
+}
+
 // UsesBasis reports whether any purpose relies on the basis.
 func (n *Notice) UsesBasis(b Basis) bool {
-	return slices.ContainsFunc(n.Purposes, func(p Purpose) bool { return p.Basis == b })
+	return slices.ContainsFunc(n.Purposes, func(p Purpose) bool { return p.Has(b) })
 }
 
 // Law is the jurisdiction the notice is written under: its own field, else

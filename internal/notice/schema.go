@@ -87,6 +87,49 @@ func Reference() string {
 	b.WriteString("Generated from `internal/notice` by `go test ./internal/notice -update`; do not edit by hand.\n")
 	b.WriteString("Every notice is one file per language, `content/ID.LANG.md`, with this front matter (YAML, TOML or JSON) and a Markdown body.\n")
 	b.WriteString("Unknown fields, wrong types and unknown values are errors that name the file, line and field.\n\n")
+	b.WriteString(`## What the notice does not say
+
+Write a notice down as it states itself. There is one way to say that it
+does not state something: **leave the key out**. notis never fills the gap:
+
+- the page leaves the fact out (no complaint route, no "not publicly
+  available", no date, no basis it did not give);
+- ` + "`notis lint`" + ` judges the gap under the rule and article that ask for it
+  (` + "`meta.date-missing`, `sa.missing`, `basis.missing`, `controller.missing`, `transfer.safeguard-missing`" + ` …);
+- ` + "`notices.json`" + ` lists it under ` + "`unstated`" + ` for each notice.
+
+There is no ` + "`unstated`" + ` value: ` + "`public: false`" + ` says the source is not public, and
+leaving ` + "`public`" + ` out says the notice does not tell. Two keys take an empty list
+as a statement: ` + "`transfers: []`" + ` (nothing leaves the UK/EEA) and
+` + "`automated_decisions: []`" + ` (no automated decisions). Only the title, and the few
+keys without which an entry cannot be read (a purpose's name, a data
+category's id), are required.
+
+Forms for what real notices say:
+
+` + "```yaml" + `
+updated: 2026-04                      # a month, when that is all the notice gives
+purposes:
+  - name: Employment
+    bases:                            # several bases, each with its law or interest
+      - {basis: contract}
+      - {basis: legal_obligation, law: "Income Tax (PAYE) Regulations 2003"}
+    art9: ["9(2)(b)"]                 # the purpose's own Art 9 condition
+    art10: "DPA 2018 Sch 1 Pt 1 para 1"
+  - {name: Talent pool}               # basis not stated: lint basis.missing
+transfers:
+  - {details: "In some cases outside the EEA."}   # no country, no safeguard stated
+cookies:
+  - {category: analytics}             # known only by its category
+` + "```" + `
+
+A layered notice (a job advert's notice that defers to the organisation's
+main notice) names its parent with ` + "`extends: main`" + ` (the parent's id, in the
+same language). Every key it leaves out is the parent's; a key it gives,
+even ` + "`[]`" + `, replaces the parent's. Its page says which parts come from the
+parent and links to it; ` + "`notices.json`" + ` lists them under ` + "`inherited`" + `.
+
+`)
 	writeRef(&b, "Notice", reflect.TypeFor[Notice](), map[reflect.Type]bool{})
 	return b.String()
 }

@@ -260,6 +260,19 @@ func (p *NoticePage) RightGroups() []RightGroup {
 	return groups
 }
 
+// UnstatedRights are the rights that depend on a lawful basis the notice
+// does not state (for some purposes, or because it states no purposes):
+// the page says they may apply rather than guess either way.
+func (p *NoticePage) UnstatedRights() []RightView {
+	var out []RightView
+	for _, d := range p.N.DerivedRights() {
+		if len(d.Unstated) > 0 || d.Undetermined {
+			out = append(out, p.view(d))
+		}
+	}
+	return out
+}
+
 // separate reports whether a right has its own paragraph on the page
 // rather than a place in the grouped list.
 func separate(r notice.Right) bool {

@@ -141,13 +141,21 @@ func readTemplates(fsys fs.FS) ([]templateFile, error) {
 func (r *Renderer) funcs(lang string) template.FuncMap {
 	s := r.strings
 	return template.FuncMap{
-		"t":      func(key string, args ...any) (string, error) { return s.T(lang, key, args...) },
-		"has":    func(key string) bool { return s.Has(lang, key) },
-		"date":   func(d notice.Date) (string, error) { return s.Date(lang, d.Time) },
+		"t":   func(key string, args ...any) (string, error) { return s.T(lang, key, args...) },
+		"has": func(key string) bool { return s.Has(lang, key) },
+		"date": func(d notice.Date) (string, error) {
+			if d.MonthOnly {
+				return s.Month(lang, d.Time)
+			}
+			return s.Date(lang, d.Time)
+		},
 		"period": func(p period.Period) (string, error) { return s.Period(lang, p) },
 		"cookieDuration": func(c notice.CookieDuration) (string, error) {
 			if c.Session {
 				return s.T(lang, "cookies.session")
+			}
+			if c.Period.IsZero() {
+				return "", nil // not stated: the page says nothing
 			}
 			return s.Period(lang, c.Period)
 		},
@@ -277,6 +285,10 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 	if a, ok := n.Authority.Resolve(); ok {
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
 		p.Authority = a
+	}
+	if n.Parent != nil {
+		p.Parent = &Link{Title: n.Parent.Title, Href: r.rel(NoticePath(n.Parent.Lang, n.Parent.ID))}
+		p.InheritedSections = inheritedSections(n, p.Sections())
 	}
 	for _, id := range n.Related {
 		tr := all[id]

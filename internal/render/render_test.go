@@ -270,6 +270,7 @@ func TestEveryReaderFacingFieldOfTheModelIsOnThePage(t *testing.T) {
 // page, and why.
 var notReaderFacing = map[string]string{
 	"ID":                   "joins translations; it is the page's address",
+	"Extends":              "the parent notice's id: the page links the parent by its title (notice.html, .Parent)",
 	"Lang":                 "the page's lang attribute",
 	"File":                 "where the notice was read from",
 	"Lint":                 "settings for the lint",

@@ -22,6 +22,33 @@ type NoticePage struct {
 	AuthorityName    string
 	AuthorityAddress string
 	Related          []Link
+	// Parent is the notice this one extends; InheritedSections are the i18n
+	// keys of the sections whose facts come from it, in page order.
+	Parent            *Link
+	InheritedSections []string
+}
+
+// sectionOf is the page section that shows each key a notice can inherit.
+var sectionOf = map[string]string{
+	"jurisdiction": "rights", "controller": "controller", "joint_controllers": "controller", "representative": "controller", "dpo": "controller",
+	"supervisory_authority": "rights", "data": "data", "sources": "sources", "requirements": "requirements", "purposes": "purposes",
+	"recipients": "recipients", "transfers": "transfers", "retention": "retention", "automated_decisions": "automated",
+	"cookies": "cookies", "rights": "rights", "personnummer": "data",
+}
+
+// inheritedSections lists the sections whose facts n takes from its parent.
+func inheritedSections(n *notice.Notice, sections []Section) []string {
+	from := map[string]bool{}
+	for _, k := range n.Inherited {
+		from[sectionOf[k]] = true
+	}
+	var out []string
+	for _, s := range sections {
+		if from[s.ID] {
+			out = append(out, s.Key)
+		}
+	}
+	return out
 }
 
 // Section is one entry of the table of contents.
@@ -145,6 +172,11 @@ type RightView struct {
 	Right     notice.Right
 	Key       string   // i18n key of its explanation
 	AppliesTo []string // purpose names, when it applies to some only
+	// MayApplyTo names the purposes whose basis the notice does not state;
+	// Undetermined is true when it states no purposes: the right may
+	// apply, and the page says why it cannot tell.
+	MayApplyTo   []string
+	Undetermined bool
 }
 
 // Rights lists the rights the bases give, except objection and
@@ -177,11 +209,14 @@ func (p *NoticePage) find(r notice.Right) *RightView {
 }
 
 func (p *NoticePage) view(d notice.DerivedRight) RightView {
-	v := RightView{Right: d.Right, Key: "rights." + string(d.Right)}
+	v := RightView{Right: d.Right, Key: "rights." + string(d.Right), Undetermined: d.Undetermined}
 	if !d.All {
 		for _, i := range d.Purposes {
 			v.AppliesTo = append(v.AppliesTo, p.N.Purposes[i].Name)
 		}
+	}
+	for _, i := range d.Unstated {
+		v.MayApplyTo = append(v.MayApplyTo, p.N.Purposes[i].Name)
 	}
 	return v
 }

@@ -18,8 +18,8 @@ import (
 
 	bt "github.com/notis-dev/notis/internal/browsertest"
 	"github.com/notis-dev/notis/internal/consent"
-	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/site"
 	iw "github.com/notis-dev/notis/internal/widget"
 	"github.com/notis-dev/notis/widget"
