@@ -581,6 +581,14 @@ func (s *stateRun) withdraw() {
 			break
 		}
 	}
+	// A switch a mouse click did not turn off (covered, or moved under the
+	// pointer) is turned off by script, and the report says so.
+	left, _ := chromedp.Run(s.ctx, chromedp.Evaluate[int](`(() => { let n = 0; const rec = window[Symbol.for('notis.audit.roots')] || [];
+	  for (const r of [document, ...rec]) for (const b of r.querySelectorAll('dialog.notis-dlg[open] input.notis-switch')) if (b.checked && !b.disabled) { b.click(); n++; }
+	  return n; })()`))
+	if left > 0 {
+		s.note("%d switches in the preferences did not turn off with a mouse click; the audit turned them off by script", left)
+	}
 	if ok, err := click(s.ctx, "save", ""); err != nil || !ok {
 		s.note("withdrawal not tested: the preferences dialog has no Save control the audit could find")
 		return
