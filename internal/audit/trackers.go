@@ -16,7 +16,9 @@ type Tracker struct {
 const (
 	srcGoogleCSP = "https://developers.google.com/tag-platform/security/guides/csp (the hosts Google Analytics 4, Google Ads and Floodlight need in a CSP)"
 	srcMetaPixel = "https://developers.facebook.com/docs/meta-pixel/get-started (the base code loads connect.facebook.net/en_US/fbevents.js; its <noscript> image is www.facebook.com/tr)"
-	srcLinkedIn  = "https://www.linkedin.com/help/lms/answer/a427660 (the Insight Tag code loads snap.licdn.com/li.lms-analytics/insight.min.js; its <noscript> image is px.ads.linkedin.com/collect)"
+	// LinkedIn's own help page could not be opened here; two independent
+	// descriptions of the tag, checked 2026-12-05, name the same hosts.
+	srcLinkedIn = "https://www.consentstack.io/vendors/linkedin-insight-tag and https://walkeros.io/docs/destinations/web/linkedin (the Insight Tag loads snap.licdn.com/li.lms-analytics/insight.min.js and sends its pixel to px.ads.linkedin.com)"
 )
 
 // builtinTrackers are the hosts of the tags careers sites carry most: the
