@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/notis-dev/notis/internal/sarif"
 	"io"
 	"net/url"
 	"strings"
@@ -181,113 +182,35 @@ func Fingerprint(f Finding) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// SARIF 2.1.0 (OASIS), the subset notis fills in: the same shape notis
-// lint writes, with the audit's rules.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool       sarifTool      `json:"tool"`
-	Results    []sarifResult  `json:"results"`
-	Properties map[string]any `json:"properties,omitempty"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string         `json:"id"`
-	ShortDescription     sarifText      `json:"shortDescription"`
-	HelpURI              string         `json:"helpUri"`
-	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
-	Properties           map[string]any `json:"properties"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifText struct {
-	Text string `json:"text"`
-}
-
-type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          map[string]string `json:"properties,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           *sarifRegion  `json:"region,omitempty"`
-}
-
-type sarifArtifact struct {
-	URI string `json:"uri"`
-}
-
-type sarifRegion struct {
-	StartLine   int `json:"startLine"`
-	StartColumn int `json:"startColumn,omitempty"`
-}
-
-func sarifLevel(s Severity) string {
-	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
-	}
-	return "note"
-}
-
 const ruleDocURL = "https://github.com/notis-dev/notis/blob/main/docs/audit.md"
 
 // writeSARIF puts each result at the notice line its fix belongs to, or
 // at the anchor file; the page and state are in the message and the
 // result's properties.
 func writeSARIF(w io.Writer, r Report) error {
-	driver := sarifDriver{Name: "notis audit", InformationURI: ruleDocURL}
+	driver := sarif.Driver{Name: "notis audit", InformationURI: ruleDocURL}
 	index := map[string]int{}
 	for i, ru := range Rules {
 		index[ru.ID] = i
-		driver.Rules = append(driver.Rules, sarifRule{
-			ID: ru.ID, ShortDescription: sarifText{ru.Summary}, HelpURI: ruleDocURL + "#" + strings.ReplaceAll(ru.ID, ".", ""),
-			DefaultConfiguration: sarifConfig{sarifLevel(ru.Severity)}, Properties: map[string]any{"basis": ru.Basis},
+		driver.Rules = append(driver.Rules, sarif.Rule{
+			ID: ru.ID, ShortDescription: sarif.Text{Text: ru.Summary}, HelpURI: ruleDocURL + "#" + strings.ReplaceAll(ru.ID, ".", ""),
+			DefaultConfiguration: sarif.Config{Level: sarif.Level(ru.Severity)}, Properties: map[string]any{"basis": ru.Basis},
 		})
 	}
-	results := []sarifResult{}
+	results := []sarif.Result{}
 	for _, f := range r.Findings {
 		uri := cmp.Or(r.Anchor, "notis.toml")
-		var region *sarifRegion
+		var region *sarif.Region
 		if f.Pos.File != "" {
 			uri = uriPath(f.Pos.File)
 			if f.Pos.Line > 0 {
-				region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Col, 0)}
+				region = &sarif.Region{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Col, 0)}
 			}
 		}
-		res := sarifResult{
-			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
-			Message:             sarifText{where(f) + ": " + f.line()},
-			Locations:           []sarifLocation{{sarifPhysical{sarifArtifact{uri}, region}}},
+		res := sarif.Result{
+			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarif.Level(f.Severity),
+			Message:             sarif.Text{Text: where(f) + ": " + f.line()},
+			Locations:           []sarif.Location{{PhysicalLocation: sarif.Physical{ArtifactLocation: sarif.Artifact{URI: uri}, Region: region}}},
 			PartialFingerprints: map[string]string{"notisAudit/v1": Fingerprint(f)},
 			Properties:          map[string]string{"page": f.Page, "state": string(f.State)},
 		}
@@ -301,10 +224,10 @@ func writeSARIF(w io.Writer, r Report) error {
 		}
 		props["pages"] = ps
 	}
-	log := sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results, Properties: props}},
+	log := sarif.Log{
+		Schema:  sarif.Schema,
+		Version: sarif.Version,
+		Runs:    []sarif.Run{{Tool: sarif.Tool{Driver: driver}, Results: results, Properties: props}},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/notis-dev/notis/internal/sarif"
 	"io"
 	"strings"
 
@@ -90,95 +91,20 @@ func writeJSON(w io.Writer, fs []Finding) error {
 	return enc.Encode(out)
 }
 
-// SARIF 2.1.0 (OASIS), the subset notis fills in.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string         `json:"id"`
-	ShortDescription     sarifText      `json:"shortDescription"`
-	HelpURI              string         `json:"helpUri,omitempty"`
-	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
-	Properties           map[string]any `json:"properties,omitempty"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifText struct {
-	Text string `json:"text"`
-}
-
-type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations,omitempty"`
-	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           *sarifRegion  `json:"region,omitempty"`
-}
-
-type sarifArtifact struct {
-	URI string `json:"uri"`
-}
-
-type sarifRegion struct {
-	StartLine   int `json:"startLine"`
-	StartColumn int `json:"startColumn,omitempty"`
-}
-
-func sarifLevel(s Severity) string {
-	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
-	}
-	return "note"
-}
-
 // ruleDocURL is where each rule is explained.
 const ruleDocURL = "https://github.com/notis-dev/notis/blob/main/docs/lint-rules.md"
 
 func writeSARIF(w io.Writer, fs []Finding) error {
 	rules := Rules()
 	index := make(map[string]int, len(rules)+len(diag.Rules))
-	driver := sarifDriver{Name: "notis lint", InformationURI: ruleDocURL}
+	driver := sarif.Driver{Name: "notis lint", InformationURI: ruleDocURL}
 	for _, r := range rules {
 		index[r.ID] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{
+		driver.Rules = append(driver.Rules, sarif.Rule{
 			ID:                   r.ID,
-			ShortDescription:     sarifText{r.Summary},
+			ShortDescription:     sarif.Text{Text: r.Summary},
 			HelpURI:              ruleDocURL + "#" + anchor(r.ID),
-			DefaultConfiguration: sarifConfig{sarifLevel(r.Severity)},
+			DefaultConfiguration: sarif.Config{Level: sarif.Level(r.Severity)},
 			Properties:           map[string]any{"articles": r.Articles},
 		})
 	}
@@ -186,41 +112,41 @@ func writeSARIF(w io.Writer, fs []Finding) error {
 	// like any other, so a code scan never reports a broken notice clean.
 	for _, r := range diag.Rules {
 		index[r.ID] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{
+		driver.Rules = append(driver.Rules, sarif.Rule{
 			ID:                   r.ID,
-			ShortDescription:     sarifText{r.Summary},
+			ShortDescription:     sarif.Text{Text: r.Summary},
 			HelpURI:              ruleDocURL + "#reading-the-files",
-			DefaultConfiguration: sarifConfig{"error"},
+			DefaultConfiguration: sarif.Config{Level: "error"},
 		})
 	}
-	results := make([]sarifResult, 0, len(fs))
+	results := make([]sarif.Result, 0, len(fs))
 	for i := range fs {
 		f := &fs[i]
 		ri, ok := index[f.Rule]
 		if !ok {
 			ri = index[diag.RuleOther]
 		}
-		res := sarifResult{
+		res := sarif.Result{
 			RuleID:    driver.Rules[ri].ID,
 			RuleIndex: ri,
-			Level:     sarifLevel(f.Severity),
-			Message:   sarifText{sentence(f)},
+			Level:     sarif.Level(f.Severity),
+			Message:   sarif.Text{Text: sentence(f)},
 			// The same defect keeps its identity when lines move above it.
 			PartialFingerprints: map[string]string{"notisFinding/v1": fingerprint(*f)},
 		}
 		if f.Pos.File != "" {
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(f.Pos.File)}}}
+			loc := sarif.Location{PhysicalLocation: sarif.Physical{ArtifactLocation: sarif.Artifact{URI: uriPath(f.Pos.File)}}}
 			if f.Pos.Line > 0 {
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Col, 0)}
+				loc.PhysicalLocation.Region = &sarif.Region{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Col, 0)}
 			}
-			res.Locations = []sarifLocation{loc}
+			res.Locations = []sarif.Location{loc}
 		}
 		results = append(results, res)
 	}
-	log := sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
+	log := sarif.Log{
+		Schema:  sarif.Schema,
+		Version: sarif.Version,
+		Runs:    []sarif.Run{{Tool: sarif.Tool{Driver: driver}, Results: results}},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/notis-dev/notis/internal/sarif"
 	"os"
 	"path/filepath"
 	"slices"
@@ -133,7 +134,7 @@ func TestSARIFResultsPointAtRulesAndPlaces(t *testing.T) {
 	fs := sampleFindings(t)
 	var b bytes.Buffer
 	Write(&b, "sarif", fs)
-	var log sarifLog
+	var log sarif.Log
 	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
 		t.Fatal(err)
 	}
