@@ -55,6 +55,16 @@ type Page struct {
 	Notice  *notice.Notice
 	Version string   // hash of the file's bytes: the notice's content version
 	Sum     [32]byte // the file's SHA-256, of which Version is the start
+
+	fm frontMatter // where the front matter is in the file
+}
+
+// frontMatter is where a file's front matter block is, so a lean load can
+// find its fields again without holding it.
+type frontMatter struct {
+	format     string // yaml, toml or json
+	start, end int    // byte offsets of the block in the file
+	line       int    // the file's line of the block's first line
 }
 
 // Parse reads one notice file. name is the path shown in messages; src is
@@ -107,9 +117,10 @@ func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
 	if err != nil {
 		return nil, diag.List{syntaxError(name, string(format), fmSrc, fmLine, err)}
 	}
-	// The locator keeps its own copy of the front matter, so a notice loaded
-	// without its body does not keep the whole file alive.
-	n, derr := notice.Decode(raw, name, newLocator(name, string(format), bytes.Clone(fmSrc), fmLine))
+	// The locator reads the front matter in src, which the body keeps
+	// alive; a lean load gives it one that reads the file again (Load).
+	at := frontMatter{format: string(format), start: fm.Pos(), end: end, line: fmLine}
+	n, derr := notice.Decode(raw, name, heldLocator(name, at, fmSrc))
 	n.Body = body
 	n.BodyLine = bodyLine
 
@@ -139,7 +150,7 @@ func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
 		errs = append(errs, bad("notice", "notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID))
 	}
 	sum := sha256.Sum256(src)
-	return &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum}, errs
+	return &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum, fm: at}, errs
 }
 
 // splitName splits "candidates.sv.md" into ("candidates", "sv") when sv is

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -60,8 +61,12 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 				}
 				pages[i], errs[i] = Parse(files[i], src, langs)
 				if lean && pages[i] != nil {
-					pages[i].Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(pages[i].Notice.Body))
-					pages[i].Notice.Body = nil
+					// Nothing of the file is held: body and positions
+					// are read again when asked for.
+					p := pages[i]
+					p.Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(p.Notice.Body), p.Sum)
+					p.Notice.Body = nil
+					p.Notice.Locate = rereadLocator(fsys, files[i], p.fm, p.Sum)
 				}
 			}
 		})
@@ -171,15 +176,18 @@ func CheckRelated(n *notice.Notice, known func(id string) bool) error {
 }
 
 // bodyLoader reads a notice's body again: the file from the offset where
-// its body started when it was loaded.
-func bodyLoader(fsys fs.FS, name string, offset int) func() ([]byte, error) {
+// its body started when it was loaded. A file whose bytes are no longer
+// those it was loaded from (SHA-256 sum) is an error: its body would not
+// be the one whose hash is the page's version, nor agree with the facts
+// decoded from it.
+func bodyLoader(fsys fs.FS, name string, offset int, sum [32]byte) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		src, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		if offset > len(src) {
-			return nil, fmt.Errorf("%s: changed since it was read", name)
+		if offset > len(src) || sha256.Sum256(src) != sum {
+			return nil, fmt.Errorf("%s: changed while the site was being built; build again", name)
 		}
 		return src[offset:], nil
 	}
