@@ -73,7 +73,13 @@ type frontMatter struct {
 // file's line there. The page is nil only when the front matter does not
 // parse at all; otherwise it holds what did decode.
 func Parse(name string, src []byte, langs Languages) (*Page, error) {
-	p, errs := parse(name, src, langs)
+	return parseShared(name, src, langs, nil)
+}
+
+// parseShared is Parse giving the notice the copies in shared of the text
+// it holds, when shared is not nil.
+func parseShared(name string, src []byte, langs Languages, shared *texts) (*Page, error) {
+	p, errs := parse(name, src, langs, shared)
 	if len(errs) == 0 {
 		return p, nil
 	}
@@ -86,7 +92,7 @@ func Parse(name string, src []byte, langs Languages) (*Page, error) {
 	return p, errs
 }
 
-func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
+func parse(name string, src []byte, langs Languages, shared *texts) (*Page, diag.List) {
 	items, err := pageparser.ParseBytes(src, pageparser.Config{})
 	if err != nil {
 		return nil, diag.List{{Rule: diag.RuleFrontMatter, Severity: diag.Error, Pos: diag.Position{File: name, Line: 1, Col: 1}, Message: err.Error()}}
@@ -116,6 +122,9 @@ func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
 	raw, err := metadecoders.Default.UnmarshalToMap(fmSrc, format)
 	if err != nil {
 		return nil, diag.List{syntaxError(name, string(format), fmSrc, fmLine, err)}
+	}
+	if shared != nil {
+		shared.share(raw)
 	}
 	// The locator reads the front matter in src, which the body keeps
 	// alive; a lean load gives it one that reads the file again (Load).

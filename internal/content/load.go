@@ -49,6 +49,7 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 	langs := Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
 	pages := make([]*Page, len(files))
 	errs := make([]error, len(files))
+	shared := &texts{seen: map[string]string{}}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
@@ -59,7 +60,7 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 					errs[i] = err
 					continue
 				}
-				pages[i], errs[i] = Parse(files[i], src, langs)
+				pages[i], errs[i] = parseShared(files[i], src, langs, shared)
 				if lean && pages[i] != nil {
 					// Nothing of the file is held: body and positions
 					// are read again when asked for.
