@@ -351,11 +351,12 @@ func tidy(ops []BodyOp) []BodyOp {
 // deletions in <del>, each opened by visually hidden words (inserted /
 // deleted) so that a screen reader announces them and the change does not
 // rest on colour alone. Every piece of text is escaped; the only markup is
-// the fixed tags written here.
+// the fixed tags written here, and a <br> for each line break.
 func BodyHTML(ops []BodyOp, inserted, deleted string) template.HTML {
 	var b strings.Builder
 	for _, op := range ops {
-		t := template.HTMLEscapeString(op.Text)
+		// A line break stays one: the body is shown as its source text.
+		t := strings.ReplaceAll(template.HTMLEscapeString(op.Text), "\n", "<br>\n")
 		if strings.TrimSpace(op.Text) == "" && op.Op != Equal {
 			// Spacing alone is not announced as a change: the new
 			// version's spacing is kept, the old one's dropped.
