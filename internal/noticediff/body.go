@@ -1,7 +1,6 @@
 package noticediff
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"strings"
@@ -33,16 +32,6 @@ func (o Op) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 type BodyOp struct {
 	Op   Op     `json:"op"`
 	Text string `json:"text"`
-}
-
-var _ json.Marshaler = (*BodyOp)(nil)
-
-// MarshalJSON writes {"op":"insert","text":"…"}.
-func (b *BodyOp) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Op   string `json:"op"`
-		Text string `json:"text"`
-	}{b.Op.String(), b.Text})
 }
 
 func bodyDiff(old, new *notice.Notice) ([]BodyOp, error) {

@@ -21,7 +21,7 @@ func (c *comparer) summary() {
 
 func (c *comparer) controller() {
 	o, n := c.old.Controller, c.new.Controller
-	if on, nn := strings.TrimSpace(o.Name), strings.TrimSpace(n.Name); on != nn {
+	if on, nn := strings.TrimSpace(o.Name), strings.TrimSpace(n.Name); on != nn && !c.fresh {
 		// A controller that was not named before is not a new identity.
 		c.add("controller.changed", notice.Path{"controller", "name"}, "", on, nn, on != "" && nn != "")
 	}

@@ -86,7 +86,7 @@ func Compare(old, new *notice.Notice) *Diff {
 	if n == nil {
 		n = &notice.Notice{}
 	}
-	c := &comparer{old: o, new: n}
+	c := &comparer{old: o, new: n, fresh: old == nil}
 	c.summary()
 	c.controller()
 	c.data()
@@ -109,6 +109,7 @@ func Compare(old, new *notice.Notice) *Diff {
 // comparer collects the changes of one Compare.
 type comparer struct {
 	old, new *notice.Notice
+	fresh    bool // there was no old version: naming the controller is not a change
 	out      []Change
 }
 
