@@ -1,6 +1,8 @@
 package noticediff_test
 
 import (
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -413,5 +415,28 @@ func TestSummary(t *testing.T) {
 	}
 	if got := noticediff.Compare(base(), base()).Summary(b, "en"); got != "No changes" {
 		t.Errorf("none: %q", got)
+	}
+}
+
+// docs/diff.md lists every kind, and lists no kind the code lacks.
+func TestTheDocsListEveryKind(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/diff.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := strings.Cut(string(doc), "## Kinds of change")
+	table, _, _ = strings.Cut(table, "\n## ")
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile("`([a-z0-9-]+\\.[a-z0-9-]+)`").FindAllStringSubmatch(table, -1) {
+		listed[m[1]] = true
+	}
+	for _, k := range noticediff.Kinds() {
+		if !listed[k] {
+			t.Errorf("docs/diff.md does not list %s", k)
+		}
+		delete(listed, k)
+	}
+	for k := range listed {
+		t.Errorf("docs/diff.md lists %s, which is not a kind", k)
 	}
 }
