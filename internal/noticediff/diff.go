@@ -23,6 +23,9 @@ type Diff struct {
 	Changes  []Change // in page section order (render.SectionOrder)
 	Body     []BodyOp // word-level diff of the Markdown body's text
 	Material bool     // any change is material
+	// Added and Removed say the notice appeared (Compare's old was nil)
+	// or went (new was nil): every fact is then "new" or "gone".
+	Added, Removed bool
 	// BodyErr is set when a body could not be read: the prose diff is then
 	// unknown, never reported as "no change".
 	BodyErr error `json:"-"`
@@ -98,7 +101,7 @@ func Compare(old, new *notice.Notice) *Diff {
 	c.automated()
 	c.cookies()
 	c.rights()
-	d := &Diff{Changes: c.out}
+	d := &Diff{Changes: c.out, Added: old == nil && new != nil, Removed: new == nil && old != nil}
 	for _, ch := range d.Changes {
 		d.Material = d.Material || ch.Material
 	}

@@ -416,6 +416,12 @@ func TestSummary(t *testing.T) {
 	if got := noticediff.Compare(base(), base()).Summary(b, "en"); got != "No changes" {
 		t.Errorf("none: %q", got)
 	}
+	if got := noticediff.Compare(nil, base()).Summary(b, "sv"); got != "Första publicerade versionen" {
+		t.Errorf("first: %q", got)
+	}
+	if got := noticediff.Compare(base(), nil).Summary(b, "en"); got != "The notice was withdrawn" {
+		t.Errorf("removed: %q", got)
+	}
 }
 
 // docs/diff.md lists every kind, and lists no kind the code lacks.

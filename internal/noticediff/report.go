@@ -72,9 +72,9 @@ func SiteDiff(from, to string, old, new []*notice.Notice) (*Report, error) {
 		}
 		nd := NoticeDiff{ID: k.id, Lang: k.lang, Status: "changed", Diff: d}
 		switch {
-		case o == nil:
+		case d.Added:
 			nd.Status, nd.Title, nd.File = "added", n.Title, n.File
-		case n == nil:
+		case d.Removed:
 			nd.Status, nd.Title, nd.File = "removed", o.Title, o.File
 		default:
 			nd.Title, nd.File = n.Title, n.File

@@ -129,7 +129,8 @@ const summaryLen = 2
 
 // Summary is one line for version lists and feeds: the first changes,
 // material ones first, and how many more; or that only the wording
-// changed, or nothing did.
+// changed, or nothing did; or that this is the first version, or the
+// notice was withdrawn.
 func (d *Diff) Summary(b *i18n.Bundle, lang string) string {
 	s, err := d.summary(b, lang)
 	if err != nil {
@@ -139,6 +140,12 @@ func (d *Diff) Summary(b *i18n.Bundle, lang string) string {
 }
 
 func (d *Diff) summary(b *i18n.Bundle, lang string) (string, error) {
+	switch {
+	case d.Added:
+		return b.T(lang, "diff.summary.first")
+	case d.Removed:
+		return b.T(lang, "diff.summary.removed")
+	}
 	if len(d.Changes) == 0 {
 		if d.ProseChanged() {
 			return b.T(lang, "diff.summary.prose")
