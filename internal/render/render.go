@@ -69,7 +69,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	if err != nil {
 		return nil, err
 	}
-	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound}
+	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound, KindChanges}
 	pages := map[string]string{}
 	for _, kind := range kinds {
 		name := path.Join(LayoutDir, kind+".html")
