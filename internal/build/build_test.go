@@ -131,6 +131,7 @@ func prettyMarkup(b []byte) []byte {
 	var out bytes.Buffer
 	z := html.NewTokenizer(bytes.NewReader(b))
 	depth := 0
+	inLD := false // in a <script type="application/ld+json">: its JSON is laid out like a .json file's
 	line := func() {
 		if out.Len() > 0 {
 			out.WriteByte('\n')
@@ -151,11 +152,17 @@ func prettyMarkup(b []byte) []byte {
 			if !voidElements[string(name)] {
 				depth++
 			}
+			inLD = string(name) == "script" && bytes.Contains(raw, []byte(`type="application/ld+json"`))
 		case html.EndTagToken:
 			depth = max(depth-1, 0)
 			line()
 			out.Write(raw)
 		case html.TextToken:
+			var ld bytes.Buffer
+			if inLD && json.Indent(&ld, raw, strings.Repeat("  ", depth), "  ") == nil {
+				line()
+				raw = ld.Bytes()
+			}
 			out.Write(raw)
 		default:
 			line()
