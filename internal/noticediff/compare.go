@@ -408,7 +408,7 @@ func (c *comparer) rights() {
 	// The rights themselves follow from the bases (notice.DerivedRights);
 	// compared only when both versions state purposes, so a notice that
 	// appears does not "gain" every right.
-	if len(c.old.Purposes) > 0 && len(c.new.Purposes) > 0 {
+	if len(c.old.Purposes) > 0 && len(c.new.Purposes) > 0 && !sameBases(c.old, c.new) {
 		or, nr := applying(c.old), applying(c.new)
 		for _, r := range rightIDs {
 			switch {
@@ -429,6 +429,17 @@ func (c *comparer) rights() {
 	c.value("rights.complaints-changed", notice.Path{"rights", "complaints", "email"}, "email", string(ocp.Email), string(ncp.Email))
 	c.value("rights.complaints-changed", notice.Path{"rights", "complaints", "url"}, "url", string(ocp.URL), string(ncp.URL))
 	c.value("complaint.changed", notice.Path{"supervisory_authority"}, "", authorityOf(c.old), authorityOf(c.new))
+}
+
+// sameBases reports whether both versions have the same purposes with the
+// same bases, data and Art 9 conditions, so the rights derived from them
+// (notice.DerivedRights, explicit consent included) cannot differ.
+func sameBases(a, b *notice.Notice) bool {
+	return slices.EqualFunc(a.Purposes, b.Purposes, func(p, q notice.Purpose) bool {
+		return slices.Equal(p.BasesOnly(), q.BasesOnly()) && slices.Equal(p.Art9, q.Art9) && slices.Equal(p.Data, q.Data)
+	}) && slices.EqualFunc(a.Data, b.Data, func(x, y notice.DataCategory) bool {
+		return x.ID == y.ID && slices.Equal(x.Art9, y.Art9)
+	})
 }
 
 // applying is the set of rights that apply to at least one purpose.

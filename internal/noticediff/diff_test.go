@@ -446,3 +446,16 @@ func TestTheDocsListEveryKind(t *testing.T) {
 		t.Errorf("docs/diff.md lists %s, which is not a kind", k)
 	}
 }
+
+// Consent to special-category data can be withdrawn whatever the
+// purpose's basis (notice.DerivedRights): a category whose only Art 9
+// condition becomes explicit consent gives the right to withdraw.
+func TestExplicitConsentToSpecialDataGivesTheRightToWithdraw(t *testing.T) {
+	n := base()
+	n.Data[1].Art9 = []notice.Art9{"9(2)(a)"}
+	n.Purposes[1].Data = []string{"health"}
+	d := noticediff.Compare(base(), n)
+	if !slices.ContainsFunc(d.Changes, func(c noticediff.Change) bool { return c.Kind == "right.added" && c.New == "withdraw" }) {
+		t.Fatalf("got %+v", d.Changes)
+	}
+}
