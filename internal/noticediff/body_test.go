@@ -71,14 +71,14 @@ func TestBodyHTMLEscapesHostileTextAndMarksChangesForScreenReaders(t *testing.T)
 	ops := noticediff.Words(
 		`Keep <b>this</b> & "that".`,
 		`Keep <script>alert(1)</script> & "that" <img src=x onerror=alert(2)>.`)
-	got := string(noticediff.BodyHTML(ops, "inserted:", `deleted<"`))
-	for _, bad := range []string{"<script", "<img", "<b>", `deleted<"`} {
+	got := string(noticediff.BodyHTML(ops, "inserted<i>:", `deleted<"`))
+	for _, bad := range []string{"<script", "<img", "<b>", "<i>", `deleted<"`} {
 		if strings.Contains(got, bad) {
 			t.Errorf("unescaped %q in %s", bad, got)
 		}
 	}
 	for _, want := range []string{
-		`<ins><span class="visually-hidden">inserted: </span>`,
+		`<ins><span class="visually-hidden">inserted&lt;i&gt;: </span>`,
 		`<del><span class="visually-hidden">deleted&lt;&#34; </span>`,
 		"script&gt;alert(1)&lt;/script</ins>",
 		"&amp; &#34;that&#34;",
@@ -89,7 +89,7 @@ func TestBodyHTMLEscapesHostileTextAndMarksChangesForScreenReaders(t *testing.T)
 	}
 	// The markup is only the fixed tags: strip them and the escaped text
 	// is all that is left.
-	plain := strings.NewReplacer(`<ins><span class="visually-hidden">inserted: </span>`, "", "</ins>", "",
+	plain := strings.NewReplacer(`<ins><span class="visually-hidden">inserted&lt;i&gt;: </span>`, "", "</ins>", "",
 		`<del><span class="visually-hidden">deleted&lt;&#34; </span>`, "", "</del>", "").Replace(got)
 	if strings.ContainsAny(plain, "<>\"") {
 		t.Errorf("markup outside the fixed tags: %s", plain)

@@ -221,7 +221,7 @@ func (r *Report) WriteText(w io.Writer, b *i18n.Bundle, lang string) error {
 			out.WriteString("  " + s.t("diff.report."+n.Status) + "\n")
 		}
 		for _, ch := range n.changes() {
-			line := "  - " + s.sentence(ch)
+			line := "  - " + flat(s.sentence(ch)) // a value's line break would fake a line
 			if ch.Material {
 				line += " (" + s.t("diff.report.material") + ")"
 			}
