@@ -16,6 +16,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"github.com/notis-dev/notis/internal/dpv"
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/period"
@@ -282,6 +283,12 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 		BodyHeadings: heads,
 	}
 	p.Description = n.Summary
+	p.LinkedData, err = dpv.Describe(n, p.Canonical, func(key string, args ...any) (string, error) {
+		return r.strings.T(n.Lang, key, args...)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: linked data: %w", n.File, err)
+	}
 	if a, ok := n.Authority.Resolve(); ok {
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
 		p.Authority = a
