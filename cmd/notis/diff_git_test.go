@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/notis-dev/notis/internal/history/gittest"
 )
 
@@ -63,7 +65,12 @@ func TestDiffReadsGitRevisions(t *testing.T) {
 	en := steps[len(steps)-1].EN
 	en.Retention = "P3M"
 	r.Write(map[string]string{gittest.SiteDir + "/content/applicants.en.md": en.Text("en")})
-	for _, args := range [][]string{{"HEAD"}, {"--base", "HEAD"}} {
+	// A pull request's checkout names the base branch as a remote
+	// branch, as the scaffolded workflow passes it.
+	if err := r.Git.Storer.SetReference(plumbing.NewHashReference("refs/remotes/origin/main", steps[len(steps)-1].Hash)); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"HEAD"}, {"--base", "HEAD"}, {"--base", "origin/main"}} {
 		out := diff(args...)
 		if !strings.Contains(out, "to the work tree") || !strings.Contains(out, "Applications: kept 24 months → 3 months") {
 			t.Errorf("%v: the unsaved edit is not in\n%s", args, out)
