@@ -159,3 +159,24 @@ func TestChangePageIsAccessibleInBothLanguages(t *testing.T) {
 		})
 	}
 }
+
+// A version that changed nothing a reader sees (a date, formatting) says
+// so in both parts, in the reader's language.
+func TestAChangePageOfNoChangeSaysSo(t *testing.T) {
+	r := newRenderer(t)
+	n := minimal()
+	n.Lang = "sv"
+	var buf bytes.Buffer
+	if err := r.ChangesTo(&buf, "sv", n, VersionRef{Date: n.Updated, Path: "sv/a/versions/1/"}, VersionRef{Date: n.Updated, Path: "sv/a/versions/2/"}, noticediff.Compare(n, n)); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{"Inget av det som informationen anger har ändrats.", "Texten ändrades inte."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no %q in\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "material-h") {
+		t.Error("a material section with nothing in it")
+	}
+}
