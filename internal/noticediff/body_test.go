@@ -104,3 +104,24 @@ func TestBodyHTMLDoesNotAnnounceSpacing(t *testing.T) {
 		t.Errorf("spacing marked as a change: %s", got)
 	}
 }
+
+// Whatever the texts, the runs rebuild both exactly and the HTML holds
+// no markup of theirs (go test -fuzz FuzzWords ./internal/noticediff/).
+func FuzzWords(f *testing.F) {
+	f.Add("We keep it for six months.", "We keep it for twelve months.")
+	f.Add("a\n\nb <b>c</b>", "a\n\nb <i>c</i> d")
+	f.Add("", "x")
+	f.Add("don't e-post 6.5", "do not e-mail 6,5")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ops := noticediff.Words(a, b)
+		if o, n := sides(ops); o != a || n != b {
+			t.Fatalf("runs rebuild %q, %q", o, n)
+		}
+		h := string(noticediff.BodyHTML(ops, "i", "d"))
+		plain := strings.NewReplacer(`<ins><span class="visually-hidden">i </span>`, "", "</ins>", "",
+			`<del><span class="visually-hidden">d </span>`, "", "</del>", "", "<br>", "").Replace(h)
+		if strings.ContainsAny(plain, "<>") {
+			t.Fatalf("markup in %q", h)
+		}
+	})
+}
