@@ -180,3 +180,28 @@ func TestAChangePageOfNoChangeSaysSo(t *testing.T) {
 		t.Error("a material section with nothing in it")
 	}
 }
+
+// The preview's unsaved next version has no date yet: the page says what
+// is changing, from the last version to the one being edited.
+func TestAChangePageOfTheVersionBeingEdited(t *testing.T) {
+	r := newRenderer(t)
+	old, new := twoVersions("sv")
+	var buf bytes.Buffer
+	from := VersionRef{Date: old.Updated, Path: "sv/applicants/versions/2026-04-01/"}
+	if err := r.ChangesTo(&buf, "sv", new, from, VersionRef{Path: "sv/applicants/versions/next/"}, noticediff.Compare(old, new)); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{
+		"<h1>Det här håller på att ändras</h1>",
+		"Ändringarna från versionen från 1 april 2026 till versionen som redigeras.",
+		`<a href="/sv/applicants/versions/2026-04-01/">Versionen från 1 april 2026</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no %q in\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "versions/next/\"") || strings.Contains(page, " 1 januari 1") {
+		t.Errorf("a link to, or a date of, a version that has none:\n%s", page)
+	}
+}
