@@ -15,6 +15,8 @@
 package noticediff
 
 import (
+	"encoding/json"
+
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -53,6 +55,16 @@ type Change struct {
 	// Material is true for the changes a reader must be told of before
 	// they take effect; see materialWhy for each kind's reason and source.
 	Material bool `json:"material"`
+}
+
+// MarshalJSON writes the change with its path as printed in findings
+// ("purposes[1].basis"), not as a list of keys and indexes.
+func (c Change) MarshalJSON() ([]byte, error) {
+	type plain Change // without this method
+	return json.Marshal(struct {
+		plain
+		Path string `json:"path"`
+	}{plain(c), c.Path.String()})
 }
 
 // Changed reports whether anything changed, in the model or the prose.

@@ -1,6 +1,7 @@
 package noticediff_test
 
 import (
+	"encoding/json"
 	"os"
 	"regexp"
 	"slices"
@@ -457,5 +458,18 @@ func TestExplicitConsentToSpecialDataGivesTheRightToWithdraw(t *testing.T) {
 	d := noticediff.Compare(base(), n)
 	if !slices.ContainsFunc(d.Changes, func(c noticediff.Change) bool { return c.Kind == "right.added" && c.New == "withdraw" }) {
 		t.Fatalf("got %+v", d.Changes)
+	}
+}
+
+func TestAChangeInJSONHasItsPathAsPrinted(t *testing.T) {
+	n := base()
+	n.Retention[0].Period = period.MustParse("P12M")
+	b, err := json.Marshal(noticediff.Compare(base(), n).Changes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"kind":"retention.longer","section":"retention","subject":"Applications","old":"P6M","new":"P12M","material":true,"path":"retention[0].period"}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }
