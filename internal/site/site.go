@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,6 +40,9 @@ type Config struct {
 
 	// Dir is the folder notis.toml was read from.
 	Dir string `toml:"-"`
+
+	path string // notis.toml as named in messages
+	src  []byte // its bytes, for the place of a value a later check refuses
 }
 
 // Language holds per-language site settings.
@@ -57,6 +61,16 @@ type Consent struct {
 	Origins []string `toml:"origins"`
 	// Notice is the notice id the banner links to (default "cookies").
 	Notice string `toml:"notice"`
+	// Notices maps a content folder (an organisation's, content/ORG/) to
+	// the notice id the banner links to on that folder's pages, when it is
+	// not Notice; "" shows no banner on them (their notices state no
+	// cookies to ask about). The build refuses an id no notice has.
+	Notices map[string]string `toml:"notices"`
+	// Vendors maps an embed's vendor id (its data-vendor) to the
+	// categories its placeholder may grant it alone in: the grant is
+	// recorded as "category:vendor" and the consent server accepts only
+	// the vendors the version declares.
+	Vendors map[string][]string `toml:"vendors"`
 	// Validity is how long the browser remembers a choice (default
 	// consentwire.DefaultValidity, P6M; at most consentwire.MaxValidity, P13M).
 	Validity string `toml:"validity"`
@@ -112,7 +126,7 @@ func Parse(path string, data []byte) (*Config, error) {
 				line, col := e.Position()
 				ds = append(ds, configDiag(path, line, col, "",
 					fmt.Sprintf("unknown key %q", strings.Join(e.Key(), ".")),
-					"accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode"))
+					"accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention, [consent.notices], [consent.vendors], [consent.google_consent_mode]"))
 			}
 			ds.AddSource(path, data)
 			return nil, ds
@@ -126,14 +140,77 @@ func Parse(path string, data []byte) (*Config, error) {
 		}
 		return nil, configDiag(path, 0, 0, "", err.Error(), "")
 	}
+	cfg.path, cfg.src = path, data
 	if err := cfg.check(); err != nil {
 		var ds diag.List
 		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-			ds = append(ds, configDiag(path, 0, 0, "", e.Error(), ""))
+			var d *diag.Diagnostic
+			if !errors.As(e, &d) {
+				d = configDiag(path, 0, 0, "", e.Error(), "")
+			}
+			ds = append(ds, d)
 		}
+		ds.AddSource(path, data)
 		return nil, ds
 	}
 	return &cfg, nil
+}
+
+// Folder is the content folder a notice file is in, its organisation's
+// ("content/essex/essex.en.md" → "essex"); "" for a file directly in
+// content/.
+func Folder(file string) string {
+	parts := strings.Split(filepath.ToSlash(file), "/")
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[1]
+}
+
+// BannerNotice is the notice id the banner links to on the pages of a
+// notice file: [consent.notices]'s for its folder, else [consent]
+// notice. ok is false when the folder's entry is "": no banner there.
+func (c *Consent) BannerNotice(file string) (id string, ok bool) {
+	if id, set := c.Notices[Folder(file)]; set {
+		return id, id != ""
+	}
+	return c.Notice, true
+}
+
+// Says reports whether notis.toml spells out key in table (rather than
+// leaving it to its default).
+func (c *Config) Says(table, key string) bool { return keyLine(c.src, table, key) > 0 }
+
+// Mistake is a diagnostic about the value of key in table (like
+// "consent.notices") of notis.toml, at its line when the file spells it
+// plainly (key = value under [table]), else at the file.
+func (c *Config) Mistake(table, key, msg, fix string) *diag.Diagnostic {
+	line := keyLine(c.src, table, key)
+	d := configDiag(c.path, line, 0, strings.TrimPrefix(table+"."+key, "."), msg, fix)
+	if line > 0 {
+		d.Pos.Col = 1
+		diag.List{d}.AddSource(c.path, c.src)
+	}
+	return d
+}
+
+// keyLine finds the line of `key = …` in [table] (or at the top when
+// table is ""); 0 when not found (a dotted or inline-table spelling).
+func keyLine(src []byte, table, key string) int {
+	cur := ""
+	for i, line := range strings.Split(string(src), "\n") {
+		l := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(l, "[") && !strings.HasPrefix(l, "[["):
+			cur = strings.TrimSpace(strings.Trim(strings.SplitN(l, "#", 2)[0], " []"))
+		case cur == table:
+			k, _, ok := strings.Cut(l, "=")
+			if ok && strings.Trim(strings.TrimSpace(k), `"'`) == key {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 // configDiag is a mistake in notis.toml.
@@ -233,6 +310,20 @@ func (c *Config) check() error {
 	for _, o := range c.Consent.Origins {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 			errs = append(errs, fmt.Errorf("[consent] origins: %q is not an origin like \"https://careers.example.org\"", o))
+		}
+	}
+	for folder, id := range c.Consent.Notices {
+		if folder == "" || strings.ContainsAny(folder, "/\\") || (id != "" && strings.ContainsAny(id, "/\\ ")) {
+			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%q = %q: want a content folder's name and a notice id, like essex = \"essex-cookies\"", folder, id), ""))
+		}
+	}
+	for _, v := range slices.Sorted(maps.Keys(c.Consent.Vendors)) {
+		cats := c.Consent.Vendors[v]
+		switch {
+		case !consentwire.VendorPattern.MatchString(v):
+			errs = append(errs, c.Mistake("consent.vendors", v, fmt.Sprintf("vendor %q: want lower-case letters, digits, - or _ (like \"youtube\"), as the embed's data-vendor says", v), ""))
+		case len(cats) == 0:
+			errs = append(errs, c.Mistake("consent.vendors", v, fmt.Sprintf("vendor %q names no category: want its categories, like youtube = [\"marketing\"]", v), ""))
 		}
 	}
 	if c.Consent.GoogleConsentMode == nil {
