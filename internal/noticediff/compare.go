@@ -9,9 +9,10 @@ import (
 
 // The comparisons, one a page section, called in page order.
 
-func (c *comparer) summary() {
+// heading compares the title and the summary that opens the page.
+func (c *comparer) heading() {
 	o, n := c.old, c.new
-	if o.Title != "" && n.Title != "" && o.Title != n.Title {
+	if o.Title != "" && n.Title != "" && norm(o.Title) != norm(n.Title) {
 		c.add("title.changed", notice.Path{"title"}, "", o.Title, n.Title, false)
 	}
 	if o.Summary != "" && n.Summary != "" && norm(o.Summary) != norm(n.Summary) {
@@ -21,7 +22,7 @@ func (c *comparer) summary() {
 
 func (c *comparer) controller() {
 	o, n := c.old.Controller, c.new.Controller
-	if on, nn := strings.TrimSpace(o.Name), strings.TrimSpace(n.Name); on != nn && !c.fresh {
+	if on, nn := strings.TrimSpace(o.Name), strings.TrimSpace(n.Name); norm(on) != norm(nn) && !c.fresh {
 		// A controller that was not named before is not a new identity.
 		c.add("controller.changed", notice.Path{"controller", "name"}, "", on, nn, on != "" && nn != "")
 	}

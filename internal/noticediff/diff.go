@@ -102,7 +102,7 @@ func Compare(old, new *notice.Notice) *Diff {
 		n = &notice.Notice{}
 	}
 	c := &comparer{old: o, new: n, fresh: old == nil}
-	c.summary()
+	c.heading()
 	c.controller()
 	c.data()
 	c.sources()
