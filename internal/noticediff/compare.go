@@ -229,9 +229,10 @@ func (c *comparer) transfers() {
 	if !ok {
 		return
 	}
-	m := match(old, *nt, byText(func(t notice.Transfer) string {
-		return norm(t.To) + "|" + norm(t.Recipient) + "|" + norm(transferLabel(t))
-	}))
+	// By destination and recipient, then by destination alone: a
+	// recipient renamed is not a new transfer to a third country (the
+	// recipients section says who changed).
+	m := match(old, *nt, byText(transferLabel), byText(func(t notice.Transfer) string { return t.To }))
 	for _, p := range m.pairs {
 		c.value("transfer.safeguard-changed", notice.Path{"transfers", p[1], "safeguard"}, transferLabel((*nt)[p[1]]), safeguardOf(old[p[0]]), safeguardOf((*nt)[p[1]]))
 	}

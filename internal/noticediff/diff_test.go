@@ -473,3 +473,15 @@ func TestAChangeInJSONHasItsPathAsPrinted(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }
+
+// A transfer whose recipient is renamed goes to the same country: its
+// safeguard is compared, and it is not a new (material) transfer.
+func TestATransfersRecipientRenamedIsNotANewTransfer(t *testing.T) {
+	n := base()
+	(*n.Transfers)[0].Recipient = "Workday Corporation"
+	(*n.Transfers)[0].Safeguard = "dpf"
+	d := noticediff.Compare(base(), n)
+	if len(d.Changes) != 1 || d.Changes[0].Kind != "transfer.safeguard-changed" || d.Material {
+		t.Fatalf("got %+v", d.Changes)
+	}
+}
