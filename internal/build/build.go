@@ -71,6 +71,7 @@ type Site struct {
 	ByID map[string]map[string]*notice.Notice
 	// Warnings are problems that do not stop the build.
 	Warnings []string
+	history  *siteHistory // nil when the site is not in git
 }
 
 // Notices lists every notice of every language, in file order.
@@ -112,6 +113,7 @@ func load(dir, baseURL string, lean bool) (*Site, error) {
 		errs = append(errs, err)
 	}
 	s.index()
+	errs = append(errs, s.loadHistory())
 	if s.Strings != nil {
 		errs = append(errs, s.checkCategories()...)
 	}
@@ -431,7 +433,9 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 	if banner != nil {
 		res.Banner = banner.Summary()
 	}
-	r, err := render.New(s.FS, s.Config, s.Strings, renderOptions(assets, banner, opts.DevScript))
+	ropts := renderOptions(assets, banner, opts.DevScript)
+	ropts.History = s.history != nil
+	r, err := render.New(s.FS, s.Config, s.Strings, ropts)
 	if err != nil {
 		return err
 	}
@@ -459,6 +463,9 @@ func (s *Site) render(st sink, opts Options, res *Result) error {
 // sitemap.xml and notices.json.
 func (s *Site) renderSiteFiles(r *render.Renderer, w *writer) error {
 	if err := s.renderSitePages(r, w); err != nil {
+		return err
+	}
+	if err := s.renderHistory(r, w); err != nil {
 		return err
 	}
 	sm, err := s.sitemap()
