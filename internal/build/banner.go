@@ -112,9 +112,9 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 }
 
 // buildBanner bundles the consent banner for cfg, as BannerConfig made
-// it, and stages its files; it returns the bundle (nil when BannerConfig
-// said ok false: the site declares no cookies).
-func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Result, error) {
+// it; it returns nil when BannerConfig said ok false: the site declares
+// no cookies.
+func (s *Site) buildBanner(cfg widget.Config, ok bool) (*widget.Result, error) {
 	if !ok {
 		return nil, nil
 	}
@@ -127,7 +127,12 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 	if err != nil {
 		return nil, fmt.Errorf("consent banner: %w", err)
 	}
-	for _, f := range res.Files {
+	return &res, nil
+}
+
+// putBanner writes the banner's files.
+func (w *writer) putBanner(b *widget.Result) error {
+	for _, f := range b.Files {
 		put := w.put
 		if contentAddressed(f.Path) {
 			// Hashed bundles, dialog and language modules and version
@@ -136,10 +141,10 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 			put = w.putKept
 		}
 		if err := put(f.Path, "", f.Data); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return &res, nil
+	return nil
 }
 
 func boolInt(b bool) int {

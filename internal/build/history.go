@@ -15,16 +15,37 @@ import (
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/history"
 	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/noticediff"
 	"github.com/notis-dev/notis/internal/render"
 )
 
+// The history stages: the load stage reads the site's git history
+// (internal/history) and joins it with the work tree into each notice's
+// versions; the render stage writes, beside the current pages, each
+// notice's list of versions, its earlier versions as they read, what
+// changed in each version, its feed, and each language's feed.
+
 // siteHistory is every notice's versions, from the site's git history and
-// its work tree: the stages of the build that read it write each notice's
-// list of versions, its earlier versions, its feed and the language feeds.
+// its work tree.
 type siteHistory struct {
 	notices map[string][]*version // by notice id, oldest first; the last is the current
 	dated   map[string]*history.Dated
+	state   *historyState
 }
+
+// historyState is what the history keeps from one run of the pipeline to
+// the next (the preview's cache): the log as of a HEAD, and the diffs
+// between versions already computed.
+type historyState struct {
+	log   *history.Log
+	langs string // the site's languages the log was read with
+
+	mu    sync.Mutex
+	diffs map[diffKey]*noticediff.Diff
+}
+
+// diffKey names a diff by the bytes of its two files (zero: none).
+type diffKey struct{ from, to [32]byte }
 
 // version is one version of a notice, in every language it had.
 type version struct {
@@ -36,10 +57,12 @@ type version struct {
 	pages   map[string]*content.Page // by language; the current version's are the site's own
 }
 
-// loadHistory reads the site's history from git. A site outside git has
-// none and builds as one without history; a shallow clone is a warning.
-func (s *Site) loadHistory() error {
-	if !s.Config.HistoryEnabled() {
+// loadHistory is the load stage's history: the git log (kept in c while
+// HEAD and the languages stay as they were), joined with the work tree.
+// A site outside git has none and builds as one without history; a
+// shallow clone is a warning.
+func (s *Site) loadHistory(c *cache) error {
+	if s.Config == nil || !s.Config.HistoryEnabled() {
 		return nil
 	}
 	repo, err := history.Open(s.Dir)
@@ -49,14 +72,29 @@ func (s *Site) loadHistory() error {
 	if err != nil {
 		return err
 	}
-	log, err := repo.Read(content.Languages{Codes: s.Config.LanguageCodes(), Default: s.Config.DefaultLanguage})
+	head, err := repo.Head()
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
-	if log.Shallow != "" {
-		s.Warnings = append(s.Warnings, log.Shallow)
+	langs := content.Languages{Codes: s.Config.LanguageCodes(), Default: s.Config.DefaultLanguage}
+	key := strings.Join(langs.Codes, ",") + "/" + langs.Default
+	var st *historyState
+	if c != nil && c.history != nil && c.history.log.Head == head && c.history.langs == key {
+		st = c.history
+	} else {
+		log, err := repo.Read(langs)
+		if err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		st = &historyState{log: log, langs: key, diffs: map[diffKey]*noticediff.Diff{}}
+		if c != nil {
+			c.history = st
+		}
 	}
-	h := &siteHistory{notices: map[string][]*version{}, dated: log.Dated}
+	if st.log.Shallow != "" {
+		s.Warnings = append(s.Warnings, st.log.Shallow)
+	}
+	h := &siteHistory{notices: map[string][]*version{}, dated: st.log.Dated, state: st}
 	current := map[string]map[string]*content.Page{}
 	for _, p := range s.Pages {
 		if current[p.Notice.ID] == nil {
@@ -65,7 +103,7 @@ func (s *Site) loadHistory() error {
 		current[p.Notice.ID][p.Notice.Lang] = p
 	}
 	for id, pages := range current {
-		h.notices[id] = versionsOf(log.Versions[id], pages)
+		h.notices[id] = versionsOf(st.log.Versions[id], pages)
 	}
 	s.history = h
 	return nil
@@ -123,25 +161,52 @@ func (h *siteHistory) versionsIn(id, lang string) []*version {
 	return out
 }
 
-// summary is the one line that says what changed in a version, in its
-// language: the notice's own change log entry of that date when it has
-// one, "first published" for its first version.
-func (s *Site) summary(v *version, lang string, first bool) string {
-	n := v.pages[lang].Notice
-	for _, c := range n.Changes {
-		if sameDate(c.Date, v.Date) {
-			return c.Summary
-		}
+// diff is what changed in list[i] (a notice's versions in lang, newest
+// first) from the version before it; computed once for each pair of
+// files, and kept across the preview's runs.
+func (h *siteHistory) diff(list []*version, i int, lang string) *noticediff.Diff {
+	to := list[i].pages[lang]
+	var from *content.Page
+	var key diffKey
+	key.to = to.Sum
+	if i+1 < len(list) {
+		from = list[i+1].pages[lang]
+		key.from = from.Sum
 	}
-	if first {
-		t, _ := s.Strings.T(lang, "history.first")
-		return t
+	st := h.state
+	st.mu.Lock()
+	d, ok := st.diffs[key]
+	st.mu.Unlock()
+	if ok {
+		return d
 	}
-	return ""
+	if from == nil {
+		d = noticediff.Compare(nil, to.Notice)
+	} else {
+		d = noticediff.Compare(from.Notice, to.Notice)
+	}
+	st.mu.Lock()
+	st.diffs[key] = d
+	st.mu.Unlock()
+	return d
 }
 
-// versionHref is where a version reads: the notice page for the current
-// version, its own page for an earlier one.
+// summary is the one line that says what changed in list[i], in lang.
+func (s *Site) summary(list []*version, i int, lang string) string {
+	return s.history.diff(list, i, lang).Summary(s.Strings, lang)
+}
+
+// versionRef is where a version is and where it reads: the current
+// version reads at the notice's page.
+func versionRef(lang, id string, v *version) render.VersionRef {
+	ref := render.VersionRef{Date: v.Date, Path: render.VersionPath(lang, id, v.Slug)}
+	if v.Current {
+		ref.Reads = render.NoticePath(lang, id)
+	}
+	return ref
+}
+
+// versionHref is where a version reads, site-relative.
 func versionHref(lang, id string, v *version) string {
 	if v.Current {
 		return render.NoticePath(lang, id)
@@ -149,16 +214,20 @@ func versionHref(lang, id string, v *version) string {
 	return render.VersionPath(lang, id, v.Slug)
 }
 
-// renderHistory writes the history stages' files: each notice's list of
-// versions, its earlier versions as they read, its feed, and each
-// language's feed. Nothing without a history.
-func (s *Site) renderHistory(r *render.Renderer, w *writer) error {
+// history is the render stage's history: for every notice in every
+// language its list of versions and its feed, every earlier version's
+// page, every version's change page; then each language's feed. Each
+// file comes from the cache when its inputs did not change. Nothing
+// without a history.
+func (pr *pageRenderer) history() error {
+	s := pr.s
 	if s.history == nil {
 		return nil
 	}
 	type job struct {
 		id, lang string
-		v        *version // nil: the notice's list of versions and feed
+		list     []*version
+		i        int // -1: the list of versions and the feed; else list[i]'s pages
 	}
 	var jobs []job
 	for _, id := range s.IDs() {
@@ -166,11 +235,10 @@ func (s *Site) renderHistory(r *render.Renderer, w *writer) error {
 			if s.ByID[id][lang] == nil {
 				continue
 			}
-			jobs = append(jobs, job{id: id, lang: lang})
-			for _, v := range s.history.versionsIn(id, lang) {
-				if !v.Current {
-					jobs = append(jobs, job{id, lang, v})
-				}
+			list := s.history.versionsIn(id, lang)
+			jobs = append(jobs, job{id, lang, list, -1})
+			for i := range list {
+				jobs = append(jobs, job{id, lang, list, i})
 			}
 		}
 	}
@@ -182,12 +250,11 @@ func (s *Site) renderHistory(r *render.Renderer, w *writer) error {
 			var buf bytes.Buffer
 			for i := range next {
 				j := jobs[i]
-				if j.v == nil {
-					errs[i] = s.renderVersions(r, w, j.id, j.lang)
+				if j.i < 0 {
+					errs[i] = errors.Join(pr.versions(j.id, j.lang, j.list, &buf), pr.feed(j.lang, j.id, &buf))
 					continue
 				}
-				buf.Reset()
-				errs[i] = s.renderArchived(r, w, &buf, j.id, j.lang, j.v)
+				errs[i] = pr.version(j.id, j.lang, j.list, j.i, &buf)
 			}
 		})
 	}
@@ -199,50 +266,122 @@ func (s *Site) renderHistory(r *render.Renderer, w *writer) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	var buf bytes.Buffer
 	for _, lang := range s.Config.LanguageCodes() {
-		if err := s.writeFeed(w, lang, ""); err != nil {
+		if err := pr.feed(lang, "", &buf); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// renderVersions writes a notice's list of versions in a language, and
-// its feed.
-func (s *Site) renderVersions(r *render.Renderer, w *writer, id, lang string) error {
-	n := s.ByID[id][lang]
-	list := s.history.versionsIn(id, lang)
-	links := make([]render.VersionLink, len(list))
-	for i, v := range list {
-		links[i] = render.VersionLink{Date: v.Date, Href: r.Rel(versionHref(lang, id, v)), Summary: s.summary(v, lang, i == len(list)-1), Current: v.Current}
+// keyVersions adds a notice's versions in a language to a key: what its
+// list of versions, its feed and its summaries are made of.
+func keyVersions(k *keyer, list []*version, lang string) {
+	for _, v := range list {
+		k.str(v.Slug)
+		k.str(v.Commit)
+		sum := v.pages[lang].Sum
+		k.str(string(sum[:]))
+		if v.Current {
+			k.str("current")
+		}
 	}
+}
+
+// versions writes a notice's list of versions in a language.
+func (pr *pageRenderer) versions(id, lang string, list []*version, buf *bytes.Buffer) error {
+	s := pr.s
+	n := s.ByID[id][lang]
 	var langs []string
 	for _, l := range s.Config.LanguageCodes() {
 		if s.ByID[id][l] != nil {
 			langs = append(langs, l)
 		}
 	}
-	page, err := r.Versions(n, langs, links)
-	if err != nil {
-		return layoutError(n, err)
+	rel := render.VersionsPath(lang, id) + "index.html"
+	key := func() [32]byte {
+		k := newKeyer(pr.gen)
+		k.str(rel)
+		k.str(n.Title)
+		k.str(strings.Join(langs, ","))
+		keyVersions(k, list, lang)
+		return k.sum()
 	}
-	if err := w.put(render.VersionsPath(lang, id)+"index.html", "text/html", page); err != nil {
-		return err
-	}
-	return s.writeFeed(w, lang, id)
+	return pr.page(rel, key, func(b *bytes.Buffer) error {
+		entries := make([]render.VersionEntry, len(list))
+		for i, v := range list {
+			entries[i] = render.VersionEntry{Date: v.Date, Href: pr.r.Rel(versionHref(lang, id, v)), Summary: s.summary(list, i, lang), Current: v.Current,
+				ChangesHref: pr.r.Rel(render.ChangesPath(render.VersionPath(lang, id, v.Slug)))}
+		}
+		page, err := pr.r.Versions(n, langs, entries)
+		if err != nil {
+			return layoutError(n, err)
+		}
+		b.Write(page)
+		return nil
+	}, buf)
 }
 
-// renderArchived writes an earlier version of a notice as it read then.
-func (s *Site) renderArchived(r *render.Renderer, w *writer, buf *bytes.Buffer, id, lang string, v *version) error {
+// version writes list[i]'s change page and, for an earlier version, its
+// page as it read then.
+func (pr *pageRenderer) version(id, lang string, list []*version, i int, buf *bytes.Buffer) error {
+	s := pr.s
+	v := list[i]
 	p := v.pages[lang]
+	n := p.Notice
+	changes := render.ChangesPath(render.VersionPath(lang, id, v.Slug)) + "index.html"
+	key := func() [32]byte {
+		k := newKeyer(pr.gen)
+		k.str(changes)
+		keyVersions(k, list[i:min(i+2, len(list))], lang)
+		k.str(s.ByID[id][lang].Title) // the link to the current page
+		return k.sum()
+	}
+	err := pr.page(changes, key, func(b *bytes.Buffer) error {
+		var from render.VersionRef
+		if i+1 < len(list) {
+			from = versionRef(lang, id, list[i+1])
+		}
+		if err := pr.r.ChangesTo(b, lang, n, from, versionRef(lang, id, v), s.history.diff(list, i, lang)); err != nil {
+			return layoutError(n, fmt.Errorf("changes of version %s: %w", v.Slug, err))
+		}
+		return nil
+	}, buf)
+	if err != nil || v.Current {
+		return err
+	}
+	rel := render.VersionPath(lang, id, v.Slug) + "index.html"
 	translations := render.Translations{}
 	for l, tp := range v.pages {
 		translations[l] = tp.Notice
 	}
-	if err := r.ArchivedTo(buf, p.Notice, p.Version, v.Date, v.Slug, translations, s.ByID); err != nil {
-		return layoutError(p.Notice, fmt.Errorf("version %s: %w", v.Slug, err))
+	key = func() [32]byte {
+		k := newKeyer(pr.gen)
+		k.str(rel)
+		k.str(v.Commit)
+		for _, l := range s.Config.LanguageCodes() {
+			if tp := v.pages[l]; tp != nil {
+				k.str(l)
+				k.str(string(tp.Sum[:]))
+			}
+		}
+		for _, r := range n.Related { // the titles its links show
+			for _, l := range []string{lang, s.Config.DefaultLanguage} {
+				if rn := s.ByID[r][l]; rn != nil {
+					k.str(l + rn.Title)
+					break
+				}
+			}
+		}
+		return k.sum()
 	}
-	return w.put(render.VersionPath(lang, id, v.Slug)+"index.html", "text/html", buf.Bytes())
+	return pr.page(rel, key, func(b *bytes.Buffer) error {
+		if err := pr.r.ArchivedTo(b, n, p.Version, v.Date, v.Slug, translations, s.ByID); err != nil {
+			return layoutError(n, fmt.Errorf("version %s: %w", v.Slug, err))
+		}
+		return nil
+	}, buf)
 }
 
 // atomFeed is an Atom 1.0 feed (RFC 4287).
@@ -268,11 +407,11 @@ type atomLink struct {
 }
 
 type atomEntry struct {
-	ID      string    `xml:"id"`
-	Title   string    `xml:"title"`
-	Updated string    `xml:"updated"`
-	Link    atomLink  `xml:"link"`
-	Summary *atomText `xml:"summary"`
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Summary *atomText  `xml:"summary"`
 }
 
 type atomText struct {
@@ -280,22 +419,47 @@ type atomText struct {
 	Text string `xml:",chardata"`
 }
 
-// writeFeed writes the Atom feed of a language's versions (id "") or of
-// one notice's. Dates are the versions' own, never the build's: a feed
-// built twice is the same bytes. An entry's id is the address of the
-// version's own page, which it keeps once it is superseded.
-func (s *Site) writeFeed(w *writer, lang, id string) error {
+// feed writes the Atom feed of a language's versions (id "") or of one
+// notice's. Dates are the versions' own, never the build's: a feed built
+// twice is the same bytes. An entry's id is the address of the version's
+// own page, which it keeps once it is superseded; it links the page
+// where the version reads and its change page.
+func (pr *pageRenderer) feed(lang, id string, buf *bytes.Buffer) error {
+	s := pr.s
 	ids := s.IDs()
 	self := render.FeedPath(lang)
+	if id != "" {
+		ids = []string{id}
+		self = render.NoticeFeedPath(lang, id)
+	}
+	key := func() [32]byte {
+		k := newKeyer(pr.gen)
+		k.str(self)
+		for _, nid := range ids {
+			if n := s.ByID[nid][lang]; n != nil {
+				k.str(nid)
+				k.str(n.Title)
+				keyVersions(k, s.history.versionsIn(nid, lang), lang)
+			}
+		}
+		return k.sum()
+	}
+	return pr.file(self, "application/xml", key, func(b *bytes.Buffer) error {
+		doc, err := s.feed(lang, id, ids, self)
+		b.Write(doc)
+		return err
+	}, buf)
+}
+
+func (s *Site) feed(lang, id string, ids []string, self string) ([]byte, error) {
 	home := lang + "/"
 	title, err := s.Strings.T(lang, "history.feed_title", "site", s.Config.Languages[lang].Title)
 	if id != "" {
-		ids = []string{id}
-		self, home = render.NoticeFeedPath(lang, id), render.NoticePath(lang, id)
+		home = render.NoticePath(lang, id)
 		title, err = s.Strings.T(lang, "history.notice_feed_title", "title", s.ByID[id][lang].Title)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	type dated struct {
 		t     time.Time
@@ -320,13 +484,16 @@ func (s *Site) writeFeed(w *writer, lang, id string) error {
 			}
 			et, err := s.Strings.T(lang, "history.entry_title", "title", n.Title, "date", label)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			e := atomEntry{
 				ID: s.Config.URL(render.VersionPath(lang, nid, v.Slug)), Title: et, Updated: atomTime(t),
-				Link: atomLink{Rel: "alternate", Type: "text/html", Href: s.Config.URL(versionHref(lang, nid, v))},
+				Links: []atomLink{
+					{Rel: "alternate", Type: "text/html", Href: s.Config.URL(versionHref(lang, nid, v))},
+					{Rel: "related", Type: "text/html", Href: s.Config.URL(render.ChangesPath(render.VersionPath(lang, nid, v.Slug)))},
+				},
 			}
-			if sum := s.summary(v, lang, i == len(list)-1); sum != "" {
+			if sum := s.summary(list, i, lang); sum != "" {
 				e.Summary = &atomText{Type: "text", Text: sum}
 			}
 			entries = append(entries, dated{t, nid, e})
@@ -352,11 +519,7 @@ func (s *Site) writeFeed(w *writer, lang, id string) error {
 	for _, e := range entries {
 		feed.Entries = append(feed.Entries, e.entry)
 	}
-	doc, err := xmlDocument(feed)
-	if err != nil {
-		return err
-	}
-	return w.put(self, "", doc)
+	return xmlDocument(feed)
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -376,6 +539,7 @@ func (s *Site) dateIn(lang string, d notice.Date) (string, error) {
 type VersionJSON struct {
 	Date    string `json:"date"`
 	URL     string `json:"url"`
+	Changes string `json:"changes"` // the address of what changed in it
 	Current bool   `json:"current,omitempty"`
 	Commit  string `json:"commit,omitempty"`
 	Summary string `json:"summary,omitempty"`
@@ -390,7 +554,9 @@ func (s *Site) versionsJSON(n *notice.Notice) []VersionJSON {
 	list := s.history.versionsIn(n.ID, n.Lang)
 	out := make([]VersionJSON, len(list))
 	for i, v := range list {
-		out[i] = VersionJSON{Date: v.Date.String(), URL: s.Config.URL(versionHref(n.Lang, n.ID, v)), Current: v.Current, Commit: v.Commit, Summary: s.summary(v, n.Lang, i == len(list)-1)}
+		out[i] = VersionJSON{Date: v.Date.String(), URL: s.Config.URL(versionHref(n.Lang, n.ID, v)),
+			Changes: s.Config.URL(render.ChangesPath(render.VersionPath(n.Lang, n.ID, v.Slug))),
+			Current: v.Current, Commit: v.Commit, Summary: s.summary(list, i, n.Lang)}
 	}
 	return out
 }

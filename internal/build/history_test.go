@@ -54,7 +54,7 @@ func TestHistoryPages(t *testing.T) {
 				t.Errorf("%s %s: canonical is not the version's own address", lang, d)
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dest, lang, "applicants", "versions", dates[5])); err == nil {
+		if _, err := os.Stat(filepath.Join(dest, lang, "applicants", "versions", dates[5], "index.html")); err == nil {
 			t.Errorf("%s: the current version has an archived page too", lang)
 		}
 	}
@@ -98,8 +98,10 @@ func TestHistoryPages(t *testing.T) {
 func TestHistoryVersionLists(t *testing.T) {
 	_, dest, _ := historySite(t)
 	for lang, want := range map[string][]string{
-		"en": {"Versions of Applicant privacy notice", "current version", "1 June 2026", "10 January 2026", "First published."},
-		"sv": {"Versioner av Integritetsmeddelande för sökande", "gällande version", "1 juni 2026", "10 januari 2026", "Först publicerad."},
+		"en": {"Versions of Applicant privacy notice", "current version", "1 June 2026", "10 January 2026", "First published version",
+			"Applications: kept 6 months → 12 months", "New recipient of your data: Example Screening GmbH", "now based on our legitimate interests instead of a contract with you", "Changes to the wording only"},
+		"sv": {"Versioner av Integritetsmeddelande för sökande", "gällande version", "1 juni 2026", "10 januari 2026", "Första publicerade versionen",
+			"Ansökningar: sparas 6 månader → 12 månader", "Ny mottagare av dina uppgifter: Example Screening GmbH", "Endast ändrade formuleringar"},
 	} {
 		page := readOut(t, dest, lang+"/applicants/versions/index.html")
 		for _, w := range want {
@@ -115,9 +117,37 @@ func TestHistoryVersionLists(t *testing.T) {
 		if strings.Join(order, " ") != "2026-06-01 2026-05-01 2026-04-01 2026-03-01 2026-02-01 2026-01-10" {
 			t.Errorf("%s versions in order %v", lang, order)
 		}
+		if !strings.Contains(page, `<a href="/`+lang+`/applicants/versions/2026-03-01/changes/">`) {
+			t.Errorf("%s versions page does not link what changed in each version", lang)
+		}
 		if !strings.Contains(page, `<a href="/`+lang+`/applicants/"><time datetime="2026-06-01">`) || !strings.Contains(page, `<a href="/`+lang+`/applicants/versions/2026-02-01/"><time`) {
 			t.Errorf("%s versions page does not link the pages of its versions", lang)
 		}
+	}
+}
+
+func TestHistoryChangePages(t *testing.T) {
+	_, dest, _ := historySite(t)
+	for _, c := range []struct{ rel, want, not string }{
+		{"en/applicants/versions/2026-02-01/changes/index.html", "Applications: kept 6 months → 12 months", "Example Screening GmbH"},
+		{"en/applicants/versions/2026-03-01/changes/index.html", "Example Screening GmbH", "12 months"},
+		{"sv/applicants/versions/2026-04-01/changes/index.html", "bygger nu på vårt berättigade intresse i stället för ett avtal med dig", "legitimate interests"},
+		{"en/applicants/versions/2026-06-01/changes/index.html", "12 months → 24 months", "Screening"},
+		{"sv/applicants/versions/2026-01-10/changes/index.html", "Första", ""},
+	} {
+		page := readOut(t, dest, c.rel)
+		if !strings.Contains(page, c.want) || (c.not != "" && strings.Contains(page, c.not)) {
+			t.Errorf("%s: want %q and not %q in %s", c.rel, c.want, c.not, excerpt(page, "<main"))
+		}
+	}
+	// The current version's change page links it where it reads: the
+	// notice page, not an archived copy that does not exist.
+	cur := readOut(t, dest, "en/applicants/versions/2026-06-01/changes/index.html")
+	if !strings.Contains(cur, `href="/en/applicants/"`) || strings.Contains(cur, `href="/en/applicants/versions/2026-06-01/"`) {
+		t.Error("the current version's change page links a page that does not exist")
+	}
+	if !strings.Contains(cur, `href="/en/applicants/versions/2026-05-01/"`) {
+		t.Error("the change page does not link the version before")
 	}
 }
 
@@ -138,7 +168,8 @@ type atom struct {
 		ID      string `xml:"id"`
 		Title   string `xml:"title"`
 		Updated string `xml:"updated"`
-		Link    struct {
+		Links   []struct {
+			Rel  string `xml:"rel,attr"`
 			Href string `xml:"href,attr"`
 		} `xml:"link"`
 		Summary string `xml:"summary"`
@@ -170,7 +201,7 @@ func TestHistoryFeeds(t *testing.T) {
 		}
 		ids := map[string]bool{}
 		for i, e := range f.Entries {
-			if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" || e.Link.Href == "" {
+			if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" || len(e.Links) == 0 || e.Links[0].Rel != "alternate" || e.Summary == "" {
 				t.Errorf("%s entry %d: %+v", rel, i, e)
 			}
 			if e.Updated != dates[5-i]+"T00:00:00Z" {
@@ -182,8 +213,12 @@ func TestHistoryFeeds(t *testing.T) {
 			ids[e.ID] = true
 		}
 		lang := rel[:2]
-		if f.Entries[0].ID != "https://privacy.example.test/"+lang+"/applicants/versions/2026-06-01/" || f.Entries[0].Link.Href != "https://privacy.example.test/"+lang+"/applicants/" {
-			t.Errorf("%s: current entry id %s link %s: want the version's lasting address, linking the current page", rel, f.Entries[0].ID, f.Entries[0].Link.Href)
+		if e := f.Entries[0]; e.ID != "https://privacy.example.test/"+lang+"/applicants/versions/2026-06-01/" || e.Links[0].Href != "https://privacy.example.test/"+lang+"/applicants/" ||
+			len(e.Links) != 2 || e.Links[1].Href != "https://privacy.example.test/"+lang+"/applicants/versions/2026-06-01/changes/" {
+			t.Errorf("%s: current entry %+v: want the version's lasting address as id, linking the current page and its changes", rel, e)
+		}
+		if rel == "en/feed.xml" && f.Entries[4].Summary != "Applications: kept 6 months → 12 months" {
+			t.Errorf("%s: the 2026-02-01 entry's summary is %q", rel, f.Entries[4].Summary)
 		}
 	}
 	// No build timestamp: a second build writes the same bytes.
@@ -215,7 +250,8 @@ func TestHistoryNoticesJSON(t *testing.T) {
 			t.Errorf("%s current version = %+v", n.Lang, v)
 		}
 		old := n.Versions[5]
-		if old.Date != "2026-01-10" || old.Current || old.Commit != steps[0].Hash.String() || old.URL != "https://privacy.example.test/"+n.Lang+"/applicants/versions/2026-01-10/" {
+		if old.Date != "2026-01-10" || old.Current || old.Commit != steps[0].Hash.String() || old.URL != "https://privacy.example.test/"+n.Lang+"/applicants/versions/2026-01-10/" ||
+			old.Changes != old.URL+"changes/" || old.Summary == "" {
 			t.Errorf("%s first version = %+v", n.Lang, old)
 		}
 	}
@@ -324,5 +360,46 @@ func TestHistoryPagesPassAxe(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The preview runs the same stages: it shows the versions, and an edit
+// saved in the work tree is the next version, with its change page,
+// before it is committed.
+func TestHistoryInThePreview(t *testing.T) {
+	g := gittest.New(t)
+	steps := gittest.Scenario(g)
+	src := filepath.Join(g.Dir, gittest.SiteDir)
+	inc, err := NewIncremental(Options{Source: src, DevScript: "/_notis/dev.js"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(rel string) string {
+		b, ok := inc.Output().File(rel)
+		if !ok {
+			t.Fatalf("the preview has no %s", rel)
+		}
+		return string(b)
+	}
+	if !strings.Contains(file("en/applicants/versions/index.html"), "Applications: kept 6 months → 12 months") {
+		t.Error("the preview's list of versions does not say what changed")
+	}
+	file("en/applicants/versions/2026-02-01/index.html")
+	en := steps[7].EN
+	en.Updated, en.Recipient = "2026-07-01", false
+	g.Write(map[string]string{gittest.SiteDir + "/content/applicants.en.md": en.Text("en")})
+	if _, err := inc.Update([]string{"content/applicants.en.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(file("en/applicants/versions/2026-07-01/changes/index.html"), "Example Screening GmbH") {
+		t.Error("the unsaved version's change page does not say the recipient went")
+	}
+	// The version it replaced now reads as superseded.
+	if !strings.Contains(file("en/applicants/versions/2026-06-01/index.html"), `class="superseded"`) {
+		t.Error("the version the edit replaced has no page of its own")
+	}
+	list := file("en/applicants/versions/index.html")
+	if !strings.Contains(list, `<a href="/en/applicants/"><time datetime="2026-07-01">`) {
+		t.Error("the list of versions does not show the edit as the current version")
 	}
 }

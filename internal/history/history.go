@@ -163,6 +163,19 @@ func (r *Repo) MergeBase(rev string) (string, error) {
 	return bases[0].Hash.String(), nil
 }
 
+// Head is the commit HEAD names (its full hash), "" in a repository
+// without commits: a log read at that commit is still the history.
+func (r *Repo) Head() (string, error) {
+	ref, err := r.repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return ref.Hash().String(), nil
+}
+
 // commit resolves a revision (a branch, tag, HEAD~2, a hash) to its commit.
 func (r *Repo) commit(rev string) (*object.Commit, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
@@ -265,6 +278,8 @@ type Log struct {
 	Shallow string
 	// Commits is how many commits were read.
 	Commits int
+	// Head is the commit the log was read from; "" for an empty repository.
+	Head string
 }
 
 // Dated is a notice file at the commit that set its current date.
@@ -298,6 +313,7 @@ func (r *Repo) Read(langs content.Languages) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
+	log.Head = ref.Hash().String()
 	snaps := map[string][]*Version{} // newest first
 	tree, err := r.contentTree(c)
 	if err != nil {

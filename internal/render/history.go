@@ -14,7 +14,6 @@ const KindVersions = "versions"
 // earlier version as it read then, what changed in each, and the feeds.
 func VersionsPath(lang, id string) string      { return NoticePath(lang, id) + "versions/" }
 func VersionPath(lang, id, slug string) string { return VersionsPath(lang, id) + slug + "/" }
-func ChangesPath(lang, id, slug string) string { return VersionPath(lang, id, slug) + "changes/" }
 func FeedPath(lang string) string              { return lang + "/feed.xml" }
 func NoticeFeedPath(lang, id string) string    { return NoticePath(lang, id) + "feed.xml" }
 
@@ -74,8 +73,8 @@ func (r *Renderer) ArchivedTo(buf *bytes.Buffer, n *notice.Notice, version strin
 	return r.noticeTo(buf, n, version, translations, all, h)
 }
 
-// VersionLink is one version in a notice's list of versions.
-type VersionLink struct {
+// VersionEntry is one version in a notice's list of versions.
+type VersionEntry struct {
 	Date        notice.Date
 	Href        string // the version's page: the current page for the current version
 	ChangesHref string // what changed in it; "" when there is no page for that
@@ -87,12 +86,12 @@ type VersionLink struct {
 type VersionsPage struct {
 	Page
 	Notice   Link
-	Versions []VersionLink
+	Versions []VersionEntry
 }
 
 // Versions renders the list of a notice's versions in its language. n is
 // the current notice; versions come newest first.
-func (r *Renderer) Versions(n *notice.Notice, languages []string, versions []VersionLink) ([]byte, error) {
+func (r *Renderer) Versions(n *notice.Notice, languages []string, versions []VersionEntry) ([]byte, error) {
 	alts := r.alternates(n.Lang, func(lang string) (string, bool) {
 		for _, l := range languages {
 			if l == lang {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"github.com/notis-dev/notis/internal/dpv"
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/period"
@@ -72,7 +73,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	if err != nil {
 		return nil, err
 	}
-	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound, KindVersions}
+	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound, KindChanges, KindVersions}
 	pages := map[string]string{}
 	for _, kind := range kinds {
 		name := path.Join(LayoutDir, kind+".html")
@@ -299,6 +300,12 @@ func (r *Renderer) noticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 	p.Description = n.Summary
 	if h != nil {
 		p.Feeds = append(p.Feeds, r.noticeFeed(n))
+	}
+	p.LinkedData, err = dpv.Describe(n, p.Canonical, func(key string, args ...any) (string, error) {
+		return r.strings.T(n.Lang, key, args...)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: linked data: %w", n.File, err)
 	}
 	if a, ok := n.Authority.Resolve(); ok {
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
