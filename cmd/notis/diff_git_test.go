@@ -16,7 +16,7 @@ import (
 // added, a basis changed, only the prose, a translation alone, a
 // reformatting that says nothing new) against the one before, then the
 // whole history in every format, then an edit not yet committed.
-func TestDiffReadsGitRevisions(t *testing.T) {
+func TestDiffOfEveryStepOfAHistory(t *testing.T) {
 	r := gittest.New(t)
 	steps := gittest.Scenario(r)
 	site := filepath.Join(r.Dir, gittest.SiteDir)

@@ -28,6 +28,17 @@ func SectionOrder() []string { return slices.Clone(pageSections) }
 type VersionRef struct {
 	Date notice.Date
 	Path string
+	// Reads is where the version reads when not at Path: the current
+	// version reads at the notice's own page until it is superseded.
+	Reads string
+}
+
+// href is the root-relative link to where the version reads.
+func (r *Renderer) href(v VersionRef) string {
+	if v.Reads != "" {
+		return r.rel(v.Reads)
+	}
+	return r.rel(v.Path)
 }
 
 // ChangesPath is the site-relative path of the change page of the version
@@ -97,7 +108,7 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 		if !from.Date.IsZero() {
 			label, link = t("diff.page.version", "date", r.dateIn(lang, from.Date)), t("diff.page.version_link", "date", r.dateIn(lang, from.Date))
 		}
-		p.Links = append(p.Links, VersionLink{link, r.rel(from.Path)})
+		p.Links = append(p.Links, VersionLink{link, r.href(from)})
 		toLabel := t("diff.page.version_edited")
 		if !to.Date.IsZero() {
 			toLabel = t("diff.page.version", "date", date)
@@ -105,7 +116,7 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 		p.Intro = t("diff.page.intro", "from", label, "to", toLabel)
 	}
 	if !to.Date.IsZero() {
-		p.Links = append(p.Links, VersionLink{t("diff.page.version_link", "date", date), r.rel(to.Path)})
+		p.Links = append(p.Links, VersionLink{t("diff.page.version_link", "date", date), r.href(to)})
 	}
 	if l.err != nil {
 		return l.err
