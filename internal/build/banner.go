@@ -2,8 +2,10 @@ package build
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -27,7 +29,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 	cfg = widget.Config{
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
 		BaseURL:   s.Config.BaseURL,
-		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode,
+		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode, Vendors: s.Config.Consent.Vendors,
 		ValidityDays: s.Config.ValidityPeriod().ApproxDays(),
 		NoticeURL:    map[string]string{},
 		Strings:      map[string]map[string]string{},
@@ -112,9 +114,9 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 }
 
 // buildBanner bundles the consent banner for cfg, as BannerConfig made
-// it, and stages its files; it returns the bundle (nil when BannerConfig
-// said ok false: the site declares no cookies).
-func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Result, error) {
+// it; it returns nil when BannerConfig said ok false: the site declares
+// no cookies.
+func (s *Site) buildBanner(cfg widget.Config, ok bool) (*widget.Result, error) {
 	if !ok {
 		return nil, nil
 	}
@@ -127,7 +129,12 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 	if err != nil {
 		return nil, fmt.Errorf("consent banner: %w", err)
 	}
-	for _, f := range res.Files {
+	return &res, nil
+}
+
+// putBanner writes the banner's files.
+func (w *writer) putBanner(b *widget.Result) error {
+	for _, f := range b.Files {
 		put := w.put
 		if contentAddressed(f.Path) {
 			// Hashed bundles, dialog and language modules and version
@@ -136,10 +143,35 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 			put = w.putKept
 		}
 		if err := put(f.Path, "", f.Data); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return &res, nil
+	return nil
+}
+
+// checkBannerNotices, one of the load stage's checks that span files,
+// refuses a cookie notice link in notis.toml that leads nowhere: [consent] notice when written out, and every
+// [consent.notices] entry, whose folder must hold notices too.
+func (s *Site) checkBannerNotices() error {
+	c := s.Config
+	var errs []error
+	if id := c.Consent.Notice; s.ByID[id] == nil && c.Says("consent", "notice") {
+		errs = append(errs, c.Mistake("consent", "notice", fmt.Sprintf("notice = %q: no notice has this id, so the banner's link would lead nowhere", id), "use a notice id: "+strings.Join(s.IDs(), ", ")))
+	}
+	folders := map[string]bool{}
+	for _, p := range s.Pages {
+		folders[site.Folder(p.Notice.File)] = true
+	}
+	for _, folder := range slices.Sorted(maps.Keys(c.Consent.Notices)) {
+		id := c.Consent.Notices[folder]
+		switch {
+		case !folders[folder]:
+			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%s = %q: content/%s/ holds no notice", folder, id, folder), "name a folder under content/"))
+		case id != "" && s.ByID[id] == nil:
+			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%s = %q: no notice has this id, so the banner's link on content/%s/'s pages would lead nowhere", folder, id, folder), "use a notice id: "+strings.Join(s.IDs(), ", ")+`, or "" for no banner on that folder's pages`))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func boolInt(b bool) int {

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -157,7 +158,8 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
 	defer cancel()
 	n, err := s.store.Erase(ctx, id)
-	if err != nil {
+	pending := errors.Is(err, store.ErrWALBusy)
+	if err != nil && !pending {
 		s.storeFailed(w, "erase", err)
 		return
 	}
@@ -168,6 +170,13 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 	// The log keeps the id's hash, as the store's erasure record does:
 	// the id itself is what was erased.
 	s.log.Info("erased consent id on request", "id_sha256", store.IDHash(id), "records", n)
+	if pending {
+		// Made and committed: failing the request would tell the DPO it
+		// was not. The old copies go with the next checkpoint.
+		s.log.Warn("erasure: old copies stay in the write-ahead log until the next checkpoint", "id_sha256", store.IDHash(id))
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": n, "wal_pending": true})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": n})
 }
 
@@ -311,13 +320,19 @@ func (s *Server) storeFailed(w http.ResponseWriter, op string, err error) {
 
 // Purge deletes every configured site's records older than its retention
 // period ([consent] retention in notis.toml, default P13M), and logs what it
-// did. `notis consent purge` and the server's daily job both call it.
+// did. `notis consent purge` calls it on a store no server writes to; the
+// server's daily job purges through its own writer instead (RunPurges).
 func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, log *slog.Logger) (int64, error) {
+	return purgeSites(ctx, st.Purge, sites, now, log)
+}
+
+// purgeSites purges each site past its retention with purge.
+func purgeSites(ctx context.Context, purge func(ctx context.Context, site string, cutoff time.Time) (int64, error), sites []*Site, now time.Time, log *slog.Logger) (int64, error) {
 	var total int64
 	for _, site := range sites {
 		retention := site.Config.RetentionPeriod()
 		cutoff := retention.Before(now.UTC())
-		n, err := st.Purge(ctx, site.Config.Site, cutoff)
+		n, err := purge(ctx, site.Config.Site, cutoff)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("purge %s: %w", site.Config.Site, err)
@@ -327,7 +342,9 @@ func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, lo
 	return total, nil
 }
 
-// RunPurges purges once now and then every interval until ctx ends.
+// RunPurges purges once now and then every interval until ctx ends. The
+// deletes run in the group committer's writer, a chunk of at most
+// store.PurgeSlice between commits, so intake waits for one chunk at most.
 func (s *Server) RunPurges(ctx context.Context, interval time.Duration) {
 	sites := make([]*Site, 0, len(s.sites))
 	for _, st := range s.sites {
@@ -336,7 +353,7 @@ func (s *Server) RunPurges(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		n, err := Purge(ctx, s.store, sites, s.now(), s.log)
+		n, err := purgeSites(ctx, s.commits.purge, sites, s.now(), s.log)
 		s.metrics.purged.Add(float64(n))
 		if err != nil && ctx.Err() == nil {
 			s.metrics.storeErrors.WithLabelValues("purge").Inc()

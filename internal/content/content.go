@@ -30,18 +30,44 @@ func Find(fsys fs.FS, root string) ([]string, error) {
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if p != root && skipDir(name) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "#") {
+		if noticeName(name) {
 			files = append(files, p)
 		}
 		return nil
 	})
 	slices.Sort(files)
 	return files, err
+}
+
+// IsFile reports whether a site-relative, slash-separated path is one Find
+// lists under Dir: what a reader of the site's git history counts as a
+// notice file.
+func IsFile(rel string) bool {
+	parts := strings.Split(rel, "/")
+	if len(parts) < 2 || parts[0] != Dir {
+		return false
+	}
+	for _, dir := range parts[1 : len(parts)-1] {
+		if skipDir(dir) {
+			return false
+		}
+	}
+	return noticeName(parts[len(parts)-1])
+}
+
+// skipDir reports whether Find leaves out a folder of this name: hidden
+// and underscore folders hold drafts and editor files.
+func skipDir(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
+
+// noticeName reports whether a file of this name is a notice: Markdown,
+// not hidden, not an editor's lock file.
+func noticeName(name string) bool {
+	return strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "#")
 }
 
 // Languages tells the reader which language codes the site has.

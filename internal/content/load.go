@@ -46,13 +46,36 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 		}
 		return nil, nil, err
 	}
-	langs := Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
-	pages := make([]*Page, len(files))
-	errs := make([]error, len(files))
+	pages, errs := Read(fsys, files, Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}, lean)
+	return Sort(pages, errs)
+}
+
+// Sort files the pages of a site read by Read into those whose files held
+// no mistake and the broken ones, then runs CheckSite over all of them.
+func Sort(pages []*Page, errs []error) (ok, broken []*Page, err error) {
+	for i, p := range pages {
+		switch {
+		case p == nil:
+		case errs[i] == nil:
+			ok = append(ok, p)
+		default:
+			broken = append(broken, p)
+		}
+	}
+	return ok, broken, CheckSite(pages, errs)
+}
+
+// Read reads and parses the named files on all cores. pages[i] is nil
+// when files[i] could not be read or its front matter did not parse;
+// errs[i] holds that file's mistakes. Lean pages do not hold their
+// bodies (see LoadAllLean).
+func Read(fsys fs.FS, files []string, langs Languages, lean bool) (pages []*Page, errs []error) {
+	pages = make([]*Page, len(files))
+	errs = make([]error, len(files))
 	shared := &texts{seen: map[string]string{}}
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			for i := range next {
 				src, err := fs.ReadFile(fsys, files[i])
@@ -77,32 +100,23 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 	}
 	close(next)
 	wg.Wait()
-	for i, p := range pages {
-		switch {
-		case p == nil:
-		case errs[i] == nil:
-			ok = append(ok, p)
-		default:
-			broken = append(broken, p)
-		}
+	return pages, errs
+}
+
+// CheckSite finds the mistakes that span files: two files claiming the
+// same notice and language, related notices that do not exist, and
+// parents (extends) that do not exist or loop; it gives each layered
+// notice its parent's facts. It is the one home of these checks: Load
+// runs it on a whole site, the build's cached pipeline after re-reading
+// some files. errs holds each page's errors so far (nil: none); pages
+// that failed to load are nil. The result joins every error.
+func CheckSite(pages []*Page, errs []error) error {
+	if errs == nil {
+		errs = make([]error, len(pages))
 	}
-	return ok, broken, checkSite(pages, errs)
-}
-
-// CheckSite finds the mistakes that span files, as LoadAll does when it
-// reads a whole site: two files claiming the same notice and language,
-// and related notices that do not exist. The preview calls it after it
-// has reloaded some of the files.
-func CheckSite(pages []*Page) error {
-	return checkSite(pages, make([]error, len(pages)))
-}
-
-// checkSite is CheckSite adding to errs, each page's errors so far; pages
-// that failed to load are nil.
-func checkSite(pages []*Page, errs []error) error {
 	type key struct{ id, lang string }
-	seen := map[key]string{}
-	ids := map[string]bool{}
+	seen := make(map[key]string, len(pages))
+	ids := make(map[string]bool, len(pages))
 	for _, p := range pages {
 		if p == nil {
 			continue
@@ -123,7 +137,7 @@ func checkSite(pages []*Page, errs []error) error {
 		}
 		errs[i] = errors.Join(errs[i], CheckRelated(n, func(id string) bool { return ids[id] }))
 	}
-	byKey := map[key]*notice.Notice{}
+	byKey := make(map[key]*notice.Notice, len(pages))
 	for _, p := range pages {
 		if p != nil {
 			byKey[key{p.Notice.ID, p.Notice.Lang}] = p.Notice

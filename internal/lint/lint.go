@@ -55,6 +55,11 @@ type Options struct {
 	// Languages are the site's languages; a notice missing one is
 	// reported (translation.missing). Empty: not checked.
 	Languages []string
+	// Dated gives, for a notice file, the version of it that set its
+	// current `updated` date and the commit that did (its short hash and
+	// subject), from the site's git history; nil for a file it does not
+	// know. Nil: not checked (history.undated-change).
+	Dated func(file string) (n *notice.Notice, commit string)
 }
 
 // DefaultCategories are the consent categories every site has unless its
@@ -111,11 +116,12 @@ type Context struct {
 	findings []Finding
 	groups   map[string][]*notice.Notice // the notices of the run by id
 	langs    []string                    // Options.Languages
-	data     []string                    // dataText's cache
-	body     string                      // the body, lower-cased; built on first use
-	starts   []int                       // byte offset of each line of body
-	grams    *[gramWords]uint64          // the body's trigrams; nil until built
-	scratch  *scratch                    // the worker's buffers, or nil
+	dated    func(string) (*notice.Notice, string)
+	data     []string           // dataText's cache
+	body     string             // the body, lower-cased; built on first use
+	starts   []int              // byte offset of each line of body
+	grams    *[gramWords]uint64 // the body's trigrams; nil until built
+	scratch  *scratch           // the worker's buffers, or nil
 }
 
 // scratch is what a worker of Check reuses from one notice to the next:
@@ -335,7 +341,7 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 			for i := range next {
 				n := notices[i]
 				g := groups[n.ID]
-				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0], groups: groups, langs: opts.Languages, scratch: sc}
+				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0], groups: groups, langs: opts.Languages, scratch: sc, dated: opts.Dated}
 				for _, r := range rules {
 					c.rule = r
 					r.Check(c)
