@@ -114,12 +114,9 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 }
 
 // buildBanner bundles the consent banner for cfg, as BannerConfig made
-// it, and stages its files; it returns the bundle (nil when BannerConfig
-// said ok false: the site declares no cookies).
-func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Result, error) {
-	if err := s.checkBannerNotices(); err != nil {
-		return nil, err
-	}
+// it; it returns nil when BannerConfig said ok false: the site declares
+// no cookies.
+func (s *Site) buildBanner(cfg widget.Config, ok bool) (*widget.Result, error) {
 	if !ok {
 		return nil, nil
 	}
@@ -132,7 +129,12 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 	if err != nil {
 		return nil, fmt.Errorf("consent banner: %w", err)
 	}
-	for _, f := range res.Files {
+	return &res, nil
+}
+
+// putBanner writes the banner's files.
+func (w *writer) putBanner(b *widget.Result) error {
+	for _, f := range b.Files {
 		put := w.put
 		if contentAddressed(f.Path) {
 			// Hashed bundles, dialog and language modules and version
@@ -141,14 +143,14 @@ func (s *Site) buildBanner(w *writer, cfg widget.Config, ok bool) (*widget.Resul
 			put = w.putKept
 		}
 		if err := put(f.Path, "", f.Data); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return &res, nil
+	return nil
 }
 
-// checkBannerNotices refuses a cookie notice link in notis.toml that
-// leads nowhere: [consent] notice when written out, and every
+// checkBannerNotices, one of the load stage's checks that span files,
+// refuses a cookie notice link in notis.toml that leads nowhere: [consent] notice when written out, and every
 // [consent.notices] entry, whose folder must hold notices too.
 func (s *Site) checkBannerNotices() error {
 	c := s.Config

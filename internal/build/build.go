@@ -11,14 +11,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"maps"
 	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
@@ -29,7 +29,6 @@ import (
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
 
-	notis "github.com/notis-dev/notis"
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/i18n"
@@ -71,6 +70,8 @@ type Site struct {
 	ByID map[string]map[string]*notice.Notice
 	// Warnings are problems that do not stop the build.
 	Warnings []string
+
+	ids []string // ByID's keys, sorted, once asked for
 }
 
 // Notices lists every notice of every language, in file order.
@@ -85,43 +86,15 @@ func (s *Site) Notices() []*notice.Notice {
 // Load reads a site: config, strings and notices, and checks what spans
 // them (cookie categories have labels; translations exist). The error
 // reports every problem found, not just the first.
-func Load(dir, baseURL string) (*Site, error) { return load(dir, baseURL, false) }
-
-func load(dir, baseURL string, lean bool) (*Site, error) {
-	cfg, err := site.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	if baseURL != "" {
-		if err := cfg.SetBaseURL(baseURL); err != nil {
-			return nil, fmt.Errorf("--baseURL: %w", err)
-		}
-	}
-	s := &Site{Dir: dir, Config: cfg, FS: site.Overlay(os.DirFS(dir), notis.Defaults)}
-	var errs []error
-	s.Strings, err = i18n.LoadLayers([]fs.FS{notis.Defaults, os.DirFS(dir)}, cfg.LanguageCodes(), cfg.DefaultLanguage)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	var broken []*content.Page
-	s.Pages, broken, err = content.Load(os.DirFS(dir), cfg, lean)
-	for _, p := range broken {
-		s.Broken = append(s.Broken, p.Notice)
-	}
-	if err != nil {
-		errs = append(errs, err)
-	}
-	s.index()
-	if s.Strings != nil {
-		errs = append(errs, s.checkCategories()...)
-	}
-	return s, errors.Join(errs...)
+func Load(dir, baseURL string) (*Site, error) {
+	return Options{Source: dir, BaseURL: baseURL}.loadSite(nil, nil, false)
 }
 
 // index files the loaded pages by notice and language, and warns of every
 // notice missing a translation and of cookies the banner cannot delete.
 func (s *Site) index() {
 	s.ByID = map[string]map[string]*notice.Notice{}
+	s.ids = nil
 	for _, p := range s.Pages {
 		n := p.Notice
 		if s.ByID[n.ID] == nil {
@@ -171,14 +144,13 @@ func (s *Site) checkCategories() []error {
 	return errs
 }
 
-// IDs lists the notice ids, sorted.
+// IDs lists the notice ids, sorted. The slice is the site's own: do not
+// change it.
 func (s *Site) IDs() []string {
-	ids := make([]string, 0, len(s.ByID))
-	for id := range s.ByID {
-		ids = append(ids, id)
+	if s.ids == nil {
+		s.ids = slices.Sorted(maps.Keys(s.ByID))
 	}
-	sort.Strings(ids)
-	return ids
+	return s.ids
 }
 
 // Result summarises a build.
@@ -218,7 +190,7 @@ func Build(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := opts.loadLean()
+	s, err := opts.loadSite(nil, nil, true) // lean: a one-shot build need not hold the prose
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +212,7 @@ func Build(opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{PagesByLang: map[string]int{}, Notices: len(s.ByID), Warnings: warnings, Destination: dest}
-	if err := s.render(st, opts, res); err != nil {
+	if _, err := s.render(st, opts, res, nil); err != nil {
 		st.discard()
 		return nil, err
 	}
@@ -251,23 +223,6 @@ func Build(opts Options) (*Result, error) {
 	res.Warnings = append(res.Warnings, st.warnings...)
 	res.Duration = time.Since(start)
 	return res, nil
-}
-
-// load reads the site with the options' overrides applied.
-func (opts Options) load() (*Site, error) { return opts.loadWith(false) }
-
-// loadLean loads without holding the notices' bodies, for a one-shot Build.
-func (opts Options) loadLean() (*Site, error) { return opts.loadWith(true) }
-
-func (opts Options) loadWith(lean bool) (*Site, error) {
-	s, err := load(opts.Source, opts.BaseURL, lean)
-	if err != nil {
-		return nil, err
-	}
-	if opts.ConsentEndpoint != "" {
-		s.Config.Consent.Endpoint = strings.TrimSuffix(opts.ConsentEndpoint, "/")
-	}
-	return s, nil
 }
 
 // newMinifier sets up minification for every output type notis writes.
@@ -302,6 +257,10 @@ type writer struct {
 	res   *Result
 	names map[string]bool // what this writer wrote: two outputs at one path are an error
 	bufs  sync.Pool       // *bytes.Buffer for minified output, back from the sink
+	// retain makes every minified page a slice of its own, which the
+	// pipeline's cache keeps for the next run, instead of a pooled
+	// buffer the sink hands back.
+	retain bool
 }
 
 func newWriter(st sink, min *minify.M, res *Result) *writer {
@@ -374,25 +333,51 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 func (w *writer) putFile(rel, mediaType string, data []byte, keep bool) error {
+	_, err := w.putReturning(rel, mediaType, data, keep)
+	return err
+}
+
+// putReturning is putFile returning the bytes written when the writer
+// retains them (nil otherwise).
+func (w *writer) putReturning(rel, mediaType string, data []byte, keep bool) ([]byte, error) {
 	if err := w.claim(rel); err != nil {
-		return err
+		return nil, err
 	}
 	var done func()
 	if mediaType != "" {
-		buf := w.bufs.Get().(*bytes.Buffer)
-		buf.Reset()
-		if err := w.min.Minify(mediaType, buf, bytes.NewReader(data)); err != nil {
-			return fmt.Errorf("minify %s: %w", rel, err)
+		var buf *bytes.Buffer
+		if w.retain {
+			buf = bytes.NewBuffer(make([]byte, 0, len(data)))
+		} else {
+			buf = w.bufs.Get().(*bytes.Buffer)
+			buf.Reset()
+			done = func() { w.bufs.Put(buf) }
 		}
-		data, done = buf.Bytes(), func() { w.bufs.Put(buf) }
+		if err := w.min.Minify(mediaType, buf, bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("minify %s: %w", rel, err)
+		}
+		data = buf.Bytes()
 	}
 	if err := w.st.write(rel, data, keep, done); err != nil {
-		return err
+		return nil, err
 	}
 	w.mu.Lock()
 	w.res.Files++
 	w.res.Bytes += int64(len(data))
 	w.mu.Unlock()
+	if !w.retain {
+		return nil, nil
+	}
+	return data, nil
+}
+
+// putStaged writes files a stage made, as they are.
+func (w *writer) putStaged(files []staged) error {
+	for _, f := range files {
+		if err := w.putFile(f.rel, "", f.data, f.keep); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -417,113 +402,220 @@ func renderOptions(assets map[string]string, banner *widget.Result, devScript st
 	return ropts
 }
 
-func (s *Site) render(st sink, opts Options, res *Result) error {
+// render is the render stage: it writes every output of the loaded site
+// to st, taking from c (nil: nothing cached) what has not changed, and
+// returns how many pages it rendered.
+func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error) {
 	w := newWriter(st, newMinifier(), res)
-	assets, err := s.writeAssets(w)
-	if err != nil {
-		return err
+	pr := &pageRenderer{s: s, w: w, c: c}
+	if c != nil {
+		w.retain = true
+		// Sized from the last run: growing maps of thousands of paths on
+		// every save cost more than the save.
+		w.names = make(map[string]bool, len(c.pages)+64)
+		pr.kept = make(map[string]pageEntry, len(c.pages)+8)
 	}
-	cfg, ok := s.BannerConfig()
-	banner, err := s.buildBanner(w, cfg, ok)
+	assets, err := s.stageAssets(w, c)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	banner, err := s.stageBanner(w, c)
+	if err != nil {
+		return 0, err
 	}
 	if banner != nil {
 		res.Banner = banner.Summary()
 	}
-	r, err := render.New(s.FS, s.Config, s.Strings, renderOptions(assets, banner, opts.DevScript))
+	r, gen, err := s.stageRenderer(c, renderOptions(assets, banner, opts.DevScript))
 	if err != nil {
-		return err
+		return 0, err
 	}
+	pr.r, pr.gen = r, gen
 	// The site-wide files are made while the notice pages render: on a
 	// large site notices.json alone would otherwise keep one core busy
 	// after the other has finished.
 	var siteErr error
 	var siteFiles sync.WaitGroup
-	siteFiles.Go(func() { siteErr = s.renderSiteFiles(r, w) })
-	err = s.renderNotices(r, w, res)
+	siteFiles.Go(func() { siteErr = pr.siteFiles() })
+	err = pr.notices(s.Pages)
 	siteFiles.Wait()
 	if err := errors.Join(err, siteErr); err != nil {
-		return err
+		return 0, err
 	}
-	if err := s.writeStatic(w); err != nil {
-		return err
+	if c != nil {
+		c.pages = pr.kept
+	}
+	if err := s.stageStatic(w, c); err != nil {
+		return 0, err
+	}
+	for _, p := range s.Pages {
+		res.PagesByLang[p.Notice.Lang]++
 	}
 	for _, lang := range s.Config.LanguageCodes() {
 		res.PagesByLang[lang]++ // its index
 	}
-	return nil
+	return int(pr.rendered.Load()), nil
 }
 
-// renderSiteFiles writes what spans the notices: the site pages,
-// sitemap.xml and notices.json.
-func (s *Site) renderSiteFiles(r *render.Renderer, w *writer) error {
-	if err := s.renderSitePages(r, w); err != nil {
-		return err
-	}
-	sm, err := s.sitemap()
-	if err != nil {
-		return err
-	}
-	if err := w.put("sitemap.xml", "application/xml", sm); err != nil {
-		return err
-	}
-	// Marshalled compact: nothing to minify. Streamed: on a large site it
-	// is tens of megabytes.
-	return w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, nil) })
+// pageRenderer renders the pages of one run of the render stage, each
+// only when the cache has none made from the same inputs.
+type pageRenderer struct {
+	s   *Site
+	r   *render.Renderer
+	w   *writer
+	c   *cache // nil: render every page
+	gen uint64 // the renderer's generation: part of every key
+
+	mu       sync.Mutex
+	kept     map[string]pageEntry // the pages of this run, for the next
+	rendered atomic.Int64
 }
 
-// renderSitePages writes the pages that are not a notice's: each
-// language's index, the root page and 404.html.
-func (s *Site) renderSitePages(r *render.Renderer, w *writer) error {
-	for _, lang := range s.Config.LanguageCodes() {
-		if err := s.renderIndex(r, w, lang); err != nil {
-			return err
+// page writes the page at rel: from the cache when key matches what is
+// there, else rendered by fill.
+func (pr *pageRenderer) page(rel string, key func() [32]byte, fill func(*bytes.Buffer) error, buf *bytes.Buffer) error {
+	return pr.file(rel, "text/html", key, fill, buf)
+}
+
+// file is page for a file of any media type.
+func (pr *pageRenderer) file(rel, mediaType string, key func() [32]byte, fill func(*bytes.Buffer) error, buf *bytes.Buffer) error {
+	var k [32]byte
+	if pr.c != nil {
+		k = key()
+		if e, ok := pr.c.pages[rel]; ok && e.key == k {
+			pr.keep(rel, e)
+			return pr.w.put(rel, "", e.data)
 		}
 	}
-	root, err := r.Root()
-	if err != nil {
-		return fmt.Errorf("root page: %w", err)
-	}
-	if err := w.put("index.html", "text/html", root); err != nil {
+	buf.Reset()
+	if err := fill(buf); err != nil {
 		return err
 	}
-	nf, err := r.NotFound()
-	if err != nil {
-		return fmt.Errorf("404 page: %w", err)
-	}
-	return w.put("404.html", "text/html", nf)
-}
-
-// renderIndex writes a language's index of notices.
-func (s *Site) renderIndex(r *render.Renderer, w *writer, lang string) error {
-	var list []*notice.Notice
-	for _, id := range s.IDs() {
-		if n, ok := s.ByID[id][lang]; ok {
-			list = append(list, n)
-		}
-	}
-	page, err := r.Index(lang, list)
-	if err != nil {
-		return fmt.Errorf("index (%s): %w", lang, err)
-	}
-	return w.put(lang+"/index.html", "text/html", page)
-}
-
-// renderNotices renders every notice page on all cores, writing each as
-// soon as it is done so the site is never held in memory whole.
-func (s *Site) renderNotices(r *render.Renderer, w *writer, res *Result) error {
-	err := s.renderPages(r, w, s.Pages)
-	for _, p := range s.Pages {
-		res.PagesByLang[p.Notice.Lang]++
+	pr.rendered.Add(1)
+	data, err := pr.w.putReturning(rel, mediaType, buf.Bytes(), false)
+	if err == nil && pr.c != nil {
+		pr.keep(rel, pageEntry{key: k, data: data})
 	}
 	return err
 }
 
-// renderPages renders the given notice pages on all cores: the one render
-// loop, which the build runs over every page and the preview over those
-// an edit touched.
-func (s *Site) renderPages(r *render.Renderer, w *writer, pages []*content.Page) error {
+func (pr *pageRenderer) keep(rel string, e pageEntry) {
+	pr.mu.Lock()
+	pr.kept[rel] = e
+	pr.mu.Unlock()
+}
+
+// siteFiles writes what spans the notices: each language's index, the
+// root page, 404.html, sitemap.xml and notices.json.
+func (pr *pageRenderer) siteFiles() error {
+	s, r := pr.s, pr.r
+	var buf bytes.Buffer
+	for _, lang := range s.Config.LanguageCodes() {
+		err := pr.page(lang+"/index.html", func() [32]byte { return s.indexKey(pr.gen, lang) }, func(b *bytes.Buffer) error {
+			var list []*notice.Notice
+			for _, id := range s.IDs() {
+				if n, ok := s.ByID[id][lang]; ok {
+					list = append(list, n)
+				}
+			}
+			page, err := r.Index(lang, list)
+			if err != nil {
+				return fmt.Errorf("index (%s): %w", lang, err)
+			}
+			b.Write(page)
+			return nil
+		}, &buf)
+		if err != nil {
+			return err
+		}
+	}
+	site := func(rel, what string, make func() ([]byte, error)) error {
+		return pr.page(rel, func() [32]byte { k := newKeyer(pr.gen); k.str(rel); return k.sum() }, func(b *bytes.Buffer) error {
+			page, err := make()
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			b.Write(page)
+			return nil
+		}, &buf)
+	}
+	if err := site("index.html", "root page", r.Root); err != nil {
+		return err
+	}
+	if err := site("404.html", "404 page", r.NotFound); err != nil {
+		return err
+	}
+	err := pr.file("sitemap.xml", "application/xml", func() [32]byte { return s.sitemapKey(pr.gen) }, func(b *bytes.Buffer) error {
+		sm, err := s.sitemap()
+		b.Write(sm)
+		return err
+	}, &buf)
+	if err != nil {
+		return err
+	}
+	// Marshalled compact: nothing to minify. Streamed: on a large site it
+	// is tens of megabytes.
+	ps, inParts := pr.w.st.(partsSink)
+	if pr.c == nil || !inParts {
+		return pr.w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, nil) })
+	}
+	var parts partsWriter
+	if err := pr.noticesJSON(&parts); err != nil {
+		return err
+	}
+	return pr.w.putParts(ps, NoticesJSON, parts.parts)
+}
+
+// partsSink is a sink that can keep a file as the parts it is made of.
+type partsSink interface {
+	writeParts(rel string, parts [][]byte) error
+}
+
+// putParts writes rel as parts to a sink that keeps them.
+func (w *writer) putParts(ps partsSink, rel string, parts [][]byte) error {
+	if err := w.claim(rel); err != nil {
+		return err
+	}
+	if err := ps.writeParts(rel, parts); err != nil {
+		return err
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	w.mu.Lock()
+	w.res.Files++
+	w.res.Bytes += int64(n)
+	w.mu.Unlock()
+	return nil
+}
+
+// noticesJSON writes notices.json from each notice's encoded part, which
+// the cache keeps until the notice is read again: the bytes the build
+// writes, at a fraction of the cost on a large site.
+func (pr *pageRenderer) noticesJSON(out io.Writer) error {
+	s, c := pr.s, pr.c
+	seen := make(map[*notice.Notice][]byte, len(s.Pages))
+	err := s.writeNoticesJSON(out, func(n *notice.Notice, version string) ([]byte, error) {
+		frag, ok := c.json[n]
+		if !ok {
+			var err error
+			if frag, err = s.encodeNoticeJSON(n, version); err != nil {
+				return nil, err
+			}
+		}
+		seen[n] = frag
+		return frag, nil
+	})
+	if err == nil {
+		c.json = seen
+	}
+	return err
+}
+
+// notices renders the notice pages on all cores, writing each as soon as
+// it is done so the site is never held in memory whole.
+func (pr *pageRenderer) notices(pages []*content.Page) error {
 	errs := make([]error, len(pages))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -531,14 +623,7 @@ func (s *Site) renderPages(r *render.Renderer, w *writer, pages []*content.Page)
 		wg.Go(func() {
 			var html bytes.Buffer // reused: minify copies it out
 			for i := range next {
-				p := pages[i]
-				n := p.Notice
-				html.Reset()
-				if err := r.NoticeTo(&html, n, p.Version, s.ByID[n.ID], s.ByID); err != nil {
-					errs[i] = layoutError(n, err)
-					continue
-				}
-				errs[i] = w.put(render.NoticePath(n.Lang, n.ID)+"index.html", "text/html", html.Bytes())
+				errs[i] = pr.notice(pages[i], &html)
 			}
 		})
 	}
@@ -550,10 +635,37 @@ func (s *Site) renderPages(r *render.Renderer, w *writer, pages []*content.Page)
 	return errors.Join(errs...)
 }
 
-// writeAssets copies assets/ to the output; CSS and JS get content-hashed
-// names so they can be cached forever. It returns original → output names.
-func (s *Site) writeAssets(w *writer) (map[string]string, error) {
+// notice writes one notice's page: from the cache when its inputs are
+// those of the page there, else rendered.
+func (pr *pageRenderer) notice(p *content.Page, buf *bytes.Buffer) error {
+	n := p.Notice
+	rel := render.NoticePath(n.Lang, n.ID) + "index.html"
+	var in noticeInputs
+	if pr.c != nil {
+		in = pr.s.noticeInputs(pr.gen, p)
+		if e, ok := pr.c.pages[rel]; ok && e.inputs.equal(in) {
+			pr.keep(rel, e)
+			return pr.w.put(rel, "", e.data)
+		}
+	}
+	buf.Reset()
+	if err := pr.r.NoticeTo(buf, n, p.Version, pr.s.ByID[n.ID], pr.s.ByID); err != nil {
+		return layoutError(n, err)
+	}
+	pr.rendered.Add(1)
+	data, err := pr.w.putReturning(rel, "text/html", buf.Bytes(), false)
+	if err == nil && pr.c != nil {
+		pr.keep(rel, pageEntry{inputs: in, data: data})
+	}
+	return err
+}
+
+// assetFiles reads assets/ and minifies it; CSS and JS get content-hashed
+// names so they can be cached forever. It returns original → output names
+// and the files as they are to be written.
+func (s *Site) assetFiles(w *writer) (map[string]string, []staged, error) {
 	names := map[string]string{}
+	var files []staged
 	err := fs.WalkDir(s.FS, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -565,22 +677,21 @@ func (s *Site) writeAssets(w *writer) (map[string]string, error) {
 		rel := strings.TrimPrefix(p, "assets/")
 		mediaType := map[string]string{".css": "text/css", ".js": "application/javascript", ".svg": "image/svg+xml"}[path.Ext(rel)]
 		out := rel
-		if mediaType == "text/css" || mediaType == "application/javascript" {
+		if mediaType != "" {
 			var buf bytes.Buffer
 			if err := w.min.Minify(mediaType, &buf, bytes.NewReader(data)); err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
 			data = buf.Bytes()
+		}
+		if mediaType == "text/css" || mediaType == "application/javascript" {
 			out = hashed(rel, data)
-			mediaType = ""
 		}
 		names[rel] = out
-		if out != rel {
-			return w.putKept(out, mediaType, data)
-		}
-		return w.put(out, mediaType, data)
+		files = append(files, staged{rel: out, data: data, keep: out != rel})
+		return nil
 	})
-	return names, err
+	return names, files, err
 }
 
 // Categories lists the consent categories the site's strings define

@@ -131,6 +131,7 @@ func prettyMarkup(b []byte) []byte {
 	var out bytes.Buffer
 	z := html.NewTokenizer(bytes.NewReader(b))
 	depth := 0
+	inLD := false // in a <script type="application/ld+json">: its JSON is laid out like a .json file's
 	line := func() {
 		if out.Len() > 0 {
 			out.WriteByte('\n')
@@ -151,11 +152,17 @@ func prettyMarkup(b []byte) []byte {
 			if !voidElements[string(name)] {
 				depth++
 			}
+			inLD = string(name) == "script" && bytes.Contains(raw, []byte(`type="application/ld+json"`))
 		case html.EndTagToken:
 			depth = max(depth-1, 0)
 			line()
 			out.Write(raw)
 		case html.TextToken:
+			var ld bytes.Buffer
+			if inLD && json.Indent(&ld, raw, strings.Repeat("  ", depth), "  ") == nil {
+				line()
+				raw = ld.Bytes()
+			}
 			out.Write(raw)
 		default:
 			line()
@@ -325,6 +332,7 @@ changes: [{date: 2026-04-01, summary: "` + q + `"}]
 		t.Fatal(err)
 	}
 	z := html.NewTokenizer(bytes.NewReader(page))
+	ldScripts := 0
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -337,7 +345,13 @@ changes: [{date: 2026-04-01, summary: "` + q + `"}]
 		if tok.Data == "img" {
 			t.Errorf("an <img> element came through: %s", tok)
 		}
-		if tok.Data == "script" && !slices.ContainsFunc(tok.Attr, func(a html.Attribute) bool { return a.Key == "src" }) {
+		// The one inline script a notice page has is its JSON-LD, data
+		// the browser does not run (docs/linked-data.md).
+		linkedData := slices.Contains(tok.Attr, html.Attribute{Key: "type", Val: "application/ld+json"})
+		if tok.Data == "script" && linkedData {
+			ldScripts++
+		}
+		if tok.Data == "script" && !linkedData && !slices.ContainsFunc(tok.Attr, func(a html.Attribute) bool { return a.Key == "src" }) {
 			t.Errorf("an inline <script> came through: %s", tok)
 		}
 		for _, a := range tok.Attr {
@@ -348,6 +362,9 @@ changes: [{date: 2026-04-01, summary: "` + q + `"}]
 				t.Errorf("a javascript: URL came through: %s", tok)
 			}
 		}
+	}
+	if ldScripts != 1 {
+		t.Errorf("%d JSON-LD scripts, want 1: a hostile value split it", ldScripts)
 	}
 	if !bytes.Contains(page, []byte("&lt;script")) {
 		t.Error("the hostile title is not shown escaped")

@@ -365,3 +365,46 @@ func TestIncrementalReportsMistakesAcrossFiles(t *testing.T) {
 		t.Errorf("an edit linking to no notice: got %v", err)
 	}
 }
+
+// A layered notice takes facts from the notice it extends; when that
+// notice changes, the preview's page of the layered one shows the new
+// facts, as a full build does.
+func TestIncrementalRefreshesWhatALayeredNoticeInherits(t *testing.T) {
+	e := newEditSite(t, 4, 1)
+	notice := func(title, controller, extends string) []byte {
+		head := "---\ntitle: " + title + "\nupdated: 2026-04-01\n"
+		if extends != "" {
+			return []byte(head + "extends: " + extends + "\npurposes:\n  - {name: Advert, basis: contract}\n---\nBody.\n")
+		}
+		return []byte(head + "supervisory_authority: ico\ncontroller: {name: " + controller + ", email: privacy@example.test}\n" +
+			"purposes:\n  - {name: Recruiting, basis: contract}\nretention:\n  - {records: Applications, period: P6M, then: delete}\n---\nBody.\n")
+	}
+	e.write("content/parent.en.md", notice("Main notice", "Old Name Ltd", ""))
+	e.write("content/child.en.md", notice("Advert notice", "", "parent"))
+	inc, err := build.NewIncremental(build.Options{Source: e.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func() string {
+		data, ok := inc.Output().File("en/child/index.html")
+		if !ok {
+			t.Fatal("no page for the layered notice")
+		}
+		return string(data)
+	}
+	if !strings.Contains(page(), "Old Name Ltd") {
+		t.Fatal("the layered notice's page does not show its parent's controller")
+	}
+	e.write("content/parent.en.md", notice("Main notice", "New Name AB", ""))
+	if _, err := inc.Update([]string{"content/parent.en.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := page(); !strings.Contains(got, "New Name AB") || strings.Contains(got, "Old Name Ltd") {
+		t.Error("after the parent's controller changed, the layered notice's page still shows the old one")
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Build(build.Options{Source: e.dir, Destination: out}); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, "after editing the parent", readTree(t, out), inc.Output().All())
+}

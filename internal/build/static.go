@@ -13,13 +13,12 @@ import (
 // _headers, robots.txt, favicons, .well-known/…, as in Hugo.
 const StaticDir = "static"
 
-// writeStatic copies static/ into the output, byte for byte. It runs after
-// everything else is written, so a file that would replace one notis
-// makes is caught and named.
-func (s *Site) writeStatic(w *writer) error {
+// staticFiles reads static/, byte for byte. errs name the files that
+// cannot be published (links, notis's own names); err is a failure to
+// read.
+func (s *Site) staticFiles() (files []staged, errs []error, err error) {
 	fsys := os.DirFS(s.Dir)
-	var errs []error
-	err := fs.WalkDir(fsys, StaticDir, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, StaticDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == StaticDir && errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipAll // no static/ folder: nothing to copy
@@ -37,15 +36,30 @@ func (s *Site) writeStatic(w *writer) error {
 		case !validOutputPath(rel):
 			errs = append(errs, fmt.Errorf("%s: %s is notis's own; rename the file", p, path.Base(rel)))
 			return nil
-		case w.has(rel) || rel == NoticesJSON:
-			errs = append(errs, fmt.Errorf("%s: the build makes %s itself; remove the file from static/ or rename it", p, rel))
-			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}
-		return w.put(rel, "", data)
+		files = append(files, staged{rel: rel, data: data})
+		return nil
 	})
-	return errors.Join(append([]error{err}, errs...)...)
+	return files, errs, err
+}
+
+// putStatic writes static/'s files. It runs after everything else is
+// written, so a file that would replace one notis makes is caught and
+// named.
+func (w *writer) putStatic(files []staged) error {
+	var errs []error
+	for _, f := range files {
+		if w.has(f.rel) || f.rel == NoticesJSON {
+			errs = append(errs, fmt.Errorf("%s/%s: the build makes %s itself; remove the file from static/ or rename it", StaticDir, f.rel, f.rel))
+			continue
+		}
+		if err := w.put(f.rel, "", f.data); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -45,32 +46,13 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 		}
 		return nil, nil, err
 	}
-	langs := Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
-	pages := make([]*Page, len(files))
-	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				src, err := fs.ReadFile(fsys, files[i])
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				pages[i], errs[i] = Parse(files[i], src, langs)
-				if lean && pages[i] != nil {
-					pages[i].Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(pages[i].Notice.Body))
-					pages[i].Notice.Body = nil
-				}
-			}
-		})
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	pages, errs := Read(fsys, files, Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}, lean)
+	return Sort(pages, errs)
+}
+
+// Sort files the pages of a site read by Read into those whose files held
+// no mistake and the broken ones, then runs CheckSite over all of them.
+func Sort(pages []*Page, errs []error) (ok, broken []*Page, err error) {
 	for i, p := range pages {
 		switch {
 		case p == nil:
@@ -80,23 +62,61 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 			broken = append(broken, p)
 		}
 	}
-	return ok, broken, checkSite(pages, errs)
+	return ok, broken, CheckSite(pages, errs)
 }
 
-// CheckSite finds the mistakes that span files, as LoadAll does when it
-// reads a whole site: two files claiming the same notice and language,
-// and related notices that do not exist. The preview calls it after it
-// has reloaded some of the files.
-func CheckSite(pages []*Page) error {
-	return checkSite(pages, make([]error, len(pages)))
+// Read reads and parses the named files on all cores. pages[i] is nil
+// when files[i] could not be read or its front matter did not parse;
+// errs[i] holds that file's mistakes. Lean pages do not hold their
+// bodies (see LoadAllLean).
+func Read(fsys fs.FS, files []string, langs Languages, lean bool) (pages []*Page, errs []error) {
+	pages = make([]*Page, len(files))
+	errs = make([]error, len(files))
+	shared := &texts{seen: map[string]string{}}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				src, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				pages[i], errs[i] = parseShared(files[i], src, langs, shared)
+				if lean && pages[i] != nil {
+					// Nothing of the file is held: body and positions
+					// are read again when asked for.
+					p := pages[i]
+					p.Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(p.Notice.Body), p.Sum)
+					p.Notice.Body = nil
+					p.Notice.Locate = rereadLocator(fsys, files[i], p.fm, p.Sum)
+				}
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return pages, errs
 }
 
-// checkSite is CheckSite adding to errs, each page's errors so far; pages
-// that failed to load are nil.
-func checkSite(pages []*Page, errs []error) error {
+// CheckSite finds the mistakes that span files: two files claiming the
+// same notice and language, related notices that do not exist, and
+// parents (extends) that do not exist or loop; it gives each layered
+// notice its parent's facts. It is the one home of these checks: Load
+// runs it on a whole site, the build's cached pipeline after re-reading
+// some files. errs holds each page's errors so far (nil: none); pages
+// that failed to load are nil. The result joins every error.
+func CheckSite(pages []*Page, errs []error) error {
+	if errs == nil {
+		errs = make([]error, len(pages))
+	}
 	type key struct{ id, lang string }
-	seen := map[key]string{}
-	ids := map[string]bool{}
+	seen := make(map[key]string, len(pages))
+	ids := make(map[string]bool, len(pages))
 	for _, p := range pages {
 		if p == nil {
 			continue
@@ -117,7 +137,7 @@ func checkSite(pages []*Page, errs []error) error {
 		}
 		errs[i] = errors.Join(errs[i], CheckRelated(n, func(id string) bool { return ids[id] }))
 	}
-	byKey := map[key]*notice.Notice{}
+	byKey := make(map[key]*notice.Notice, len(pages))
 	for _, p := range pages {
 		if p != nil {
 			byKey[key{p.Notice.ID, p.Notice.Lang}] = p.Notice
@@ -171,15 +191,18 @@ func CheckRelated(n *notice.Notice, known func(id string) bool) error {
 }
 
 // bodyLoader reads a notice's body again: the file from the offset where
-// its body started when it was loaded.
-func bodyLoader(fsys fs.FS, name string, offset int) func() ([]byte, error) {
+// its body started when it was loaded. A file whose bytes are no longer
+// those it was loaded from (SHA-256 sum) is an error: its body would not
+// be the one whose hash is the page's version, nor agree with the facts
+// decoded from it.
+func bodyLoader(fsys fs.FS, name string, offset int, sum [32]byte) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		src, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		if offset > len(src) {
-			return nil, fmt.Errorf("%s: changed since it was read", name)
+		if offset > len(src) || sha256.Sum256(src) != sum {
+			return nil, fmt.Errorf("%s: changed while the site was being built; build again", name)
 		}
 		return src[offset:], nil
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"github.com/notis-dev/notis/internal/dpv"
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/period"
@@ -69,7 +70,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	if err != nil {
 		return nil, err
 	}
-	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound}
+	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound, KindChanges}
 	pages := map[string]string{}
 	for _, kind := range kinds {
 		name := path.Join(LayoutDir, kind+".html")
@@ -286,6 +287,12 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 		BodyHeadings: heads,
 	}
 	p.Description = n.Summary
+	p.LinkedData, err = dpv.Describe(n, p.Canonical, func(key string, args ...any) (string, error) {
+		return r.strings.T(n.Lang, key, args...)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: linked data: %w", n.File, err)
+	}
 	p.Opts.ConsentScript, p.BannerNotice = r.bannerFor(n, all, p.Opts.ConsentScript)
 	if a, ok := n.Authority.Resolve(); ok {
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/notis-dev/notis/internal/dpv"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/period"
 )
@@ -22,6 +23,9 @@ type NoticePage struct {
 	AuthorityName    string
 	AuthorityAddress string
 	Related          []Link
+	// LinkedData describes the notice in the W3C Data Privacy Vocabulary,
+	// for the page's <script type="application/ld+json">.
+	LinkedData dpv.Node
 	// Parent is the notice this one extends; InheritedSections are the i18n
 	// keys of the sections whose facts come from it, in page order.
 	Parent            *Link

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/notis-dev/notis/internal/build"
 	"github.com/notis-dev/notis/internal/lint"
 	"github.com/notis-dev/notis/internal/scaffold"
@@ -66,10 +68,28 @@ func TestNewSiteBuildsAndLintsCleanInBothLanguages(t *testing.T) {
 		t.Errorf("built %v pages of %d notices; want the notice and the index in en and sv", res.PagesByLang, res.Notices)
 	}
 	wf, _ := os.ReadFile(filepath.Join(dir, ".github", "workflows", "notices.yml"))
-	for _, want := range []string{"push", "notis lint", "notis build", "#         notis audit https://jobs.example.org/", "#         sarif_file: audit.sarif"} {
+	for _, want := range []string{"push", "notis lint", "notis build", "#         notis audit https://jobs.example.org/", "#         sarif_file: audit.sarif",
+		"fetch-depth: 0", `notis diff --base "origin/$GITHUB_BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"`} {
 		if !strings.Contains(string(wf), want) {
 			t.Errorf("the workflow lacks %q", want)
 		}
+	}
+	// The workflow is YAML GitHub can read, and the pull request job that
+	// runs notis diff checks out the history it needs.
+	var doc struct {
+		Jobs map[string]struct {
+			If    string `yaml:"if"`
+			Steps []struct {
+				With map[string]any `yaml:"with"`
+				Run  string         `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(wf, &doc); err != nil {
+		t.Fatalf("the workflow is not YAML: %v", err)
+	}
+	if ch := doc.Jobs["changes"]; ch.If != "github.event_name == 'pull_request'" || len(ch.Steps) != 4 || ch.Steps[0].With["fetch-depth"] != uint64(0) || !strings.Contains(ch.Steps[3].Run, "notis diff") {
+		t.Errorf("the changes job: %+v", ch)
 	}
 	if _, err := scaffold.Site(dir, today); err == nil {
 		t.Error("a second scaffold over the site succeeded; want a refusal")

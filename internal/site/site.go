@@ -255,26 +255,26 @@ func (c *Config) URL(p string) string {
 func (c *Config) check() error {
 	var errs []error
 	if !siteIDPattern.MatchString(c.Site) {
-		errs = append(errs, fmt.Errorf("site = %q: want a site id of lower-case letters, digits and dashes, like \"careers\"", c.Site))
+		errs = append(errs, c.Mistake("", "site", fmt.Sprintf("found %q, want a site id of lower-case letters, digits and dashes, like \"careers\"", c.Site), ""))
 	}
 	if err := c.SetBaseURL(c.BaseURL); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, c.Mistake("", "baseURL", strings.TrimPrefix(err.Error(), "baseURL = "), ""))
 	}
 	if len(c.Languages) == 0 {
 		errs = append(errs, errors.New("no [languages.CODE] table: declare at least one language, e.g. [languages.en] title = \"Privacy\""))
 	}
 	for code, l := range c.Languages {
 		if !consentwire.LangPattern.MatchString(code) {
-			errs = append(errs, fmt.Errorf("[languages.%s]: %q is not a BCP 47 language code like \"en\" or \"sv\"", code, code))
+			errs = append(errs, c.Mistake("languages."+code, "title", fmt.Sprintf("[languages.%s]: %q is not a BCP 47 language code like \"en\" or \"sv\"", code, code), ""))
 		}
 		if strings.TrimSpace(l.Title) == "" {
-			errs = append(errs, fmt.Errorf("[languages.%s]: title is empty", code))
+			errs = append(errs, c.Mistake("languages."+code, "title", fmt.Sprintf("[languages.%s]: title is empty", code), ""))
 		}
 	}
 	if c.DefaultLanguage == "" {
 		errs = append(errs, errors.New("defaultLanguage is missing"))
 	} else if _, ok := c.Languages[c.DefaultLanguage]; !ok && len(c.Languages) > 0 {
-		errs = append(errs, fmt.Errorf("defaultLanguage = %q is not one of the declared languages %v", c.DefaultLanguage, c.LanguageCodes()))
+		errs = append(errs, c.Mistake("", "defaultLanguage", fmt.Sprintf("%q is not one of the declared languages %v", c.DefaultLanguage, c.LanguageCodes()), ""))
 	}
 	if c.Consent.Notice == "" {
 		c.Consent.Notice = "cookies"
@@ -288,28 +288,28 @@ func (c *Config) check() error {
 	validity, verr := period.Parse(c.Consent.Validity)
 	switch {
 	case verr != nil:
-		errs = append(errs, fmt.Errorf("[consent] validity: %w", verr))
+		errs = append(errs, c.Mistake("consent", "validity", verr.Error(), ""))
 	case validity.Approx() <= 0:
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice must be remembered for some time, like %s", c.Consent.Validity, consentwire.DefaultValidity))
+		errs = append(errs, c.Mistake("consent", "validity", fmt.Sprintf("%q: a choice must be remembered for some time, like %s", c.Consent.Validity, consentwire.DefaultValidity), ""))
 	case validity.Approx() > period.MustParse(consentwire.MaxValidity).Approx():
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (%s)", c.Consent.Validity, consentwire.MaxValidity))
+		errs = append(errs, c.Mistake("consent", "validity", fmt.Sprintf("%q: a choice may be remembered for at most 13 months (%s)", c.Consent.Validity, consentwire.MaxValidity), ""))
 	}
 	if retention, err := period.Parse(c.Consent.Retention); err != nil {
-		errs = append(errs, fmt.Errorf("[consent] retention: %w", err))
+		errs = append(errs, c.Mistake("consent", "retention", err.Error(), ""))
 	} else if verr == nil && retention.Approx() < validity.Approx() {
 		// The server purges at start-up: a typo such as P13D for P13M
 		// would delete proofs of choices the banner still acts on.
-		errs = append(errs, fmt.Errorf("[consent] retention = %q is shorter than validity = %q: a choice the browser still remembers must still be provable (GDPR Art 7(1)), so keep proofs at least as long", c.Consent.Retention, c.Consent.Validity))
+		errs = append(errs, c.Mistake("consent", "retention", fmt.Sprintf("%q is shorter than validity = %q: a choice the browser still remembers must still be provable (GDPR Art 7(1)), so keep proofs at least as long", c.Consent.Retention, c.Consent.Validity), ""))
 	}
 	if c.Consent.Endpoint != "" {
 		if u, err := url.Parse(c.Consent.Endpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
-			errs = append(errs, fmt.Errorf("[consent] endpoint = %q: want an absolute http(s) URL without a query, like \"https://consent.example.org\"", c.Consent.Endpoint))
+			errs = append(errs, c.Mistake("consent", "endpoint", fmt.Sprintf("%q: want an absolute http(s) URL without a query, like \"https://consent.example.org\"", c.Consent.Endpoint), ""))
 		}
 		c.Consent.Endpoint = strings.TrimSuffix(c.Consent.Endpoint, "/")
 	}
 	for _, o := range c.Consent.Origins {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			errs = append(errs, fmt.Errorf("[consent] origins: %q is not an origin like \"https://careers.example.org\"", o))
+			errs = append(errs, c.Mistake("consent", "origins", fmt.Sprintf("%q is not an origin like \"https://careers.example.org\"", o), ""))
 		}
 	}
 	for folder, id := range c.Consent.Notices {
@@ -332,7 +332,7 @@ func (c *Config) check() error {
 	for cat, sigs := range c.Consent.GoogleConsentMode {
 		for _, s := range sigs {
 			if !slices.Contains(googleSignals, s) {
-				errs = append(errs, fmt.Errorf("[consent.google_consent_mode] %s: unknown signal %q (accepted: %s)", cat, s, strings.Join(googleSignals, ", ")))
+				errs = append(errs, c.Mistake("consent.google_consent_mode", cat, fmt.Sprintf("unknown signal %q (accepted: %s)", s, strings.Join(googleSignals, ", ")), ""))
 			}
 		}
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,12 +97,24 @@ func TestBanner(t *testing.T) {
 			t.Errorf("CSP violations: %q", v)
 		}
 	}
+	serveSentinel(s)
+	settle := func(t *testing.T, ctx context.Context) {
+		t.Helper()
+		settleOn(t, ctx, s)
+	}
 
 	t.Run("gated analytics waits for Accept all, then runs in document order", func(t *testing.T) {
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
-		bt.Eval[bool](t, ctx, `window.scrollTo(0, 400), true`) // scrolling is not consent
-		time.Sleep(100 * time.Millisecond)
+		// Scrolling is not consent: once the scroll event has been
+		// dispatched (to the banner's listeners too, if it had any) and
+		// the page has settled, nothing may have run or been fetched.
+		bt.Eval[bool](t, ctx, `addEventListener('scroll', () => { window.__scrolled = true }, {once: true}), window.scrollTo(0, 400), true`)
+		bt.Wait(t, ctx, `window.__scrolled === true`, "the scroll event")
+		settle(t, ctx)
+		if got := bt.Eval[[]map[string]any](t, ctx, `__events`); len(got) > 0 {
+			t.Errorf("scrolling gave consent: %v", got)
+		}
 		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
 			t.Errorf("before consent, ran %v", got)
 		}
@@ -174,16 +189,22 @@ func TestBanner(t *testing.T) {
 	})
 
 	t.Run("Reject all leaves only the consent cookie", func(t *testing.T) {
+		before := s.requests("/gated/analytics.js") + s.requests("/gated/marketing.js")
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
 		click(t, ctx, rejectSel)
-		bt.Wait(t, ctx, `!__q('.notis-banner')`, "the banner to go")
-		time.Sleep(100 * time.Millisecond)
+		// The banner's own event says the choice has been applied: gated
+		// tags granted by it would have been queued before it fired.
+		bt.Wait(t, ctx, `__events.length == 1 && !__q('.notis-banner')`, "the notis:consent event and the banner to go")
+		settle(t, ctx)
 		if c := cookies(t, ctx); !slices.Equal(c, []string{"notis_consent"}) {
 			t.Errorf("cookies %v, want only notis_consent", c)
 		}
 		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
 			t.Errorf("after Reject all, ran %v", got)
+		}
+		if n := s.requests("/gated/analytics.js") + s.requests("/gated/marketing.js"); n > before {
+			t.Errorf("after Reject all, %d gated scripts fetched", n-before)
 		}
 		ev := waitEvents(t, consentID(t, ctx), 1)[0]
 		want := map[string]any{"necessary": true, "preferences": false, "analytics": false, "marketing": false}
@@ -193,6 +214,7 @@ func TestBanner(t *testing.T) {
 	})
 
 	t.Run("Preferences grants one category; withdrawal deletes its cookies", func(t *testing.T) {
+		marketing := s.requests("/gated/marketing.js")
 		ctx := open(t, "html=en")
 		waitBanner(t, ctx)
 		click(t, ctx, prefsSel)
@@ -206,10 +228,17 @@ func TestBanner(t *testing.T) {
 		}
 		click(t, ctx, "#notis-c-analytics")
 		click(t, ctx, dlgSave)
-		bt.Wait(t, ctx, `(window.order || []).length == 2`, "the analytics scripts")
-		time.Sleep(100 * time.Millisecond)
+		// The gate runs granted tags one after another in document order,
+		// marketing's after the analytics ones: once both analytics ones
+		// have run and the page has settled, marketing would have been
+		// fetched had it been granted.
+		bt.Wait(t, ctx, `__events.length == 1 && (window.order || []).length == 2`, "the notis:consent event and the analytics scripts")
+		settle(t, ctx)
 		if got := bt.Eval[[]string](t, ctx, `window.order`); !slices.Equal(got, []string{"analytics", "inline-analytics"}) {
 			t.Errorf("ran %v, want only the analytics scripts", got)
+		}
+		if n := s.requests("/gated/marketing.js"); n > marketing {
+			t.Errorf("the marketing script was fetched %d times without consent", n-marketing)
 		}
 		if c := cookies(t, ctx); !slices.Equal(c, []string{"_ga", "_ga_X1Y2", "notis_consent"}) {
 			t.Errorf("cookies %v", c)
@@ -287,6 +316,7 @@ func TestBanner(t *testing.T) {
 		s2 := newTestSite(t, func(c *Config) {
 			c.Categories = []Category{c.Categories[0], c.Categories[3]} // necessary, marketing
 		})
+		serveSentinel(s2)
 		t.Cleanup(func() {
 			s2.mu.Lock()
 			defer s2.mu.Unlock()
@@ -302,8 +332,12 @@ func TestBanner(t *testing.T) {
 		if ev["method"] != "gpc" || ev["choices"].(map[string]any)["marketing"] != false {
 			t.Errorf("event %v", ev)
 		}
-		time.Sleep(300 * time.Millisecond)
-		if bt.Eval[bool](t, ctx, `!!__q('.notis-banner')`) {
+		// When the banner is shown, the GPC record waits for its first
+		// frame (init in widget/main.ts): with the record made and the
+		// page settled, a banner would be there.
+		bt.Wait(t, ctx, `__events.length == 1`, "the notis:consent event of the GPC record")
+		settleOn(t, ctx, s2)
+		if bt.Eval[bool](t, ctx, `!!__q('.notis-banner') || performance.getEntriesByName('notis:banner').length > 0`) {
 			t.Error("banner shown although GPC answered the only question")
 		}
 		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
@@ -617,15 +651,11 @@ func TestBanner(t *testing.T) {
 		click(t, ctx, acceptSel)
 		id := consentID(t, ctx)
 		bt.Wait(t, ctx, `localStorage.getItem('notis_outbox')`, "the event in the outbox")
-		for range 250 { // the first post is refused
+		waitUntil(t, func() bool { // the first post is refused
 			s.mu.Lock()
-			refused := slices.ContainsFunc(s.events[start:], func(e map[string]any) bool { return e["refused"] == true })
-			s.mu.Unlock()
-			if refused {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			defer s.mu.Unlock()
+			return slices.ContainsFunc(s.events[start:], func(e map[string]any) bool { return e["refused"] == true })
+		}, "the refused first post")
 		bt.Do(t, ctx, chromedp.Navigate("about:blank"))
 		ev := waitEvents(t, id, 1)[0]
 		s.mu.Lock()
@@ -639,7 +669,11 @@ func TestBanner(t *testing.T) {
 		if refused == nil {
 			t.Errorf("stored %v, but no refused post with the same event id came first", ev["event"])
 		}
-		time.Sleep(200 * time.Millisecond)
+		// A second beacon or post would have left with the page: before
+		// the next page of the site has loaded and made its sentinel
+		// request (that page has no banner, so no beacon of its own).
+		bt.Do(t, ctx, chromedp.Navigate(s.URL+"/p/?html=en&bare=1"))
+		settle(t, ctx)
 		if n := len(s.eventsFor(id)); n != 1 {
 			t.Errorf("%d copies stored, want 1", n)
 		}
@@ -730,6 +764,41 @@ func waitEventsWithin(t *testing.T, s *testSite, id string, n int, d time.Durati
 	}
 	t.Fatalf("consent %s: the endpoint got %d events, want %d", id, len(s.eventsFor(id)), n)
 	return nil
+}
+
+// sentinels numbers the sentinel requests of every test site.
+var sentinels atomic.Int64
+
+// serveSentinel answers /sentinel on s, counting each request by its
+// query, for settleOn.
+func serveSentinel(s *testSite) {
+	s.mux.HandleFunc("/sentinel", func(w http.ResponseWriter, req *http.Request) {
+		s.count(req.URL.Path + "?" + req.URL.RawQuery)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// settleOn stands in for a sleep before asserting that something did not
+// happen: the page (one of s's, whose CSP allows only its own origin)
+// runs two animation frames, then fetches a sentinel URL, and settleOn
+// returns once s has received it. Whatever the page had started by then
+// (a gated script's request, a consent post, a beacon) was sent first.
+func settleOn(t *testing.T, ctx context.Context, s *testSite) {
+	t.Helper()
+	n := strconv.FormatInt(sentinels.Add(1), 10)
+	bt.Eval[bool](t, ctx, `requestAnimationFrame(() => requestAnimationFrame(() => fetch('/sentinel?`+n+`'))), true`)
+	waitUntil(t, func() bool { return s.requests("/sentinel?"+n) > 0 }, "the page's sentinel request")
+}
+
+// waitUntil waits up to 4 s for cond, checking every 10 ms.
+func waitUntil(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(4 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // shot writes a screenshot when the test runs with -screenshots.

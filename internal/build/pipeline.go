@@ -1,0 +1,511 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"reflect"
+	"slices"
+	"strings"
+
+	notis "github.com/notis-dev/notis"
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/i18n"
+	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/render"
+	"github.com/notis-dev/notis/internal/site"
+	"github.com/notis-dev/notis/internal/widget"
+)
+
+// The build is one pipeline of stages, which `notis build` and `notis
+// serve` both run:
+//
+//	load    config, strings, layouts  →  content files, parsed  →  the checks
+//	        that span files (content.CheckSite, checkCategories)
+//	render  assets  →  banner  →  renderer  →  notice pages, indexes, root,
+//	        404  →  sitemap, notices.json  →  static/
+//
+// A build runs it once with no cache. The preview keeps a cache, whose
+// every entry is keyed by the inputs it was made from, and runs the whole
+// pipeline again after each edit: a stage whose inputs did not change
+// hands over what it made last time instead of making it again. The
+// output is therefore the build's by construction, not by a second
+// implementation kept equal to it.
+
+// cache is what one run of the pipeline keeps for the next. A nil *cache
+// keeps nothing: every stage does its work.
+type cache struct {
+	// Stale inputs, set from the paths an edit touched and cleared when
+	// the stage that reads them has succeeded, so a fix after a failed
+	// run redoes all the failure left undone.
+	siteStale, assetsStale, widgetStale bool
+
+	// Site-level inputs: config, strings, layouts and defaults; gen
+	// counts their reloads.
+	cfg     *site.Config
+	strings *i18n.Bundle
+	fsys    fs.FS
+	gen     uint64
+
+	files map[string]*fileEntry // content file → what it held when last read
+	known bool                  // files lists every content file (a walk happened)
+
+	assets      []staged // assets/, minified, as the last run wrote them
+	assetNames  map[string]string
+	assetsOK    bool
+	banner      *widget.Result
+	bannerCfg   widget.Config
+	bannerOK    bool // bannerCfg had a banner
+	bannerValid bool // banner, bannerCfg and bannerOK are of a run that succeeded
+	static      []staged
+	staticErrs  []error
+	staticOK    bool
+
+	renderer    *render.Renderer
+	rendererKey rendererKey
+	rendererGen uint64 // counts renderers; part of every page's key
+
+	pages map[string]pageEntry      // output path → the page rendered there last
+	json  map[*notice.Notice][]byte // each notice's part of notices.json
+}
+
+// fileEntry is one content file as last read.
+type fileEntry struct {
+	sum  [32]byte
+	page *content.Page // nil when the front matter did not parse
+	err  error
+	// src is kept only for a notice that extends another: it takes its
+	// parent's facts into itself, so when the parent changes it is
+	// parsed again from these bytes.
+	src []byte
+}
+
+// pageEntry is a rendered page and the key of all it read: a hash, or
+// for a notice page its inputs.
+type pageEntry struct {
+	key    [32]byte
+	inputs noticeInputs
+	data   []byte
+}
+
+// staged is one output file made by a stage, as written.
+type staged struct {
+	rel  string
+	data []byte
+	keep bool
+}
+
+// rendererKey is what a renderer is made from besides the site-level
+// inputs.
+type rendererKey struct {
+	gen  uint64
+	opts render.Options
+}
+
+func newCache() *cache {
+	return &cache{siteStale: true, assetsStale: true, widgetStale: true, files: map[string]*fileEntry{}, pages: map[string]pageEntry{}}
+}
+
+// touched marks the inputs behind the given source paths (slash paths
+// relative to the site folder) as stale, and returns the content files
+// among them.
+func (c *cache) touched(paths []string) (contentFiles []string) {
+	for _, p := range paths {
+		p = path.Clean(strings.TrimPrefix(p, "./"))
+		top, _, _ := strings.Cut(p, "/")
+		switch {
+		case p == site.FileName || top == "layouts" || top == "i18n" || top == StaticDir:
+			c.siteStale = true
+		case top == "assets":
+			c.assetsStale = true
+		case top == "widget":
+			c.widgetStale = true
+		case top == content.Dir:
+			contentFiles = append(contentFiles, p)
+		}
+	}
+	return contentFiles
+}
+
+// loadSite is the load stage: it reads the site in opts.Source, taking
+// from c what has not changed since it was read (changed names the
+// content files an edit touched). lean loads notices without their
+// bodies, for a one-shot build of a large site. The error reports every
+// problem found, not just the first.
+func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, error) {
+	s := &Site{Dir: opts.Source}
+	reloaded := false
+	if c == nil || c.siteStale || c.cfg == nil {
+		cfg, err := site.Load(opts.Source)
+		if err != nil {
+			return nil, err
+		}
+		if opts.BaseURL != "" {
+			if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
+				return nil, fmt.Errorf("--baseURL: %w", err)
+			}
+		}
+		if opts.ConsentEndpoint != "" {
+			cfg.Consent.Endpoint = strings.TrimSuffix(opts.ConsentEndpoint, "/")
+		}
+		strs, err := i18n.LoadLayers([]fs.FS{notis.Defaults, os.DirFS(opts.Source)}, cfg.LanguageCodes(), cfg.DefaultLanguage)
+		s.Config, s.Strings, s.FS = cfg, strs, site.Overlay(os.DirFS(opts.Source), notis.Defaults)
+		if err != nil {
+			return nil, err
+		}
+		reloaded = true
+		if c != nil {
+			if c.cfg == nil || !slices.Equal(c.cfg.LanguageCodes(), cfg.LanguageCodes()) || c.cfg.DefaultLanguage != cfg.DefaultLanguage {
+				c.files, c.known = map[string]*fileEntry{}, false // a file's language comes from the site's
+			}
+			c.cfg, c.strings, c.fsys = cfg, strs, s.FS
+			c.gen++
+			c.siteStale = false
+			c.staticOK = false
+		}
+	} else {
+		s.Config, s.Strings, s.FS = c.cfg, c.strings, c.fsys
+	}
+	var errs []error
+	var broken []*content.Page
+	var err error
+	if c == nil {
+		s.Pages, broken, err = content.Load(os.DirFS(opts.Source), s.Config, lean)
+	} else {
+		s.Pages, broken, err = c.content(opts.Source, s.Config, changed, reloaded)
+	}
+	for _, p := range broken {
+		s.Broken = append(s.Broken, p.Notice)
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
+	s.index()
+	if s.Strings != nil {
+		errs = append(errs, s.checkCategories()...)
+	}
+	errs = append(errs, s.checkBannerNotices())
+	return s, errors.Join(errs...)
+}
+
+// content is the cached half of the load stage for content/: it reads
+// again only the files an edit named (all of them after the site-level
+// inputs were reloaded, and any the cache has not seen), walking
+// content/ only when a file may have appeared or gone, and then runs the
+// checks that span files over the whole site, as content.Load does.
+func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded bool) (ok, broken []*content.Page, err error) {
+	// A content file is kept with what it held; the split into ok and
+	// broken pages and the checks that span files are content.Sort's,
+	// as in content.Load.
+	fsys := os.DirFS(dir)
+	todo := map[string]bool{}
+	walk := !c.known || reloaded
+	for _, f := range changed {
+		if _, known := c.files[f]; known {
+			todo[f] = true
+		} else {
+			walk = true // a new file, or a folder: the walk finds what it holds
+		}
+	}
+	if walk {
+		files, err := content.Find(fsys, content.Dir)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, nil, fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", content.Dir, content.Dir)
+			}
+			return nil, nil, err
+		}
+		present := make(map[string]bool, len(files))
+		for _, f := range files {
+			present[f] = true
+			if _, known := c.files[f]; !known || reloaded {
+				todo[f] = true
+			}
+		}
+		for f := range c.files {
+			if !present[f] {
+				delete(c.files, f)
+				delete(todo, f)
+			}
+		}
+		c.known = true
+	}
+	langs := content.Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
+	names := slices.Sorted(maps.Keys(todo))
+	pages, errs := content.Read(fsys, names, langs, false)
+	for i, f := range names {
+		if errors.Is(errs[i], fs.ErrNotExist) {
+			delete(c.files, f) // went between the walk (or the edit) and the read
+			continue
+		}
+		e := &fileEntry{page: pages[i], err: errs[i]}
+		if pages[i] != nil {
+			e.sum = pages[i].Sum
+			if old := c.files[f]; old != nil && old.page != nil && old.sum == e.sum && old.err == nil && e.err == nil {
+				continue // saved without a change: keep the page, and every key that names it
+			}
+			if pages[i].Notice.Extends != "" {
+				e.src, _ = fs.ReadFile(fsys, f)
+				if sum := sha256.Sum256(e.src); sum != e.sum {
+					e.src = nil // changed again since: the next edit's read takes it
+				}
+			}
+		}
+		c.files[f] = e
+	}
+	c.refreshLayered(fsys, langs)
+
+	files := slices.Sorted(maps.Keys(c.files))
+	all := make([]*content.Page, len(files))
+	perFile := make([]error, len(files))
+	for i, f := range files {
+		all[i], perFile[i] = c.files[f].page, c.files[f].err
+	}
+	return content.Sort(all, perFile)
+}
+
+// refreshLayered parses again every layered notice whose parent chain is
+// not the one it took its facts from, so CheckSite gives it the current
+// parent's.
+func (c *cache) refreshLayered(fsys fs.FS, langs content.Languages) {
+	var byKey map[noticeKey]*notice.Notice // made when a layered notice needs it
+	for f, e := range c.files {
+		if e.page == nil || e.page.Notice.Parent == nil {
+			continue
+		}
+		if byKey == nil {
+			byKey = c.byKey()
+		}
+		stale := false
+		for cur := e.page.Notice; cur.Parent != nil; cur = cur.Parent {
+			if byKey[noticeKey{cur.Extends, cur.Lang}] != cur.Parent {
+				stale = true
+				break
+			}
+		}
+		if !stale {
+			continue
+		}
+		if e.src == nil {
+			// Read when its bytes were not those parsed: read it again.
+			if src, err := fs.ReadFile(fsys, f); err == nil {
+				e.src = src
+			}
+		}
+		p, err := content.Parse(f, e.src, langs)
+		c.files[f] = &fileEntry{sum: sha256.Sum256(e.src), page: p, err: err, src: e.src}
+	}
+}
+
+// noticeKey names a notice in a language.
+type noticeKey struct{ id, lang string }
+
+// byKey files the parsed notices by id and language.
+func (c *cache) byKey() map[noticeKey]*notice.Notice {
+	m := make(map[noticeKey]*notice.Notice, len(c.files))
+	for _, e := range c.files {
+		if e.page != nil {
+			m[noticeKey{e.page.Notice.ID, e.page.Notice.Lang}] = e.page.Notice
+		}
+	}
+	return m
+}
+
+// stageAssets is the assets stage: assets/ minified, CSS and JS under
+// content-hashed names. It returns original → output names.
+func (s *Site) stageAssets(w *writer, c *cache) (map[string]string, error) {
+	if c != nil && !c.assetsStale && c.assetsOK {
+		return c.assetNames, w.putStaged(c.assets)
+	}
+	names, files, err := s.assetFiles(w)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		c.assets, c.assetNames, c.assetsOK, c.assetsStale = files, names, true, false
+	}
+	return names, w.putStaged(files)
+}
+
+// stageBanner is the banner stage: the bundle is made again only when its
+// configuration or the widget's sources changed.
+func (s *Site) stageBanner(w *writer, c *cache) (*widget.Result, error) {
+	cfg, ok := s.BannerConfig()
+	if c != nil && c.bannerValid && !c.widgetStale && ok == c.bannerOK && reflect.DeepEqual(cfg, c.bannerCfg) {
+		if c.banner != nil {
+			if err := w.putBanner(c.banner); err != nil {
+				return nil, err
+			}
+		}
+		return c.banner, nil
+	}
+	b, err := s.buildBanner(cfg, ok)
+	if err != nil {
+		return nil, err
+	}
+	if b != nil {
+		if err := w.putBanner(b); err != nil {
+			return nil, err
+		}
+	}
+	if c != nil {
+		c.banner, c.bannerCfg, c.bannerOK, c.bannerValid, c.widgetStale = b, cfg, ok, true, false
+	}
+	return b, nil
+}
+
+// stageRenderer makes the renderer, or hands over the last one when
+// nothing it is made from changed.
+func (s *Site) stageRenderer(c *cache, ropts render.Options) (*render.Renderer, uint64, error) {
+	if c != nil && c.renderer != nil && c.rendererKey == (rendererKey{c.gen, ropts}) {
+		return c.renderer, c.rendererGen, nil
+	}
+	r, err := render.New(s.FS, s.Config, s.Strings, ropts)
+	if err != nil {
+		return nil, 0, err
+	}
+	if c == nil {
+		return r, 0, nil
+	}
+	c.renderer, c.rendererKey = r, rendererKey{c.gen, ropts}
+	c.rendererGen++
+	return r, c.rendererGen, nil
+}
+
+// stageStatic reads static/ once per reload of the site-level inputs.
+func (s *Site) stageStatic(w *writer, c *cache) error {
+	if c != nil && c.staticOK {
+		return errors.Join(append(slices.Clone(c.staticErrs), w.putStatic(c.static))...)
+	}
+	files, errs, err := s.staticFiles()
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		c.static, c.staticErrs, c.staticOK = files, errs, true
+	}
+	return errors.Join(append(errs, w.putStatic(files))...)
+}
+
+// keyer builds a cache key: fields written with their lengths, so no two
+// sequences of fields give one key by accident, hashed at the end.
+type keyer struct{ b []byte }
+
+func newKeyer(gen uint64) *keyer {
+	k := &keyer{b: make([]byte, 0, 256)}
+	k.uint(gen)
+	return k
+}
+
+func (k *keyer) uint(v uint64) { k.b = binary.LittleEndian.AppendUint64(k.b, v) }
+
+func (k *keyer) str(v string) {
+	k.uint(uint64(len(v)))
+	k.b = append(k.b, v...)
+}
+
+func (k *keyer) sum() [32]byte { return sha256.Sum256(k.b) }
+
+// noticeInputs is the key of a notice page: everything render.NoticeTo
+// reads. The parsed file stands for its bytes and for the facts it took
+// from the notices it extends (a page is parsed again when its bytes or
+// a parent change, and kept otherwise); then the languages it exists in
+// (the language switcher), whether the banner's cookie notice for its
+// folder exists in its language or the default one, and the titles of
+// its related notices, in its language or the default one. Compared field by field: on a large site
+// hashing every page's key on every save cost more than the save.
+type noticeInputs struct {
+	gen     uint64
+	page    *content.Page
+	langs   uint64   // bit i: the notice exists in the site's i-th language
+	banner  uint8    // the banner's cookie notice exists: bit 0 in the page's language, bit 1 in the default one
+	related []string // per related id: its title in the page's language, or "\x00" and the default language's, or "\x00\x00" for none
+}
+
+func (a noticeInputs) equal(b noticeInputs) bool {
+	return a.gen == b.gen && a.page == b.page && a.langs == b.langs && a.banner == b.banner && slices.Equal(a.related, b.related)
+}
+
+func (s *Site) noticeInputs(gen uint64, p *content.Page) noticeInputs {
+	n := p.Notice
+	in := noticeInputs{gen: gen, page: p}
+	for i, lang := range s.Config.LanguageCodes() {
+		if _, ok := s.ByID[n.ID][lang]; ok {
+			in.langs |= 1 << i
+		}
+	}
+	if id, ok := s.Config.Consent.BannerNotice(n.File); ok {
+		for i, lang := range []string{n.Lang, s.Config.DefaultLanguage} {
+			if s.ByID[id][lang] != nil {
+				in.banner |= 1 << i
+			}
+		}
+	}
+	for _, id := range n.Related {
+		tr := s.ByID[id]
+		switch rel, def := tr[n.Lang], tr[s.Config.DefaultLanguage]; {
+		case rel != nil:
+			in.related = append(in.related, rel.Title)
+		case def != nil:
+			in.related = append(in.related, "\x00"+def.Title)
+		default:
+			in.related = append(in.related, "\x00\x00")
+		}
+	}
+	return in
+}
+
+// indexKey is the key of a language's index: what render.Index reads of
+// each notice in the language.
+func (s *Site) indexKey(gen uint64, lang string) [32]byte {
+	k := newKeyer(gen)
+	k.str(lang)
+	for _, id := range s.IDs() {
+		if n, ok := s.ByID[id][lang]; ok {
+			k.str(n.ID)
+			k.str(n.Title)
+			k.str(n.Summary)
+			k.str(n.Updated.String())
+			k.str(n.Controller.Name)
+		}
+	}
+	return k.sum()
+}
+
+// partsWriter keeps each write as a part of its own, without copying:
+// notices.json's fragments are cached and immutable, so two versions of
+// it share them and compare part by part.
+type partsWriter struct{ parts [][]byte }
+
+func (p *partsWriter) Write(b []byte) (int, error) {
+	p.parts = append(p.parts, b)
+	return len(b), nil
+}
+
+func (p *partsWriter) WriteString(s string) (int, error) { return p.Write([]byte(s)) }
+
+func (p *partsWriter) WriteByte(c byte) error {
+	_, err := p.Write([]byte{c})
+	return err
+}
+
+// sitemapKey is the key of sitemap.xml: what Site.sitemap reads.
+func (s *Site) sitemapKey(gen uint64) [32]byte {
+	k := newKeyer(gen)
+	for _, id := range s.IDs() {
+		k.str(id)
+		for _, lang := range s.Config.LanguageCodes() {
+			if n, ok := s.ByID[id][lang]; ok {
+				k.str(lang)
+				k.str(n.Updated.String())
+			}
+		}
+		k.uint(0)
+	}
+	return k.sum()
+}

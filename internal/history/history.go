@@ -1,0 +1,600 @@
+// Package history reads a site's notice history from git, with go-git (no
+// git binary): every commit on the first-parent line of HEAD that changed
+// a notice file, in either language, is a candidate version of that
+// notice; its date is the notice's `updated` at that commit, and
+// consecutive commits with one date are one version (the latest commit's
+// text). A commit that changed what a notice says without changing
+// `updated` is a finding: readers would see the change under an older
+// date.
+//
+// The log is walked once, diffing each commit's content/ tree with its
+// parent's (unchanged trees are skipped by their hash), and every blob is
+// read and parsed once, however many commits hold it.
+package history
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/diag"
+	"github.com/notis-dev/notis/internal/notice"
+)
+
+// RuleUndated is the finding of a commit that changed what a notice says
+// (its model or its body) without changing its `updated` date.
+const RuleUndated = "history.undated-change"
+
+// ErrNoRepo means the site is not in a git repository: it has no history,
+// and builds as a site without one.
+var ErrNoRepo = errors.New("not in a git repository")
+
+// Repo is the git repository that holds a site folder.
+type Repo struct {
+	repo   *git.Repository
+	site   string // the site folder, absolute
+	prefix string // the site folder inside the repository: "" or "sites/a/"
+
+	mu     sync.Mutex
+	blobs  map[plumbing.Hash][]byte
+	parsed map[fileAt]*parsed
+}
+
+// fileAt is one file's bytes under one name: a parse depends on both (the
+// name gives the language).
+type fileAt struct {
+	hash plumbing.Hash
+	rel  string
+}
+
+type parsed struct {
+	page *content.Page // nil when the front matter did not parse
+	ok   bool          // decoded without mistakes: a build would publish it
+}
+
+// Open finds the repository holding the site folder dir, which may be a
+// subfolder of the repository's work tree. It returns ErrNoRepo when
+// there is none.
+func Open(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, ErrNoRepo
+	}
+	if err != nil {
+		return nil, fmt.Errorf("git repository of %s: %w", dir, err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		// A bare repository has no site folder in it.
+		return nil, ErrNoRepo
+	}
+	root := wt.Filesystem.Root()
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s is outside its git work tree %s", dir, root)
+	}
+	prefix := ""
+	if rel != "." {
+		prefix = filepath.ToSlash(rel) + "/"
+	}
+	return &Repo{repo: repo, site: abs, prefix: prefix, blobs: map[plumbing.Hash][]byte{}, parsed: map[fileAt]*parsed{}}, nil
+}
+
+// Files returns the notice files (content/**/NAME.LANG.md, as
+// content.Find lists them) at a revision, keyed by their path in the site
+// folder. rev "" is the work tree as it is on disk.
+func (r *Repo) Files(rev string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if rev == "" {
+		fsys := os.DirFS(r.site)
+		names, err := content.Find(fsys, content.Dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		for _, name := range names {
+			src, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, err
+			}
+			out[name] = src
+		}
+		return out, nil
+	}
+	c, err := r.commit(rev)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := r.contentTree(c)
+	if err != nil || tree == nil {
+		return out, err
+	}
+	err = tree.Files().ForEach(func(f *object.File) error {
+		rel := content.Dir + "/" + f.Name
+		if !content.IsFile(rel) {
+			return nil
+		}
+		src, err := r.blob(f.Hash)
+		if err != nil {
+			return fmt.Errorf("%s at %s: %w", rel, rev, err)
+		}
+		out[rel] = src
+		return nil
+	})
+	return out, err
+}
+
+// MergeBase returns the commit (its full hash) where HEAD and rev last
+// shared history: what a pull request's changes are counted from.
+func (r *Repo) MergeBase(rev string) (string, error) {
+	head, err := r.commit("HEAD")
+	if err != nil {
+		return "", err
+	}
+	other, err := r.commit(rev)
+	if err != nil {
+		return "", err
+	}
+	bases, err := head.MergeBase(other)
+	if err != nil {
+		return "", fmt.Errorf("merge base of HEAD and %s: %w", rev, err)
+	}
+	if len(bases) == 0 {
+		return "", fmt.Errorf("HEAD and %s share no history", rev)
+	}
+	return bases[0].Hash.String(), nil
+}
+
+// commit resolves a revision (a branch, tag, HEAD~2, a hash) to its commit.
+func (r *Repo) commit(rev string) (*object.Commit, error) {
+	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("revision %q: %w", rev, err)
+	}
+	return r.repo.CommitObject(*h)
+}
+
+// contentTree is the site's content/ folder at a commit; nil when the
+// commit has none.
+func (r *Repo) contentTree(c *object.Commit) (*object.Tree, error) {
+	root, err := c.Tree()
+	if err != nil {
+		return nil, err
+	}
+	t, err := root.Tree(r.prefix + content.Dir)
+	if errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
+		return nil, nil
+	}
+	return t, err
+}
+
+// blob reads a blob once; later reads of the same hash come from memory.
+func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
+	r.mu.Lock()
+	src, ok := r.blobs[h]
+	r.mu.Unlock()
+	if ok {
+		return src, nil
+	}
+	b, err := r.repo.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := b.Reader()
+	if err != nil {
+		return nil, err
+	}
+	src, err = io.ReadAll(rd)
+	rd.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.blobs[h] = src
+	r.mu.Unlock()
+	return src, nil
+}
+
+// parse reads the notice file rel held in blob h as the build reads it.
+// A result for a notice that extends another is not shared: resolving
+// its parent changes it, and the parent differs between commits.
+func (r *Repo) parse(rel string, h plumbing.Hash, langs content.Languages) (*parsed, error) {
+	key := fileAt{h, rel}
+	r.mu.Lock()
+	p, ok := r.parsed[key]
+	r.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	src, err := r.blob(h)
+	if err != nil {
+		return nil, err
+	}
+	page, perr := content.Parse(rel, src, langs)
+	p = &parsed{page: page, ok: page != nil && perr == nil}
+	if page != nil && page.Notice.Extends != "" {
+		return p, nil
+	}
+	r.mu.Lock()
+	r.parsed[key] = p
+	r.mu.Unlock()
+	return p, nil
+}
+
+// Version is one version of a notice: its text at the latest commit that
+// carried its date.
+type Version struct {
+	Date   notice.Date
+	Commit string    // the full hash of the latest commit with this date
+	Time   time.Time // that commit's time
+	// Pages holds the notice in each language it had at Commit.
+	Pages map[string]*content.Page
+}
+
+// Short is the commit's abbreviated hash, as git prints it.
+func (v *Version) Short() string { return v.Commit[:min(len(v.Commit), 7)] }
+
+// Log is a site's history.
+type Log struct {
+	// Versions holds each notice's committed versions, oldest first.
+	Versions map[string][]*Version
+	// Undated are the commits, within each notice's newest version, that
+	// changed what it says without changing `updated`: the ones a writer
+	// can still date by changing `updated` now. Earlier ones are folded
+	// into the version they were published under.
+	Undated diag.List
+	// Shallow is a warning when the clone does not reach the first commit,
+	// "" when it does.
+	Shallow string
+	// Commits is how many commits were read.
+	Commits int
+}
+
+// snapshot is a notice at one commit: what becomes a Version.
+type snapshot struct {
+	v       *Version
+	undated []*diag.Diagnostic // this commit's undated changes to the notice
+}
+
+// Read walks the first-parent line of HEAD once, newest first, and
+// returns every notice's versions. An empty repository has an empty log.
+func (r *Repo) Read(langs content.Languages) (*Log, error) {
+	log := &Log{Versions: map[string][]*Version{}}
+	ref, err := r.repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return log, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	shallowList, err := r.repo.Storer.Shallow()
+	if err != nil {
+		return nil, err
+	}
+	shallow := map[plumbing.Hash]bool{}
+	for _, h := range shallowList {
+		shallow[h] = true
+	}
+	c, err := r.repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, err
+	}
+	snaps := map[string][]*snapshot{} // newest first
+	tree, err := r.contentTree(c)
+	if err != nil {
+		return nil, err
+	}
+	for c != nil {
+		log.Commits++
+		var parent *object.Commit
+		var ptree *object.Tree
+		boundary := shallow[c.Hash]
+		if !boundary && c.NumParents() > 0 {
+			if parent, err = c.Parent(0); err != nil {
+				return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
+			}
+			if ptree, err = r.contentTree(parent); err != nil {
+				return nil, err
+			}
+		}
+		if treeHash(tree) != treeHash(ptree) {
+			if err := r.commitSnapshots(c, tree, ptree, langs, snaps); err != nil {
+				return nil, err
+			}
+		}
+		if boundary {
+			log.Shallow = shallowWarning(c, tree)
+			break
+		}
+		c, tree = parent, ptree
+	}
+	for id, list := range snaps {
+		log.Versions[id] = collapse(list)
+		// The newest version is the run of snapshots with the newest date.
+		for _, s := range list {
+			if !sameDate(s.v.Date, list[0].v.Date) {
+				break
+			}
+			log.Undated = append(log.Undated, s.undated...)
+		}
+	}
+	slices.SortFunc(log.Undated, func(a, b *diag.Diagnostic) int {
+		return cmp.Or(strings.Compare(a.Pos.File, b.Pos.File), strings.Compare(a.Message, b.Message))
+	})
+	return log, nil
+}
+
+// commitSnapshots records the notices commit c changed, each as it was
+// at c, with the files whose text changed without a new date.
+func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs content.Languages, snaps map[string][]*snapshot) error {
+	changes, err := object.DiffTree(ptree, tree)
+	if err != nil {
+		return fmt.Errorf("commit %s: %w", c.Hash, err)
+	}
+	touched := map[string][]string{} // notice id → changed paths at c
+	var undated []*diag.Diagnostic
+	for _, ch := range changes {
+		name := ch.To.Name
+		if name == "" {
+			name = ch.From.Name
+		}
+		rel := content.Dir + "/" + name
+		if !content.IsFile(rel) {
+			continue
+		}
+		var now, before *parsed
+		if ch.To.Name != "" {
+			if now, err = r.parse(rel, ch.To.TreeEntry.Hash, langs); err != nil {
+				return err
+			}
+			if now.page != nil {
+				touched[now.page.Notice.ID] = append(touched[now.page.Notice.ID], rel)
+			}
+		}
+		if ch.From.Name != "" {
+			fromRel := content.Dir + "/" + ch.From.Name
+			if before, err = r.parse(fromRel, ch.From.TreeEntry.Hash, langs); err != nil {
+				return err
+			}
+			if before.page != nil {
+				touched[before.page.Notice.ID] = append(touched[before.page.Notice.ID], fromRel)
+			}
+		}
+		if now != nil && before != nil && now.ok && before.ok && sameDate(now.page.Notice.Updated, before.page.Notice.Updated) {
+			if d, err := r.undatedChange(c, rel, now.page.Notice, before.page.Notice); err != nil {
+				return err
+			} else if d != nil {
+				undated = append(undated, d)
+			}
+		}
+	}
+	for id, paths := range touched {
+		v, err := r.versionAt(c, tree, id, paths, langs)
+		if err != nil {
+			return err
+		}
+		if v == nil {
+			continue // deleted, or not publishable at c
+		}
+		s := &snapshot{v: v}
+		for _, d := range undated {
+			if d.Notice == id {
+				s.undated = append(s.undated, d)
+			}
+		}
+		snaps[id] = append(snaps[id], s)
+	}
+	return nil
+}
+
+// versionAt is notice id as it was at commit c, in every language: its
+// files are found beside the paths c changed, by the site's naming
+// (NAME.LANG.md, NAME.md for the default language), and must each say
+// they are notice id. nil when the notice had no file at c, or one that
+// a build would have refused: such a state was never published.
+func (r *Repo) versionAt(c *object.Commit, tree *object.Tree, id string, paths []string, langs content.Languages) (*Version, error) {
+	if tree == nil {
+		return nil, nil
+	}
+	v := &Version{Commit: c.Hash.String(), Time: c.Committer.When.UTC(), Pages: map[string]*content.Page{}}
+	seen := map[string]bool{}
+	for _, p := range paths {
+		dir, base := path.Split(p)
+		stem := strings.TrimSuffix(base, ".md")
+		if i := strings.LastIndexByte(stem, '.'); i > 0 && slices.Contains(langs.Codes, stem[i+1:]) {
+			stem = stem[:i]
+		}
+		candidates := []string{dir + stem + ".md"}
+		for _, lang := range langs.Codes {
+			candidates = append(candidates, dir+stem+"."+lang+".md")
+		}
+		for _, rel := range candidates {
+			if seen[rel] {
+				continue
+			}
+			seen[rel] = true
+			f, err := tree.File(strings.TrimPrefix(rel, content.Dir+"/"))
+			if errors.Is(err, object.ErrFileNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			pr, err := r.parse(rel, f.Hash, langs)
+			if err != nil {
+				return nil, err
+			}
+			if pr.page == nil || pr.page.Notice.ID != id {
+				continue
+			}
+			if !pr.ok {
+				return nil, nil
+			}
+			n := pr.page.Notice
+			if n.Extends != "" {
+				if err := content.ResolveExtends(n, func(pid, lang string) *notice.Notice { return r.parentAt(tree, dir, pid, lang, langs) }); err != nil {
+					return nil, nil
+				}
+			}
+			if v.Pages[n.Lang] != nil {
+				return nil, nil // two files claim one language: the build refuses it
+			}
+			v.Pages[n.Lang] = pr.page
+			if n.Updated.After(v.Date.Time) || v.Date.IsZero() {
+				v.Date = n.Updated
+			}
+		}
+	}
+	if len(v.Pages) == 0 {
+		return nil, nil
+	}
+	return v, nil
+}
+
+// parentAt finds the parent notice pid in lang at a commit, by the site's
+// naming, beside the child or at the top of content/.
+func (r *Repo) parentAt(tree *object.Tree, dir, pid, lang string, langs content.Languages) *notice.Notice {
+	var names []string
+	for _, d := range []string{dir, content.Dir + "/"} {
+		names = append(names, d+pid+"."+lang+".md")
+		if lang == langs.Default {
+			names = append(names, d+pid+".md")
+		}
+	}
+	for _, rel := range names {
+		f, err := tree.File(strings.TrimPrefix(rel, content.Dir+"/"))
+		if err != nil {
+			continue
+		}
+		pr, err := r.parse(rel, f.Hash, langs)
+		if err == nil && pr.ok && pr.page.Notice.ID == pid && pr.page.Notice.Lang == lang {
+			return pr.page.Notice
+		}
+	}
+	return nil
+}
+
+// undatedChange is the finding for a file commit c changed, in what it
+// says, while its `updated` stayed the same; nil when only its
+// formatting changed.
+func (r *Repo) undatedChange(c *object.Commit, rel string, now, before *notice.Notice) (*diag.Diagnostic, error) {
+	same, err := saysSame(now, before)
+	if err != nil || same {
+		return nil, err
+	}
+	short := c.Hash.String()[:7]
+	when := now.Updated.String()
+	if when == "" {
+		when = "not set"
+	}
+	d := &diag.Diagnostic{Rule: RuleUndated, Severity: diag.Warning, Notice: now.ID, Lang: now.Lang, Field: "updated", Pos: now.Pos("updated"),
+		Message: fmt.Sprintf("commit %s (%s) changed what this notice says but not its updated date (%s): readers see the change under the earlier date", short, firstLine(c.Message), when),
+		Fix:     "set updated to the date the change is published"}
+	if d.Pos.Line == 0 {
+		d.Pos = diag.Position{File: rel, Line: 1, Col: 1}
+	}
+	if src, err := r.fileAtPos(c, rel); err == nil {
+		diag.List{d}.AddSource(rel, src)
+	}
+	return d, nil
+}
+
+func (r *Repo) fileAtPos(c *object.Commit, rel string) ([]byte, error) {
+	f, err := c.File(r.prefix + rel)
+	if err != nil {
+		return nil, err
+	}
+	return r.blob(f.Hash)
+}
+
+// SaysSame reports whether two versions of a notice file say the same:
+// the same model apart from `updated`, and the same body words. Edits
+// that only reformat (YAML style, key order, line wrapping) say the same.
+func SaysSame(a, b *notice.Notice) (bool, error) { return saysSame(a, b) }
+
+func saysSame(a, b *notice.Notice) (bool, error) {
+	pa, pb := a.Plain(), b.Plain()
+	delete(pa, "updated")
+	delete(pb, "updated")
+	if !reflect.DeepEqual(pa, pb) {
+		return false, nil
+	}
+	ba, err := a.Text()
+	if err != nil {
+		return false, err
+	}
+	bb, err := b.Text()
+	if err != nil {
+		return false, err
+	}
+	return slices.Equal(strings.Fields(string(ba)), strings.Fields(string(bb))), nil
+}
+
+// collapse turns a notice's snapshots, newest first, into its versions,
+// oldest first: consecutive snapshots with one date are one version, the
+// newest of them.
+func collapse(list []*snapshot) []*Version {
+	var out []*Version
+	for i, s := range list {
+		if i > 0 && sameDate(s.v.Date, list[i-1].v.Date) {
+			continue
+		}
+		out = append(out, s.v)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+func sameDate(a, b notice.Date) bool { return a.Equal(b.Time) && a.MonthOnly == b.MonthOnly }
+
+func treeHash(t *object.Tree) plumbing.Hash {
+	if t == nil {
+		return plumbing.ZeroHash
+	}
+	return t.Hash
+}
+
+// shallowWarning says what a shallow clone hides: the versions before its
+// oldest commit of every notice that existed then.
+func shallowWarning(c *object.Commit, tree *object.Tree) string {
+	notices := 0
+	if tree != nil {
+		_ = tree.Files().ForEach(func(f *object.File) error {
+			if content.IsFile(content.Dir + "/" + f.Name) {
+				notices++
+			}
+			return nil
+		})
+	}
+	return fmt.Sprintf("history is shallow: it stops at commit %s (%s), so the versions before it are missing for the %d notice files that existed then; check out with fetch-depth: 0",
+		c.Hash.String()[:7], c.Committer.When.UTC().Format("2006-01-02"), notices)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}

@@ -1,0 +1,163 @@
+package history_test
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/history"
+	"github.com/notis-dev/notis/internal/history/gittest"
+)
+
+var langs = content.Languages{Codes: []string{"en", "sv"}, Default: "en"}
+
+func scenario(t *testing.T) (*gittest.Repo, []gittest.Step, *history.Repo) {
+	t.Helper()
+	g := gittest.New(t)
+	steps := gittest.Scenario(g)
+	r, err := history.Open(filepath.Join(g.Dir, gittest.SiteDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, steps, r
+}
+
+func TestVersions(t *testing.T) {
+	_, steps, r := scenario(t)
+	log, err := r.Read(langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if log.Shallow != "" {
+		t.Errorf("a full clone reads as shallow: %s", log.Shallow)
+	}
+	vs := log.Versions["applicants"]
+	want := []struct {
+		date   string
+		commit int // the step whose text the version shows: the latest with its date
+	}{{"2026-01-10", 0}, {"2026-02-01", 1}, {"2026-03-01", 2}, {"2026-04-01", 3}, {"2026-05-01", 4}, {"2026-06-01", 7}}
+	if len(vs) != len(want) {
+		var got []string
+		for _, v := range vs {
+			got = append(got, v.Date.String()+"@"+v.Short())
+		}
+		t.Fatalf("versions = %v, want %d", got, len(want))
+	}
+	for i, w := range want {
+		v := vs[i]
+		if v.Date.String() != w.date || v.Commit != steps[w.commit].Hash.String() {
+			t.Errorf("version %d = %s at %s, want %s at step %d (%s)", i, v.Date, v.Short(), w.date, w.commit, steps[w.commit].Message)
+		}
+		if v.Pages["en"] == nil || v.Pages["sv"] == nil {
+			t.Errorf("version %s lacks a language: %v", w.date, v.Pages)
+		}
+	}
+	// The version holds the text as it was then, not as it is now.
+	if got := vs[0].Pages["en"].Notice.Retention[0].Period.String(); got != "P6M" {
+		t.Errorf("first version's retention = %s, want P6M", got)
+	}
+	if got := vs[5].Pages["en"].Notice.Retention[0].Period.String(); got != "P24M" {
+		t.Errorf("newest version's retention = %s, want P24M (its latest commit)", got)
+	}
+	body, _ := vs[3].Pages["sv"].Notice.Text()
+	if !strings.Contains(string(body), "when you apply.") {
+		t.Errorf("the 2026-04-01 Swedish body is %q, want the prose before it changed", body)
+	}
+}
+
+func TestUndatedChange(t *testing.T) {
+	_, steps, r := scenario(t)
+	log, err := r.Read(langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the retention change of the last step is undated: the reformat
+	// before it says the same, and every other step changed the date.
+	if len(log.Undated) != 1 {
+		t.Fatalf("undated findings = %v, want exactly one", log.Undated)
+	}
+	d := log.Undated[0]
+	last := steps[len(steps)-1]
+	if d.Rule != history.RuleUndated || d.Severity.String() != "warning" || d.Notice != "applicants" || d.Lang != "en" || d.Field != "updated" {
+		t.Errorf("finding = %+v", d)
+	}
+	if d.Pos.File != "content/applicants.en.md" || d.Pos.Line != 3 || !strings.HasPrefix(d.Source, "updated:") {
+		t.Errorf("finding at %s (%q), want content/applicants.en.md:3, the updated line", d.Pos, d.Source)
+	}
+	if !strings.Contains(d.Message, last.Hash.String()[:7]) || !strings.Contains(d.Message, last.Message) {
+		t.Errorf("message %q does not name the commit", d.Message)
+	}
+}
+
+func TestUndatedChangeOnlyInNewestVersion(t *testing.T) {
+	g, _, r := scenario(t)
+	// Dating the change now folds it into a version of its own: the
+	// finding goes, as the writer has done what it asked.
+	v := gittest.Notice{Updated: "2026-07-01", Retention: "P24M", Recipient: true, Basis: "legitimate_interests", Prose: "You give us your data when you apply through our site."}
+	sv := v
+	sv.Prose = "Du ger oss dina uppgifter när du söker."
+	g.Commit("date the retention change", gittest.Files(v, sv))
+	log, err := r.Read(langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Undated) != 0 {
+		t.Errorf("undated = %v after the date was set", log.Undated)
+	}
+	if n := len(log.Versions["applicants"]); n != 7 {
+		t.Errorf("%d versions, want 7", n)
+	}
+}
+
+func TestShallow(t *testing.T) {
+	g, steps, r := scenario(t)
+	g.Shallow(steps[3].Hash)
+	log, err := r.Read(langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.Shallow, "history is shallow") || !strings.Contains(log.Shallow, "fetch-depth: 0") || !strings.Contains(log.Shallow, steps[3].Hash.String()[:7]) {
+		t.Errorf("shallow warning = %q", log.Shallow)
+	}
+	if !strings.Contains(log.Shallow, "2 notice files") {
+		t.Errorf("shallow warning %q does not count the notice files that existed at the boundary", log.Shallow)
+	}
+	vs := log.Versions["applicants"]
+	if len(vs) != 3 || vs[0].Date.String() != "2026-04-01" {
+		t.Errorf("shallow versions start at %v (%d), want 2026-04-01 (3)", vs[0].Date, len(vs))
+	}
+}
+
+func TestNoRepo(t *testing.T) {
+	if _, err := history.Open(t.TempDir()); !errors.Is(err, history.ErrNoRepo) {
+		t.Errorf("Open of a folder outside git = %v, want ErrNoRepo", err)
+	}
+}
+
+func TestFilesAndMergeBase(t *testing.T) {
+	g, steps, r := scenario(t)
+	files, err := r.Files(steps[0].Hash.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || string(files["content/applicants.en.md"]) != steps[0].EN.Text("en") {
+		t.Errorf("files at the first commit = %d files, en %q", len(files), files["content/applicants.en.md"])
+	}
+	g.Write(map[string]string{gittest.SiteDir + "/content/applicants.en.md": "edited\n", gittest.SiteDir + "/content/_draft/x.en.md": "draft\n"})
+	work, err := r.Files("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(work) != 2 || string(work["content/applicants.en.md"]) != "edited\n" {
+		t.Errorf("work tree files = %v", work)
+	}
+	base, err := r.MergeBase(steps[2].Hash.String())
+	if err != nil || base != steps[2].Hash.String() {
+		t.Errorf("merge base with an ancestor = %s, %v; want the ancestor %s", base, err, steps[2].Hash)
+	}
+	if _, err := r.Files("no-such-branch"); err == nil {
+		t.Error("Files of an unknown revision did not fail")
+	}
+}

@@ -1,0 +1,106 @@
+package noticediff_test
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"testing"
+
+	"github.com/notis-dev/notis/internal/noticediff"
+)
+
+// sides rebuilds the two texts from the runs.
+func sides(ops []noticediff.BodyOp) (old, new string) {
+	var o, n strings.Builder
+	for _, op := range ops {
+		if op.Op != noticediff.Insert {
+			o.WriteString(op.Text)
+		}
+		if op.Op != noticediff.Delete {
+			n.WriteString(op.Text)
+		}
+	}
+	return o.String(), n.String()
+}
+
+func TestBodyDiffMarksWholeWordsAndKeepsWhitespace(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want string // runs as =text, +text, -text
+	}{
+		{"We keep it for six months.", "We keep it for twelve months.", "=We keep it for |-six|+twelve|= months."},
+		{"Vi sparar den i sex månader.", "Vi sparar den i tolv månader.", "=Vi sparar den i |-sex|+tolv|= månader."},
+		{"a b c", "x y z", "-a b c|+x y z"},
+		{"Contact dpo@acme.example today.", "Contact privacy@acme.example today.", "=Contact |-dpo|+privacy|=@acme.example today."},
+		{"one\n\ntwo", "one\n\ntwo\n\nthree", "=one\n\ntwo|+\n\nthree"},
+		{"", "new text", "+new text"},
+		{"same", "same", "=same"},
+	} {
+		ops := noticediff.Words(c.a, c.b)
+		var got []string
+		for _, op := range ops {
+			got = append(got, map[noticediff.Op]string{noticediff.Equal: "=", noticediff.Insert: "+", noticediff.Delete: "-"}[op.Op]+op.Text)
+		}
+		if g := strings.Join(got, "|"); g != c.want {
+			t.Errorf("%q → %q:\n got %q\nwant %q", c.a, c.b, g, c.want)
+		}
+		if o, n := sides(ops); o != c.a || n != c.b {
+			t.Errorf("runs do not rebuild the texts: %q, %q", o, n)
+		}
+	}
+}
+
+// A rewrite too large to diff word by word is still right: the changed
+// middle deleted, then inserted, and both texts rebuild exactly.
+func TestBodyDiffOfAWholeRewriteStaysExact(t *testing.T) {
+	var a, b strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&a, "alpha%d ", i)
+		fmt.Fprintf(&b, "beta%d ", i)
+	}
+	ops := noticediff.Words("Intro. "+a.String()+"End.", "Intro. "+b.String()+"End.")
+	if o, n := sides(ops); o != "Intro. "+a.String()+"End." || n != "Intro. "+b.String()+"End." {
+		t.Fatal("runs do not rebuild the texts")
+	}
+	if len(ops) != 4 || ops[1].Op != noticediff.Delete || ops[2].Op != noticediff.Insert {
+		t.Fatalf("%d runs", len(ops))
+	}
+}
+
+func TestBodyHTMLEscapesHostileTextAndMarksChangesForScreenReaders(t *testing.T) {
+	ops := noticediff.Words(
+		`Keep <b>this</b> & "that".`,
+		`Keep <script>alert(1)</script> & "that" <img src=x onerror=alert(2)>.`)
+	got := string(noticediff.BodyHTML(ops, "inserted:", `deleted<"`))
+	for _, bad := range []string{"<script", "<img", "<b>", `deleted<"`} {
+		if strings.Contains(got, bad) {
+			t.Errorf("unescaped %q in %s", bad, got)
+		}
+	}
+	for _, want := range []string{
+		`<ins><span class="visually-hidden">inserted: </span>`,
+		`<del><span class="visually-hidden">deleted&lt;&#34; </span>`,
+		"script&gt;alert(1)&lt;/script</ins>",
+		"&amp; &#34;that&#34;",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in %s", want, got)
+		}
+	}
+	// The markup is only the fixed tags: strip them and the escaped text
+	// is all that is left.
+	plain := strings.NewReplacer(`<ins><span class="visually-hidden">inserted: </span>`, "", "</ins>", "",
+		`<del><span class="visually-hidden">deleted&lt;&#34; </span>`, "", "</del>", "").Replace(got)
+	if strings.ContainsAny(plain, "<>\"") {
+		t.Errorf("markup outside the fixed tags: %s", plain)
+	}
+	_ = template.HTML(got)
+}
+
+// Spacing alone is not announced as a change.
+func TestBodyHTMLDoesNotAnnounceSpacing(t *testing.T) {
+	got := string(noticediff.BodyHTML(noticediff.Words("a  b", "a b"), "inserted:", "deleted:"))
+	if strings.Contains(got, "<ins>") || strings.Contains(got, "<del>") {
+		t.Errorf("spacing marked as a change: %s", got)
+	}
+}
