@@ -72,6 +72,8 @@ type cache struct {
 
 	pages map[string]pageEntry      // output path → the page rendered there last
 	json  map[*notice.Notice][]byte // each notice's part of notices.json
+
+	history *historyState // the site's git history as of a HEAD, and its diffs
 }
 
 // fileEntry is one content file as last read.
@@ -186,6 +188,7 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 		errs = append(errs, err)
 	}
 	s.index()
+	errs = append(errs, s.loadHistory(c))
 	if s.Strings != nil {
 		errs = append(errs, s.checkCategories()...)
 	}

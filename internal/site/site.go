@@ -37,6 +37,8 @@ type Config struct {
 	Languages map[string]Language `toml:"languages"`
 	// Consent configures the banner and the consent server.
 	Consent Consent `toml:"consent"`
+	// History configures the pages of earlier versions read from git.
+	History History `toml:"history"`
 
 	// Dir is the folder notis.toml was read from.
 	Dir string `toml:"-"`
@@ -51,6 +53,19 @@ type Language struct {
 	// Weight orders languages in switchers; ties sort by code.
 	Weight int `toml:"weight"`
 }
+
+// History configures the notices' history: every earlier version's page,
+// the lists of versions and the change feeds, read from the site's git
+// repository.
+type History struct {
+	// Enabled is nil when notis.toml does not say: a site in git then has
+	// a history. false publishes no earlier version, for a site whose old
+	// versions must not be republished (a name removed for a reason).
+	Enabled *bool `toml:"enabled"`
+}
+
+// HistoryEnabled reports whether the build reads the site's history.
+func (c *Config) HistoryEnabled() bool { return c.History.Enabled == nil || *c.History.Enabled }
 
 // Consent configures the consent banner and the consent server.
 type Consent struct {

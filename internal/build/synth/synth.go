@@ -66,6 +66,9 @@ func generate(dir string, n int, files map[string]string) error {
 type Edit struct {
 	Rev     int
 	Summary bool
+	// Updated replaces the notice's date (2026-04-01) when set: a new
+	// version, for history benchmarks.
+	Updated string
 }
 
 // Notice returns notice i of n in lang, which relates to the next notice.
@@ -74,11 +77,15 @@ func Notice(rng *rand.Rand, i, n int, lang string, e Edit) []byte {
 	if e.Summary {
 		summary = fmt.Sprintf(" (revision %d)", e.Rev)
 	}
+	updated := "2026-04-01"
+	if e.Updated != "" {
+		updated = e.Updated
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `---
 title: Notice %d (%s)
 summary: How we use personal data in area %d%s.
-updated: 2026-04-01
+updated: %s
 controller:
   name: Example Organisation %d Ltd
   reg_no: "%08d"
@@ -111,7 +118,7 @@ retention:
   - {records: Employment records, period: P6Y, from: leaving, then: delete}
 automated_decisions: []
 related: [notice-%04d]
-`, i, lang, i, summary, i, i, i, i%1000, (i+1)%n)
+`, i, lang, i, summary, updated, i, i, i, i%1000, (i+1)%n)
 	if i == 0 {
 		b.WriteString(`cookies:
   - {name: _ga, provider: Google Analytics, category: analytics, purpose: Counts visits., duration: P13M, third_party: true}

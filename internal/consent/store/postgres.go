@@ -472,22 +472,32 @@ func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
 // Purge implements Store.
 func (p *Postgres) Purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
 	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
-		var n int64
-		err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
-			rows, err := tx.Query(ctx, `DELETE FROM consents WHERE seq IN
-				(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3) RETURNING `+pgDeletedColumns, cutoff, site, limit)
-			if err != nil {
-				return err
-			}
-			ru, deleted, err := pgDeleted(rows)
-			if err != nil {
-				return err
-			}
-			n = deleted
-			return pgRollup(ctx, tx, ru)
-		})
-		return n, wrap("postgres purge", err)
+		return p.PurgeChunk(ctx, site, cutoff, limit)
 	})
+}
+
+// PurgeChunk implements Store: one small DELETE in its own transaction,
+// never one long one that would hold row locks and keep vacuum from
+// the rows it deleted.
+func (p *Postgres) PurgeChunk(ctx context.Context, site string, cutoff time.Time, limit int) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM consents WHERE seq IN
+			(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3) RETURNING `+pgDeletedColumns, cutoff, site, limit)
+		if err != nil {
+			return err
+		}
+		ru, deleted, err := pgDeleted(rows)
+		if err != nil {
+			return err
+		}
+		n = deleted
+		return pgRollup(ctx, tx, ru)
+	})
+	if err != nil {
+		return 0, wrap("postgres purge", err)
+	}
+	return n, nil
 }
 
 // KeepVersion implements Store.

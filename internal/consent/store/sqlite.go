@@ -787,25 +787,37 @@ func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (tota
 		}
 	}()
 	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
-		tx, err := s.writer.BeginTx(ctx, nil)
-		if err != nil {
-			return 0, wrap("sqlite purge", err)
-		}
-		defer tx.Rollback()
-		rows, err := tx.QueryContext(ctx, `DELETE FROM consents WHERE seq IN
-			(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?) RETURNING `+sqliteDeletedColumns, micros(cutoff), site, site, limit)
-		if err != nil {
-			return 0, wrap("sqlite purge", err)
-		}
-		ru, n, err := sqliteDeleted(rows)
-		if err == nil {
-			err = sqliteRollup(ctx, tx, ru)
-		}
-		if err == nil {
-			err = tx.Commit()
-		}
-		return n, wrap("sqlite purge", err)
+		return s.PurgeChunk(ctx, site, cutoff, limit)
 	})
+}
+
+// PurgeChunk implements Store. It commits without a flush, like
+// InsertUnflushed: the server's next group commit flushes it.
+func (s *SQLite) PurgeChunk(ctx context.Context, site string, cutoff time.Time, limit int) (int64, error) {
+	if err := s.flushFailed(); err != nil {
+		return 0, err
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, wrap("sqlite purge", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `DELETE FROM consents WHERE seq IN
+		(SELECT seq FROM consents WHERE received_at < ? AND (? = '' OR site = ?) LIMIT ?) RETURNING `+sqliteDeletedColumns, micros(cutoff), site, site, limit)
+	if err != nil {
+		return 0, wrap("sqlite purge", err)
+	}
+	ru, n, err := sqliteDeleted(rows)
+	if err == nil {
+		err = sqliteRollup(ctx, tx, ru)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return 0, wrap("sqlite purge", err)
+	}
+	return n, nil
 }
 
 // KeepVersion implements Store.
