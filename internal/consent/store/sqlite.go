@@ -760,6 +760,9 @@ func (s *SQLite) Stats(ctx context.Context, f Filter) (*Stats, error) {
 	return st, wrap("sqlite stats", err)
 }
 
+// OneWriter implements OneWriter: SQLite has one writer.
+func (*SQLite) OneWriter() {}
+
 // Purge implements Store.
 func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (total int64, err error) {
 	defer func() {

@@ -207,6 +207,15 @@ type Flusher interface {
 	Flush() error
 }
 
+// OneWriter is a store that runs one write transaction at a time (SQLite),
+// so a purge beside intake must take turns with intake in the server's
+// one writer. A store without it (PostgreSQL) takes a purge's small
+// transactions beside the inserts: they touch other rows.
+type OneWriter interface {
+	Store
+	OneWriter()
+}
+
 // Kind names the store behind a --db value.
 func Kind(dsn string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
