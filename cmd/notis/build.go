@@ -133,7 +133,7 @@ func printSummary(w io.Writer, res *build.Result) {
 // build unless failOnError is false (--lint=warn).
 func lintCheck(stderr io.Writer, failOnError bool) func(*build.Site) ([]string, error) {
 	return func(s *build.Site) ([]string, error) {
-		findings := lint.Check(s.Notices(), lint.Options{Categories: s.Categories()})
+		findings := lint.Check(s.Notices(), lint.Options{Categories: s.Categories(), Dated: s.Dated()})
 		// Infos are advice for `notis lint`; a build shows what needs action.
 		shown := slices.DeleteFunc(slices.Clone(findings), func(f lint.Finding) bool { return f.Severity < lint.Warning })
 		if err := lint.Write(stderr, "text", shown); err != nil {

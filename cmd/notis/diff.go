@@ -12,6 +12,7 @@ import (
 
 	notis "github.com/notis-dev/notis"
 	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/history"
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/noticediff"
@@ -73,9 +74,19 @@ type source interface {
 	MergeBase(rev string) (string, error)
 }
 
-// openSource opens the git history of the site folder dir.
+var _ source = (*history.Repo)(nil)
+
+// openSource opens the git history of the site folder dir; tests give
+// notis diff folders instead.
 var openSource = func(dir string) (source, error) {
-	return nil, errors.New("reading git revisions is not built into this notis yet (internal/history)")
+	r, err := history.Open(dir)
+	if errors.Is(err, history.ErrNoRepo) {
+		return nil, fmt.Errorf("%s is not in a git repository: notis diff compares git revisions of the notices", dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 var diffFormats = []string{"text", "markdown", "json"}

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/history/gittest"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files of notis diff")
@@ -179,5 +182,33 @@ func TestDiffHelpTeaches(t *testing.T) {
 	code, out, _ := runCLI("help", "diff")
 	if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "GITHUB_STEP_SUMMARY") || !strings.Contains(out, "-format") {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// notis diff reads real git revisions (internal/history): two commits of
+// a repository built in the test, and by default the merge base with a
+// branch against the work tree.
+func TestDiffReadsGitRevisions(t *testing.T) {
+	g := gittest.New(t)
+	steps := gittest.Scenario(g)
+	src := filepath.Join(g.Dir, gittest.SiteDir)
+	code, out, errs := runCLI("diff", "--source", src, steps[0].Hash.String(), steps[1].Hash.String())
+	if code != 0 || !strings.Contains(out, "Applications: kept 6 months → 12 months") || strings.Contains(out, "Example Screening GmbH") {
+		t.Errorf("diff of the first two commits: exit %d\n%s%s", code, out, errs)
+	}
+	// A branch at the third commit: its merge base with HEAD is that
+	// commit, and the work tree's uncommitted edit counts.
+	if err := g.Git.Storer.SetReference(plumbing.NewHashReference("refs/heads/published", steps[2].Hash)); err != nil {
+		t.Fatal(err)
+	}
+	en := steps[7].EN
+	en.Recipient = false
+	g.Write(map[string]string{gittest.SiteDir + "/content/applicants.en.md": en.Text("en")})
+	code, out, errs = runCLI("diff", "--source", src, "--base", "published", "--format", "markdown")
+	if code != 0 || !strings.Contains(out, "legitimate interests") || !strings.Contains(out, "24 months") || strings.Contains(out, "New recipient") {
+		t.Errorf("diff from the merge base with published to the work tree: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := runCLI("diff", "--source", t.TempDir()); code == 0 || !strings.Contains(errs, "notis.toml") && !strings.Contains(errs, "git") {
+		t.Errorf("a folder outside git: exit %d, %s", code, errs)
 	}
 }

@@ -100,6 +100,7 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 	if st != nil {
 		opts.Categories = st.Categories()
 		opts.Languages = st.Config.LanguageCodes()
+		opts.Dated = st.Dated()
 		// Notices with mistakes are linted as far as they decoded, so a
 		// file's every mistake is reported in one run.
 		all := append(st.Notices(), st.Broken...)

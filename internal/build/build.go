@@ -71,7 +71,8 @@ type Site struct {
 	// Warnings are problems that do not stop the build.
 	Warnings []string
 
-	ids []string // ByID's keys, sorted, once asked for
+	ids     []string     // ByID's keys, sorted, once asked for
+	history *siteHistory // nil when the site is not in git
 }
 
 // Notices lists every notice of every language, in file order.
@@ -426,7 +427,9 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 	if banner != nil {
 		res.Banner = banner.Summary()
 	}
-	r, gen, err := s.stageRenderer(c, renderOptions(assets, banner, opts.DevScript))
+	ropts := renderOptions(assets, banner, opts.DevScript)
+	ropts.History = s.history != nil
+	r, gen, err := s.stageRenderer(c, ropts)
 	if err != nil {
 		return 0, err
 	}
@@ -439,7 +442,8 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 	siteFiles.Go(func() { siteErr = pr.siteFiles() })
 	err = pr.notices(s.Pages)
 	siteFiles.Wait()
-	if err := errors.Join(err, siteErr); err != nil {
+	err = errors.Join(err, siteErr, pr.history())
+	if err != nil {
 		return 0, err
 	}
 	if c != nil {

@@ -49,11 +49,16 @@ func (s *Site) sitemap() ([]byte, error) {
 			set.URLs = append(set.URLs, url{Loc: s.Config.URL(render.NoticePath(lang, id)), LastMod: n.Updated.String(), Links: links})
 		}
 	}
+	return xmlDocument(set)
+}
+
+// xmlDocument encodes v as an XML document with its declaration.
+func xmlDocument(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", " ")
-	if err := enc.Encode(set); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -74,8 +79,11 @@ type NoticeJSON struct {
 	Unstated []string `json:"unstated"`
 	// Inherited lists the keys whose facts come from the notice that
 	// Notice.extends names.
-	Inherited []string       `json:"inherited,omitempty"`
-	Notice    map[string]any `json:"notice"`
+	Inherited []string `json:"inherited,omitempty"`
+	// Versions are the notice's versions in this language, newest first,
+	// when the site is in git.
+	Versions []VersionJSON  `json:"versions,omitempty"`
+	Notice   map[string]any `json:"notice"`
 }
 
 // writeNoticesJSON writes notices.json, every notice in every language as
@@ -167,5 +175,5 @@ func (s *Site) noticeJSON(n *notice.Notice, version string) NoticeJSON {
 	if unstated == nil {
 		unstated = []string{}
 	}
-	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, RightsMayApply: may, Unstated: unstated, Inherited: n.Inherited, Notice: n.Plain()}
+	return NoticeJSON{ID: n.ID, Lang: n.Lang, URL: s.Config.URL(render.NoticePath(n.Lang, n.ID)), Version: version, Rights: rights, RightsMayApply: may, Unstated: unstated, Inherited: n.Inherited, Versions: s.versionsJSON(n), Notice: n.Plain()}
 }

@@ -191,7 +191,7 @@ func (s *Server) lint(ch *build.Change) {
 	}
 	notices := s.inc.Notices(ch.Notices) // nil after a full build: all
 	shown := map[string][]lint.Finding{}
-	for _, f := range lint.Check(notices, lint.Options{Categories: s.inc.Categories()}) {
+	for _, f := range lint.Check(notices, lint.Options{Categories: s.inc.Categories(), Dated: s.inc.Dated()}) {
 		if f.Severity >= lint.Warning {
 			shown[f.Pos.File] = append(shown[f.Pos.File], f)
 		}

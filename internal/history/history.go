@@ -3,9 +3,10 @@
 // a notice file, in either language, is a candidate version of that
 // notice; its date is the notice's `updated` at that commit, and
 // consecutive commits with one date are one version (the latest commit's
-// text). A commit that changed what a notice says without changing
-// `updated` is a finding: readers would see the change under an older
-// date.
+// text). For each file the log also keeps the version that set its
+// current date, so the lint can tell when what a notice says has changed
+// since without `updated` changing (readers would see the change under an
+// older date).
 //
 // The log is walked once, diffing each commit's content/ tree with its
 // parent's (unchanged trees are skipped by their hash), and every blob is
@@ -13,7 +14,6 @@
 package history
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +21,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -32,13 +31,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/notis-dev/notis/internal/content"
-	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 )
-
-// RuleUndated is the finding of a commit that changed what a notice says
-// (its model or its body) without changing its `updated` date.
-const RuleUndated = "history.undated-change"
 
 // ErrNoRepo means the site is not in a git repository: it has no history,
 // and builds as a site without one.
@@ -169,6 +163,19 @@ func (r *Repo) MergeBase(rev string) (string, error) {
 	return bases[0].Hash.String(), nil
 }
 
+// Head is the commit HEAD names (its full hash), "" in a repository
+// without commits: a log read at that commit is still the history.
+func (r *Repo) Head() (string, error) {
+	ref, err := r.repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return ref.Hash().String(), nil
+}
+
 // commit resolves a revision (a branch, tag, HEAD~2, a hash) to its commit.
 func (r *Repo) commit(rev string) (*object.Commit, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
@@ -262,28 +269,31 @@ func (v *Version) Short() string { return v.Commit[:min(len(v.Commit), 7)] }
 type Log struct {
 	// Versions holds each notice's committed versions, oldest first.
 	Versions map[string][]*Version
-	// Undated are the commits, within each notice's newest version, that
-	// changed what it says without changing `updated`: the ones a writer
-	// can still date by changing `updated` now. Earlier ones are folded
-	// into the version they were published under.
-	Undated diag.List
+	// Dated holds, for each notice file (its path in the site folder), the
+	// file as the commit that gave it its current `updated` date had it:
+	// the text readers were told dates from then.
+	Dated map[string]*Dated
 	// Shallow is a warning when the clone does not reach the first commit,
 	// "" when it does.
 	Shallow string
 	// Commits is how many commits were read.
 	Commits int
+	// Head is the commit the log was read from; "" for an empty repository.
+	Head string
 }
 
-// snapshot is a notice at one commit: what becomes a Version.
-type snapshot struct {
-	v       *Version
-	undated []*diag.Diagnostic // this commit's undated changes to the notice
+// Dated is a notice file at the commit that set its current date.
+type Dated struct {
+	Page    *content.Page
+	Commit  string // the full hash
+	Subject string // the first line of the commit's message
+	done    bool   // an older commit had another date, or no such file
 }
 
 // Read walks the first-parent line of HEAD once, newest first, and
 // returns every notice's versions. An empty repository has an empty log.
 func (r *Repo) Read(langs content.Languages) (*Log, error) {
-	log := &Log{Versions: map[string][]*Version{}}
+	log := &Log{Versions: map[string][]*Version{}, Dated: map[string]*Dated{}}
 	ref, err := r.repo.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return log, nil
@@ -303,7 +313,8 @@ func (r *Repo) Read(langs content.Languages) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	snaps := map[string][]*snapshot{} // newest first
+	log.Head = ref.Hash().String()
+	snaps := map[string][]*Version{} // newest first
 	tree, err := r.contentTree(c)
 	if err != nil {
 		return nil, err
@@ -322,7 +333,7 @@ func (r *Repo) Read(langs content.Languages) (*Log, error) {
 			}
 		}
 		if treeHash(tree) != treeHash(ptree) {
-			if err := r.commitSnapshots(c, tree, ptree, langs, snaps); err != nil {
+			if err := r.commitSnapshots(c, tree, ptree, langs, snaps, log.Dated); err != nil {
 				return nil, err
 			}
 		}
@@ -334,29 +345,24 @@ func (r *Repo) Read(langs content.Languages) (*Log, error) {
 	}
 	for id, list := range snaps {
 		log.Versions[id] = collapse(list)
-		// The newest version is the run of snapshots with the newest date.
-		for _, s := range list {
-			if !sameDate(s.v.Date, list[0].v.Date) {
-				break
-			}
-			log.Undated = append(log.Undated, s.undated...)
+	}
+	for rel, d := range log.Dated {
+		if d.Page == nil {
+			delete(log.Dated, rel)
 		}
 	}
-	slices.SortFunc(log.Undated, func(a, b *diag.Diagnostic) int {
-		return cmp.Or(strings.Compare(a.Pos.File, b.Pos.File), strings.Compare(a.Message, b.Message))
-	})
 	return log, nil
 }
 
 // commitSnapshots records the notices commit c changed, each as it was
-// at c, with the files whose text changed without a new date.
-func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs content.Languages, snaps map[string][]*snapshot) error {
+// at c, and moves each changed file's dated version back to c while the
+// file still has the date it has now.
+func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs content.Languages, snaps map[string][]*Version, dated map[string]*Dated) error {
 	changes, err := object.DiffTree(ptree, tree)
 	if err != nil {
 		return fmt.Errorf("commit %s: %w", c.Hash, err)
 	}
 	touched := map[string][]string{} // notice id → changed paths at c
-	var undated []*diag.Diagnostic
 	for _, ch := range changes {
 		name := ch.To.Name
 		if name == "" {
@@ -366,7 +372,7 @@ func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs
 		if !content.IsFile(rel) {
 			continue
 		}
-		var now, before *parsed
+		var now *parsed
 		if ch.To.Name != "" {
 			if now, err = r.parse(rel, ch.To.TreeEntry.Hash, langs); err != nil {
 				return err
@@ -377,38 +383,48 @@ func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs
 		}
 		if ch.From.Name != "" {
 			fromRel := content.Dir + "/" + ch.From.Name
-			if before, err = r.parse(fromRel, ch.From.TreeEntry.Hash, langs); err != nil {
+			before, err := r.parse(fromRel, ch.From.TreeEntry.Hash, langs)
+			if err != nil {
 				return err
 			}
 			if before.page != nil {
 				touched[before.page.Notice.ID] = append(touched[before.page.Notice.ID], fromRel)
 			}
 		}
-		if now != nil && before != nil && now.ok && before.ok && sameDate(now.page.Notice.Updated, before.page.Notice.Updated) {
-			if d, err := r.undatedChange(c, rel, now.page.Notice, before.page.Notice); err != nil {
-				return err
-			} else if d != nil {
-				undated = append(undated, d)
-			}
-		}
+		date(dated, rel, c, now)
 	}
 	for id, paths := range touched {
 		v, err := r.versionAt(c, tree, id, paths, langs)
 		if err != nil {
 			return err
 		}
-		if v == nil {
-			continue // deleted, or not publishable at c
+		if v != nil { // else deleted, or not publishable at c
+			snaps[id] = append(snaps[id], v)
 		}
-		s := &snapshot{v: v}
-		for _, d := range undated {
-			if d.Notice == id {
-				s.undated = append(s.undated, d)
-			}
-		}
-		snaps[id] = append(snaps[id], s)
 	}
 	return nil
+}
+
+// date moves a file's dated version back to commit c, which changed it
+// (now is the file at c; nil when c deleted it), while the file keeps
+// the date of its newest version.
+func date(dated map[string]*Dated, rel string, c *object.Commit, now *parsed) {
+	d := dated[rel]
+	if d == nil {
+		d = &Dated{}
+		dated[rel] = d
+		if now == nil || !now.ok {
+			d.done = true // not a file of the newest commit, or not one a build publishes
+			return
+		}
+	} else if d.done {
+		return
+	}
+	if now == nil || !now.ok || (d.Page != nil && !sameDate(now.page.Notice.Updated, d.Page.Notice.Updated)) {
+		d.done = true
+		return
+	}
+	d.Page, d.Commit, d.Subject = now.page, c.Hash.String(), firstLine(c.Message)
 }
 
 // versionAt is notice id as it was at commit c, in every language: its
@@ -498,72 +514,16 @@ func (r *Repo) parentAt(tree *object.Tree, dir, pid, lang string, langs content.
 	return nil
 }
 
-// undatedChange is the finding for a file commit c changed, in what it
-// says, while its `updated` stayed the same; nil when only its
-// formatting changed.
-func (r *Repo) undatedChange(c *object.Commit, rel string, now, before *notice.Notice) (*diag.Diagnostic, error) {
-	same, err := saysSame(now, before)
-	if err != nil || same {
-		return nil, err
-	}
-	short := c.Hash.String()[:7]
-	when := now.Updated.String()
-	if when == "" {
-		when = "not set"
-	}
-	d := &diag.Diagnostic{Rule: RuleUndated, Severity: diag.Warning, Notice: now.ID, Lang: now.Lang, Field: "updated", Pos: now.Pos("updated"),
-		Message: fmt.Sprintf("commit %s (%s) changed what this notice says but not its updated date (%s): readers see the change under the earlier date", short, firstLine(c.Message), when),
-		Fix:     "set updated to the date the change is published"}
-	if d.Pos.Line == 0 {
-		d.Pos = diag.Position{File: rel, Line: 1, Col: 1}
-	}
-	if src, err := r.fileAtPos(c, rel); err == nil {
-		diag.List{d}.AddSource(rel, src)
-	}
-	return d, nil
-}
-
-func (r *Repo) fileAtPos(c *object.Commit, rel string) ([]byte, error) {
-	f, err := c.File(r.prefix + rel)
-	if err != nil {
-		return nil, err
-	}
-	return r.blob(f.Hash)
-}
-
-// SaysSame reports whether two versions of a notice file say the same:
-// the same model apart from `updated`, and the same body words. Edits
-// that only reformat (YAML style, key order, line wrapping) say the same.
-func SaysSame(a, b *notice.Notice) (bool, error) { return saysSame(a, b) }
-
-func saysSame(a, b *notice.Notice) (bool, error) {
-	pa, pb := a.Plain(), b.Plain()
-	delete(pa, "updated")
-	delete(pb, "updated")
-	if !reflect.DeepEqual(pa, pb) {
-		return false, nil
-	}
-	ba, err := a.Text()
-	if err != nil {
-		return false, err
-	}
-	bb, err := b.Text()
-	if err != nil {
-		return false, err
-	}
-	return slices.Equal(strings.Fields(string(ba)), strings.Fields(string(bb))), nil
-}
-
 // collapse turns a notice's snapshots, newest first, into its versions,
 // oldest first: consecutive snapshots with one date are one version, the
 // newest of them.
-func collapse(list []*snapshot) []*Version {
+func collapse(list []*Version) []*Version {
 	var out []*Version
-	for i, s := range list {
-		if i > 0 && sameDate(s.v.Date, list[i-1].v.Date) {
+	for i, v := range list {
+		if i > 0 && sameDate(v.Date, list[i-1].Date) {
 			continue
 		}
-		out = append(out, s.v)
+		out = append(out, v)
 	}
 	slices.Reverse(out)
 	return out

@@ -67,44 +67,41 @@ func TestVersions(t *testing.T) {
 	}
 }
 
-func TestUndatedChange(t *testing.T) {
+func TestDated(t *testing.T) {
 	_, steps, r := scenario(t)
 	log, err := r.Read(langs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Only the retention change of the last step is undated: the reformat
-	// before it says the same, and every other step changed the date.
-	if len(log.Undated) != 1 {
-		t.Fatalf("undated findings = %v, want exactly one", log.Undated)
+	// English got its date from "clearer prose"; the reformat and the
+	// retention change after it kept the date. Swedish got its date from
+	// its own translation.
+	for rel, step := range map[string]int{"content/applicants.en.md": 4, "content/applicants.sv.md": 5} {
+		d := log.Dated[rel]
+		if d == nil {
+			t.Fatalf("%s has no dated version", rel)
+		}
+		if d.Commit != steps[step].Hash.String() || d.Subject != steps[step].Message {
+			t.Errorf("%s dated by %s %q, want step %d (%s)", rel, d.Commit[:7], d.Subject, step, steps[step].Message)
+		}
 	}
-	d := log.Undated[0]
-	last := steps[len(steps)-1]
-	if d.Rule != history.RuleUndated || d.Severity.String() != "warning" || d.Notice != "applicants" || d.Lang != "en" || d.Field != "updated" {
-		t.Errorf("finding = %+v", d)
-	}
-	if d.Pos.File != "content/applicants.en.md" || d.Pos.Line != 3 || !strings.HasPrefix(d.Source, "updated:") {
-		t.Errorf("finding at %s (%q), want content/applicants.en.md:3, the updated line", d.Pos, d.Source)
-	}
-	if !strings.Contains(d.Message, last.Hash.String()[:7]) || !strings.Contains(d.Message, last.Message) {
-		t.Errorf("message %q does not name the commit", d.Message)
+	if got := log.Dated["content/applicants.en.md"].Page.Notice.Retention[0].Period.String(); got != "P12M" {
+		t.Errorf("the dated English version keeps %s, want P12M as it was when dated", got)
 	}
 }
 
-func TestUndatedChangeOnlyInNewestVersion(t *testing.T) {
+func TestDatedMovesWithANewDate(t *testing.T) {
 	g, _, r := scenario(t)
-	// Dating the change now folds it into a version of its own: the
-	// finding goes, as the writer has done what it asked.
 	v := gittest.Notice{Updated: "2026-07-01", Retention: "P24M", Recipient: true, Basis: "legitimate_interests", Prose: "You give us your data when you apply through our site."}
 	sv := v
 	sv.Prose = "Du ger oss dina uppgifter när du söker."
-	g.Commit("date the retention change", gittest.Files(v, sv))
+	h := g.Commit("date the retention change", gittest.Files(v, sv))
 	log, err := r.Read(langs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(log.Undated) != 0 {
-		t.Errorf("undated = %v after the date was set", log.Undated)
+	if d := log.Dated["content/applicants.en.md"]; d == nil || d.Commit != h.String() {
+		t.Errorf("dated = %+v, want the commit that set the new date", d)
 	}
 	if n := len(log.Versions["applicants"]); n != 7 {
 		t.Errorf("%d versions, want 7", n)

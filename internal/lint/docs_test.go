@@ -141,6 +141,11 @@ Judge a notice by the law of another day with `+"`--as-of YYYY-MM-DD`"+`
 					name = "notice.md"
 				}
 				fmt.Fprintf(&b, "\n%s (`%s`):\n\n```markdown\n%s```\n", title, name, file.Data)
+				for _, d := range fx.Archive.Files {
+					if d.Name == "dated/"+file.Name {
+						fmt.Fprintf(&b, "\nThe same file as the commit that set its date had it:\n\n```markdown\n%s```\n", d.Data)
+					}
+				}
 			}
 		}
 	}

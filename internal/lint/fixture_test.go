@@ -17,7 +17,9 @@ import (
 // notice files that break it (named fail*.md or fail/NAME.md) and one or
 // more that keep it (pass…). Lines before the first file are settings:
 // "as-of: YYYY-MM-DD", "decode-errors: allowed" and "languages: en, sv"
-// (the site's languages, Options.Languages).
+// (the site's languages, Options.Languages). A file dated/NAME is the
+// version of NAME that set its date, as the site's git history has it
+// (Options.Dated).
 
 // fixtureAsOf is the day rule fixtures are judged on, so they do not age.
 var fixtureAsOf = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -71,6 +73,16 @@ type fixture struct {
 	Fail, Pass []*notice.Notice
 	AsOf       time.Time
 	Languages  []string
+	Dated      map[string]*notice.Notice // by the file name of the notice it dates
+}
+
+// options are the lint options the fixture asks for.
+func (f fixture) options() Options {
+	opts := Options{AsOf: f.AsOf, Languages: f.Languages}
+	if f.Dated != nil {
+		opts.Dated = func(file string) (*notice.Notice, string) { return f.Dated[file], "0123abc (fixture)" }
+	}
+	return opts
 }
 
 func loadFixture(t *testing.T, path string) fixture {
@@ -102,6 +114,11 @@ func loadFixture(t *testing.T, path string) fixture {
 			t.Fatalf("%s does not decode:\n%v", name, err)
 		}
 		switch {
+		case strings.HasPrefix(file.Name, "dated/"):
+			if f.Dated == nil {
+				f.Dated = map[string]*notice.Notice{}
+			}
+			f.Dated[filepath.Join("testdata", "rules", f.Rule, strings.TrimPrefix(file.Name, "dated/"))] = p.Notice
 		case strings.HasPrefix(file.Name, "fail"):
 			f.Fail = append(f.Fail, p.Notice)
 		case strings.HasPrefix(file.Name, "pass"):
@@ -163,7 +180,7 @@ func TestEachRuleReportsItsFailingFixtureAndNotItsPassingOne(t *testing.T) {
 				t.Skip("no fixture (reported by TestEveryRuleHasAFailingAndAPassingFixture)")
 			}
 			f := loadFixture(t, path)
-			opts := Options{AsOf: f.AsOf, Languages: f.Languages}
+			opts := f.options()
 			got := Check(f.Fail, opts)
 			if !slices.Contains(rulesOf(got), r.ID) {
 				t.Errorf("fail fixture: %s not reported; got %v", r.ID, rulesOf(got))

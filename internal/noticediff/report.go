@@ -30,9 +30,10 @@ type NoticeDiff struct {
 }
 
 // changes are the changes a reviewer reads: none for a notice that
-// went, which "Notice removed" says in full.
+// appeared or went, which "New notice" or "Notice removed" says in full
+// (every fact of a new notice would read as a change).
 func (n NoticeDiff) changes() []Change {
-	if n.Status == "removed" {
+	if n.Status != "changed" {
 		return nil
 	}
 	return n.Diff.Changes
@@ -221,7 +222,7 @@ func (r *Report) WriteText(w io.Writer, b *i18n.Bundle, lang string) error {
 			out.WriteString("  " + s.t("diff.report."+n.Status) + "\n")
 		}
 		for _, ch := range n.changes() {
-			line := "  - " + s.sentence(ch)
+			line := "  - " + flat(s.sentence(ch)) // a value's line break would fake a line
 			if ch.Material {
 				line += " (" + s.t("diff.report.material") + ")"
 			}
@@ -365,8 +366,8 @@ func longestRun(s string, c byte) int {
 }
 
 // WriteJSON prints the report as one JSON document: each notice with its
-// changes (the kind, section, path, values and the sentence in lang) and
-// its prose hunks.
+// changes (the kind, section, path, values and the sentence in lang; for a
+// new notice, every fact as added) and its prose hunks.
 func (r *Report) WriteJSON(w io.Writer, b *i18n.Bundle, lang string) error {
 	type change struct {
 		Kind     string `json:"kind"`
@@ -398,7 +399,7 @@ func (r *Report) WriteJSON(w io.Writer, b *i18n.Bundle, lang string) error {
 	for _, n := range r.Notices {
 		o := noticeOut{Notice: n.ID, Lang: n.Lang, Title: n.Title, File: n.File, Status: n.Status, Material: n.Diff.Material,
 			Changes: []change{}, ProseChanged: n.Diff.ProseChanged(), Prose: []Hunk{}}
-		for _, ch := range n.changes() {
+		for _, ch := range n.Diff.Changes {
 			s, err := Sentence(b, lang, ch)
 			if err != nil {
 				return err

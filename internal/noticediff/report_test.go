@@ -62,13 +62,13 @@ func TestMarkdownKeepsEmailsButBreaksMentions(t *testing.T) {
 
 func TestTextKeepsControlCharactersFromTheTerminal(t *testing.T) {
 	old, new := base(), base()
-	new.Purposes[0].Name = "Hiring\x1b[2J\x07"
+	new.Purposes[0].Name = "Hiring\x1b[2J\x07\n  - Fake line"
 	r, _ := noticediff.SiteDiff("a", "b", []*notice.Notice{old}, []*notice.Notice{new})
 	var buf bytes.Buffer
 	if err := r.WriteText(&buf, bundle(t), "en"); err != nil {
 		t.Fatal(err)
 	}
-	if strings.ContainsAny(buf.String(), "\x1b\x07") || !strings.Contains(buf.String(), "Hiring\ufffd[2J\ufffd") {
+	if strings.ContainsAny(buf.String(), "\x1b\x07") || !strings.Contains(buf.String(), "Hiring\ufffd[2J\ufffd - Fake line") {
 		t.Errorf("got %q", buf.String())
 	}
 }

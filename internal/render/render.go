@@ -41,6 +41,9 @@ type Options struct {
 	RootScript    string // site-relative path of the language chooser script
 	ConsentScript string // site-relative path of the banner script; "" for none
 	DevScript     string // live-reload script, only in `notis serve`
+	// History is set when the site's notices have versions (the site is in
+	// git): every page links its feeds, every notice page its versions.
+	History bool
 }
 
 // Renderer renders every kind of page in every language.
@@ -70,7 +73,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	if err != nil {
 		return nil, err
 	}
-	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound, KindChanges}
+	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound, KindChanges, KindVersions}
 	pages := map[string]string{}
 	for _, kind := range kinds {
 		name := path.Join(LayoutDir, kind+".html")
@@ -192,6 +195,11 @@ type Page struct {
 	Alternates             []Alternate
 	Opts                   Options
 	Description            string
+	// BannerNotice is the cookie notice the banner links to on this page
+	// when notis.toml's [consent.notices] names one for its folder; ""
+	// leaves the banner's own link ([consent] notice).
+	BannerNotice string
+	Feeds        []Feed // Atom feeds of changes, linked from the head
 }
 
 func (r *Renderer) execute(kind, lang string, data any) ([]byte, error) {
@@ -214,7 +222,7 @@ func (r *Renderer) page(lang, title, pagePath string, alts []Alternate) Page {
 	return Page{
 		Lang: lang, Title: title, SiteTitle: r.cfg.Languages[lang].Title,
 		Canonical: r.cfg.URL(pagePath), Home: r.rel(lang + "/"),
-		Alternates: alts, Opts: r.optsRel(),
+		Alternates: alts, Opts: r.optsRel(), Feeds: r.feeds(lang),
 	}
 }
 
@@ -259,6 +267,16 @@ func (r *Renderer) Notice(n *notice.Notice, version string, translations Transla
 // NoticeTo is Notice writing into buf, so a caller rendering thousands of
 // pages can reuse one buffer instead of growing a new one for each.
 func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string, translations Translations, all map[string]Translations) error {
+	return r.noticeTo(buf, n, version, translations, all, r.currentHistory(n))
+}
+
+// noticeTo renders a notice page: the current one, or with h.Superseded
+// set an earlier version, at its own path.
+func (r *Renderer) noticeTo(buf *bytes.Buffer, n *notice.Notice, version string, translations Translations, all map[string]Translations, h *NoticeHistory) error {
+	pagePath := func(lang string) string { return NoticePath(lang, n.ID) }
+	if h != nil && h.Superseded != nil {
+		pagePath = func(lang string) string { return VersionPath(lang, n.ID, h.Superseded.Slug) }
+	}
 	text, err := n.Text()
 	if err != nil {
 		return fmt.Errorf("%s: %w", n.File, err)
@@ -273,22 +291,27 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 	body := bodyBuf.String()
 	alts := r.alternates(n.Lang, func(lang string) (string, bool) {
 		_, ok := translations[lang]
-		return NoticePath(lang, n.ID), ok
+		return pagePath(lang), ok
 	})
 	p := &NoticePage{
-		Page:         r.page(n.Lang, n.Title, NoticePath(n.Lang, n.ID), alts),
+		Page:         r.page(n.Lang, n.Title, pagePath(n.Lang), alts),
+		History:      h,
 		N:            n,
 		Version:      version,
 		Body:         template.HTML(body), // goldmark output with raw HTML disabled
 		BodyHeadings: heads,
 	}
 	p.Description = n.Summary
+	if h != nil {
+		p.Feeds = append(p.Feeds, r.noticeFeed(n))
+	}
 	p.LinkedData, err = dpv.Describe(n, p.Canonical, func(key string, args ...any) (string, error) {
 		return r.strings.T(n.Lang, key, args...)
 	})
 	if err != nil {
 		return fmt.Errorf("%s: linked data: %w", n.File, err)
 	}
+	p.Opts.ConsentScript, p.BannerNotice = r.bannerFor(n, all, p.Opts.ConsentScript)
 	if a, ok := n.Authority.Resolve(); ok {
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
 		p.Authority = a
@@ -306,6 +329,25 @@ func (r *Renderer) NoticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 		}
 	}
 	return r.executeTo(buf, KindNotice, n.Lang, p)
+}
+
+// bannerFor is the banner script and its cookie notice link on n's page:
+// the notice notis.toml's [consent.notices] names for n's folder, in n's
+// language or else the default one; no banner when the entry is "".
+func (r *Renderer) bannerFor(n *notice.Notice, all map[string]Translations, script string) (string, string) {
+	id, ok := r.cfg.Consent.BannerNotice(n.File)
+	if !ok {
+		return "", ""
+	}
+	if _, set := r.cfg.Consent.Notices[site.Folder(n.File)]; !set || script == "" {
+		return script, ""
+	}
+	for _, lang := range []string{n.Lang, r.cfg.DefaultLanguage} {
+		if all[id][lang] != nil {
+			return script, r.cfg.URL(NoticePath(lang, id))
+		}
+	}
+	return script, ""
 }
 
 // Link is a link to another page; Lang is set when it is in another language.

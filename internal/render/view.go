@@ -30,6 +30,8 @@ type NoticePage struct {
 	// keys of the sections whose facts come from it, in page order.
 	Parent            *Link
 	InheritedSections []string
+	// History links the notice's versions; nil when the site has none.
+	History *NoticeHistory
 }
 
 // sectionOf is the page section that shows each key a notice can inherit.

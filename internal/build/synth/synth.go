@@ -1,6 +1,8 @@
 // Package synth writes synthetic notis sites for benchmarks: N notices in
 // English and Swedish, each with about 40 lines of front matter and a
 // 2,000-word body with two tables, like a large organisation's notices.
+// It also writes the Hugo twin of such a site (GenerateHugo), so the
+// benchmarks can time Hugo on the same pages in the same run.
 package synth
 
 import (
@@ -27,10 +29,22 @@ rights objection portability erasure rectification restriction authority complai
 
 // Generate writes a site with n notices × 2 languages into dir.
 func Generate(dir string, n int) error {
-	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
-		return err
+	return generate(dir, n, map[string]string{"notis.toml": config})
+}
+
+// generate writes the n notices into dir/content and the given files
+// (path relative to dir → text) beside them.
+func generate(dir string, n int, files map[string]string) error {
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return err
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "notis.toml"), []byte(config), 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(1, 2)) // fixed seed: every run gets the same site
@@ -52,6 +66,9 @@ func Generate(dir string, n int) error {
 type Edit struct {
 	Rev     int
 	Summary bool
+	// Updated replaces the notice's date (2026-04-01) when set: a new
+	// version, for history benchmarks.
+	Updated string
 }
 
 // Notice returns notice i of n in lang, which relates to the next notice.
@@ -60,11 +77,15 @@ func Notice(rng *rand.Rand, i, n int, lang string, e Edit) []byte {
 	if e.Summary {
 		summary = fmt.Sprintf(" (revision %d)", e.Rev)
 	}
+	updated := "2026-04-01"
+	if e.Updated != "" {
+		updated = e.Updated
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `---
 title: Notice %d (%s)
 summary: How we use personal data in area %d%s.
-updated: 2026-04-01
+updated: %s
 controller:
   name: Example Organisation %d Ltd
   reg_no: "%08d"
@@ -97,7 +118,7 @@ retention:
   - {records: Employment records, period: P6Y, from: leaving, then: delete}
 automated_decisions: []
 related: [notice-%04d]
-`, i, lang, i, summary, i, i, i, i%1000, (i+1)%n)
+`, i, lang, i, summary, updated, i, i, i, i%1000, (i+1)%n)
 	if i == 0 {
 		b.WriteString(`cookies:
   - {name: _ga, provider: Google Analytics, category: analytics, purpose: Counts visits., duration: P13M, third_party: true}
