@@ -329,7 +329,7 @@ func TestSentencesInEnglishAndSwedish(t *testing.T) {
 		{"source.public-changed", "Referees: no longer says whether it is publicly available (was not publicly available)", "Referees: anger inte längre om källan är allmänt tillgänglig (tidigare inte allmänt tillgänglig)"},
 		{"retention.added", "References: kept 1 year", "References: sparas 1 år"},
 		{"cookie.duration-changed", "_ga: lasts 13 months → until you close your browser", "_ga: lagringstid 13 månader → tills du stänger webbläsaren"},
-		{"category.art9-changed", "Health: the Art 9(2) condition is now Art 9(2)(b) and Art 9(2)(h) instead of Art 9(2)(b)", "Health: villkoret i artikel 9.2 är nu art. 9(2)(b) och art. 9(2)(h) i stället för art. 9(2)(b)"},
+		{"category.art9-changed", "Health: the Art 9(2) condition is now Art 9(2)(b) and Art 9(2)(h) instead of Art 9(2)(b)", "Health: villkoret för känsliga personuppgifter är nu art. 9(2)(b) och art. 9(2)(h) i stället för art. 9(2)(b)"},
 	} {
 		i := slices.IndexFunc(kindCases, func(k kindCase) bool { return k.kind == c.kind })
 		old, new := base(), base()

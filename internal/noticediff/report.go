@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
@@ -161,22 +162,34 @@ func flat(s string) string {
 	return b.String()
 }
 
+// tail is about the last n bytes of s, from a word's start, cut at a
+// character boundary, after "…".
 func tail(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := s[len(s)-n:]
+	at := len(s) - n
+	for at < len(s) && !utf8.RuneStart(s[at]) {
+		at++
+	}
+	cut := s[at:]
 	if i := strings.IndexByte(cut, ' '); i >= 0 {
 		cut = cut[i:]
 	}
 	return "…" + cut
 }
 
+// head is about the first n bytes of s, to a word's end, cut at a
+// character boundary, before "…".
 func head(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := s[:n]
+	at := n
+	for at > 0 && !utf8.RuneStart(s[at]) {
+		at--
+	}
+	cut := s[:at]
 	if i := strings.LastIndexByte(cut, ' '); i > 0 {
 		cut = cut[:i+1]
 	}

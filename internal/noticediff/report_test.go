@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/noticediff"
@@ -70,5 +71,19 @@ func TestTextKeepsControlCharactersFromTheTerminal(t *testing.T) {
 	}
 	if strings.ContainsAny(buf.String(), "\x1b\x07") || !strings.Contains(buf.String(), "Hiring\ufffd[2J\ufffd - Fake line") {
 		t.Errorf("got %q", buf.String())
+	}
+}
+
+// Context is cut at a character, never inside one: Swedish and long
+// unbroken words stay valid UTF-8.
+func TestHunksCutContextAtCharacters(t *testing.T) {
+	long := strings.Repeat("åäö", 40)
+	d := &noticediff.Diff{Body: noticediff.Words(long+" sex "+long, long+" tolv "+long)}
+	for _, h := range d.Hunks() {
+		for _, op := range h {
+			if !utf8.ValidString(op.Text) {
+				t.Fatalf("invalid UTF-8 in %q", op.Text)
+			}
+		}
 	}
 }
