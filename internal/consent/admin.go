@@ -342,21 +342,12 @@ func purgeSites(ctx context.Context, purge func(ctx context.Context, site string
 	return total, nil
 }
 
-// RunPurges purges once now and then every interval until ctx ends. The
-// deletes run in the group committer's writer, a chunk of at most
-// store.PurgeSlice between commits, so intake waits for one chunk at most.
+// RunPurges purges once now and then every interval until ctx ends.
 func (s *Server) RunPurges(ctx context.Context, interval time.Duration) {
-	sites := make([]*Site, 0, len(s.sites))
-	for _, st := range s.sites {
-		sites = append(sites, st)
-	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		n, err := purgeSites(ctx, s.commits.purge, sites, s.now(), s.log)
-		s.metrics.purged.Add(float64(n))
-		if err != nil && ctx.Err() == nil {
-			s.metrics.storeErrors.WithLabelValues("purge").Inc()
+		if _, err := s.PurgeNow(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("retention purge failed; next try at the next interval", "err", err)
 		}
 		select {
@@ -365,4 +356,21 @@ func (s *Server) RunPurges(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// PurgeNow purges every configured site's records past retention once,
+// counted in the metrics. The deletes run in the group committer's
+// writer, a chunk of about store.PurgeSlice between commits, so intake
+// waits for one chunk at most.
+func (s *Server) PurgeNow(ctx context.Context) (int64, error) {
+	sites := make([]*Site, 0, len(s.sites))
+	for _, st := range s.sites {
+		sites = append(sites, st)
+	}
+	n, err := purgeSites(ctx, s.commits.purge, sites, s.now(), s.log)
+	s.metrics.purged.Add(float64(n))
+	if err != nil && ctx.Err() == nil {
+		s.metrics.storeErrors.WithLabelValues("purge").Inc()
+	}
+	return n, err
 }

@@ -29,10 +29,10 @@ import (
 // rather than as latency growing to seconds. (A bound on length alone let
 // p99 reach seconds when commits slowed down.)
 //
-// The retention purge runs in the same writer, one chunk at a time between
-// batches (see purge), so a purge can never hold the store's one writer
-// while records wait: a record waits for at most one chunk, which is sized
-// to take store.PurgeSlice.
+// On a store with one writer (SQLite) the retention purge runs in the
+// same writer, one chunk at a time between batches (see purge), so a purge
+// can never hold the store's writer while records wait: a record waits for
+// at most one chunk, which is sized to take store.PurgeSlice.
 type committer struct {
 	store    store.Store
 	maxBatch int
@@ -231,9 +231,14 @@ func (c *committer) chunk(t *purgeTask) {
 }
 
 // purge deletes a site's records received before cutoff (every site's
-// when site is "") in chunks run by the writer between group commits,
-// and says how many it deleted. A closed committer refuses it.
+// when site is "") and says how many it deleted. On a store with one
+// writer (SQLite) the chunks run in the committer's writer between group
+// commits; a closed committer refuses them. Other stores (PostgreSQL)
+// purge beside intake, in their own small transactions.
 func (c *committer) purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
+	if _, one := c.store.(store.OneWriter); !one {
+		return c.store.Purge(ctx, site, cutoff)
+	}
 	c.purging.Lock()
 	defer c.purging.Unlock()
 	t := &purgeTask{ctx: ctx, site: site, cutoff: cutoff, done: make(chan struct{})}

@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -207,6 +208,15 @@ type Flusher interface {
 	Flush() error
 }
 
+// OneWriter is a store that runs one write transaction at a time (SQLite),
+// so a purge beside intake must take turns with intake in the server's
+// one writer. A store without it (PostgreSQL) takes a purge's small
+// transactions beside the inserts: they touch other rows.
+type OneWriter interface {
+	Store
+	OneWriter()
+}
+
 // Kind names the store behind a --db value.
 func Kind(dsn string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
@@ -234,11 +244,16 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 // the query, small enough that a slow reader holds no long transaction.
 const exportPage = 500
 
-// PurgeSlice is how long one purge chunk may hold the writer, so the
-// longest an insert waits for a purge (SQLite has one writer; in
-// PostgreSQL a long delete competes for the same disk and keeps a long
-// transaction). PurgeSizer sizes chunks to it as they go.
+// PurgeSlice is how long one purge chunk may hold SQLite's one writer:
+// the longest an insert waits for a purge. PurgeSizer sizes chunks to it
+// as they go.
 const PurgeSlice = 2 * time.Millisecond
+
+// pgPurgeSlice is how long one PostgreSQL purge transaction may take.
+// Inserts do not wait for it (it deletes other rows), so it is longer:
+// sized to 2 ms, a chunk's few round trips to the server left it at 16
+// rows under load, and a purge of 1 M records at 500 a second.
+const pgPurgeSlice = 50 * time.Millisecond
 
 // The rows of one purge chunk: the first chunk's, the fewest and the most.
 const (
@@ -248,9 +263,12 @@ const (
 )
 
 // PurgeSizer sizes purge chunks by the time the last one took: halved
-// when it took longer than PurgeSlice, doubled when it took less than
-// half, within purgeMin and purgeMax.
-type PurgeSizer struct{ limit int }
+// when it took longer than the slice (PurgeSlice when Slice is zero),
+// doubled when it took less than half, within purgeMin and purgeMax.
+type PurgeSizer struct {
+	Slice time.Duration
+	limit int
+}
 
 // Limit is the row limit for the next chunk.
 func (z *PurgeSizer) Limit() int {
@@ -262,21 +280,21 @@ func (z *PurgeSizer) Limit() int {
 
 // Took records how long the chunk of Limit() rows took.
 func (z *PurgeSizer) Took(d time.Duration) {
-	limit := z.Limit()
+	limit, slice := z.Limit(), cmp.Or(z.Slice, PurgeSlice)
 	switch {
-	case d > PurgeSlice && limit > purgeMin:
+	case d > slice && limit > purgeMin:
 		z.limit = max(purgeMin, limit/2)
-	case d < PurgeSlice/2 && limit < purgeMax:
+	case d < slice/2 && limit < purgeMax:
 		z.limit = min(purgeMax, limit*2)
 	}
 }
 
 // purgeInSlices calls del(limit) until it deletes fewer than limit rows,
-// with limit sized by a PurgeSizer, and sleeps as long as each call took
-// before the next.
-func purgeInSlices(ctx context.Context, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
+// with limit sized to slice by a PurgeSizer, and sleeps as long as each
+// call took before the next.
+func purgeInSlices(ctx context.Context, slice time.Duration, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
 	var total int64
-	var size PurgeSizer
+	size := PurgeSizer{Slice: slice}
 	for {
 		limit := size.Limit()
 		start := time.Now()
