@@ -413,8 +413,16 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 		w.retain = true
 		// Sized from the last run: growing maps of thousands of paths on
 		// every save cost more than the save.
-		w.names = make(map[string]bool, len(c.pages)+64)
-		pr.kept = make(map[string]pageEntry, len(c.pages)+8)
+		if c.names == nil {
+			c.names = make(map[string]bool, len(c.pages)+64)
+		}
+		clear(c.names)
+		w.names = c.names
+		if c.spare == nil {
+			c.spare = make(map[string]pageEntry, len(c.pages)+8)
+		}
+		clear(c.spare)
+		pr.kept = c.spare
 	}
 	assets, err := s.stageAssets(w, c)
 	if err != nil {
@@ -447,7 +455,7 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 		return 0, err
 	}
 	if c != nil {
-		c.pages = pr.kept
+		c.pages, c.spare = pr.kept, c.pages
 	}
 	if err := s.stageStatic(w, c); err != nil {
 		return 0, err

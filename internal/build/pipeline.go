@@ -71,6 +71,8 @@ type cache struct {
 	rendererGen uint64 // counts renderers; part of every page's key
 
 	pages map[string]pageEntry      // output path → the page rendered there last
+	spare map[string]pageEntry      // the map before pages: cleared and filled by the next run
+	names map[string]bool           // the writer's paths of a run: cleared and reused by the next
 	json  map[*notice.Notice][]byte // each notice's part of notices.json
 
 	history *historyState // the site's git history as of a HEAD, and its diffs
@@ -467,6 +469,7 @@ func (s *Site) noticeInputs(gen uint64, p *content.Page) noticeInputs {
 // each notice in the language.
 func (s *Site) indexKey(gen uint64, lang string) [32]byte {
 	k := newKeyer(gen)
+	k.b = slices.Grow(k.b, 128*len(s.IDs())) // grown once, not doubled a dozen times
 	k.str(lang)
 	for _, id := range s.IDs() {
 		if n, ok := s.ByID[id][lang]; ok {
@@ -500,6 +503,7 @@ func (p *partsWriter) WriteByte(c byte) error {
 // sitemapKey is the key of sitemap.xml: what Site.sitemap reads.
 func (s *Site) sitemapKey(gen uint64) [32]byte {
 	k := newKeyer(gen)
+	k.b = slices.Grow(k.b, 64*len(s.IDs())*len(s.Config.LanguageCodes()))
 	for _, id := range s.IDs() {
 		k.str(id)
 		for _, lang := range s.Config.LanguageCodes() {
