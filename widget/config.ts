@@ -43,10 +43,14 @@ export interface Conf {
   prefs: Record<string, string>;
   /** the hash in the proof module's name, send.<hash>.js */
   send: string;
+  /** the hash in the placeholder module's name, placeholder.<hash>.js */
+  ph: string;
   /** Consent Mode: category → signals, and every signal the default denies */
   gcm: Record<string, string[]>;
   sig: string[];
   cats: Cat[];
+  /** the vendor grants a placeholder may make, as choices keys: "marketing:youtube" (notis.toml [consent.vendors]) */
+  v: string[];
   /** consent.css (first layer and dialog), for browsers without constructable stylesheets */
   css: string;
   t: Lang;

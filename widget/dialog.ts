@@ -29,6 +29,13 @@ export const css = styles;
 const T = texts as DialogTexts;
 const s = T.s;
 
+// The cookie notice: the banner's script tag's data-notice when the page
+// names its own (as the first layer does), else the site's.
+const notice = () => {
+  const tag = document.querySelector<HTMLScriptElement>('script[data-notice]');
+  return (tag && tag.dataset.notice) || T.n;
+};
+
 /** A switch per category, off unless granted before; necessary on and disabled. */
 export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
   const boxes: HTMLInputElement[] = [];
@@ -68,7 +75,7 @@ export function dialog(cats: Cat[], p: Prefs): HTMLDialogElement {
     h('p', 'notis-text', s.prefs_body),
     ...body,
     ...(p.id ? [h('p', 'notis-id', s.consent_id + ': ', {}, [h('code', '', p.id)])] : []),
-    h('p', 'notis-text', '', {}, link(s.notice_link, T.n)),
+    h('p', 'notis-text', '', {}, link(s.notice_link, notice())),
     h('div', 'notis-btns', '', {}, [
       button(s.accept_all, () => p.save(ids(true), 'accept_all')),
       button(s.reject_all, () => p.save([], 'reject_all')),

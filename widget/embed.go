@@ -5,13 +5,14 @@
 //
 // Reading order: main.ts (start-up and choices), config.ts, cookie.ts,
 // gcm.ts, gate.ts, i18n.ts, dom.ts, ui.ts, log.ts, outbox.ts, send.ts
-// (loaded once an event waits to be sent), dialog.ts (loaded when the
+// (loaded once an event waits to be sent), placeholder.ts (loaded on a page
+// with a gated iframe), dialog.ts (loaded when the
 // preferences dialog opens), consent.css and dialog.css.
 package widget
 
 import "embed"
 
-// Source is the banner's source tree: main.ts, send.ts and dialog.ts are
+// Source is the banner's source tree: main.ts, send.ts, placeholder.ts and dialog.ts are
 // the entry points, consent.css and dialog.css their stylesheets.
 //
 //go:embed *.ts *.css

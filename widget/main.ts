@@ -1,7 +1,9 @@
 // notis consent banner: start-up and the visitor's choices. Reading order:
 // config.ts (what the build baked in), cookie.ts (the stored choice), gcm.ts
 // (Consent Mode), gate.ts (blocked scripts and iframes), i18n.ts, ui.ts
-// (banner, placeholder), dialog.ts (preferences, loaded when opened),
+// (banner), placeholder.ts (an iframe's placeholder,
+// loaded when a page has one),
+// dialog.ts (preferences, loaded when opened),
 // outbox.ts and send.ts (proof to the consent server, send.ts loaded once
 // an event waits).
 //
@@ -20,6 +22,7 @@ import * as ui from './ui';
 import { h, style, shadow } from './dom';
 import type * as Dialog from './dialog';
 import type * as Send from './send';
+import type * as Placeholder from './placeholder';
 import styles from 'notis:css';
 
 // Marks for real-user monitoring: notis:start here, notis:banner when shown.
@@ -38,10 +41,11 @@ if (st && st.version != cfg.version) {
 }
 const req = (id: string) => cfg.cats.some((c) => c.id == id && c.req);
 const granted = (id: string) => req(id) || (!!st && st.granted.indexOf(id) >= 0);
-// A tag runs when all its categories are granted, or its vendor alone
-// (data-vendor, granted from its placeholder: "v:youtube").
+// A tag runs when each of its categories is granted, or its vendor within
+// that category (data-vendor, granted from its placeholder:
+// "marketing:youtube", a key of the proof's choices).
 const allowed = (cats: string, vendor?: string | null) =>
-  cats.split(' ').every((c) => !c || granted(c)) || (!!vendor && granted('v:' + vendor));
+  cats.split(' ').every((c) => !c || granted(c) || granted(c + ':' + vendor));
 
 let host: HTMLElement;
 let root: ShadowRoot;
@@ -83,9 +87,12 @@ function refocus(): void {
   if (to) to.focus({ preventScroll: true });
 }
 
+// Every category, and the vendor grants made (declared ones only: the
+// consent server refuses any other key).
 function choices(): Record<string, boolean> {
   const o: Record<string, boolean> = {};
   for (const c of cfg.cats) o[c.id] = granted(c.id);
+  for (const k of cfg.v) if (granted(k)) o[k] = true;
   return o;
 }
 
@@ -242,27 +249,23 @@ function showBanner(): Promise<void> {
   });
 }
 
-// A gated iframe keeps its place and size (hidden, slotted into a
-// <notis-embed> wrapper) and the placeholder lies over it, so nothing on
-// the page moves. Its button grants the iframe's vendor (data-vendor)
-// when it names one, else its categories.
+// A gated iframe waits behind a placeholder (placeholder.ts, loaded for pages
+// that have one, or its stable alias after a deploy).
+let placeholder: Promise<typeof Placeholder>;
 function hold(f: HTMLIFrameElement): void {
   const cats = f.getAttribute('data-consent') || '';
   const vendor = f.getAttribute('data-vendor');
-  ready().then((L) => {
-    const p = f.parentElement;
-    if (allowed(cats, vendor) || !p || p.localName == 'notis-embed') return;
-    const [w, r] = shadow('notis-embed');
-    f.before(w);
-    w.append(f); // it has no src yet: moving it loses nothing
-    style(r, styles, base + cfg.css);
-    const label = cats.split(' ').map((c) => L.c[c] || c).join(', ');
-    r.append(h('slot', ''), ui.placeholder(L, vendor ? vendor + ' (' + label + ')' : label, () => {
-      const add = vendor ? ['v:' + vendor] : cats.split(' ').filter((c) => c && !granted(c));
-      choose((st ? st.granted : []).concat(add), 'custom');
-      f.focus(); // the placeholder is gone; the embed it stood for takes its place
-    }));
-  });
+  const p = base + 'placeholder.';
+  placeholder = placeholder || import(p + cfg.ph + '.js').catch(() => import(p + 'js'));
+  Promise.all([ready(), placeholder]).then(([L, m]) => {
+    const q = f.parentElement;
+    if (allowed(cats, vendor) || !q || q.localName == 'notis-embed') return;
+    m.hold(f, cats, vendor, {
+      l: L.l, text: L.s[K.placeholder_text], button: L.s[K.placeholder_button], c: L.c, v: cfg.v, granted,
+      grant: (ids) => choose((st ? st.granted : []).concat(ids), 'custom'),
+      css: styles, href: base + cfg.css,
+    });
+  }, (e) => warn('placeholder: ' + e + blocked('script-src', base)));
 }
 
 function init(): void {

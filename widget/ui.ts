@@ -1,10 +1,10 @@
-// The first layer: the banner, the iframe placeholder and the load failure
-// message, all inside notis's shadow roots (main.ts). The preferences
+// The first layer: the banner and the load failure message (an iframe's
+// placeholder is placeholder.ts, loaded when a page has one), all inside notis's shadow roots (main.ts). The preferences
 // dialog is in dialog.ts, loaded only when opened. Styles come from
 // consent.css through classes: nothing here needs 'unsafe-inline' or a
 // Trusted Types policy. part="…" names are the theming hooks a page may
 // style with ::part() (docs/banner.md, Theming).
-import { Lang, K } from './config';
+import { Lang, K, data } from './config';
 import { h, button, link } from './dom';
 
 export interface Actions {
@@ -18,24 +18,20 @@ export interface Actions {
 const box = (L: Lang, attrs: Record<string, string>, kids: Node[]) =>
   h('div', 'notis notis-banner', '', { ...attrs, lang: L.l, popover: 'manual', part: 'banner' }, kids);
 
-/** Accept all, Reject all and Preferences: one class, equal size and weight. */
+/**
+ * Accept all, Reject all and Preferences: one class, equal size and weight.
+ * The notice link is the script tag's data-notice when the page names its
+ * own (a site of several organisations), else the site's cookie notice.
+ */
 export function banner(L: Lang, a: Actions): HTMLElement {
   return box(L, { role: 'region', 'aria-labelledby': 'notis-bt' }, [
     h('h2', 'notis-title', L.s[K.title], { id: 'notis-bt', part: 'title' }),
-    h('p', 'notis-text', L.s[K.body] + ' ', { part: 'text' }, link(L.s[K.notice_link], L.n)),
+    h('p', 'notis-text', L.s[K.body] + ' ', { part: 'text' }, link(L.s[K.notice_link], data.notice || L.n)),
     h('div', 'notis-btns', '', {}, [
       button(L.s[K.accept_all], a.accept),
       button(L.s[K.reject_all], a.reject),
       button(L.s[K.preferences], a.prefs),
     ]),
-  ]);
-}
-
-/** Stands in for a gated iframe: what it is, and a button that grants just it. */
-export function placeholder(L: Lang, label: string, allow: () => void): HTMLElement {
-  return h('div', 'notis notis-ph', '', { lang: L.l, part: 'placeholder' }, [
-    h('p', 'notis-text', L.s[K.placeholder_text].replace('{category}', label)),
-    button(L.s[K.placeholder_button], allow),
   ]);
 }
 

@@ -2,8 +2,10 @@ package build
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -27,7 +29,7 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 	cfg = widget.Config{
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
 		BaseURL:   s.Config.BaseURL,
-		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode,
+		Languages: langs, GoogleConsentMode: s.Config.Consent.GoogleConsentMode, Vendors: s.Config.Consent.Vendors,
 		ValidityDays: s.Config.ValidityPeriod().ApproxDays(),
 		NoticeURL:    map[string]string{},
 		Strings:      map[string]map[string]string{},
@@ -145,6 +147,31 @@ func (w *writer) putBanner(b *widget.Result) error {
 		}
 	}
 	return nil
+}
+
+// checkBannerNotices, one of the load stage's checks that span files,
+// refuses a cookie notice link in notis.toml that leads nowhere: [consent] notice when written out, and every
+// [consent.notices] entry, whose folder must hold notices too.
+func (s *Site) checkBannerNotices() error {
+	c := s.Config
+	var errs []error
+	if id := c.Consent.Notice; s.ByID[id] == nil && c.Says("consent", "notice") {
+		errs = append(errs, c.Mistake("consent", "notice", fmt.Sprintf("notice = %q: no notice has this id, so the banner's link would lead nowhere", id), "use a notice id: "+strings.Join(s.IDs(), ", ")))
+	}
+	folders := map[string]bool{}
+	for _, p := range s.Pages {
+		folders[site.Folder(p.Notice.File)] = true
+	}
+	for _, folder := range slices.Sorted(maps.Keys(c.Consent.Notices)) {
+		id := c.Consent.Notices[folder]
+		switch {
+		case !folders[folder]:
+			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%s = %q: content/%s/ holds no notice", folder, id, folder), "name a folder under content/"))
+		case id != "" && s.ByID[id] == nil:
+			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%s = %q: no notice has this id, so the banner's link on content/%s/'s pages would lead nowhere", folder, id, folder), "use a notice id: "+strings.Join(s.IDs(), ", ")+`, or "" for no banner on that folder's pages`))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func boolInt(b bool) int {

@@ -192,6 +192,7 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 	if s.Strings != nil {
 		errs = append(errs, s.checkCategories()...)
 	}
+	errs = append(errs, s.checkBannerNotices())
 	return s, errors.Join(errs...)
 }
 
@@ -417,18 +418,20 @@ func (k *keyer) sum() [32]byte { return sha256.Sum256(k.b) }
 // reads. The parsed file stands for its bytes and for the facts it took
 // from the notices it extends (a page is parsed again when its bytes or
 // a parent change, and kept otherwise); then the languages it exists in
-// (the language switcher) and the titles of its related notices, in its
-// language or the default one. Compared field by field: on a large site
+// (the language switcher), whether the banner's cookie notice for its
+// folder exists in its language or the default one, and the titles of
+// its related notices, in its language or the default one. Compared field by field: on a large site
 // hashing every page's key on every save cost more than the save.
 type noticeInputs struct {
 	gen     uint64
 	page    *content.Page
 	langs   uint64   // bit i: the notice exists in the site's i-th language
+	banner  uint8    // the banner's cookie notice exists: bit 0 in the page's language, bit 1 in the default one
 	related []string // per related id: its title in the page's language, or "\x00" and the default language's, or "\x00\x00" for none
 }
 
 func (a noticeInputs) equal(b noticeInputs) bool {
-	return a.gen == b.gen && a.page == b.page && a.langs == b.langs && slices.Equal(a.related, b.related)
+	return a.gen == b.gen && a.page == b.page && a.langs == b.langs && a.banner == b.banner && slices.Equal(a.related, b.related)
 }
 
 func (s *Site) noticeInputs(gen uint64, p *content.Page) noticeInputs {
@@ -437,6 +440,13 @@ func (s *Site) noticeInputs(gen uint64, p *content.Page) noticeInputs {
 	for i, lang := range s.Config.LanguageCodes() {
 		if _, ok := s.ByID[n.ID][lang]; ok {
 			in.langs |= 1 << i
+		}
+	}
+	if id, ok := s.Config.Consent.BannerNotice(n.File); ok {
+		for i, lang := range []string{n.Lang, s.Config.DefaultLanguage} {
+			if s.ByID[id][lang] != nil {
+				in.banner |= 1 << i
+			}
 		}
 	}
 	for _, id := range n.Related {

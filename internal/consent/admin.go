@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -157,7 +158,8 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), adminTimeout)
 	defer cancel()
 	n, err := s.store.Erase(ctx, id)
-	if err != nil {
+	pending := errors.Is(err, store.ErrWALBusy)
+	if err != nil && !pending {
 		s.storeFailed(w, "erase", err)
 		return
 	}
@@ -168,6 +170,13 @@ func (s *Server) handleErase(w http.ResponseWriter, r *http.Request) {
 	// The log keeps the id's hash, as the store's erasure record does:
 	// the id itself is what was erased.
 	s.log.Info("erased consent id on request", "id_sha256", store.IDHash(id), "records", n)
+	if pending {
+		// Made and committed: failing the request would tell the DPO it
+		// was not. The old copies go with the next checkpoint.
+		s.log.Warn("erasure: old copies stay in the write-ahead log until the next checkpoint", "id_sha256", store.IDHash(id))
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": n, "wal_pending": true})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": n})
 }
 

@@ -352,7 +352,7 @@ func (ev *Event) check() *FieldError {
 		return fieldErr("lang", "want a language code like \"en\" or \"sv\"")
 	}
 	if ev.Choices == nil {
-		return fieldErr("choices", "missing: want an object of category id → true/false")
+		return fieldErr("choices", "missing: want an object of category id (or \"category:vendor\") → true/false")
 	}
 	if !isMethod(ev.Method) {
 		return fieldErr("method", "want one of %s", strings.Join(Methods, ", "))

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -194,8 +195,11 @@ func parseVersion(data []byte) (*consentwire.VersionRecord, error) {
 }
 
 // Validate checks an event against this site: the version is published,
-// the language is the site's, and every choice names a category of that
-// version. (The server checks the page origin before.)
+// the language is the site's, and every choice is a category of that
+// version or a vendor grant within one ("marketing:youtube", a vendor the
+// version declares in that category). It stores nothing it was not sent:
+// a vendor key is kept as the banner sent it, and an unknown one is
+// refused rather than dropped. (The server checks the page origin before.)
 func (s *Site) Validate(ev *Event) *FieldError {
 	ver := s.Version(ev.Version)
 	if ver == nil {
@@ -204,24 +208,45 @@ func (s *Site) Validate(ev *Event) *FieldError {
 	if _, ok := s.Config.Languages[ev.Lang]; !ok {
 		return fieldErr("lang", "site %q has no language %q", ev.Site, ev.Lang)
 	}
-	for cat, granted := range ev.Choices {
-		c := category(ver, cat)
-		if c == nil {
-			return fieldErr("choices."+cat, "consent version %q has no category %q", ev.Version, cat)
-		}
-		if c.Required && !granted {
-			return fieldErr("choices."+cat, "category %q is required and cannot be false", cat)
+	for key, granted := range ev.Choices {
+		id, vendor := consentwire.SplitChoice(key)
+		c := category(ver, id)
+		switch {
+		case c == nil && vendor == "" && !strings.Contains(key, ":"):
+			return fieldErr("choices."+key, "consent version %q has no category %q", ev.Version, key)
+		case c == nil:
+			return fieldErr("choices."+key, "want \"<category>:<vendor>\" with a category of consent version %q; it has no category %q", ev.Version, id)
+		case strings.Contains(key, ":") && !consentwire.VendorPattern.MatchString(vendor):
+			return fieldErr("choices."+key, "vendor %q: want lower-case letters, digits, - or _ (like \"youtube\"), after one colon", vendor)
+		case vendor != "" && c.Required:
+			return fieldErr("choices."+key, "category %q is required: it has no vendor grants", id)
+		case vendor != "" && !slices.Contains(c.Vendors, vendor):
+			return fieldErr("choices."+key, "consent version %q declares no vendor %q in category %q (declared: %s)", ev.Version, vendor, id, listOrNone(c.Vendors))
+		case c.Required && !granted:
+			return fieldErr("choices."+key, "category %q is required and cannot be false", key)
 		}
 		// The method must not contradict the choices: a record saying
-		// "accept all" with a category refused proves nothing.
+		// "accept all" with a category (or a vendor) refused proves nothing.
+		what := "category"
+		if vendor != "" {
+			what = "vendor grant"
+		}
 		switch {
 		case ev.Method == "accept_all" && !granted:
-			return fieldErr("choices."+cat, "method accept_all, but category %q is false", cat)
+			return fieldErr("choices."+key, "method accept_all, but %s %q is false", what, key)
 		case (ev.Method == "reject_all" || ev.Method == "gpc") && granted && !c.Required:
-			return fieldErr("choices."+cat, "method %s, but the optional category %q is true", ev.Method, cat)
+			return fieldErr("choices."+key, "method %s, but the optional %s %q is true", ev.Method, what, key)
 		}
 	}
 	return nil
+}
+
+// listOrNone lists ids for an error message.
+func listOrNone(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
 }
 
 func category(ver *consentwire.VersionRecord, id string) *consentwire.Category {

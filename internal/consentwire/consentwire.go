@@ -5,7 +5,10 @@
 // linking the banner's bundler.
 package consentwire
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // VersionRecord is what public/consent/versions/<version>.json holds: what
 // the banner showed under one consent version, in every language, so a DPO
@@ -26,6 +29,29 @@ type Category struct {
 	Label       map[string]string `json:"label"`       // per language
 	Description map[string]string `json:"description"` // per language
 	Cookies     []Cookie          `json:"cookies"`
+	// Vendors are the embeds a placeholder may grant alone within this
+	// category (notis.toml [consent.vendors]): a visitor who allows just
+	// the YouTube video grants "marketing:youtube", not "marketing".
+	// Absent in records of versions that declared none.
+	Vendors []string `json:"vendors,omitempty"`
+}
+
+// VendorPattern is a vendor id as data-vendor and notis.toml name it
+// ("youtube", "teamtailor"): short, lower case, and free of the
+// characters the consent cookie and a choice key use as separators
+// (".", "+", ":").
+var VendorPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// VendorKey is the choices key of a grant of one vendor within one
+// category: "marketing:youtube". A consent event's choices hold category
+// ids and such keys; SplitChoice takes one apart.
+func VendorKey(category, vendor string) string { return category + ":" + vendor }
+
+// SplitChoice splits a choices key into its category and, for a vendor
+// grant ("marketing:youtube"), its vendor; vendor is "" for a category id.
+func SplitChoice(key string) (category, vendor string) {
+	category, vendor, _ = strings.Cut(key, ":")
+	return category, vendor
 }
 
 // Cookie is one declared cookie, as the notices' cookie tables state it.

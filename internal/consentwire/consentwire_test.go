@@ -34,3 +34,29 @@ func TestConsentServerDoesNotLinkTheBundler(t *testing.T) {
 		}
 	}
 }
+
+func TestChoiceKeysSplitIntoCategoryAndVendor(t *testing.T) {
+	for key, want := range map[string][2]string{
+		"marketing":         {"marketing", ""},
+		"marketing:youtube": {"marketing", "youtube"},
+		":youtube":          {"", "youtube"},
+		"a:b:c":             {"a", "b:c"},
+	} {
+		if c, v := SplitChoice(key); c != want[0] || v != want[1] {
+			t.Errorf("SplitChoice(%q) = %q, %q; want %q, %q", key, c, v, want[0], want[1])
+		}
+	}
+	if got := VendorKey("marketing", "youtube"); got != "marketing:youtube" {
+		t.Errorf("VendorKey = %q", got)
+	}
+	for _, ok := range []string{"youtube", "vimeo", "teamtailor", "9-2-3", "a_b"} {
+		if !VendorPattern.MatchString(ok) {
+			t.Errorf("vendor %q refused", ok)
+		}
+	}
+	for _, bad := range []string{"", "YouTube", "you.tube", "a+b", "a:b", "-x", "you tube", strings.Repeat("a", 33)} {
+		if VendorPattern.MatchString(bad) {
+			t.Errorf("vendor %q accepted", bad)
+		}
+	}
+}

@@ -81,6 +81,16 @@ type Page struct {
 	Notice  *notice.Notice
 	Version string   // hash of the file's bytes: the notice's content version
 	Sum     [32]byte // the file's SHA-256, of which Version is the start
+
+	fm frontMatter // where the front matter is in the file
+}
+
+// frontMatter is where a file's front matter block is, so a lean load can
+// find its fields again without holding it.
+type frontMatter struct {
+	format     string // yaml, toml or json
+	start, end int    // byte offsets of the block in the file
+	line       int    // the file's line of the block's first line
 }
 
 // Parse reads one notice file. name is the path shown in messages; src is
@@ -89,7 +99,13 @@ type Page struct {
 // file's line there. The page is nil only when the front matter does not
 // parse at all; otherwise it holds what did decode.
 func Parse(name string, src []byte, langs Languages) (*Page, error) {
-	p, errs := parse(name, src, langs)
+	return parseShared(name, src, langs, nil)
+}
+
+// parseShared is Parse giving the notice the copies in shared of the text
+// it holds, when shared is not nil.
+func parseShared(name string, src []byte, langs Languages, shared *texts) (*Page, error) {
+	p, errs := parse(name, src, langs, shared)
 	if len(errs) == 0 {
 		return p, nil
 	}
@@ -102,7 +118,7 @@ func Parse(name string, src []byte, langs Languages) (*Page, error) {
 	return p, errs
 }
 
-func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
+func parse(name string, src []byte, langs Languages, shared *texts) (*Page, diag.List) {
 	items, err := pageparser.ParseBytes(src, pageparser.Config{})
 	if err != nil {
 		return nil, diag.List{{Rule: diag.RuleFrontMatter, Severity: diag.Error, Pos: diag.Position{File: name, Line: 1, Col: 1}, Message: err.Error()}}
@@ -133,9 +149,13 @@ func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
 	if err != nil {
 		return nil, diag.List{syntaxError(name, string(format), fmSrc, fmLine, err)}
 	}
-	// The locator keeps its own copy of the front matter, so a notice loaded
-	// without its body does not keep the whole file alive.
-	n, derr := notice.Decode(raw, name, newLocator(name, string(format), bytes.Clone(fmSrc), fmLine))
+	if shared != nil {
+		shared.share(raw)
+	}
+	// The locator reads the front matter in src, which the body keeps
+	// alive; a lean load gives it one that reads the file again (Load).
+	at := frontMatter{format: string(format), start: fm.Pos(), end: end, line: fmLine}
+	n, derr := notice.Decode(raw, name, heldLocator(name, at, fmSrc))
 	n.Body = body
 	n.BodyLine = bodyLine
 
@@ -165,7 +185,7 @@ func parse(name string, src []byte, langs Languages) (*Page, diag.List) {
 		errs = append(errs, bad("notice", "notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID))
 	}
 	sum := sha256.Sum256(src)
-	return &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum}, errs
+	return &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum, fm: at}, errs
 }
 
 // splitName splits "candidates.sv.md" into ("candidates", "sv") when sv is

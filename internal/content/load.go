@@ -72,6 +72,7 @@ func Sort(pages []*Page, errs []error) (ok, broken []*Page, err error) {
 func Read(fsys fs.FS, files []string, langs Languages, lean bool) (pages []*Page, errs []error) {
 	pages = make([]*Page, len(files))
 	errs = make([]error, len(files))
+	shared := &texts{seen: map[string]string{}}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
@@ -82,10 +83,14 @@ func Read(fsys fs.FS, files []string, langs Languages, lean bool) (pages []*Page
 					errs[i] = err
 					continue
 				}
-				pages[i], errs[i] = Parse(files[i], src, langs)
+				pages[i], errs[i] = parseShared(files[i], src, langs, shared)
 				if lean && pages[i] != nil {
-					pages[i].Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(pages[i].Notice.Body), pages[i].Sum)
-					pages[i].Notice.Body = nil
+					// Nothing of the file is held: body and positions
+					// are read again when asked for.
+					p := pages[i]
+					p.Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(p.Notice.Body), p.Sum)
+					p.Notice.Body = nil
+					p.Notice.Locate = rereadLocator(fsys, files[i], p.fm, p.Sum)
 				}
 			}
 		})
@@ -186,17 +191,17 @@ func CheckRelated(n *notice.Notice, known func(id string) bool) error {
 }
 
 // bodyLoader reads a notice's body again: the file from the offset where
-// its body started when it was loaded. The file must still be the bytes
-// whose hash is the page's version, or the page would publish a body
-// under another text's version: a file edited during a build is an
-// error, and the next build takes the edit.
+// its body started when it was loaded. A file whose bytes are no longer
+// those it was loaded from (SHA-256 sum) is an error: its body would not
+// be the one whose hash is the page's version, nor agree with the facts
+// decoded from it.
 func bodyLoader(fsys fs.FS, name string, offset int, sum [32]byte) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		src, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		if sha256.Sum256(src) != sum {
+		if offset > len(src) || sha256.Sum256(src) != sum {
 			return nil, fmt.Errorf("%s: changed while the site was being built; build again", name)
 		}
 		return src[offset:], nil

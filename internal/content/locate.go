@@ -2,9 +2,12 @@ package content
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
+	"io/fs"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -17,37 +20,75 @@ import (
 // within the front matter block.
 type positions map[string][2]int
 
-// newLocator returns a notice.Locator for a front matter block of the given
-// format that starts at line firstLine of file. The index is built on first
-// use: most notices never need one, and building it costs a second parse.
-func newLocator(file string, format string, src []byte, firstLine int) notice.Locator {
+// heldLocator returns a notice.Locator for a front matter block held in
+// memory (src), from the file at fm. The index of positions is built on
+// first use, as most notices never need one and building it costs a
+// second parse, and then kept with the block.
+func heldLocator(file string, fm frontMatter, src []byte) notice.Locator {
 	var (
 		once  sync.Once
 		index positions
 	)
 	return func(p notice.Path) notice.Position {
-		once.Do(func() {
-			switch format {
-			case "yaml":
-				index = yamlPositions(src)
-			case "toml":
-				index = tomlPositions(src)
-			case "json":
-				index = jsonPositions(src)
-			}
-			if index == nil {
-				index = positions{}
-			}
-		})
-		// The nearest enclosing field that exists: a missing required field
-		// is reported where its parent table is.
-		for n := len(p); n >= 0; n-- {
-			if lc, ok := index[notice.Path(p[:n]).String()]; ok {
-				return notice.Position{File: file, Line: firstLine + lc[0] - 1, Col: lc[1]}
-			}
-		}
-		return notice.Position{File: file, Line: firstLine, Col: 1}
+		once.Do(func() { index = fm.positions(src) })
+		return index.find(file, fm.line, p)
 	}
+}
+
+// rereadLocator returns a notice.Locator for a notice loaded without its
+// front matter (a lean load): it reads the file again when a position is
+// asked for. The index it builds is held only weakly, so the lint's
+// findings on one notice share it while the garbage collector may free
+// it between notices: a large site's positions are never all in memory.
+// A file that changed since it was read (its SHA-256 is not sum) gives
+// no positions: every field is placed on the block's first line.
+func rereadLocator(fsys fs.FS, file string, fm frontMatter, sum [32]byte) notice.Locator {
+	var (
+		mu     sync.Mutex
+		cached weak.Pointer[positions]
+	)
+	return func(p notice.Path) notice.Position {
+		mu.Lock()
+		index := cached.Value()
+		if index == nil {
+			index = new(positions)
+			if src, err := fs.ReadFile(fsys, file); err == nil && sha256.Sum256(src) == sum && fm.end <= len(src) {
+				*index = fm.positions(src[fm.start:fm.end])
+			}
+			cached = weak.Make(index)
+		}
+		mu.Unlock()
+		return index.find(file, fm.line, p)
+	}
+}
+
+// positions indexes the front matter block src, in fm's format.
+func (fm frontMatter) positions(src []byte) positions {
+	var index positions
+	switch fm.format {
+	case "yaml":
+		index = yamlPositions(src)
+	case "toml":
+		index = tomlPositions(src)
+	case "json":
+		index = jsonPositions(src)
+	}
+	if index == nil {
+		index = positions{}
+	}
+	return index
+}
+
+// find returns the place of the field at p, or of the nearest enclosing
+// field that exists: a missing required field is reported where its
+// parent table is. firstLine is the file's line of the block's first.
+func (index positions) find(file string, firstLine int, p notice.Path) notice.Position {
+	for n := len(p); n >= 0; n-- {
+		if lc, ok := index[notice.Path(p[:n]).String()]; ok {
+			return notice.Position{File: file, Line: firstLine + lc[0] - 1, Col: lc[1]}
+		}
+	}
+	return notice.Position{File: file, Line: firstLine, Col: 1}
 }
 
 func yamlPositions(src []byte) positions {

@@ -196,6 +196,10 @@ type Page struct {
 	Opts                   Options
 	Description            string
 	Feeds                  []Feed // Atom feeds of changes, linked from the head
+	// BannerNotice is the cookie notice the banner links to on this page
+	// when notis.toml's [consent.notices] names one for its folder; ""
+	// leaves the banner's own link ([consent] notice).
+	BannerNotice string
 }
 
 func (r *Renderer) execute(kind, lang string, data any) ([]byte, error) {
@@ -307,6 +311,7 @@ func (r *Renderer) noticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 	if err != nil {
 		return fmt.Errorf("%s: linked data: %w", n.File, err)
 	}
+	p.Opts.ConsentScript, p.BannerNotice = r.bannerFor(n, all, p.Opts.ConsentScript)
 	if a, ok := n.Authority.Resolve(); ok {
 		p.AuthorityName, p.AuthorityAddress = a.NameIn(n.Lang), a.AddressIn(n.Lang)
 		p.Authority = a
@@ -324,6 +329,25 @@ func (r *Renderer) noticeTo(buf *bytes.Buffer, n *notice.Notice, version string,
 		}
 	}
 	return r.executeTo(buf, KindNotice, n.Lang, p)
+}
+
+// bannerFor is the banner script and its cookie notice link on n's page:
+// the notice notis.toml's [consent.notices] names for n's folder, in n's
+// language or else the default one; no banner when the entry is "".
+func (r *Renderer) bannerFor(n *notice.Notice, all map[string]Translations, script string) (string, string) {
+	id, ok := r.cfg.Consent.BannerNotice(n.File)
+	if !ok {
+		return "", ""
+	}
+	if _, set := r.cfg.Consent.Notices[site.Folder(n.File)]; !set || script == "" {
+		return script, ""
+	}
+	for _, lang := range []string{n.Lang, r.cfg.DefaultLanguage} {
+		if all[id][lang] != nil {
+			return script, r.cfg.URL(NoticePath(lang, id))
+		}
+	}
+	return script, ""
 }
 
 // Link is a link to another page; Lang is set when it is in another language.

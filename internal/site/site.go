@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,6 +42,9 @@ type Config struct {
 
 	// Dir is the folder notis.toml was read from.
 	Dir string `toml:"-"`
+
+	path string // notis.toml as named in messages
+	src  []byte // its bytes, for the place of a value a later check refuses
 }
 
 // Language holds per-language site settings.
@@ -72,6 +76,16 @@ type Consent struct {
 	Origins []string `toml:"origins"`
 	// Notice is the notice id the banner links to (default "cookies").
 	Notice string `toml:"notice"`
+	// Notices maps a content folder (an organisation's, content/ORG/) to
+	// the notice id the banner links to on that folder's pages, when it is
+	// not Notice; "" shows no banner on them (their notices state no
+	// cookies to ask about). The build refuses an id no notice has.
+	Notices map[string]string `toml:"notices"`
+	// Vendors maps an embed's vendor id (its data-vendor) to the
+	// categories its placeholder may grant it alone in: the grant is
+	// recorded as "category:vendor" and the consent server accepts only
+	// the vendors the version declares.
+	Vendors map[string][]string `toml:"vendors"`
 	// Validity is how long the browser remembers a choice (default
 	// consentwire.DefaultValidity, P6M; at most consentwire.MaxValidity, P13M).
 	Validity string `toml:"validity"`
@@ -127,7 +141,7 @@ func Parse(path string, data []byte) (*Config, error) {
 				line, col := e.Position()
 				ds = append(ds, configDiag(path, line, col, "",
 					fmt.Sprintf("unknown key %q", strings.Join(e.Key(), ".")),
-					"accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention/google_consent_mode"))
+					"accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention, [consent.notices], [consent.vendors], [consent.google_consent_mode]"))
 			}
 			ds.AddSource(path, data)
 			return nil, ds
@@ -141,14 +155,77 @@ func Parse(path string, data []byte) (*Config, error) {
 		}
 		return nil, configDiag(path, 0, 0, "", err.Error(), "")
 	}
+	cfg.path, cfg.src = path, data
 	if err := cfg.check(); err != nil {
 		var ds diag.List
 		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-			ds = append(ds, configDiag(path, 0, 0, "", e.Error(), ""))
+			var d *diag.Diagnostic
+			if !errors.As(e, &d) {
+				d = configDiag(path, 0, 0, "", e.Error(), "")
+			}
+			ds = append(ds, d)
 		}
+		ds.AddSource(path, data)
 		return nil, ds
 	}
 	return &cfg, nil
+}
+
+// Folder is the content folder a notice file is in, its organisation's
+// ("content/essex/essex.en.md" → "essex"); "" for a file directly in
+// content/.
+func Folder(file string) string {
+	parts := strings.Split(filepath.ToSlash(file), "/")
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[1]
+}
+
+// BannerNotice is the notice id the banner links to on the pages of a
+// notice file: [consent.notices]'s for its folder, else [consent]
+// notice. ok is false when the folder's entry is "": no banner there.
+func (c *Consent) BannerNotice(file string) (id string, ok bool) {
+	if id, set := c.Notices[Folder(file)]; set {
+		return id, id != ""
+	}
+	return c.Notice, true
+}
+
+// Says reports whether notis.toml spells out key in table (rather than
+// leaving it to its default).
+func (c *Config) Says(table, key string) bool { return keyLine(c.src, table, key) > 0 }
+
+// Mistake is a diagnostic about the value of key in table (like
+// "consent.notices") of notis.toml, at its line when the file spells it
+// plainly (key = value under [table]), else at the file.
+func (c *Config) Mistake(table, key, msg, fix string) *diag.Diagnostic {
+	line := keyLine(c.src, table, key)
+	d := configDiag(c.path, line, 0, strings.TrimPrefix(table+"."+key, "."), msg, fix)
+	if line > 0 {
+		d.Pos.Col = 1
+		diag.List{d}.AddSource(c.path, c.src)
+	}
+	return d
+}
+
+// keyLine finds the line of `key = …` in [table] (or at the top when
+// table is ""); 0 when not found (a dotted or inline-table spelling).
+func keyLine(src []byte, table, key string) int {
+	cur := ""
+	for i, line := range strings.Split(string(src), "\n") {
+		l := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(l, "[") && !strings.HasPrefix(l, "[["):
+			cur = strings.TrimSpace(strings.Trim(strings.SplitN(l, "#", 2)[0], " []"))
+		case cur == table:
+			k, _, ok := strings.Cut(l, "=")
+			if ok && strings.Trim(strings.TrimSpace(k), `"'`) == key {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 // configDiag is a mistake in notis.toml.
@@ -193,26 +270,26 @@ func (c *Config) URL(p string) string {
 func (c *Config) check() error {
 	var errs []error
 	if !siteIDPattern.MatchString(c.Site) {
-		errs = append(errs, fmt.Errorf("site = %q: want a site id of lower-case letters, digits and dashes, like \"careers\"", c.Site))
+		errs = append(errs, c.Mistake("", "site", fmt.Sprintf("found %q, want a site id of lower-case letters, digits and dashes, like \"careers\"", c.Site), ""))
 	}
 	if err := c.SetBaseURL(c.BaseURL); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, c.Mistake("", "baseURL", strings.TrimPrefix(err.Error(), "baseURL = "), ""))
 	}
 	if len(c.Languages) == 0 {
 		errs = append(errs, errors.New("no [languages.CODE] table: declare at least one language, e.g. [languages.en] title = \"Privacy\""))
 	}
 	for code, l := range c.Languages {
 		if !consentwire.LangPattern.MatchString(code) {
-			errs = append(errs, fmt.Errorf("[languages.%s]: %q is not a BCP 47 language code like \"en\" or \"sv\"", code, code))
+			errs = append(errs, c.Mistake("languages."+code, "title", fmt.Sprintf("[languages.%s]: %q is not a BCP 47 language code like \"en\" or \"sv\"", code, code), ""))
 		}
 		if strings.TrimSpace(l.Title) == "" {
-			errs = append(errs, fmt.Errorf("[languages.%s]: title is empty", code))
+			errs = append(errs, c.Mistake("languages."+code, "title", fmt.Sprintf("[languages.%s]: title is empty", code), ""))
 		}
 	}
 	if c.DefaultLanguage == "" {
 		errs = append(errs, errors.New("defaultLanguage is missing"))
 	} else if _, ok := c.Languages[c.DefaultLanguage]; !ok && len(c.Languages) > 0 {
-		errs = append(errs, fmt.Errorf("defaultLanguage = %q is not one of the declared languages %v", c.DefaultLanguage, c.LanguageCodes()))
+		errs = append(errs, c.Mistake("", "defaultLanguage", fmt.Sprintf("%q is not one of the declared languages %v", c.DefaultLanguage, c.LanguageCodes()), ""))
 	}
 	if c.Consent.Notice == "" {
 		c.Consent.Notice = "cookies"
@@ -226,28 +303,42 @@ func (c *Config) check() error {
 	validity, verr := period.Parse(c.Consent.Validity)
 	switch {
 	case verr != nil:
-		errs = append(errs, fmt.Errorf("[consent] validity: %w", verr))
+		errs = append(errs, c.Mistake("consent", "validity", verr.Error(), ""))
 	case validity.Approx() <= 0:
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice must be remembered for some time, like %s", c.Consent.Validity, consentwire.DefaultValidity))
+		errs = append(errs, c.Mistake("consent", "validity", fmt.Sprintf("%q: a choice must be remembered for some time, like %s", c.Consent.Validity, consentwire.DefaultValidity), ""))
 	case validity.Approx() > period.MustParse(consentwire.MaxValidity).Approx():
-		errs = append(errs, fmt.Errorf("[consent] validity = %q: a choice may be remembered for at most 13 months (%s)", c.Consent.Validity, consentwire.MaxValidity))
+		errs = append(errs, c.Mistake("consent", "validity", fmt.Sprintf("%q: a choice may be remembered for at most 13 months (%s)", c.Consent.Validity, consentwire.MaxValidity), ""))
 	}
 	if retention, err := period.Parse(c.Consent.Retention); err != nil {
-		errs = append(errs, fmt.Errorf("[consent] retention: %w", err))
+		errs = append(errs, c.Mistake("consent", "retention", err.Error(), ""))
 	} else if verr == nil && retention.Approx() < validity.Approx() {
 		// The server purges at start-up: a typo such as P13D for P13M
 		// would delete proofs of choices the banner still acts on.
-		errs = append(errs, fmt.Errorf("[consent] retention = %q is shorter than validity = %q: a choice the browser still remembers must still be provable (GDPR Art 7(1)), so keep proofs at least as long", c.Consent.Retention, c.Consent.Validity))
+		errs = append(errs, c.Mistake("consent", "retention", fmt.Sprintf("%q is shorter than validity = %q: a choice the browser still remembers must still be provable (GDPR Art 7(1)), so keep proofs at least as long", c.Consent.Retention, c.Consent.Validity), ""))
 	}
 	if c.Consent.Endpoint != "" {
 		if u, err := url.Parse(c.Consent.Endpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
-			errs = append(errs, fmt.Errorf("[consent] endpoint = %q: want an absolute http(s) URL without a query, like \"https://consent.example.org\"", c.Consent.Endpoint))
+			errs = append(errs, c.Mistake("consent", "endpoint", fmt.Sprintf("%q: want an absolute http(s) URL without a query, like \"https://consent.example.org\"", c.Consent.Endpoint), ""))
 		}
 		c.Consent.Endpoint = strings.TrimSuffix(c.Consent.Endpoint, "/")
 	}
 	for _, o := range c.Consent.Origins {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			errs = append(errs, fmt.Errorf("[consent] origins: %q is not an origin like \"https://careers.example.org\"", o))
+			errs = append(errs, c.Mistake("consent", "origins", fmt.Sprintf("%q is not an origin like \"https://careers.example.org\"", o), ""))
+		}
+	}
+	for folder, id := range c.Consent.Notices {
+		if folder == "" || strings.ContainsAny(folder, "/\\") || (id != "" && strings.ContainsAny(id, "/\\ ")) {
+			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%q = %q: want a content folder's name and a notice id, like essex = \"essex-cookies\"", folder, id), ""))
+		}
+	}
+	for _, v := range slices.Sorted(maps.Keys(c.Consent.Vendors)) {
+		cats := c.Consent.Vendors[v]
+		switch {
+		case !consentwire.VendorPattern.MatchString(v):
+			errs = append(errs, c.Mistake("consent.vendors", v, fmt.Sprintf("vendor %q: want lower-case letters, digits, - or _ (like \"youtube\"), as the embed's data-vendor says", v), ""))
+		case len(cats) == 0:
+			errs = append(errs, c.Mistake("consent.vendors", v, fmt.Sprintf("vendor %q names no category: want its categories, like youtube = [\"marketing\"]", v), ""))
 		}
 	}
 	if c.Consent.GoogleConsentMode == nil {
@@ -256,7 +347,7 @@ func (c *Config) check() error {
 	for cat, sigs := range c.Consent.GoogleConsentMode {
 		for _, s := range sigs {
 			if !slices.Contains(googleSignals, s) {
-				errs = append(errs, fmt.Errorf("[consent.google_consent_mode] %s: unknown signal %q (accepted: %s)", cat, s, strings.Join(googleSignals, ", ")))
+				errs = append(errs, c.Mistake("consent.google_consent_mode", cat, fmt.Sprintf("unknown signal %q (accepted: %s)", s, strings.Join(googleSignals, ", ")), ""))
 			}
 		}
 	}

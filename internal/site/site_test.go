@@ -7,14 +7,14 @@ import (
 
 func TestParseReportsBadSettingsWithTheirKeys(t *testing.T) {
 	tests := []struct{ src, want string }{
-		{"site = \"Careers Site\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n", `site = "Careers Site": want a site id`},
-		{"site = \"c\"\ndefaultLanguage = \"de\"\n[languages.en]\ntitle = \"P\"\n", `defaultLanguage = "de" is not one of the declared languages [en]`},
-		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\nvalidity = \"P2Y\"\n", `a choice may be remembered for at most 13 months`},
-		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\nretention = \"P13D\"\n", `retention = "P13D" is shorter than validity = "P6M"`},
-		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\nvalidity = \"PT0S\"\n", `validity = "PT0S": a choice must be remembered`},
+		{"site = \"Careers Site\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n", `notis.toml:1:1: site: found "Careers Site", want a site id`},
+		{"site = \"c\"\ndefaultLanguage = \"de\"\n[languages.en]\ntitle = \"P\"\n", `notis.toml:2:1: defaultLanguage: "de" is not one of the declared languages [en]`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\nvalidity = \"P2Y\"\n", `notis.toml:6:1: consent.validity: "P2Y": a choice may be remembered for at most 13 months`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\nretention = \"P13D\"\n", `notis.toml:6:1: consent.retention: "P13D" is shorter than validity = "P6M"`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\nvalidity = \"PT0S\"\n", `consent.validity: "PT0S": a choice must be remembered`},
 		{"site = \"c\"\ndefaultLanguage = \"en\"\ntitel = 1\n[languages.en]\ntitle = \"P\"\n", `notis.toml:3:1: unknown key "titel"`},
-		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\norigins = [\"careers.example.org\"]\n", `is not an origin like`},
-		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent.google_consent_mode]\nanalytics = [\"analytics\"]\n", `unknown signal "analytics"`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent]\norigins = [\"careers.example.org\"]\n", `notis.toml:6:1: consent.origins: "careers.example.org" is not an origin like`},
+		{"site = \"c\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"P\"\n[consent.google_consent_mode]\nanalytics = [\"analytics\"]\n", `notis.toml:6:1: consent.google_consent_mode.analytics: unknown signal "analytics"`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("notis.toml", []byte(tt.src))

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"regexp"
@@ -109,9 +110,11 @@ type client struct {
 	Langs    map[string]string   `json:"langs"`
 	Prefs    map[string]string   `json:"prefs"`
 	Send     string              `json:"send"`
+	Ph       string              `json:"ph"` // the placeholder module's hash
 	GCM      map[string][]string `json:"gcm"`
 	Sig      []string            `json:"sig"`
 	Cats     []clientCat         `json:"cats"`
+	V        []string            `json:"v"` // vendor grants a placeholder may make: "marketing:youtube"
 	CSS      string              `json:"css"`
 	T        firstTexts          `json:"t"`
 }
@@ -184,7 +187,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	cl := client{
 		Site: cfg.Site, Endpoint: strings.TrimSuffix(cfg.Endpoint, "/"), Version: r.Version,
 		Days: cfg.ValidityDays, Lang: cfg.DefaultLang, Langs: map[string]string{}, Prefs: map[string]string{},
-		GCM: map[string][]string{}, Sig: []string{}, CSS: cssName,
+		GCM: map[string][]string{}, Sig: []string{}, CSS: cssName, V: []string{},
 	}
 	// The version record keeps every language's texts: what the banner
 	// showed, as proof beside each consent.
@@ -240,6 +243,15 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	cl.Send = short(sendJS)
 	langFiles = append(langFiles, File{"consent/send." + cl.Send + ".js", sendJS}, File{"consent/send.js", sendJS})
 
+	// The placeholder module, loaded on pages with a gated iframe the
+	// visitor has not allowed: most pages have none.
+	phJS, err := bundle(src, "placeholder.ts", api.FormatESModule, nil)
+	if err != nil {
+		return r, err
+	}
+	cl.Ph = short(phJS)
+	langFiles = append(langFiles, File{"consent/placeholder." + cl.Ph + ".js", phJS}, File{"consent/placeholder.js", phJS})
+
 	// Categories and Consent Mode.
 	for cat, sigs := range cfg.GoogleConsentMode {
 		cl.GCM[cat] = slices.Sorted(slices.Values(sigs))
@@ -251,6 +263,9 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		cl.Sig = slices.Compact(cl.Sig)
 	}
 	for _, c := range cfg.Categories {
+		for _, v := range c.Vendors {
+			cl.V = append(cl.V, consentwire.VendorKey(c.ID, v))
+		}
 		cc := clientCat{ID: c.ID, Req: c.Required}
 		cc.GPC = GPCDenies(c.ID, c.Required, cfg.GoogleConsentMode)
 		// Withdrawal deletes every declared cookie the page can reach: all
@@ -422,6 +437,7 @@ func check(cfg *Config) error {
 			errs = append(errs, `category "necessary" must be Required: it is always on`)
 		}
 	}
+	errs = append(errs, placeVendors(cfg, seen)...)
 	def := cfg.Strings[cfg.DefaultLang]
 	var missing []string
 	for _, k := range Keys {
@@ -436,6 +452,37 @@ func check(cfg *Config) error {
 		return fmt.Errorf("widget: %s", strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// placeVendors checks notis.toml's [consent.vendors] against the
+// categories and lists each vendor in its categories (on a copy: the
+// caller's categories are left as they were), sorted, so the version
+// record declares them and the consent version changes with them.
+func placeVendors(cfg *Config, cats map[string]bool) []string {
+	var errs []string
+	if len(cfg.Vendors) == 0 {
+		return nil
+	}
+	cfg.Categories = slices.Clone(cfg.Categories)
+	for _, v := range slices.Sorted(maps.Keys(cfg.Vendors)) {
+		if !consentwire.VendorPattern.MatchString(v) {
+			errs = append(errs, fmt.Sprintf("notis.toml [consent.vendors] %q: want lower-case letters, digits, - or _ (like \"youtube\"), as the embed's data-vendor says", v))
+			continue
+		}
+		for _, id := range cfg.Vendors[v] {
+			i := slices.IndexFunc(cfg.Categories, func(c Category) bool { return c.ID == id })
+			switch {
+			case !cats[id] || i < 0:
+				errs = append(errs, fmt.Sprintf("notis.toml [consent.vendors] %s = %q: no notice declares a cookie in category %q, so the banner has no such category", v, id, id))
+			case cfg.Categories[i].Required:
+				errs = append(errs, fmt.Sprintf("notis.toml [consent.vendors] %s = %q: category %q is always on; a vendor in it needs no grant", v, id, id))
+			case !slices.Contains(cfg.Categories[i].Vendors, v):
+				cfg.Categories[i].Vendors = append(slices.Clone(cfg.Categories[i].Vendors), v)
+				slices.Sort(cfg.Categories[i].Vendors)
+			}
+		}
+	}
+	return errs
 }
 
 // textsFor is one language's texts; a missing text falls back to the
@@ -561,10 +608,12 @@ func embedHTML(r Result, alias string, site string) string {
   Serving /consent/ (Netlify, GitHub Pages, S3 with CloudFront):
   * Access-Control-Allow-Origin: * on every file under /consent/.
   * Files with a hash in their name (consent.HASH.js, consent.HASH.css,
-    prefs.LANG.HASH.js, lang/LANG.HASH.json, send.HASH.js): Cache-Control:
-    public, max-age=31536000, immutable. Their bytes never change.
-  * consent.js, prefs.LANG.js, lang/LANG.json, send.js, embed.html: a
-    short max-age (300 s, or the host's default): they change with each build.
+    prefs.LANG.HASH.js, lang/LANG.HASH.json, send.HASH.js,
+    placeholder.HASH.js): Cache-Control: public, max-age=31536000,
+    immutable. Their bytes never change.
+  * consent.js, prefs.LANG.js, lang/LANG.json, send.js, placeholder.js,
+    embed.html: a short max-age (300 s, or the host's default): they
+    change with each build.
   * Keep earlier builds' hashed files published. Pages and caches that
     still name them keep working; a banner that finds its dialog or texts
     gone loads the stable aliases instead.

@@ -23,6 +23,11 @@ type Config struct {
 	GoogleConsentMode map[string][]string `json:"googleConsentMode"`
 	// Categories in display order; "necessary" first and Required.
 	Categories []Category `json:"categories"`
+	// Vendors maps a vendor id (an embed's data-vendor) to the categories
+	// its placeholder may grant it alone in (notis.toml [consent.vendors]).
+	// Build lists them in the version record, so the consent server can
+	// tell a declared grant ("marketing:youtube") from a made-up one.
+	Vendors map[string][]string `json:"vendors,omitempty"`
 	// NoticeURL is the cookie notice's URL per language.
 	NoticeURL map[string]string `json:"noticeURL"`
 	// Strings holds the banner's UI texts per language, from the i18n files
@@ -53,10 +58,13 @@ func ConsentVersion(cats []Category) string {
 		Required bool
 		Cookies  [][3]string // name, provider, period
 		Third    []bool
+		// Vendors a placeholder may grant alone: left out when none, so
+		// versions that declare none keep the hash they always had.
+		Vendors []string `json:",omitempty"`
 	}
 	var ds []decl
 	for _, c := range cats {
-		d := decl{ID: c.ID, Required: c.Required}
+		d := decl{ID: c.ID, Required: c.Required, Vendors: c.Vendors}
 		for _, k := range c.Cookies {
 			d.Cookies = append(d.Cookies, [3]string{k.Name, k.Provider, k.Period})
 			d.Third = append(d.Third, k.ThirdParty)

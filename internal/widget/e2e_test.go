@@ -42,7 +42,9 @@ func TestBannerWithTheRealConsentServer(t *testing.T) {
 	var preflights atomic.Int32
 	consentMux.HandleFunc("OPTIONS /", func(w http.ResponseWriter, r *http.Request) { preflights.Add(1) })
 
-	r, err := iw.Build(widget.Source, iw.TestConfig(t, consentSrv.URL))
+	cfg := iw.TestConfig(t, consentSrv.URL)
+	cfg.Vendors = map[string][]string{"youtube": {"marketing"}}
+	r, err := iw.Build(widget.Source, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,14 +63,16 @@ func TestBannerWithTheRealConsentServer(t *testing.T) {
 	}
 	pages.HandleFunc("GET /apply", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' "+consentSrv.URL+"; require-trusted-types-for 'script'")
-		fmt.Fprintf(w, `<!doctype html><html lang="sv"><title>Sök jobbet</title><main><h1>Sök jobbet</h1></main>%s`, r.Snippet)
+		fmt.Fprintf(w, `<!doctype html><html lang="sv"><title>Sök jobbet</title><main><h1>Sök jobbet</h1>
+<iframe data-consent="marketing" data-vendor="youtube" data-src="/video" title="Livet hos oss"></iframe></main>%s`, r.Snippet)
 	})
+	pages.HandleFunc("GET /video", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<!doctype html><title>Video</title>") })
 
-	cfg, err := site.Parse("notis.toml", fmt.Appendf(nil, "site = \"careers\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n[languages.sv]\ntitle = \"Integritet\"\n[consent]\norigins = [%q]\n", pageSrv.URL))
+	siteCfg, err := site.Parse("notis.toml", fmt.Appendf(nil, "site = \"careers\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n[languages.sv]\ntitle = \"Integritet\"\n[consent]\norigins = [%q]\n", pageSrv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := consent.NewSite(cfg, versions, slog.New(slog.DiscardHandler))
+	st, err := consent.NewSite(siteCfg, versions, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,21 +97,26 @@ func TestBannerWithTheRealConsentServer(t *testing.T) {
 	bt.Wait(t, tab, `document.cookie.includes('notis_consent=') && localStorage.length == 0`, "the server's answer (outbox empty)")
 	id := bt.Eval[string](t, tab, `notis.consent().id`)
 
-	req, _ := http.NewRequest("GET", consentSrv.URL+"/v1/consents/"+id, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	history := func() (consent.History, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", consentSrv.URL+"/v1/consents/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("history: %s %s", res.Status, body)
+		}
+		var h consent.History
+		if err := json.Unmarshal(body, &h); err != nil {
+			t.Fatal(err)
+		}
+		return h, body
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("history: %s %s", res.Status, body)
-	}
-	var h consent.History
-	if err := json.Unmarshal(body, &h); err != nil {
-		t.Fatal(err)
-	}
+	h, body := history()
 	if len(h.Records) != 1 {
 		t.Fatalf("history has %d records, want 1: %s", len(h.Records), body)
 	}
@@ -118,6 +127,25 @@ func TestBannerWithTheRealConsentServer(t *testing.T) {
 	var shown consentwire.VersionRecord
 	if doc := h.Versions[rec.Shown]; doc == nil || json.Unmarshal(doc, &shown) != nil || shown.Version != r.Version || shown.Texts["sv"]["reject_all"] != "Avvisa alla" {
 		t.Errorf("history does not resolve what the visitor was shown: %s", body)
+	}
+
+	// "Allow and show" on the YouTube placeholder (issue 14): the proof,
+	// as posted and as stored, grants YouTube and still refuses Marketing.
+	bt.OnNewDocument(t, tab, `(() => { window.__posts = [];
+  const f = window.fetch; window.fetch = (u, o) => { if (o && o.method == 'POST') __posts.push(JSON.parse(o.body)); return f(u, o); } })()`)
+	bt.Do(t, tab, chromedp.Navigate(pageSrv.URL+"/apply"))
+	bt.Wait(t, tab, `__q('.notis-ph button')`, "the YouTube placeholder")
+	bt.Eval[bool](t, tab, `__q('.notis-ph button').click(), true`)
+	bt.Wait(t, tab, `document.querySelector('iframe[src="/video"]') && localStorage.length == 0 && __posts.length == 1`, "the video and the server's answer")
+	if got := bt.Eval[map[string]bool](t, tab, `__posts[0].choices`); !got["marketing:youtube"] || got["marketing"] || len(got) != 5 {
+		t.Errorf("posted choices %v: want marketing:youtube true beside the four categories, marketing false", got)
+	}
+	h, body = history()
+	if len(h.Records) != 2 {
+		t.Fatalf("history has %d records, want 2: %s", len(h.Records), body)
+	}
+	if rec := h.Records[1]; rec.Method != "custom" || !rec.Choices["marketing:youtube"] || rec.Choices["marketing"] || rec.Choices["analytics"] {
+		t.Errorf("stored record %+v: want marketing:youtube true, marketing and analytics false", rec)
 	}
 	if n := preflights.Load(); n > 0 {
 		t.Errorf("%d CORS preflights: the banner's post must be a simple request", n)

@@ -58,6 +58,8 @@ func careersCategories(c *Config) {
 		ck("_hjSessionUser_<site-id>", "Hotjar", "site"), ck("_hjSession_<site-id>", "Hotjar", "site"), ck("_clck", "Microsoft Clarity", "site")}
 	c.Categories[3].Cookies = []Cookie{ck("_fbp", "Meta", "site"), ck("_uetsid", "Microsoft Advertising", "site"), ck("_uetvid", "Microsoft Advertising", "site"),
 		ck("li_sugr", "LinkedIn", "vendor"), ck("VISITOR_INFO1_LIVE", "YouTube", "vendor")}
+	// The embeds whose placeholders grant their vendor alone (notis.toml [consent.vendors]).
+	c.Vendors = map[string][]string{"youtube": {"marketing"}, "vimeo": {"analytics"}, "teamtailor": {"analytics"}}
 }
 
 // hostilePage is a careers page with the hostile sheet, a search box, the
@@ -307,8 +309,8 @@ func TestHostileCareersPage(t *testing.T) {
 		bt.Wait(t, ctx, `document.querySelector('iframe[src="/embed?youtube"]')`, "the video")
 		id := bt.Eval[string](t, ctx, `notis.consent().id`)
 		ev := waitEventsOf(t, s, id, 1)[0]
-		if ch := ev["choices"].(map[string]any); ev["method"] != "custom" || ch["marketing"] != false {
-			t.Errorf("event %v: want marketing still refused", ev)
+		if ch := ev["choices"].(map[string]any); ev["method"] != "custom" || ch["marketing"] != false || ch["marketing:youtube"] != true {
+			t.Errorf("event %v: want marketing:youtube granted, marketing still refused", ev)
 		}
 		if got := bt.Eval[[]string](t, ctx, `window.order || []`); len(got) > 0 {
 			t.Errorf("ran %v: the pixels fired although only the video was allowed", got)
@@ -316,7 +318,7 @@ func TestHostileCareersPage(t *testing.T) {
 		if bt.Eval[bool](t, ctx, `!!document.querySelector('iframe[src="/embed?ats"], iframe[src="/embed?vimeo"]')`) {
 			t.Error("the ATS or Vimeo iframe loaded too")
 		}
-		if !strings.Contains(bt.Eval[string](t, ctx, `document.cookie`), ".v:youtube.") {
+		if !strings.Contains(bt.Eval[string](t, ctx, `document.cookie`), ".marketing:youtube.") {
 			t.Errorf("the cookie does not hold the YouTube grant: %s", bt.Eval[string](t, ctx, `document.cookie`))
 		}
 	})

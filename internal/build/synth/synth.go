@@ -1,6 +1,8 @@
 // Package synth writes synthetic notis sites for benchmarks: N notices in
 // English and Swedish, each with about 40 lines of front matter and a
 // 2,000-word body with two tables, like a large organisation's notices.
+// It also writes the Hugo twin of such a site (GenerateHugo), so the
+// benchmarks can time Hugo on the same pages in the same run.
 package synth
 
 import (
@@ -27,10 +29,22 @@ rights objection portability erasure rectification restriction authority complai
 
 // Generate writes a site with n notices × 2 languages into dir.
 func Generate(dir string, n int) error {
-	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
-		return err
+	return generate(dir, n, map[string]string{"notis.toml": config})
+}
+
+// generate writes the n notices into dir/content and the given files
+// (path relative to dir → text) beside them.
+func generate(dir string, n int, files map[string]string) error {
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return err
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "notis.toml"), []byte(config), 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(1, 2)) // fixed seed: every run gets the same site

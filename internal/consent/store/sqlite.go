@@ -635,19 +635,38 @@ func (s *SQLite) Erase(ctx context.Context, consentID string) (int64, error) {
 }
 
 // truncateWAL checkpoints the whole WAL into the database file and
-// truncates it. It waits for readers (busy_timeout) and fails if one
-// keeps an old snapshot; the next erasure, or SQLite's own checkpoints,
-// then do it.
+// truncates it. A reader or the background checkpointer can keep the WAL
+// busy for a moment, so it tries again, a little later each time, until
+// ctx ends; then the erased records' old copies stay in the WAL until the
+// next checkpoint (within seconds), and ErrWALBusy says so.
 func (s *SQLite) truncateWAL(ctx context.Context) error {
-	var busy, logFrames, done int
-	if err := s.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
-		return err
+	wait := 5 * time.Millisecond
+	for {
+		var busy, logFrames, done int
+		if err := s.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+			if ctx.Err() != nil {
+				return ErrWALBusy
+			}
+			return err
+		}
+		if busy == 0 {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ErrWALBusy
+		case <-t.C:
+		}
+		wait = min(2*wait, 200*time.Millisecond)
 	}
-	if busy != 0 {
-		return errors.New("a reader kept the WAL busy; the erased records' old copies stay in it until the next checkpoint")
-	}
-	return nil
 }
+
+// ErrWALBusy is an erasure that was made and committed, whose records'
+// old copies stay in SQLite's write-ahead log until the next checkpoint
+// because readers kept it busy.
+var ErrWALBusy = errors.New("erased; a reader kept the write-ahead log busy, so the records' old copies stay in it until the next checkpoint")
 
 // Erasures implements Store.
 func (s *SQLite) Erasures(ctx context.Context, f Filter) ([]Erasure, error) {

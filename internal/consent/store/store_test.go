@@ -545,3 +545,46 @@ func TestASecondCopyWithAnotherContentIsAConflict(t *testing.T) {
 		}
 	})
 }
+
+// A reader that keeps an old snapshot open blocks the checkpoint after an
+// erasure. The erasure is made and committed all the same, and Erase
+// says so with ErrWALBusy instead of failing; once the reader is gone
+// the next erasure truncates the log.
+func TestAnErasureABusyWALCannotTruncateIsStillMade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "consent.db")
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	first, second := record(uuid.NewString(), base), record(uuid.NewString(), base)
+	insert(t, s, first, second)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reader, err := db.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := reader.QueryRow(`SELECT count(*) FROM consents`).Scan(&rows); err != nil { // holds its snapshot
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	n, err := s.Erase(ctx, first.ConsentID)
+	if n != 1 || !errors.Is(err, store.ErrWALBusy) {
+		t.Fatalf("Erase under an open reader = %d, %v; want 1, ErrWALBusy", n, err)
+	}
+	if h, _ := s.History(context.Background(), first.ConsentID); len(h) != 0 {
+		t.Errorf("the erased id still has %d records", len(h))
+	}
+	if err := reader.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Erase(context.Background(), second.ConsentID); n != 1 || err != nil {
+		t.Errorf("Erase after the reader ended = %d, %v; want 1, nil", n, err)
+	}
+}

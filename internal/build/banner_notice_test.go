@@ -1,0 +1,76 @@
+package build
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/notis-dev/notis/internal/site"
+)
+
+// Every organisation's pages carry its own banner link, or no banner when
+// its seed states nothing about cookies (issue 15): none links to another
+// organisation's cookie notice.
+func TestEachOrganisationsBannerLinksToItsOwnNotice(t *testing.T) {
+	src := filepath.Join("..", "..")
+	s, err := Load(src, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"necessio": "cookies", "essex": "essex", "kent": "", "nottingham": "", "923jobs": ""}
+	dest := buildInto(t, src)
+	script := regexp.MustCompile(`<script src="[^"]*consent\.[0-9a-f]+\.js"[^>]*>`)
+	seen := map[string]bool{}
+	for _, p := range s.Pages {
+		n := p.Notice
+		org := site.Folder(n.File)
+		id, ok := want[org]
+		if !ok {
+			t.Errorf("%s: organisation %q has no expectation here", n.File, org)
+			continue
+		}
+		seen[org] = true
+		page, err := os.ReadFile(filepath.Join(dest, n.Lang, n.ID, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tag := script.Find(page)
+		switch {
+		case id == "" && (tag != nil || strings.Contains(string(page), "data-notis-open")):
+			t.Errorf("%s: a banner or cookie settings button on an organisation whose notices state no cookies: %s", n.File, tag)
+		case id != "" && !strings.Contains(string(tag), `data-notice="https://privacy.example.org/`+n.Lang+`/`+id+`/"`):
+			t.Errorf("%s: banner tag %s, want it to link to %s in %s", n.File, tag, id, n.Lang)
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("pages of %v only", seen)
+	}
+}
+
+// A banner link in notis.toml that leads nowhere fails the build with the
+// file and line that says it.
+func TestABannerNoticeThatDoesNotExistIsRefusedWithItsLine(t *testing.T) {
+	for _, tc := range []struct{ name, toml, want string }{
+		{"site-wide", "[consent]\nnotice = \"cookie-policy\"\n", `notis.toml:9:1: consent.notice: notice = "cookie-policy": no notice has this id`},
+		{"an organisation's", "[consent.notices]\norg = \"org-cookies\"\n", `notis.toml:9:1: consent.notices.org: org = "org-cookies": no notice has this id`},
+		{"a folder without notices", "[consent.notices]\nacme = \"cookies\"\n", `notis.toml:9:1: consent.notices.acme: acme = "cookies": content/acme/ holds no notice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			from := filepath.Join("testdata", "site")
+			toml, _ := os.ReadFile(filepath.Join(from, "notis.toml"))
+			os.WriteFile(filepath.Join(dir, "notis.toml"), append(toml, tc.toml...), 0o644)
+			os.MkdirAll(filepath.Join(dir, "content", "org"), 0o755)
+			for _, f := range []string{"applicants.en.md", "applicants.sv.md", "cookies.en.md"} {
+				b, _ := os.ReadFile(filepath.Join(from, "content", f))
+				os.WriteFile(filepath.Join(dir, "content", "org", f), b, 0o644)
+			}
+			_, err := Build(Options{Source: dir, Destination: filepath.Join(t.TempDir(), "public")})
+			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, tc.want)) {
+				t.Errorf("build error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

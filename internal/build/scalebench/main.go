@@ -1,0 +1,250 @@
+// Command scalebench measures how `notis build` scales with the size of a
+// site, and how it compares with Hugo, in one run on one machine: it
+// generates the synthetic sites (internal/build/synth), builds the real
+// notis binary, and times a cold `notis build` (lint included, into an
+// empty folder) as a child process at each size, reading the child's
+// peak RSS and user+sys CPU time from its rusage. The first size is the
+// baseline the others are compared with (CPU×: each generator against its
+// own baseline). When hugo is on PATH (or given
+// with -hugo) it also builds the Hugo twin of each site (the same
+// content files, see synth.GenerateHugo) with `hugo --quiet` into an
+// empty folder with an empty cache, and prints notis's time as a
+// fraction of Hugo's; without hugo it says so.
+//
+//	go run ./internal/build/scalebench                    # 1,000 and 10,000 notices
+//	go run ./internal/build/scalebench -sizes 1000 -runs 3
+//
+// The targets (issue 12) are printed beside the figures: peak RSS
+// ≤ 160 MiB at 1,000 notices and ≤ 200 MiB at 10,000, CPU at 10,000
+// ≤ 11× that at 1,000, and a cold build ≤ 0.45× Hugo's time.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/notis-dev/notis/internal/build/synth"
+)
+
+// Targets, from issue 12.
+const (
+	cpuRatioTarget = 11   // CPU at 10,000 notices ÷ CPU at 1,000
+	hugoTarget     = 0.45 // notis's cold build time ÷ Hugo's, at any size
+)
+
+// rssTarget is the peak RSS allowed at a number of notices, in MiB.
+var rssTarget = map[int]int64{1000: 160, 10000: 200}
+
+func main() {
+	sizes := flag.String("sizes", "1000,10000", "notice counts to build (× 2 languages), the first being the baseline")
+	runs := flag.Int("runs", 1, "cold builds per size and generator; the median time and the largest RSS are reported")
+	hugoBin := flag.String("hugo", "", "the hugo binary; default: hugo on PATH, if any")
+	keep := flag.Bool("keep", false, "keep the generated sites and outputs (their folder is printed)")
+	flag.Parse()
+	var ns []int
+	for f := range strings.SplitSeq(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("-sizes: %q is not a notice count", f))
+		}
+		ns = append(ns, n)
+	}
+	if err := run(os.Stdout, ns, max(*runs, 1), *hugoBin, *keep); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "scalebench:", err)
+	os.Exit(1)
+}
+
+// measure is one generator's cold builds of one site.
+type measure struct {
+	wall, cpu time.Duration // medians
+	rssKiB    int64         // the largest
+}
+
+func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error {
+	tmp, err := os.MkdirTemp("", "notis-scalebench-")
+	if err != nil {
+		return err
+	}
+	if keep {
+		fmt.Fprintln(out, "files in", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	notis := filepath.Join(tmp, "notis")
+	if b, err := exec.Command("go", "build", "-o", notis, "github.com/notis-dev/notis/cmd/notis").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, b)
+	}
+	hugo, hugoVersion := findHugo(hugoBin)
+	if hugo == "" {
+		fmt.Fprintln(out, "hugo: not found on PATH (-hugo to name it): no comparison with Hugo in this run")
+	} else {
+		fmt.Fprintf(out, "hugo: %s (%s)\n", hugoVersion, hugo)
+	}
+	fmt.Fprintf(out, "%d cold builds per size; lint included; median time, largest peak RSS\n\n", runs)
+	fmt.Fprintf(out, "%-8s %-6s %7s %9s %9s %9s %8s %10s\n", "notices", "tool", "pages", "wall", "CPU", "peak RSS", "CPU×", "notis/hugo")
+	var base, hugoBase measure
+	var misses []string
+	checked := 0
+	for i, n := range sizes {
+		dir := filepath.Join(tmp, fmt.Sprintf("site-%d", n))
+		if err := synth.Generate(dir, n); err != nil {
+			return err
+		}
+		var twin string
+		if hugo != "" {
+			twin = filepath.Join(tmp, fmt.Sprintf("hugo-%d", n))
+			if err := synth.GenerateHugo(twin, n); err != nil {
+				return err
+			}
+		}
+		// Alternate the two generators, so a busy spell on a shared
+		// machine falls on both rather than on one.
+		var nm, hm []measure
+		for r := range runs {
+			dest := filepath.Join(tmp, fmt.Sprintf("public-%d-%d", n, r))
+			m, err := child(notis, "build", "--source", dir, "--destination", dest, "--quiet")
+			if err != nil {
+				return fmt.Errorf("notis build of %d notices: %w", n, err)
+			}
+			nm = append(nm, m)
+			if !keep {
+				os.RemoveAll(dest)
+			}
+			if hugo != "" {
+				hdest := filepath.Join(tmp, fmt.Sprintf("hugo-public-%d-%d", n, r))
+				m, err := child(hugo, "--quiet", "--source", twin, "--destination", hdest, "--cacheDir", filepath.Join(tmp, fmt.Sprintf("hugo-cache-%d-%d", n, r)))
+				if err != nil {
+					return fmt.Errorf("hugo build of %d notices: %w", n, err)
+				}
+				hm = append(hm, m)
+				if !keep {
+					os.RemoveAll(hdest)
+				}
+			}
+		}
+		m := summarise(nm)
+		if i == 0 {
+			base = m
+			if hugo != "" {
+				hugoBase = summarise(hm)
+			}
+		}
+		ratio := float64(m.cpu) / float64(base.cpu)
+		versus := ""
+		if hugo != "" {
+			versus = fmt.Sprintf("%.2f", m.wall.Seconds()/summarise(hm).wall.Seconds())
+		}
+		fmt.Fprintf(out, "%-8d %-6s %7d %9s %9s %5d MiB %7.1f× %10s\n", n, "notis", 2*n, round(m.wall), round(m.cpu), m.rssKiB/1024, ratio, versus)
+		if hugo != "" {
+			h := summarise(hm)
+			fmt.Fprintf(out, "%-8d %-6s %7d %9s %9s %5d MiB %7.1f× %10s\n", n, "hugo", 2*n, round(h.wall), round(h.cpu), h.rssKiB/1024, float64(h.cpu)/float64(hugoBase.cpu), "")
+		}
+		// The targets that apply to this size.
+		if limit, ok := rssTarget[n]; ok {
+			checked++
+			if m.rssKiB/1024 > limit {
+				misses = append(misses, fmt.Sprintf("peak RSS at %d notices: %d MiB, target ≤ %d MiB", n, m.rssKiB/1024, limit))
+			}
+		}
+		if sizes[0] == 1000 && n == 10000 {
+			checked++
+			if ratio > cpuRatioTarget {
+				misses = append(misses, fmt.Sprintf("CPU at 10,000 notices: %.1f× that at 1,000, target ≤ %d×", ratio, cpuRatioTarget))
+			}
+		}
+		if hugo != "" {
+			checked++
+			if h := summarise(hm); m.wall.Seconds() > hugoTarget*h.wall.Seconds() {
+				misses = append(misses, fmt.Sprintf("time at %d notices: %.2f× Hugo's, target ≤ %.2f×", n, m.wall.Seconds()/h.wall.Seconds(), hugoTarget))
+			}
+		}
+		if !keep {
+			os.RemoveAll(dir)
+			if twin != "" {
+				os.RemoveAll(twin)
+			}
+		}
+	}
+	fmt.Fprintf(out, "\n%d of %d targets met", checked-len(misses), checked)
+	if hugo == "" {
+		fmt.Fprint(out, " (the Hugo target not checked: no hugo)")
+	}
+	fmt.Fprintln(out)
+	for _, m := range misses {
+		fmt.Fprintln(out, "  missed:", m)
+	}
+	return nil
+}
+
+// child runs a command to its end and returns its wall time, user+sys
+// CPU time and peak RSS.
+func child(name string, args ...string) (measure, error) {
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return measure{}, fmt.Errorf("%v\n%s", err, tail(stderr.String()))
+	}
+	wall := time.Since(start)
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return measure{wall: wall, cpu: cpu, rssKiB: ru.Maxrss}, nil // Maxrss: KiB on Linux
+}
+
+func summarise(ms []measure) measure {
+	var walls, cpus []time.Duration
+	var out measure
+	for _, m := range ms {
+		walls = append(walls, m.wall)
+		cpus = append(cpus, m.cpu)
+		out.rssKiB = max(out.rssKiB, m.rssKiB)
+	}
+	slices.Sort(walls)
+	slices.Sort(cpus)
+	out.wall, out.cpu = walls[len(walls)/2], cpus[len(cpus)/2]
+	return out
+}
+
+// findHugo returns the hugo binary to compare with and its version line,
+// or "" when there is none.
+func findHugo(flagged string) (path, version string) {
+	path = flagged
+	if path == "" {
+		p, err := exec.LookPath("hugo")
+		if err != nil {
+			return "", ""
+		}
+		path = p
+	}
+	b, err := exec.Command(path, "version").Output()
+	if err != nil {
+		fail(fmt.Errorf("%s version: %v", path, err))
+	}
+	return path, strings.TrimSpace(string(b))
+}
+
+func round(d time.Duration) string { return d.Round(10 * time.Millisecond).String() }
+
+// tail is the end of a long error output.
+func tail(s string) string {
+	if len(s) > 2000 {
+		return "…" + s[len(s)-2000:]
+	}
+	return s
+}
