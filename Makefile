@@ -11,7 +11,7 @@ site:
 
 ## test: install what the tests drive (Chromium, PostgreSQL, axe-core), then vet, staticcheck and every test
 test: deps check
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 25m ./...
 
 ## deps: install test dependencies, idempotently
 deps:

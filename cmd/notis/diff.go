@@ -74,7 +74,10 @@ type source interface {
 	MergeBase(rev string) (string, error)
 }
 
-// openSource opens the git history of the site folder dir.
+var _ source = (*history.Repo)(nil)
+
+// openSource opens the git history of the site folder dir; tests give
+// notis diff folders instead.
 var openSource = func(dir string) (source, error) {
 	r, err := history.Open(dir)
 	if errors.Is(err, history.ErrNoRepo) {

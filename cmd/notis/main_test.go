@@ -57,6 +57,10 @@ func TestBuildFailsOnLintErrorsAndWritesNothing(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "error controller.legal-entity-missing") || !strings.Contains(errs, "build failed: nothing was written") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errs)
 	}
+	// The summary has no file or rule of its own: it reads as one.
+	if !strings.Contains(errs, "\nerror: lint: ") || strings.Contains(errs, ": error error:") {
+		t.Errorf("the lint's summary is printed as a finding of no file:\n%s", errs)
+	}
 	if _, err := os.Stat(dest); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("a build that failed the lint wrote %s (%v)", dest, err)
 	}

@@ -1,9 +1,11 @@
 package build
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,9 +55,9 @@ func TestEachOrganisationsBannerLinksToItsOwnNotice(t *testing.T) {
 // file and line that says it.
 func TestABannerNoticeThatDoesNotExistIsRefusedWithItsLine(t *testing.T) {
 	for _, tc := range []struct{ name, toml, want string }{
-		{"site-wide", "[consent]\nnotice = \"cookie-policy\"\n", `notis.toml:9:1: consent.notice: notice = "cookie-policy": no notice has this id`},
-		{"an organisation's", "[consent.notices]\norg = \"org-cookies\"\n", `notis.toml:9:1: consent.notices.org: org = "org-cookies": no notice has this id`},
-		{"a folder without notices", "[consent.notices]\nacme = \"cookies\"\n", `notis.toml:9:1: consent.notices.acme: acme = "cookies": content/acme/ holds no notice`},
+		{"site-wide", "[consent]\nnotice = \"cookie-policy\"\n", `notis.toml:LINE:1: consent.notice: notice = "cookie-policy": no notice has this id`},
+		{"an organisation's", "[consent.notices]\norg = \"org-cookies\"\n", `notis.toml:LINE:1: consent.notices.org: org = "org-cookies": no notice has this id`},
+		{"a folder without notices", "[consent.notices]\nacme = \"cookies\"\n", `notis.toml:LINE:1: consent.notices.acme: acme = "cookies": content/acme/ holds no notice`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -67,9 +69,11 @@ func TestABannerNoticeThatDoesNotExistIsRefusedWithItsLine(t *testing.T) {
 				b, _ := os.ReadFile(filepath.Join(from, "content", f))
 				os.WriteFile(filepath.Join(dir, "content", "org", f), b, 0o644)
 			}
+			// The key's line: the second of the lines added to the fixture's.
+			want := strings.Replace(tc.want, "LINE", strconv.Itoa(bytes.Count(toml, []byte("\n"))+2), 1)
 			_, err := Build(Options{Source: dir, Destination: filepath.Join(t.TempDir(), "public")})
-			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, tc.want)) {
-				t.Errorf("build error %v, want %q", err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, want)) {
+				t.Errorf("build error %v, want %q", err, want)
 			}
 		})
 	}

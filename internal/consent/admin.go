@@ -320,13 +320,19 @@ func (s *Server) storeFailed(w http.ResponseWriter, op string, err error) {
 
 // Purge deletes every configured site's records older than its retention
 // period ([consent] retention in notis.toml, default P13M), and logs what it
-// did. `notis consent purge` and the server's daily job both call it.
+// did. `notis consent purge` calls it on a store no server writes to; the
+// server's daily job purges through its own writer instead (RunPurges).
 func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, log *slog.Logger) (int64, error) {
+	return purgeSites(ctx, st.Purge, sites, now, log)
+}
+
+// purgeSites purges each site past its retention with purge.
+func purgeSites(ctx context.Context, purge func(ctx context.Context, site string, cutoff time.Time) (int64, error), sites []*Site, now time.Time, log *slog.Logger) (int64, error) {
 	var total int64
 	for _, site := range sites {
 		retention := site.Config.RetentionPeriod()
 		cutoff := retention.Before(now.UTC())
-		n, err := st.Purge(ctx, site.Config.Site, cutoff)
+		n, err := purge(ctx, site.Config.Site, cutoff)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("purge %s: %w", site.Config.Site, err)
@@ -338,17 +344,10 @@ func Purge(ctx context.Context, st store.Store, sites []*Site, now time.Time, lo
 
 // RunPurges purges once now and then every interval until ctx ends.
 func (s *Server) RunPurges(ctx context.Context, interval time.Duration) {
-	sites := make([]*Site, 0, len(s.sites))
-	for _, st := range s.sites {
-		sites = append(sites, st)
-	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		n, err := Purge(ctx, s.store, sites, s.now(), s.log)
-		s.metrics.purged.Add(float64(n))
-		if err != nil && ctx.Err() == nil {
-			s.metrics.storeErrors.WithLabelValues("purge").Inc()
+		if _, err := s.PurgeNow(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("retention purge failed; next try at the next interval", "err", err)
 		}
 		select {
@@ -357,4 +356,21 @@ func (s *Server) RunPurges(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// PurgeNow purges every configured site's records past retention once,
+// counted in the metrics. The deletes run in the group committer's
+// writer, a chunk of about store.PurgeSlice between commits, so intake
+// waits for one chunk at most.
+func (s *Server) PurgeNow(ctx context.Context) (int64, error) {
+	sites := make([]*Site, 0, len(s.sites))
+	for _, st := range s.sites {
+		sites = append(sites, st)
+	}
+	n, err := purgeSites(ctx, s.commits.purge, sites, s.now(), s.log)
+	s.metrics.purged.Add(float64(n))
+	if err != nil && ctx.Err() == nil {
+		s.metrics.storeErrors.WithLabelValues("purge").Inc()
+	}
+	return n, err
 }

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -27,7 +28,13 @@ import (
 // once and the request is answered 503, so overload shows as refusals
 // rather than as latency growing to seconds. (A bound on length alone let
 // p99 reach seconds when commits slowed down.)
+//
+// On a store with one writer (SQLite) the retention purge runs in the
+// same writer, one chunk at a time between batches (see purge), so a purge
+// can never hold the store's writer while records wait: a record waits for
+// at most one chunk, which is sized to take store.PurgeSlice.
 type committer struct {
+	store    store.Store
 	maxBatch int
 	maxWait  time.Duration
 	metrics  *metrics
@@ -39,8 +46,26 @@ type committer struct {
 	head   int
 	n      int
 	closed bool
-	wake   chan struct{} // a job was queued, or the queue closed
+	task   *purgeTask    // the purge in progress, if any
+	wake   chan struct{} // a job or a purge was queued, or the queue closed
 	done   chan struct{}
+
+	purging sync.Mutex // one purge task at a time
+}
+
+// purgeTask is a purge the writer carries out chunk by chunk.
+type purgeTask struct {
+	ctx    context.Context
+	site   string
+	cutoff time.Time
+	size   store.PurgeSizer
+	// due is when the next chunk may start: after a chunk that took d,
+	// d later, so the purge takes at most half of the writer's time
+	// however busy intake is, and intake never starves it either.
+	due   time.Time
+	total int64
+	err   error
+	done  chan struct{}
 }
 
 // job is one record waiting for its commit.
@@ -68,7 +93,7 @@ const (
 const insertTimeout = 5 * time.Second
 
 func newCommitter(s store.Store, queueSize, maxBatch int, maxWait time.Duration, m *metrics, onError func(error, int), onCommit func()) *committer {
-	c := &committer{ring: make([]*job, queueSize), maxBatch: maxBatch, maxWait: maxWait, metrics: m, onError: onError, onCommit: onCommit,
+	c := &committer{store: s, ring: make([]*job, queueSize), maxBatch: maxBatch, maxWait: maxWait, metrics: m, onError: onError, onCommit: onCommit,
 		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	if f, ok := s.(store.Flusher); ok {
 		// Unbuffered: the writer hands over a written batch only when the
@@ -124,8 +149,9 @@ func (c *committer) oldest(now time.Time) time.Duration {
 }
 
 // next waits for a record and takes whatever else is queued, up to
-// maxBatch; nil means the queue is closed and empty.
-func (c *committer) next(recs []store.Record) ([]*job, []store.Record) {
+// maxBatch, or for a purge chunk to be due; nil and nil mean the queue is
+// closed and empty.
+func (c *committer) next(recs []store.Record) ([]*job, []store.Record, *purgeTask) {
 	for {
 		c.mu.Lock()
 		if c.n > 0 {
@@ -138,15 +164,103 @@ func (c *committer) next(recs []store.Record) ([]*job, []store.Record) {
 			}
 			c.n -= k
 			c.mu.Unlock()
-			return batch, collect(recs, batch)
+			return batch, collect(recs, batch), nil
 		}
-		closed := c.closed
+		task, closed := c.task, c.closed
+		if closed && task != nil {
+			// Shutting down: the purge stops here and is retried at the
+			// next start; what it deleted so far is committed.
+			c.task = nil
+			task.err = errors.New("purge: the server is shutting down")
+			close(task.done)
+		}
 		c.mu.Unlock()
 		if closed {
-			return nil, recs
+			return nil, recs, nil
 		}
-		<-c.wake
+		if task == nil {
+			<-c.wake
+			continue
+		}
+		if wait := time.Until(task.due); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-c.wake:
+			case <-t.C:
+			}
+			t.Stop()
+			continue
+		}
+		return nil, recs, task
 	}
+}
+
+// purgeDue returns the purge in progress if its next chunk may start now.
+func (c *committer) purgeDue() *purgeTask {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.task != nil && !time.Now().Before(c.task.due) {
+		return c.task
+	}
+	return nil
+}
+
+// chunk deletes one chunk of the purge task in the writer, and ends the
+// task when it deleted fewer rows than asked, failed, or was cancelled.
+func (c *committer) chunk(t *purgeTask) {
+	limit := t.size.Limit()
+	start := time.Now()
+	var n int64
+	err := t.ctx.Err()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(t.ctx, insertTimeout)
+		n, err = c.store.PurgeChunk(ctx, t.site, t.cutoff, limit)
+		cancel()
+	}
+	took := time.Since(start)
+	t.total += n
+	t.size.Took(took)
+	t.due = time.Now().Add(took)
+	if err != nil || n < int64(limit) {
+		t.err = err
+		c.mu.Lock()
+		c.task = nil
+		c.mu.Unlock()
+		close(t.done)
+	}
+}
+
+// purge deletes a site's records received before cutoff (every site's
+// when site is "") and says how many it deleted. On a store with one
+// writer (SQLite) the chunks run in the committer's writer between group
+// commits; a closed committer refuses them. Other stores (PostgreSQL)
+// purge beside intake, in their own small transactions.
+func (c *committer) purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
+	if _, one := c.store.(store.OneWriter); !one {
+		return c.store.Purge(ctx, site, cutoff)
+	}
+	c.purging.Lock()
+	defer c.purging.Unlock()
+	t := &purgeTask{ctx: ctx, site: site, cutoff: cutoff, done: make(chan struct{})}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return 0, errors.New("purge: the server is shutting down")
+	}
+	c.task = t
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	<-t.done
+	if t.err != nil {
+		return t.total, t.err
+	}
+	if f, ok := c.store.(store.Flusher); ok {
+		return t.total, f.Flush() // the last chunks' deletions, if no commit flushed them
+	}
+	return t.total, nil
 }
 
 func collect(recs []store.Record, batch []*job) []store.Record {
@@ -168,7 +282,12 @@ func (c *committer) write(insert func(context.Context, []store.Record) ([]store.
 	var recs []store.Record
 	for {
 		var batch []*job
-		batch, recs = c.next(recs)
+		var task *purgeTask
+		batch, recs, task = c.next(recs)
+		if task != nil {
+			c.chunk(task)
+			continue
+		}
 		if batch == nil {
 			return
 		}
@@ -190,6 +309,12 @@ func (c *committer) write(insert func(context.Context, []store.Record) ([]store.
 			acknowledge(batch)
 		} else {
 			written <- batch
+		}
+		// A purge chunk that is due runs after this batch even when more
+		// records wait, so a busy intake cannot starve the purge; and the
+		// purge takes at most half of the writer's time (purgeTask.due).
+		if t := c.purgeDue(); t != nil {
+			c.chunk(t)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	notis "github.com/notis-dev/notis"
 	"github.com/notis-dev/notis/internal/consent/store"
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/i18n"
 )
 
@@ -180,9 +181,21 @@ func (s *Server) dashboard(st *store.Stats, lang, since, until, siteID string) d
 	slices.SortFunc(v.Versions, func(a, b versionRow) int {
 		return cmpString(a.Site+"\x00"+a.Version+"\x00"+a.Lang, b.Site+"\x00"+b.Version+"\x00"+b.Lang)
 	})
+	// A vendor grant ("marketing:youtube") is sent only when made, so the
+	// store counts no refusals of it: its share is of every choice under
+	// its category, and the others refused it.
+	events := map[[3]string]int64{}
+	for _, c := range st.Categories {
+		events[[3]string{c.Site, c.Version, c.Category}] = c.Granted + c.Denied
+	}
 	for _, c := range st.Categories {
 		if siteID != "" && c.Site != siteID {
 			continue
+		}
+		if cat, vendor := consentwire.SplitChoice(c.Category); vendor != "" {
+			if n := events[[3]string{c.Site, c.Version, cat}]; n >= c.Granted {
+				c.Denied = n - c.Granted
+			}
 		}
 		v.Categories = append(v.Categories, categoryRow{Site: c.Site, Version: c.Version, Category: c.Category,
 			Granted: c.Granted, Denied: c.Denied, Share: percent(c.Granted, c.Granted+c.Denied)})

@@ -144,3 +144,22 @@ func TestUndeclaredChoiceKeysAre400WithTheKeyNamed(t *testing.T) {
 		})
 	}
 }
+
+// The store counts a vendor grant only when made; the dashboard counts
+// its refusals from the choices under its category, so "marketing:youtube"
+// granted once in four choices is 25 %, not 100 %.
+func TestTheDashboardSharesAVendorGrantOverItsCategorysChoices(t *testing.T) {
+	s := newServer(t, sqliteStore(t), nil)
+	v := s.dashboard(&store.Stats{Categories: []store.CategoryStat{
+		{Site: "careers", Version: vendorVer, Category: "marketing", Granted: 1, Denied: 3},
+		{Site: "careers", Version: vendorVer, Category: "marketing:youtube", Granted: 1},
+	}}, "en", "", "", "")
+	for _, c := range v.Categories {
+		if c.Category == "marketing:youtube" && (c.Denied != 3 || c.Share != percent(1, 4)) {
+			t.Errorf("vendor row %+v: want 3 refused, share %v", c, percent(1, 4))
+		}
+	}
+	if len(v.Categories) != 2 {
+		t.Errorf("rows %+v", v.Categories)
+	}
+}

@@ -60,7 +60,16 @@ func writeText(w io.Writer, fs []Finding) error {
 	b := bufio.NewWriter(w)
 	for i := range fs {
 		f := &fs[i]
-		fmt.Fprintf(b, "%s: %s %s: %s\n", f.Pos, f.Severity, f.Rule, sentence(f))
+		// A problem with no place and no rule of its own (a summary such
+		// as the build's "lint: 2 errors") reads as plain "error: …".
+		if where := f.Pos.String(); where != "" {
+			fmt.Fprintf(b, "%s: ", where)
+		}
+		if f.Rule == diag.RuleOther {
+			fmt.Fprintf(b, "%s: %s\n", f.Severity, sentence(f))
+		} else {
+			fmt.Fprintf(b, "%s %s: %s\n", f.Severity, f.Rule, sentence(f))
+		}
 		b.WriteString(f.Excerpt())
 	}
 	return b.Flush()

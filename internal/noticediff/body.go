@@ -103,6 +103,12 @@ const maxEdits = 1000
 // then the words of each stretch of changed lines, so an edit at the top
 // and one at the bottom stay two small changes.
 func Words(a, b string) []BodyOp {
+	if a == b { // most versions leave the prose as it was
+		if a == "" {
+			return nil
+		}
+		return []BodyOp{{Equal, a}}
+	}
 	var ops runs
 	emit := ops.add
 	var del, ins strings.Builder

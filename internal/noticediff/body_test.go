@@ -71,14 +71,14 @@ func TestBodyHTMLEscapesHostileTextAndMarksChangesForScreenReaders(t *testing.T)
 	ops := noticediff.Words(
 		`Keep <b>this</b> & "that".`,
 		`Keep <script>alert(1)</script> & "that" <img src=x onerror=alert(2)>.`)
-	got := string(noticediff.BodyHTML(ops, "inserted:", `deleted<"`))
-	for _, bad := range []string{"<script", "<img", "<b>", `deleted<"`} {
+	got := string(noticediff.BodyHTML(ops, "inserted<i>:", `deleted<"`))
+	for _, bad := range []string{"<script", "<img", "<b>", "<i>", `deleted<"`} {
 		if strings.Contains(got, bad) {
 			t.Errorf("unescaped %q in %s", bad, got)
 		}
 	}
 	for _, want := range []string{
-		`<ins><span class="visually-hidden">inserted: </span>`,
+		`<ins><span class="visually-hidden">inserted&lt;i&gt;: </span>`,
 		`<del><span class="visually-hidden">deleted&lt;&#34; </span>`,
 		"script&gt;alert(1)&lt;/script</ins>",
 		"&amp; &#34;that&#34;",
@@ -89,7 +89,7 @@ func TestBodyHTMLEscapesHostileTextAndMarksChangesForScreenReaders(t *testing.T)
 	}
 	// The markup is only the fixed tags: strip them and the escaped text
 	// is all that is left.
-	plain := strings.NewReplacer(`<ins><span class="visually-hidden">inserted: </span>`, "", "</ins>", "",
+	plain := strings.NewReplacer(`<ins><span class="visually-hidden">inserted&lt;i&gt;: </span>`, "", "</ins>", "",
 		`<del><span class="visually-hidden">deleted&lt;&#34; </span>`, "", "</del>", "").Replace(got)
 	if strings.ContainsAny(plain, "<>\"") {
 		t.Errorf("markup outside the fixed tags: %s", plain)
@@ -103,4 +103,25 @@ func TestBodyHTMLDoesNotAnnounceSpacing(t *testing.T) {
 	if strings.Contains(got, "<ins>") || strings.Contains(got, "<del>") {
 		t.Errorf("spacing marked as a change: %s", got)
 	}
+}
+
+// Whatever the texts, the runs rebuild both exactly and the HTML holds
+// no markup of theirs (go test -fuzz FuzzWords ./internal/noticediff/).
+func FuzzWords(f *testing.F) {
+	f.Add("We keep it for six months.", "We keep it for twelve months.")
+	f.Add("a\n\nb <b>c</b>", "a\n\nb <i>c</i> d")
+	f.Add("", "x")
+	f.Add("don't e-post 6.5", "do not e-mail 6,5")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ops := noticediff.Words(a, b)
+		if o, n := sides(ops); o != a || n != b {
+			t.Fatalf("runs rebuild %q, %q", o, n)
+		}
+		h := string(noticediff.BodyHTML(ops, "i", "d"))
+		plain := strings.NewReplacer(`<ins><span class="visually-hidden">i </span>`, "", "</ins>", "",
+			`<del><span class="visually-hidden">d </span>`, "", "</del>", "", "<br>", "").Replace(h)
+		if strings.ContainsAny(plain, "<>") {
+			t.Fatalf("markup in %q", h)
+		}
+	})
 }

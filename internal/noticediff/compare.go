@@ -9,9 +9,10 @@ import (
 
 // The comparisons, one a page section, called in page order.
 
-func (c *comparer) summary() {
+// heading compares the title and the summary that opens the page.
+func (c *comparer) heading() {
 	o, n := c.old, c.new
-	if o.Title != "" && n.Title != "" && o.Title != n.Title {
+	if o.Title != "" && n.Title != "" && norm(o.Title) != norm(n.Title) {
 		c.add("title.changed", notice.Path{"title"}, "", o.Title, n.Title, false)
 	}
 	if o.Summary != "" && n.Summary != "" && norm(o.Summary) != norm(n.Summary) {
@@ -21,7 +22,7 @@ func (c *comparer) summary() {
 
 func (c *comparer) controller() {
 	o, n := c.old.Controller, c.new.Controller
-	if on, nn := strings.TrimSpace(o.Name), strings.TrimSpace(n.Name); on != nn && !c.fresh {
+	if on, nn := strings.TrimSpace(o.Name), strings.TrimSpace(n.Name); norm(on) != norm(nn) && !c.fresh {
 		// A controller that was not named before is not a new identity.
 		c.add("controller.changed", notice.Path{"controller", "name"}, "", on, nn, on != "" && nn != "")
 	}
@@ -228,9 +229,10 @@ func (c *comparer) transfers() {
 	if !ok {
 		return
 	}
-	m := match(old, *nt, byText(func(t notice.Transfer) string {
-		return norm(t.To) + "|" + norm(t.Recipient) + "|" + norm(transferLabel(t))
-	}))
+	// By destination and recipient, then by destination alone: a
+	// recipient renamed is not a new transfer to a third country (the
+	// recipients section says who changed).
+	m := match(old, *nt, byText(transferLabel), byText(func(t notice.Transfer) string { return t.To }))
 	for _, p := range m.pairs {
 		c.value("transfer.safeguard-changed", notice.Path{"transfers", p[1], "safeguard"}, transferLabel((*nt)[p[1]]), safeguardOf(old[p[0]]), safeguardOf((*nt)[p[1]]))
 	}
@@ -408,7 +410,7 @@ func (c *comparer) rights() {
 	// The rights themselves follow from the bases (notice.DerivedRights);
 	// compared only when both versions state purposes, so a notice that
 	// appears does not "gain" every right.
-	if len(c.old.Purposes) > 0 && len(c.new.Purposes) > 0 {
+	if len(c.old.Purposes) > 0 && len(c.new.Purposes) > 0 && !sameBases(c.old, c.new) {
 		or, nr := applying(c.old), applying(c.new)
 		for _, r := range rightIDs {
 			switch {
@@ -429,6 +431,17 @@ func (c *comparer) rights() {
 	c.value("rights.complaints-changed", notice.Path{"rights", "complaints", "email"}, "email", string(ocp.Email), string(ncp.Email))
 	c.value("rights.complaints-changed", notice.Path{"rights", "complaints", "url"}, "url", string(ocp.URL), string(ncp.URL))
 	c.value("complaint.changed", notice.Path{"supervisory_authority"}, "", authorityOf(c.old), authorityOf(c.new))
+}
+
+// sameBases reports whether both versions have the same purposes with the
+// same bases, data and Art 9 conditions, so the rights derived from them
+// (notice.DerivedRights, explicit consent included) cannot differ.
+func sameBases(a, b *notice.Notice) bool {
+	return slices.EqualFunc(a.Purposes, b.Purposes, func(p, q notice.Purpose) bool {
+		return slices.Equal(p.BasesOnly(), q.BasesOnly()) && slices.Equal(p.Art9, q.Art9) && slices.Equal(p.Data, q.Data)
+	}) && slices.EqualFunc(a.Data, b.Data, func(x, y notice.DataCategory) bool {
+		return x.ID == y.ID && slices.Equal(x.Art9, y.Art9)
+	})
 }
 
 // applying is the set of rights that apply to at least one purpose.

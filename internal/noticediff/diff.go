@@ -15,6 +15,8 @@
 package noticediff
 
 import (
+	"encoding/json"
+
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -55,6 +57,16 @@ type Change struct {
 	Material bool `json:"material"`
 }
 
+// MarshalJSON writes the change with its path as printed in findings
+// ("purposes[1].basis"), not as a list of keys and indexes.
+func (c Change) MarshalJSON() ([]byte, error) {
+	type plain Change // without this method
+	return json.Marshal(struct {
+		plain
+		Path string `json:"path"`
+	}{plain(c), c.Path.String()})
+}
+
 // Changed reports whether anything changed, in the model or the prose.
 func (d *Diff) Changed() bool {
 	if len(d.Changes) > 0 {
@@ -90,7 +102,7 @@ func Compare(old, new *notice.Notice) *Diff {
 		n = &notice.Notice{}
 	}
 	c := &comparer{old: o, new: n, fresh: old == nil}
-	c.summary()
+	c.heading()
 	c.controller()
 	c.data()
 	c.sources()

@@ -1,6 +1,7 @@
 package noticediff_test
 
 import (
+	"encoding/json"
 	"os"
 	"regexp"
 	"slices"
@@ -328,7 +329,7 @@ func TestSentencesInEnglishAndSwedish(t *testing.T) {
 		{"source.public-changed", "Referees: no longer says whether it is publicly available (was not publicly available)", "Referees: anger inte längre om källan är allmänt tillgänglig (tidigare inte allmänt tillgänglig)"},
 		{"retention.added", "References: kept 1 year", "References: sparas 1 år"},
 		{"cookie.duration-changed", "_ga: lasts 13 months → until you close your browser", "_ga: lagringstid 13 månader → tills du stänger webbläsaren"},
-		{"category.art9-changed", "Health: the Art 9(2) condition is now Art 9(2)(b) and Art 9(2)(h) instead of Art 9(2)(b)", "Health: villkoret i artikel 9.2 är nu art. 9(2)(b) och art. 9(2)(h) i stället för art. 9(2)(b)"},
+		{"category.art9-changed", "Health: the Art 9(2) condition is now Art 9(2)(b) and Art 9(2)(h) instead of Art 9(2)(b)", "Health: villkoret för känsliga personuppgifter är nu art. 9(2)(b) och art. 9(2)(h) i stället för art. 9(2)(b)"},
 	} {
 		i := slices.IndexFunc(kindCases, func(k kindCase) bool { return k.kind == c.kind })
 		old, new := base(), base()
@@ -444,5 +445,43 @@ func TestTheDocsListEveryKind(t *testing.T) {
 	}
 	for k := range listed {
 		t.Errorf("docs/diff.md lists %s, which is not a kind", k)
+	}
+}
+
+// Consent to special-category data can be withdrawn whatever the
+// purpose's basis (notice.DerivedRights): a category whose only Art 9
+// condition becomes explicit consent gives the right to withdraw.
+func TestExplicitConsentToSpecialDataGivesTheRightToWithdraw(t *testing.T) {
+	n := base()
+	n.Data[1].Art9 = []notice.Art9{"9(2)(a)"}
+	n.Purposes[1].Data = []string{"health"}
+	d := noticediff.Compare(base(), n)
+	if !slices.ContainsFunc(d.Changes, func(c noticediff.Change) bool { return c.Kind == "right.added" && c.New == "withdraw" }) {
+		t.Fatalf("got %+v", d.Changes)
+	}
+}
+
+func TestAChangeInJSONHasItsPathAsPrinted(t *testing.T) {
+	n := base()
+	n.Retention[0].Period = period.MustParse("P12M")
+	b, err := json.Marshal(noticediff.Compare(base(), n).Changes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"kind":"retention.longer","section":"retention","subject":"Applications","old":"P6M","new":"P12M","material":true,"path":"retention[0].period"}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+// A transfer whose recipient is renamed goes to the same country: its
+// safeguard is compared, and it is not a new (material) transfer.
+func TestATransfersRecipientRenamedIsNotANewTransfer(t *testing.T) {
+	n := base()
+	(*n.Transfers)[0].Recipient = "Workday Corporation"
+	(*n.Transfers)[0].Safeguard = "dpf"
+	d := noticediff.Compare(base(), n)
+	if len(d.Changes) != 1 || d.Changes[0].Kind != "transfer.safeguard-changed" || d.Material {
+		t.Fatalf("got %+v", d.Changes)
 	}
 }

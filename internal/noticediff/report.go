@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
@@ -30,9 +31,10 @@ type NoticeDiff struct {
 }
 
 // changes are the changes a reviewer reads: none for a notice that
-// went, which "Notice removed" says in full.
+// appeared or went, which "New notice" or "Notice removed" says in full
+// (every fact of a new notice would read as a change).
 func (n NoticeDiff) changes() []Change {
-	if n.Status == "removed" {
+	if n.Status != "changed" {
 		return nil
 	}
 	return n.Diff.Changes
@@ -160,22 +162,34 @@ func flat(s string) string {
 	return b.String()
 }
 
+// tail is about the last n bytes of s, from a word's start, cut at a
+// character boundary, after "…".
 func tail(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := s[len(s)-n:]
+	at := len(s) - n
+	for at < len(s) && !utf8.RuneStart(s[at]) {
+		at++
+	}
+	cut := s[at:]
 	if i := strings.IndexByte(cut, ' '); i >= 0 {
 		cut = cut[i:]
 	}
 	return "…" + cut
 }
 
+// head is about the first n bytes of s, to a word's end, cut at a
+// character boundary, before "…".
 func head(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := s[:n]
+	at := n
+	for at > 0 && !utf8.RuneStart(s[at]) {
+		at--
+	}
+	cut := s[:at]
 	if i := strings.LastIndexByte(cut, ' '); i > 0 {
 		cut = cut[:i+1]
 	}
@@ -221,7 +235,7 @@ func (r *Report) WriteText(w io.Writer, b *i18n.Bundle, lang string) error {
 			out.WriteString("  " + s.t("diff.report."+n.Status) + "\n")
 		}
 		for _, ch := range n.changes() {
-			line := "  - " + s.sentence(ch)
+			line := "  - " + flat(s.sentence(ch)) // a value's line break would fake a line
 			if ch.Material {
 				line += " (" + s.t("diff.report.material") + ")"
 			}
@@ -365,8 +379,8 @@ func longestRun(s string, c byte) int {
 }
 
 // WriteJSON prints the report as one JSON document: each notice with its
-// changes (the kind, section, path, values and the sentence in lang) and
-// its prose hunks.
+// changes (the kind, section, path, values and the sentence in lang; for a
+// new notice, every fact as added) and its prose hunks.
 func (r *Report) WriteJSON(w io.Writer, b *i18n.Bundle, lang string) error {
 	type change struct {
 		Kind     string `json:"kind"`
@@ -398,7 +412,7 @@ func (r *Report) WriteJSON(w io.Writer, b *i18n.Bundle, lang string) error {
 	for _, n := range r.Notices {
 		o := noticeOut{Notice: n.ID, Lang: n.Lang, Title: n.Title, File: n.File, Status: n.Status, Material: n.Diff.Material,
 			Changes: []change{}, ProseChanged: n.Diff.ProseChanged(), Prose: []Hunk{}}
-		for _, ch := range n.changes() {
+		for _, ch := range n.Diff.Changes {
 			s, err := Sentence(b, lang, ch)
 			if err != nil {
 				return err

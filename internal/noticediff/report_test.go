@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/noticediff"
@@ -62,13 +63,27 @@ func TestMarkdownKeepsEmailsButBreaksMentions(t *testing.T) {
 
 func TestTextKeepsControlCharactersFromTheTerminal(t *testing.T) {
 	old, new := base(), base()
-	new.Purposes[0].Name = "Hiring\x1b[2J\x07"
+	new.Purposes[0].Name = "Hiring\x1b[2J\x07\n  - Fake line"
 	r, _ := noticediff.SiteDiff("a", "b", []*notice.Notice{old}, []*notice.Notice{new})
 	var buf bytes.Buffer
 	if err := r.WriteText(&buf, bundle(t), "en"); err != nil {
 		t.Fatal(err)
 	}
-	if strings.ContainsAny(buf.String(), "\x1b\x07") || !strings.Contains(buf.String(), "Hiring\ufffd[2J\ufffd") {
+	if strings.ContainsAny(buf.String(), "\x1b\x07") || !strings.Contains(buf.String(), "Hiring\ufffd[2J\ufffd - Fake line") {
 		t.Errorf("got %q", buf.String())
+	}
+}
+
+// Context is cut at a character, never inside one: Swedish and long
+// unbroken words stay valid UTF-8.
+func TestHunksCutContextAtCharacters(t *testing.T) {
+	long := strings.Repeat("åäö", 40)
+	d := &noticediff.Diff{Body: noticediff.Words(long+" sex "+long, long+" tolv "+long)}
+	for _, h := range d.Hunks() {
+		for _, op := range h {
+			if !utf8.ValidString(op.Text) {
+				t.Fatalf("invalid UTF-8 in %q", op.Text)
+			}
+		}
 	}
 }

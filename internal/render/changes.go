@@ -21,8 +21,10 @@ func SectionOrder() []string { return slices.Clone(pageSections) }
 
 // VersionRef is one version of a notice: the date it carries (its
 // `updated`) and its page's site-relative path, e.g.
-// "en/candidates/versions/2026-03-01/". A zero VersionRef is "no earlier
-// version".
+// "en/candidates/versions/2026-03-01/". A zero VersionRef as from is "no
+// earlier version". A version without a date reads as "the previous
+// version" (from) or "the version being edited" (to: the preview's
+// unsaved next version, whose change page is still written under Path).
 type VersionRef struct {
 	Date notice.Date
 	Path string
@@ -46,9 +48,11 @@ func ChangesPath(versionPath string) string { return versionPath + "changes/" }
 // ChangesPage is what layouts/changes.html shows.
 type ChangesPage struct {
 	Page
-	N        *notice.Notice
-	From, To *VersionLink // From is nil for a notice's first version
-	Current  string       // root-relative link to the notice as it is now
+	N       *notice.Notice
+	Heading string
+	Intro   string        // "" for a notice's first version
+	Links   []VersionLink // the two versions' pages, when they have one
+	Current string        // root-relative link to the notice as it is now
 	// Material lists the material changes again, first, so a reader sees
 	// what they must know before the detail.
 	Material []ChangeLine
@@ -58,10 +62,9 @@ type ChangesPage struct {
 	ProseChanged bool
 }
 
-// VersionLink is a version with its link.
+// VersionLink is a link to a version's page.
 type VersionLink struct {
-	Date notice.Date
-	Href string
+	Label, Href string
 }
 
 // ChangeLine is one change as a sentence.
@@ -87,21 +90,39 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 	}
 	pagePath := ChangesPath(to.Path)
 	alts := r.alternates(lang, func(l string) (string, bool) { return pagePath, l == lang })
-	title, err := r.strings.T(lang, "diff.page.title", "date", r.dateIn(lang, to.Date), "notice", n.Title)
-	if err != nil {
-		return err
+	l := &lookup{r: r, lang: lang}
+	t := l.t
+	date := r.dateIn(lang, to.Date)
+	title, heading := t("diff.page.title", "date", date, "notice", n.Title), t("diff.page.heading", "date", date)
+	if to.Date.IsZero() {
+		title, heading = t("diff.page.title_undated", "notice", n.Title), t("diff.page.heading_undated")
 	}
 	p := &ChangesPage{
-		Page:         r.page(lang, title, pagePath, alts),
 		N:            n,
-		To:           &VersionLink{Date: to.Date, Href: r.href(to)},
+		Heading:      heading,
 		Current:      r.rel(NoticePath(lang, n.ID)),
 		ProseChanged: d.ProseChanged(),
 	}
-	p.Description = d.Summary(r.strings, lang)
 	if from.Path != "" {
-		p.From = &VersionLink{Date: from.Date, Href: r.href(from)}
+		label, link := t("diff.page.version_previous"), t("diff.page.version_link_previous")
+		if !from.Date.IsZero() {
+			label, link = t("diff.page.version", "date", r.dateIn(lang, from.Date)), t("diff.page.version_link", "date", r.dateIn(lang, from.Date))
+		}
+		p.Links = append(p.Links, VersionLink{link, r.href(from)})
+		toLabel := t("diff.page.version_edited")
+		if !to.Date.IsZero() {
+			toLabel = t("diff.page.version", "date", date)
+		}
+		p.Intro = t("diff.page.intro", "from", label, "to", toLabel)
 	}
+	if !to.Date.IsZero() {
+		p.Links = append(p.Links, VersionLink{t("diff.page.version_link", "date", date), r.href(to)})
+	}
+	if l.err != nil {
+		return l.err
+	}
+	p.Page = r.page(lang, title, pagePath, alts)
+	p.Description = d.Summary(r.strings, lang)
 	for _, ch := range d.Changes {
 		text, err := noticediff.Sentence(r.strings, lang, ch)
 		if err != nil {
@@ -112,41 +133,48 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 			p.Material = append(p.Material, line)
 		}
 		if k := len(p.Sections); k == 0 || p.Sections[k-1].ID != ch.Section {
-			heading, err := r.sectionTitle(lang, ch.Section)
-			if err != nil {
-				return err
-			}
-			p.Sections = append(p.Sections, ChangeSection{ID: ch.Section, Title: heading})
+			p.Sections = append(p.Sections, ChangeSection{ID: ch.Section, Title: t(sectionKey(ch.Section))})
 		}
 		s := &p.Sections[len(p.Sections)-1]
 		s.Lines = append(s.Lines, line)
 	}
 	if p.ProseChanged {
-		ins, err := r.strings.T(lang, "diff.page.inserted")
-		if err != nil {
-			return err
-		}
-		del, err := r.strings.T(lang, "diff.page.deleted")
-		if err != nil {
-			return err
-		}
-		p.Prose = noticediff.BodyHTML(d.Body, ins, del)
+		p.Prose = noticediff.BodyHTML(d.Body, t("diff.page.inserted"), t("diff.page.deleted"))
+	}
+	if l.err != nil {
+		return l.err
 	}
 	var buf bytes.Buffer
 	if err := r.executeTo(&buf, KindChanges, lang, p); err != nil {
 		return err
 	}
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-// sectionTitle is a section's heading on the notice page; the first
-// layer's for the title and summary.
-func (r *Renderer) sectionTitle(lang, id string) (string, error) {
+// sectionKey is the key of a section's heading on the notice page; the
+// first layer's for the title and summary.
+func sectionKey(id string) string {
 	if id == "layer" {
-		return r.strings.T(lang, "layer.heading")
+		return "layer.heading"
 	}
-	return r.strings.T(lang, "section."+id)
+	return "section." + id
+}
+
+// lookup looks strings up in one language and keeps the first error, so
+// a page's many labels read as one expression each.
+type lookup struct {
+	r    *Renderer
+	lang string
+	err  error
+}
+
+func (l *lookup) t(key string, args ...any) string {
+	s, err := l.r.strings.T(l.lang, key, args...)
+	if err != nil && l.err == nil {
+		l.err = err
+	}
+	return s
 }
 
 func (r *Renderer) dateIn(lang string, d notice.Date) string {

@@ -159,3 +159,49 @@ func TestChangePageIsAccessibleInBothLanguages(t *testing.T) {
 		})
 	}
 }
+
+// A version that changed nothing a reader sees (a date, formatting) says
+// so in both parts, in the reader's language.
+func TestAChangePageOfNoChangeSaysSo(t *testing.T) {
+	r := newRenderer(t)
+	n := minimal()
+	n.Lang = "sv"
+	var buf bytes.Buffer
+	if err := r.ChangesTo(&buf, "sv", n, VersionRef{Date: n.Updated, Path: "sv/a/versions/1/"}, VersionRef{Date: n.Updated, Path: "sv/a/versions/2/"}, noticediff.Compare(n, n)); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{"Inget av det som informationen anger har ändrats.", "Texten ändrades inte."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no %q in\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "material-h") {
+		t.Error("a material section with nothing in it")
+	}
+}
+
+// The preview's unsaved next version has no date yet: the page says what
+// is changing, from the last version to the one being edited.
+func TestAChangePageOfTheVersionBeingEdited(t *testing.T) {
+	r := newRenderer(t)
+	old, new := twoVersions("sv")
+	var buf bytes.Buffer
+	from := VersionRef{Date: old.Updated, Path: "sv/applicants/versions/2026-04-01/"}
+	if err := r.ChangesTo(&buf, "sv", new, from, VersionRef{Path: "sv/applicants/versions/next/"}, noticediff.Compare(old, new)); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{
+		"<h1>Det här håller på att ändras</h1>",
+		"Ändringarna från versionen från 1 april 2026 till versionen som redigeras.",
+		`<a href="/sv/applicants/versions/2026-04-01/">Versionen från 1 april 2026</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no %q in\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "versions/next/\"") || strings.Contains(page, " 1 januari 1") {
+		t.Errorf("a link to, or a date of, a version that has none:\n%s", page)
+	}
+}

@@ -195,11 +195,11 @@ type Page struct {
 	Alternates             []Alternate
 	Opts                   Options
 	Description            string
-	Feeds                  []Feed // Atom feeds of changes, linked from the head
 	// BannerNotice is the cookie notice the banner links to on this page
 	// when notis.toml's [consent.notices] names one for its folder; ""
 	// leaves the banner's own link ([consent] notice).
 	BannerNotice string
+	Feeds        []Feed // Atom feeds of changes, linked from the head
 }
 
 func (r *Renderer) execute(kind, lang string, data any) ([]byte, error) {

@@ -272,8 +272,10 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		// but those set on a vendor's domain. Whether a third party can read
 		// a cookie (ThirdParty) says nothing about where it lives: _ga and
 		// _fbp are read by Google and Meta but set on the site's host.
+		// A cookie the notice names only by its category has no name to
+		// delete by.
 		for _, k := range c.Cookies {
-			if k.SetOn != "vendor" {
+			if k.SetOn != "vendor" && k.Name != "" {
 				cc.Del = append(cc.Del, cookiePattern(k.Name))
 			}
 		}
@@ -530,7 +532,8 @@ func advertising(id string, gcm map[string][]string) bool {
 }
 
 // Undeletable names the cookies, per category, that the banner cannot
-// delete when consent is withdrawn (set_on: vendor), as build warnings.
+// delete when consent is withdrawn (set_on: vendor, or declared without a
+// name in a category a visitor can withdraw), as build warnings.
 func Undeletable(cats []Category) []string {
 	var out []string
 	for _, c := range cats {
@@ -543,6 +546,16 @@ func Undeletable(cats []Category) []string {
 		if len(names) > 0 {
 			out = append(out, fmt.Sprintf("category %q: %s %s set on the vendor's domain (set_on: vendor), which the banner cannot delete when a visitor withdraws consent; the cookie notice should say how to remove %s (the vendor's opt-out, or the browser's settings)",
 				c.ID, strings.Join(names, ", "), plural(len(names), "is", "are"), plural(len(names), "it", "them")))
+		}
+		var unnamed []string
+		for _, k := range c.Cookies {
+			if k.Name == "" && k.SetOn != "vendor" && !c.Required && !slices.Contains(unnamed, k.Provider) {
+				unnamed = append(unnamed, k.Provider)
+			}
+		}
+		if len(unnamed) > 0 {
+			out = append(out, fmt.Sprintf("category %q: the cookies of %s are declared without names, so the banner cannot delete them when a visitor withdraws consent; name them in the cookie notice",
+				c.ID, strings.Join(unnamed, "; ")))
 		}
 	}
 	return out

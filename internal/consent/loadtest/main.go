@@ -7,7 +7,8 @@
 //     request path alone costs), the whole server with a store that only
 //     appends each group commit to a file and fdatasyncs it (fsync: the
 //     ceiling of any store that makes a commit durable on this disk), the
-//     server with SQLite, and the server with PostgreSQL, in one run on one
+//     server with SQLite, the server with PostgreSQL, and a peer (c15t's
+//     backend on Node and PostgreSQL, peers.go), in one run on one
 //     machine, so throughput can be read as a ratio to the no-op;
 //   - open loop: events are scheduled at a fixed rate and latency is taken
 //     from each event's scheduled send time, so a stalled server cannot
@@ -16,8 +17,13 @@
 // The generator speaks HTTP/1.1 over raw keep-alive connections, like wrk:
 // net/http's client would spend more CPU than the server under test.
 //
-//	go run ./internal/consent/loadtest              # ≈ 125 s
+//	go run ./internal/consent/loadtest              # ≈ 150 s
 //	go run ./internal/consent/loadtest -duration 5s -targets noop,sqlite
+//
+// and, apart from `make bench`, the at-scale scenarios (scenarios.go):
+//
+//	go run ./internal/consent/loadtest -rows 5000000 -require-postgres
+//	go run ./internal/consent/loadtest -purge-rows 1000000 -require-postgres
 package main
 
 import (
@@ -54,15 +60,19 @@ func main() {
 	conns := flag.Int("conns", 64, "concurrent connections in the closed loop")
 	rate := flag.Int("rate", 2000, "events per second in the open loop (0: skip)")
 	openFor := flag.Duration("open-duration", 10*time.Second, "measured time of each open-loop run")
-	targets := flag.String("targets", "noop,nostore,fsync,sqlite,postgres", "what to measure, comma-separated")
+	targets := flag.String("targets", "noop,nostore,fsync,sqlite,postgres,c15t", "what to measure, comma-separated (c15t: the c15t backend on Node and PostgreSQL, installed with npm)")
 	requirePG := flag.Bool("require-postgres", false, "fail instead of skipping when PostgreSQL cannot start")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and generator) to this file")
-	statsRows := flag.Int("stats-rows", 0, "instead: load this many records over 13 months into each store and time /v1/stats")
-	purgeRows := flag.Int("purge-rows", 0, "instead: load this many records past retention into SQLite and measure intake at -purge-rate while they are purged")
+	rows := flag.Int("rows", 0, "instead: load this many records over 13 months into each store and time /v1/stats and the export")
+	purgeRows := flag.Int("purge-rows", 0, "instead: load this many records past retention into each store and measure intake at -purge-rate while the server purges them")
 	purgeRate := flag.Int("purge-rate", 500, "events per second posted during the purge")
+	runs := flag.Int("runs", 2, "how many times the purge scenario runs on each store")
+	stores := flag.String("stores", "sqlite,postgres", "the stores -rows and -purge-rows run on")
 	flag.Parse()
-	if *statsRows > 0 || *purgeRows > 0 {
-		if err := scenarios(*statsRows, *purgeRows, *purgeRate, *requirePG); err != nil {
+	if *rows > 0 || *purgeRows > 0 {
+		err := scenarios(scaleOptions{rows: *rows, purgeRows: *purgeRows, rate: *purgeRate, conns: *conns, runs: *runs,
+			stores: strings.Split(*stores, ","), requirePG: *requirePG, baseline: 10 * time.Second, adminToken: loadtestToken})
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
 			os.Exit(1)
 		}
@@ -166,15 +176,17 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), conns, duration, rate, openFor)
 	var closed, open []result
 	for _, name := range targets {
-		addr, stop, err := startTarget(name)
+		addr, req, stop, err := startTarget(name)
 		if err != nil {
-			if name == "postgres" && !requirePG {
+			// A peer that cannot start here (no npm registry, no node) is
+			// reported, not fatal: the notis rows still mean something.
+			if name == "postgres" && !requirePG || name == "c15t" {
 				fmt.Printf("%-9s skipped: %v\n", name, err)
 				continue
 			}
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		r, err := closedLoop(addr, conns, time.Second, duration)
+		r, err := closedLoop(addr, req, conns, time.Second, duration)
 		if err != nil {
 			stop()
 			return fmt.Errorf("%s closed loop: %w", name, err)
@@ -182,7 +194,7 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 		r.name, r.batch = name, meanBatch(addr)
 		closed = append(closed, r)
 		if rate > 0 {
-			o, err := openLoop(addr, rate, conns, openFor)
+			o, err := openLoop(addr, req, rate, conns, openFor)
 			if err != nil {
 				stop()
 				return fmt.Errorf("%s open loop: %w", name, err)
@@ -222,17 +234,56 @@ func run(duration time.Duration, conns, rate int, openFor time.Duration, targets
 				ms(pct(r.latencies, .50)), ms(pct(r.latencies, .99)), ms(pct(r.latencies, .999)), ms(pct(r.latencies, 1)), r.bad, r.cpu.self, r.cpu.other)
 		}
 	}
+	printPeerRatios(closed, open)
 	fmt.Println("\nself% / other%: CPU of all cores used by this process (server + generator) / by everything else (PostgreSQL, other work).")
 	fmt.Println("µs/req: CPU time this process (server + generator, not PostgreSQL) spent per answered request; other work moves it less than req/s.")
 	fmt.Println("Figures are only comparable between runs where other% stays low for noop and sqlite.")
 	return nil
 }
 
+// request is what a target is sent: the path, the content type and a
+// fresh body for each request.
+type request struct {
+	path, contentType string
+	body              func() []byte
+}
+
+// notisEvent is a consent event as the banner posts it.
+var notisEvent = request{"/v1/consents", "text/plain;charset=UTF-8", eventBody}
+
+// printPeerRatios sets each peer beside notis on the same database
+// (PostgreSQL): throughput and p99 as ratios, from the same run.
+func printPeerRatios(closed, open []result) {
+	find := func(rs []result, name string) *result {
+		for i := range rs {
+			if rs[i].name == name {
+				return &rs[i]
+			}
+		}
+		return nil
+	}
+	for _, peer := range []string{"c15t"} {
+		pc, nc := find(closed, peer), find(closed, "postgres")
+		if pc == nil || nc == nil || nc.rps() == 0 {
+			continue
+		}
+		fmt.Printf("\n%s beside notis on PostgreSQL, same run: closed-loop throughput %.3f×, p99 %.1f×", peer, pc.rps()/nc.rps(),
+			float64(pct(pc.latencies, .99))/float64(max(1, pct(nc.latencies, .99))))
+		if po, no := find(open, peer), find(open, "postgres"); po != nil && no != nil {
+			fmt.Printf("; open loop answered %d of %d events (notis %d)", po.ok, po.ok+po.bad, no.ok)
+		}
+		fmt.Println()
+	}
+}
+
 // startTarget serves one target on a free port of 127.0.0.1.
-func startTarget(name string) (addr string, stop func(), err error) {
+func startTarget(name string) (addr string, req request, stop func(), err error) {
+	if name == "c15t" {
+		return startC15t()
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, err
+		return "", req, nil, err
 	}
 	var handler http.Handler
 	var cleanup []func()
@@ -245,7 +296,7 @@ func startTarget(name string) (addr string, stop func(), err error) {
 	case "nostore", "fsync", "sqlite", "postgres":
 		dir, err := os.MkdirTemp("", "notis-loadtest-")
 		if err != nil {
-			return "", nil, err
+			return "", req, nil, err
 		}
 		cleanup = append(cleanup, func() { os.RemoveAll(dir) })
 		dsn := "sqlite:" + filepath.Join(dir, "consent.db")
@@ -254,30 +305,30 @@ func startTarget(name string) (addr string, stop func(), err error) {
 			if err != nil {
 				ln.Close()
 				os.RemoveAll(dir)
-				return "", nil, err
+				return "", req, nil, err
 			}
 			cleanup = append(cleanup, func() { pg.Stop() })
 			if dsn, err = pg.NewDatabase(context.Background()); err != nil {
 				ln.Close()
 				runAll(cleanup)
-				return "", nil, err
+				return "", req, nil, err
 			}
 		}
 		srv, closeStore, err := consentServer(dir, dsn, name)
 		if err != nil {
 			ln.Close()
 			runAll(cleanup)
-			return "", nil, err
+			return "", req, nil, err
 		}
 		handler = srv.Handler()
 		cleanup = append([]func(){srv.Close, closeStore}, cleanup...)
 	default:
 		ln.Close()
-		return "", nil, fmt.Errorf("unknown target %q (want noop, nostore, fsync, sqlite or postgres)", name)
+		return "", req, nil, fmt.Errorf("unknown target %q (want noop, nostore, fsync, sqlite, postgres or c15t)", name)
 	}
 	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 60 * time.Second}
 	go hs.Serve(ln)
-	return ln.Addr().String(), func() {
+	return ln.Addr().String(), notisEvent, func() {
 		hs.Close()
 		runAll(cleanup)
 	}, nil
@@ -317,7 +368,7 @@ func consentServer(dir, dsn, target string) (*consent.Server, func(), error) {
 		}
 		s = log
 	}
-	srv, err := serverOn(dir, s)
+	srv, err := serverOn(dir, s, loadtestToken)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -330,9 +381,12 @@ func consentServer(dir, dsn, target string) (*consent.Server, func(), error) {
 	}, nil
 }
 
+// loadtestToken is the admin token of the servers the load test runs.
+const loadtestToken = "loadtest-admin-token-0123456789ab"
+
 // serverOn is the real server for the loadtest's site, on s, with its
 // consent version published in dir/versions.
-func serverOn(dir string, s store.Store) (*consent.Server, error) {
+func serverOn(dir string, s store.Store, token string) (*consent.Server, error) {
 	cfg, err := site.Parse("notis.toml", []byte(siteToml))
 	if err != nil {
 		return nil, err
@@ -349,7 +403,7 @@ func serverOn(dir string, s store.Store) (*consent.Server, error) {
 		return nil, err
 	}
 	return consent.New(consent.Options{
-		Sites: []*consent.Site{st}, Store: s, HashKey: []byte("loadtest-key-0123456789"),
+		Sites: []*consent.Site{st}, Store: s, HashKey: []byte("loadtest-key-0123456789"), AdminToken: token,
 		ClientRate: -1, ConsentRate: -1, Logger: log,
 	})
 }
@@ -376,24 +430,29 @@ type conn struct {
 	c   net.Conn
 	br  *bufio.Reader
 	buf []byte
+	req request
 }
 
-func dial(addr string) (*conn, error) {
+func dial(addr string, req request) (*conn, error) {
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	return &conn{c: c, br: bufio.NewReaderSize(c, 4096)}, nil
+	return &conn{c: c, br: bufio.NewReaderSize(c, 4096), req: req}, nil
 }
 
 var errProtocol = errors.New("unexpected HTTP response")
 
 // post sends one event and reads the answer; it returns the status code.
-func (c *conn) post(addr string, body []byte) (int, error) {
-	c.buf = append(c.buf[:0], "POST /v1/consents HTTP/1.1\r\nHost: "...)
+func (c *conn) post(addr string) (int, error) {
+	body := c.req.body()
+	c.buf = append(c.buf[:0], "POST "...)
+	c.buf = append(c.buf, c.req.path...)
+	c.buf = append(c.buf, " HTTP/1.1\r\nHost: "...)
 	c.buf = append(c.buf, addr...)
-	c.buf = append(c.buf, "\r\nOrigin: https://jobs.example.org\r\nContent-Type: text/plain;charset=UTF-8\r\n"+
-		"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0\r\nContent-Length: "...)
+	c.buf = append(c.buf, "\r\nOrigin: https://jobs.example.org\r\nContent-Type: "...)
+	c.buf = append(c.buf, c.req.contentType...)
+	c.buf = append(c.buf, "\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0\r\nContent-Length: "...)
 	c.buf = strconv.AppendInt(c.buf, int64(len(body)), 10)
 	c.buf = append(c.buf, "\r\n\r\n"...)
 	c.buf = append(c.buf, body...)
@@ -430,10 +489,12 @@ func (c *conn) post(addr string, body []byte) (int, error) {
 	return status, nil
 }
 
-func ok(status int) bool { return status == http.StatusCreated || status == http.StatusNoContent }
+func ok(status int) bool {
+	return status == http.StatusCreated || status == http.StatusNoContent || status == http.StatusOK
+}
 
-func closedLoop(addr string, conns int, warmup, duration time.Duration) (result, error) {
-	cs, err := dialAll(addr, conns)
+func closedLoop(addr string, req request, conns int, warmup, duration time.Duration) (result, error) {
+	cs, err := dialAll(addr, req, conns)
 	if err != nil {
 		return result{}, err
 	}
@@ -452,10 +513,10 @@ func closedLoop(addr string, conns int, warmup, duration time.Duration) (result,
 }
 
 // dialAll opens n connections, before a run's clock starts.
-func dialAll(addr string, n int) ([]*conn, error) {
+func dialAll(addr string, req request, n int) ([]*conn, error) {
 	cs := make([]*conn, 0, n)
 	for range n {
-		c, err := dial(addr)
+		c, err := dial(addr, req)
 		if err != nil {
 			for _, c := range cs {
 				c.c.Close()
@@ -490,7 +551,7 @@ func drive(addr string, cs []*conn, next func() (at time.Time, measured, more bo
 				if !more {
 					break
 				}
-				status, err := c.post(addr, eventBody())
+				status, err := c.post(addr)
 				if err != nil {
 					mu.Lock()
 					firstErr = cmpOr(firstErr, err)
@@ -528,8 +589,8 @@ func cmpOr(a, b error) error {
 // openLoop schedules rate events per second over duration and sends each
 // on the first free connection; latency counts from the scheduled time, so
 // time spent waiting for a free connection is included.
-func openLoop(addr string, rate, conns int, duration time.Duration) (result, error) {
-	cs, err := dialAll(addr, conns)
+func openLoop(addr string, req request, rate, conns int, duration time.Duration) (result, error) {
+	cs, err := dialAll(addr, req, conns)
 	if err != nil {
 		return result{}, err
 	}
@@ -548,10 +609,18 @@ func openLoop(addr string, rate, conns int, duration time.Duration) (result, err
 		}
 		close(sched)
 	}()
+	// A target far slower than the rate (a peer) would take minutes to
+	// work off its backlog: events not sent by 10 s after the last one
+	// was due are dropped and counted as errors.
+	giveUp := start.Add(duration + 10*time.Second)
 	res, err := drive(addr, cs, func() (time.Time, bool, bool) {
+		if time.Now().After(giveUp) {
+			return time.Time{}, false, false
+		}
 		at, more := <-sched
 		return at, true, more
 	})
+	res.bad += int64(len(sched))
 	res.cpu = cpu0.until(sampleCPU())
 	res.elapsed = time.Since(start)
 	return res, err

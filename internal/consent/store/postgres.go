@@ -390,20 +390,26 @@ func postgresRange(f Filter, n int) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
+// postgresExportPage reads the page after the cursor ($1, $2), within
+// cond: keyset pagination on (received_at, seq), whose index the row
+// comparison seeks into, so each page costs its own rows, and each page
+// is its own short query, so a slow client holds no snapshot open.
+func postgresExportPage(cond string) string {
+	return `SELECT ` + postgresColumns + ` FROM consents WHERE (received_at, seq) > ($1, $2) AND ` + cond +
+		` ORDER BY received_at, seq LIMIT ` + fmt.Sprint(exportPage)
+}
+
 // Export implements Store.
 func (p *Postgres) Export(ctx context.Context, f Filter, fn func(*Record) error) error {
-	cond, args := postgresRange(f, 4)
-	// Keyset pagination on (received_at, seq): each page is its own short
-	// query, so a slow client holds no snapshot open.
-	q := `SELECT ` + postgresColumns + ` FROM consents WHERE ` + cond +
-		` AND ($1 OR (received_at, seq) > ($2, $3)) ORDER BY received_at, seq LIMIT ` + fmt.Sprint(exportPage)
+	cond, args := postgresRange(f, 3)
+	q := postgresExportPage(cond)
 	return exportInPages(fn, func(after *Record) ([]Record, error) {
-		var curTime time.Time
-		var curSeq int64
+		// The first page's cursor is before every record: seq starts at 1.
+		curTime, curSeq := f.Since, int64(0)
 		if after != nil {
 			curTime, curSeq = after.ReceivedAt, after.Seq
 		}
-		rows, err := p.pool.Query(ctx, q, append([]any{after == nil, curTime, curSeq}, args...)...)
+		rows, err := p.pool.Query(ctx, q, append([]any{curTime, curSeq}, args...)...)
 		if err != nil {
 			return nil, wrap("postgres export", err)
 		}
@@ -471,23 +477,40 @@ func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
 
 // Purge implements Store.
 func (p *Postgres) Purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
-	return purgeInSlices(ctx, func(ctx context.Context, limit int) (int64, error) {
-		var n int64
-		err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
-			rows, err := tx.Query(ctx, `DELETE FROM consents WHERE seq IN
-				(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3) RETURNING `+pgDeletedColumns, cutoff, site, limit)
-			if err != nil {
-				return err
-			}
-			ru, deleted, err := pgDeleted(rows)
-			if err != nil {
-				return err
-			}
-			n = deleted
-			return pgRollup(ctx, tx, ru)
-		})
-		return n, wrap("postgres purge", err)
+	return purgeInSlices(ctx, pgPurgeSlice, func(ctx context.Context, limit int) (int64, error) {
+		return p.PurgeChunk(ctx, site, cutoff, limit)
 	})
+}
+
+// PurgeChunk implements Store: one small DELETE in its own transaction,
+// never one long one that would hold row locks and keep vacuum from
+// the rows it deleted. The transaction commits without waiting for its
+// WAL to reach the disk (synchronous_commit off, for it alone): a chunk
+// lost in a crash is deleted again by the next purge, its statistics
+// with it, and a chunk then costs no fsync of its own. The next insert's
+// commit flushes it anyway.
+func (p *Postgres) PurgeChunk(ctx context.Context, site string, cutoff time.Time, limit int) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit TO off`); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `DELETE FROM consents WHERE seq IN
+			(SELECT seq FROM consents WHERE received_at < $1 AND ($2 = '' OR site = $2) LIMIT $3) RETURNING `+pgDeletedColumns, cutoff, site, limit)
+		if err != nil {
+			return err
+		}
+		ru, deleted, err := pgDeleted(rows)
+		if err != nil {
+			return err
+		}
+		n = deleted
+		return pgRollup(ctx, tx, ru)
+	})
+	if err != nil {
+		return 0, wrap("postgres purge", err)
+	}
+	return n, nil
 }
 
 // KeepVersion implements Store.

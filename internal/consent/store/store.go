@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -170,10 +171,15 @@ type Store interface {
 	// Stats counts the records in the filter's range.
 	Stats(ctx context.Context, f Filter) (*Stats, error)
 	// Purge deletes a site's records received before cutoff (every site's
-	// when site is ""), in transactions of about purgeSlice each with a
-	// pause as long after each, so inserts wait at most one slice, and
-	// says how many it deleted.
+	// when site is ""), in chunks of about PurgeSlice each with a pause as
+	// long after each, and says how many it deleted. It is for a store no
+	// server is writing to (`notis consent purge`): a server purges with
+	// PurgeChunk from its own writer, between group commits.
 	Purge(ctx context.Context, site string, cutoff time.Time) (int64, error)
+	// PurgeChunk deletes at most limit of the records Purge would, in one
+	// short transaction that also takes them out of the statistics, and
+	// says how many. In SQLite the deletion is durable at the next Flush.
+	PurgeChunk(ctx context.Context, site string, cutoff time.Time, limit int) (int64, error)
 	// KeepVersion stores a consent version document, durably, unless a
 	// document with the same site, version and digest is already kept.
 	KeepVersion(ctx context.Context, v Version) error
@@ -200,6 +206,15 @@ type Flusher interface {
 	// a flush has failed, the store cannot tell what reached the disk, so
 	// every later Flush (and Insert) fails too.
 	Flush() error
+}
+
+// OneWriter is a store that runs one write transaction at a time (SQLite),
+// so a purge beside intake must take turns with intake in the server's
+// one writer. A store without it (PostgreSQL) takes a purge's small
+// transactions beside the inserts: they touch other rows.
+type OneWriter interface {
+	Store
+	OneWriter()
 }
 
 // Kind names the store behind a --db value.
@@ -229,27 +244,59 @@ func Open(ctx context.Context, dsn string) (Store, error) {
 // the query, small enough that a slow reader holds no long transaction.
 const exportPage = 500
 
-// purgeSlice is how long one purge transaction may hold the writer: the
-// longest an insert waits for a purge. Chunks are sized to it as they go
-// (SQLite has one writer; in PostgreSQL a long delete competes for the
-// same disk), and after each chunk the purge pauses as long as the chunk
-// took, so intake keeps at least half of the writer's time.
-const purgeSlice = 4 * time.Millisecond
+// PurgeSlice is how long one purge chunk may hold SQLite's one writer:
+// the longest an insert waits for a purge. PurgeSizer sizes chunks to it
+// as they go.
+const PurgeSlice = 2 * time.Millisecond
 
-// purgeChunk bounds the rows of one purge chunk: the first chunk's, and
-// the most any chunk grows to.
+// pgPurgeSlice is how long one PostgreSQL purge transaction may take.
+// Inserts do not wait for it (it deletes other rows), so it is longer:
+// sized to 2 ms, a chunk's few round trips to the server left it at 16
+// rows under load, and a purge of 1 M records at 500 a second.
+const pgPurgeSlice = 50 * time.Millisecond
+
+// The rows of one purge chunk: the first chunk's, the fewest and the most.
 const (
 	purgeFirst = 256
+	purgeMin   = 16
 	purgeMax   = 4096
 )
 
+// PurgeSizer sizes purge chunks by the time the last one took: halved
+// when it took longer than the slice (PurgeSlice when Slice is zero),
+// doubled when it took less than half, within purgeMin and purgeMax.
+type PurgeSizer struct {
+	Slice time.Duration
+	limit int
+}
+
+// Limit is the row limit for the next chunk.
+func (z *PurgeSizer) Limit() int {
+	if z.limit == 0 {
+		z.limit = purgeFirst
+	}
+	return z.limit
+}
+
+// Took records how long the chunk of Limit() rows took.
+func (z *PurgeSizer) Took(d time.Duration) {
+	limit, slice := z.Limit(), cmp.Or(z.Slice, PurgeSlice)
+	switch {
+	case d > slice && limit > purgeMin:
+		z.limit = max(purgeMin, limit/2)
+	case d < slice/2 && limit < purgeMax:
+		z.limit = min(purgeMax, limit*2)
+	}
+}
+
 // purgeInSlices calls del(limit) until it deletes fewer than limit rows,
-// with limit sized so that each call takes about purgeSlice, and sleeps
-// as long as each call took before the next.
-func purgeInSlices(ctx context.Context, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
+// with limit sized to slice by a PurgeSizer, and sleeps as long as each
+// call took before the next.
+func purgeInSlices(ctx context.Context, slice time.Duration, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
 	var total int64
-	limit := purgeFirst
+	size := PurgeSizer{Slice: slice}
 	for {
+		limit := size.Limit()
 		start := time.Now()
 		n, err := del(ctx, limit)
 		took := time.Since(start)
@@ -257,12 +304,7 @@ func purgeInSlices(ctx context.Context, del func(ctx context.Context, limit int)
 		if err != nil || n < int64(limit) {
 			return total, err
 		}
-		switch {
-		case took > purgeSlice && limit > 16:
-			limit /= 2
-		case took < purgeSlice/2 && limit < purgeMax:
-			limit *= 2
-		}
+		size.Took(took)
 		select {
 		case <-ctx.Done():
 			return total, ctx.Err()

@@ -1,0 +1,28 @@
+package widget
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/notis-dev/notis/widget"
+)
+
+// A cookie a notice knows only by its category (issue 15: a seed that
+// names no cookies) has nothing to delete by: the banner gets no empty
+// name to delete, and the build says the category cannot be cleaned up.
+func TestCookiesWithoutNamesAreNotDeletedButWarnedAbout(t *testing.T) {
+	cfg := testConfig(t, "")
+	cfg.Categories[2].Cookies = append(cfg.Categories[2].Cookies, Cookie{Provider: "Hotjar"})
+	cfg.Categories[0].Cookies = append(cfg.Categories[0].Cookies, Cookie{Provider: "This site"}) // never withdrawn
+	r, err := Build(widget.Source, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js := string(r.Files[0].Data); !strings.Contains(js, `id:"analytics",del:["_ga","_ga_*"]}`) {
+		t.Error(`the bundle's analytics category does not delete exactly _ga and _ga_* (an unnamed cookie must add no "")`)
+	}
+	w := Undeletable(cfg.Categories)
+	if len(w) != 1 || !strings.Contains(w[0], `category "analytics": the cookies of Hotjar are declared without names`) {
+		t.Errorf("warnings %q, want one naming Hotjar's unnamed cookies in analytics", w)
+	}
+}
