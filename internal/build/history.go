@@ -82,6 +82,7 @@ func (s *Site) loadHistory(c *cache) error {
 	if c != nil && c.history != nil && c.history.log.Head == head && c.history.langs == key {
 		st = c.history
 	} else {
+		repo.Reuse(s.Pages)
 		log, err := repo.Read(langs)
 		if err != nil {
 			return fmt.Errorf("history: %w", err)
@@ -192,8 +193,27 @@ func (h *siteHistory) diff(list []*version, i int, lang string) *noticediff.Diff
 }
 
 // summary is the one line that says what changed in list[i], in lang.
+// A first version is only that: it is not compared with nothing, which
+// would diff its whole text to say so.
 func (s *Site) summary(list []*version, i int, lang string) string {
+	if first(list, i) {
+		t, _ := s.Strings.T(lang, "diff.summary.first")
+		return t
+	}
 	return s.history.diff(list, i, lang).Summary(s.Strings, lang)
+}
+
+// first reports whether list[i] is a notice's first version in its
+// language: it has no change page, as nothing came before it.
+func first(list []*version, i int) bool { return i == len(list)-1 }
+
+// changesPath is a version's change page, site-relative; "" for a first
+// version.
+func changesPath(lang, id string, list []*version, i int) string {
+	if first(list, i) {
+		return ""
+	}
+	return render.ChangesPath(render.VersionPath(lang, id, list[i].Slug))
 }
 
 // versionRef is where a version is and where it reads: the current
@@ -311,8 +331,10 @@ func (pr *pageRenderer) versions(id, lang string, list []*version, buf *bytes.Bu
 	return pr.page(rel, key, func(b *bytes.Buffer) error {
 		entries := make([]render.VersionEntry, len(list))
 		for i, v := range list {
-			entries[i] = render.VersionEntry{Date: v.Date, Href: pr.r.Rel(versionHref(lang, id, v)), Summary: s.summary(list, i, lang), Current: v.Current,
-				ChangesHref: pr.r.Rel(render.ChangesPath(render.VersionPath(lang, id, v.Slug)))}
+			entries[i] = render.VersionEntry{Date: v.Date, Href: pr.r.Rel(versionHref(lang, id, v)), Summary: s.summary(list, i, lang), Current: v.Current}
+			if c := changesPath(lang, id, list, i); c != "" {
+				entries[i].ChangesHref = pr.r.Rel(c)
+			}
 		}
 		page, err := pr.r.Versions(n, langs, entries)
 		if err != nil {
@@ -323,31 +345,17 @@ func (pr *pageRenderer) versions(id, lang string, list []*version, buf *bytes.Bu
 	}, buf)
 }
 
-// version writes list[i]'s change page and, for an earlier version, its
-// page as it read then.
+// version writes list[i]'s change page (none for a first version) and,
+// for an earlier version, its page as it read then.
 func (pr *pageRenderer) version(id, lang string, list []*version, i int, buf *bytes.Buffer) error {
 	s := pr.s
 	v := list[i]
 	p := v.pages[lang]
 	n := p.Notice
-	changes := render.ChangesPath(render.VersionPath(lang, id, v.Slug)) + "index.html"
-	key := func() [32]byte {
-		k := newKeyer(pr.gen)
-		k.str(changes)
-		keyVersions(k, list[i:min(i+2, len(list))], lang)
-		k.str(s.ByID[id][lang].Title) // the link to the current page
-		return k.sum()
+	var err error
+	if c := changesPath(lang, id, list, i); c != "" {
+		err = pr.changes(id, lang, list, i, c+"index.html", buf)
 	}
-	err := pr.page(changes, key, func(b *bytes.Buffer) error {
-		var from render.VersionRef
-		if i+1 < len(list) {
-			from = versionRef(lang, id, list[i+1])
-		}
-		if err := pr.r.ChangesTo(b, lang, n, from, versionRef(lang, id, v), s.history.diff(list, i, lang)); err != nil {
-			return layoutError(n, fmt.Errorf("changes of version %s: %w", v.Slug, err))
-		}
-		return nil
-	}, buf)
 	if err != nil || v.Current {
 		return err
 	}
@@ -356,7 +364,7 @@ func (pr *pageRenderer) version(id, lang string, list []*version, i int, buf *by
 	for l, tp := range v.pages {
 		translations[l] = tp.Notice
 	}
-	key = func() [32]byte {
+	key := func() [32]byte {
 		k := newKeyer(pr.gen)
 		k.str(rel)
 		k.str(v.Commit)
@@ -379,6 +387,26 @@ func (pr *pageRenderer) version(id, lang string, list []*version, i int, buf *by
 	return pr.page(rel, key, func(b *bytes.Buffer) error {
 		if err := pr.r.ArchivedTo(b, n, p.Version, v.Date, v.Slug, translations, s.ByID); err != nil {
 			return layoutError(n, fmt.Errorf("version %s: %w", v.Slug, err))
+		}
+		return nil
+	}, buf)
+}
+
+// changes writes what changed in list[i] from the version before it.
+func (pr *pageRenderer) changes(id, lang string, list []*version, i int, changes string, buf *bytes.Buffer) error {
+	s := pr.s
+	v := list[i]
+	n := v.pages[lang].Notice
+	key := func() [32]byte {
+		k := newKeyer(pr.gen)
+		k.str(changes)
+		keyVersions(k, list[i:min(i+2, len(list))], lang)
+		k.str(s.ByID[id][lang].Title) // the link to the current page
+		return k.sum()
+	}
+	return pr.page(changes, key, func(b *bytes.Buffer) error {
+		if err := pr.r.ChangesTo(b, lang, n, versionRef(lang, id, list[i+1]), versionRef(lang, id, v), s.history.diff(list, i, lang)); err != nil {
+			return layoutError(n, fmt.Errorf("changes of version %s: %w", v.Slug, err))
 		}
 		return nil
 	}, buf)
@@ -488,10 +516,10 @@ func (s *Site) feed(lang, id string, ids []string, self string) ([]byte, error) 
 			}
 			e := atomEntry{
 				ID: s.Config.URL(render.VersionPath(lang, nid, v.Slug)), Title: et, Updated: atomTime(t),
-				Links: []atomLink{
-					{Rel: "alternate", Type: "text/html", Href: s.Config.URL(versionHref(lang, nid, v))},
-					{Rel: "related", Type: "text/html", Href: s.Config.URL(render.ChangesPath(render.VersionPath(lang, nid, v.Slug)))},
-				},
+				Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: s.Config.URL(versionHref(lang, nid, v))}},
+			}
+			if c := changesPath(lang, nid, list, i); c != "" {
+				e.Links = append(e.Links, atomLink{Rel: "related", Type: "text/html", Href: s.Config.URL(c)})
 			}
 			if sum := s.summary(list, i, lang); sum != "" {
 				e.Summary = &atomText{Type: "text", Text: sum}
@@ -539,7 +567,7 @@ func (s *Site) dateIn(lang string, d notice.Date) (string, error) {
 type VersionJSON struct {
 	Date    string `json:"date"`
 	URL     string `json:"url"`
-	Changes string `json:"changes"` // the address of what changed in it
+	Changes string `json:"changes,omitempty"` // the address of what changed in it; none for the first version
 	Current bool   `json:"current,omitempty"`
 	Commit  string `json:"commit,omitempty"`
 	Summary string `json:"summary,omitempty"`
@@ -555,8 +583,10 @@ func (s *Site) versionsJSON(n *notice.Notice) []VersionJSON {
 	out := make([]VersionJSON, len(list))
 	for i, v := range list {
 		out[i] = VersionJSON{Date: v.Date.String(), URL: s.Config.URL(versionHref(n.Lang, n.ID, v)),
-			Changes: s.Config.URL(render.ChangesPath(render.VersionPath(n.Lang, n.ID, v.Slug))),
 			Current: v.Current, Commit: v.Commit, Summary: s.summary(list, i, n.Lang)}
+		if c := changesPath(n.Lang, n.ID, list, i); c != "" {
+			out[i].Changes = s.Config.URL(c)
+		}
 	}
 	return out
 }

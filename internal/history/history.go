@@ -14,6 +14,7 @@
 package history
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -44,9 +46,35 @@ type Repo struct {
 	site   string // the site folder, absolute
 	prefix string // the site folder inside the repository: "" or "sites/a/"
 
+	// git serialises reads of the repository: go-git's storage (a pack
+	// file's reader) is not safe for concurrent use. Parsing is.
+	git    sync.Mutex
 	mu     sync.Mutex
 	blobs  map[plumbing.Hash][]byte
 	parsed map[fileAt]*parsed
+	known  map[knownFile]*content.Page // Reuse's pages
+}
+
+// knownFile is a file by its path and the SHA-256 of its bytes.
+type knownFile struct {
+	rel string
+	sum [32]byte
+}
+
+// Reuse gives the reader pages already parsed (the work tree's, as the
+// build loaded them): a blob with the same path and bytes is not parsed
+// again. Most of a site's files are, at most commits, what they are now.
+// Pages of notices that extend another are not reused: they hold their
+// parent's facts as they are now.
+func (r *Repo) Reuse(pages []*content.Page) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.known = make(map[knownFile]*content.Page, len(pages))
+	for _, p := range pages {
+		if p.Notice.Extends == "" {
+			r.known[knownFile{p.Notice.File, p.Sum}] = p
+		}
+	}
 }
 
 // fileAt is one file's bytes under one name: a parse depends on both (the
@@ -207,6 +235,19 @@ func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
 	if ok {
 		return src, nil
 	}
+	r.git.Lock()
+	src, err := r.read(h)
+	r.git.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.blobs[h] = src
+	r.mu.Unlock()
+	return src, nil
+}
+
+func (r *Repo) read(h plumbing.Hash) ([]byte, error) {
 	b, err := r.repo.BlobObject(h)
 	if err != nil {
 		return nil, err
@@ -215,15 +256,8 @@ func (r *Repo) blob(h plumbing.Hash) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, err = io.ReadAll(rd)
-	rd.Close()
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	r.blobs[h] = src
-	r.mu.Unlock()
-	return src, nil
+	defer rd.Close()
+	return io.ReadAll(rd)
 }
 
 // parse reads the notice file rel held in blob h as the build reads it.
@@ -241,6 +275,15 @@ func (r *Repo) parse(rel string, h plumbing.Hash, langs content.Languages) (*par
 	if err != nil {
 		return nil, err
 	}
+	if len(r.known) > 0 {
+		if page := r.known[knownFile{rel, sha256.Sum256(src)}]; page != nil {
+			p = &parsed{page: page, ok: true}
+			r.mu.Lock()
+			r.parsed[key] = p
+			r.mu.Unlock()
+			return p, nil
+		}
+	}
 	page, perr := content.Parse(rel, src, langs)
 	p = &parsed{page: page, ok: page != nil && perr == nil}
 	if page != nil && page.Notice.Extends != "" {
@@ -250,6 +293,29 @@ func (r *Repo) parse(rel string, h plumbing.Hash, langs content.Languages) (*par
 	r.parsed[key] = p
 	r.mu.Unlock()
 	return p, nil
+}
+
+// parseAll parses files on all cores, into the cache parse reads.
+func (r *Repo) parseAll(files []fileAt, langs content.Languages) error {
+	if len(files) < 8 {
+		return nil // not worth the goroutines: parse reads them one by one
+	}
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				_, errs[i] = r.parse(files[i].rel, files[i].hash, langs)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Version is one version of a notice: its text at the latest commit that
@@ -361,6 +427,19 @@ func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs
 	changes, err := object.DiffTree(ptree, tree)
 	if err != nil {
 		return fmt.Errorf("commit %s: %w", c.Hash, err)
+	}
+	// The commit's files are parsed on all cores first: a site's first
+	// commit holds every file. The loop below then reads them from memory.
+	var files []fileAt
+	for _, ch := range changes {
+		for _, e := range []object.ChangeEntry{ch.From, ch.To} {
+			if e.Name != "" && content.IsFile(content.Dir+"/"+e.Name) {
+				files = append(files, fileAt{e.TreeEntry.Hash, content.Dir + "/" + e.Name})
+			}
+		}
+	}
+	if err := r.parseAll(files, langs); err != nil {
+		return err
 	}
 	touched := map[string][]string{} // notice id → changed paths at c
 	for _, ch := range changes {

@@ -3,6 +3,7 @@ package history_test
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,5 +157,40 @@ func TestFilesAndMergeBase(t *testing.T) {
 	}
 	if _, err := r.Files("no-such-branch"); err == nil {
 		t.Error("Files of an unknown revision did not fail")
+	}
+}
+
+// The work tree's pages stand in for the blobs that hold the same bytes,
+// so a site's unchanged files are not parsed twice; the versions read
+// are the same.
+func TestReuse(t *testing.T) {
+	_, _, r := scenario(t)
+	files, err := r.Files("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []*content.Page
+	for name, src := range files {
+		p, err := content.Parse(name, src, langs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, p)
+	}
+	r.Reuse(pages)
+	log, err := r.Read(langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := log.Versions["applicants"]
+	if len(vs) != 6 {
+		t.Fatalf("%d versions with reused pages, want 6", len(vs))
+	}
+	newest := vs[5].Pages
+	if !slices.Contains(pages, newest["en"]) || !slices.Contains(pages, newest["sv"]) {
+		t.Error("the newest version's files, the work tree's bytes, were parsed again")
+	}
+	if slices.Contains(pages, vs[4].Pages["en"]) {
+		t.Error("an older version took the work tree's page")
 	}
 }
