@@ -477,7 +477,7 @@ func (p *Postgres) Stats(ctx context.Context, f Filter) (*Stats, error) {
 
 // Purge implements Store.
 func (p *Postgres) Purge(ctx context.Context, site string, cutoff time.Time) (int64, error) {
-	return purgeInSlices(ctx, pgPurgeSlice, func(ctx context.Context, limit int) (int64, error) {
+	return purgeInSlices(ctx, pgPurgeSlice, pgPurgeRest, func(ctx context.Context, limit int) (int64, error) {
 		return p.PurgeChunk(ctx, site, cutoff, limit)
 	})
 }

@@ -15,7 +15,7 @@ import (
 func TestPurgeChunksAreSizedToTheirTime(t *testing.T) {
 	rows := int64(40_000)
 	var limits []int
-	total, err := purgeInSlices(context.Background(), PurgeSlice, func(_ context.Context, limit int) (int64, error) {
+	total, err := purgeInSlices(context.Background(), PurgeSlice, 1, func(_ context.Context, limit int) (int64, error) {
 		limits = append(limits, limit)
 		n := min(int64(limit), rows)
 		rows -= n

@@ -796,7 +796,7 @@ func (s *SQLite) Purge(ctx context.Context, site string, cutoff time.Time) (tota
 			err = ferr
 		}
 	}()
-	return purgeInSlices(ctx, PurgeSlice, func(ctx context.Context, limit int) (int64, error) {
+	return purgeInSlices(ctx, PurgeSlice, 1, func(ctx context.Context, limit int) (int64, error) {
 		return s.PurgeChunk(ctx, site, cutoff, limit)
 	})
 }

@@ -249,11 +249,16 @@ const exportPage = 500
 // as they go.
 const PurgeSlice = 2 * time.Millisecond
 
-// pgPurgeSlice is how long one PostgreSQL purge transaction may take.
-// Inserts do not wait for it (it deletes other rows), so it is longer:
-// sized to 2 ms, a chunk's few round trips to the server left it at 16
-// rows under load, and a purge of 1 M records at 500 a second.
-const pgPurgeSlice = 50 * time.Millisecond
+// pgPurgeSlice is how long one PostgreSQL purge transaction may take,
+// and pgPurgeRest how many times that the purge then rests. Inserts do
+// not wait for a delete of other rows, but they share the server's cores
+// and its write-ahead log: measured on 2 cores at 500 inserts a second,
+// 50 ms chunks resting as long as they took (half the time) raised
+// intake p99 from 4.8 to 137 ms while purging 1 M records in 21 s.
+const (
+	pgPurgeSlice = 10 * time.Millisecond
+	pgPurgeRest  = 4
+)
 
 // The rows of one purge chunk: the first chunk's, the fewest and the most.
 const (
@@ -290,9 +295,9 @@ func (z *PurgeSizer) Took(d time.Duration) {
 }
 
 // purgeInSlices calls del(limit) until it deletes fewer than limit rows,
-// with limit sized to slice by a PurgeSizer, and sleeps as long as each
-// call took before the next.
-func purgeInSlices(ctx context.Context, slice time.Duration, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
+// with limit sized to slice by a PurgeSizer, and sleeps rest times as
+// long as each call took before the next.
+func purgeInSlices(ctx context.Context, slice time.Duration, rest int, del func(ctx context.Context, limit int) (int64, error)) (int64, error) {
 	var total int64
 	size := PurgeSizer{Slice: slice}
 	for {
@@ -308,7 +313,7 @@ func purgeInSlices(ctx context.Context, slice time.Duration, del func(ctx contex
 		select {
 		case <-ctx.Done():
 			return total, ctx.Err()
-		case <-time.After(took):
+		case <-time.After(time.Duration(rest) * took):
 		}
 	}
 }
