@@ -25,6 +25,22 @@ var categoryOrder = []string{"necessary", "preferences", "analytics", "marketing
 // cookies, so notice and banner cannot drift apart. ok is false when no
 // notice declares a cookie: then there is no banner to build.
 func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
+	// Asked for by the load stage (its warnings) and the banner stage of
+	// every run, the preview's saves included: made once per loaded site.
+	if s.banner == nil {
+		cfg, ok := s.bannerConfig()
+		s.banner = &bannerMemo{cfg, ok}
+	}
+	return s.banner.cfg, s.banner.ok
+}
+
+// bannerMemo is a site's banner configuration, once made.
+type bannerMemo struct {
+	cfg widget.Config
+	ok  bool
+}
+
+func (s *Site) bannerConfig() (cfg widget.Config, ok bool) {
 	langs := s.Config.LanguageCodes()
 	cfg = widget.Config{
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,

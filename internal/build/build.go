@@ -72,6 +72,7 @@ type Site struct {
 	Warnings []string
 
 	ids     []string     // ByID's keys, sorted, once asked for
+	banner  *bannerMemo  // BannerConfig's answer, once asked for
 	history *siteHistory // nil when the site is not in git
 }
 
@@ -95,7 +96,7 @@ func Load(dir, baseURL string) (*Site, error) {
 // notice missing a translation and of cookies the banner cannot delete.
 func (s *Site) index() {
 	s.ByID = map[string]map[string]*notice.Notice{}
-	s.ids = nil
+	s.ids, s.banner = nil, nil
 	for _, p := range s.Pages {
 		n := p.Notice
 		if s.ByID[n.ID] == nil {

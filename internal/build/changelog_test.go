@@ -54,15 +54,7 @@ func withoutChangeLog(src string) string {
 // instead is in the notice (outside its change log) and not in the seed.
 // Translations keep as many entries as the notice they translate.
 func TestExampleChangeLogsNameWhatDiffersFromTheSeed(t *testing.T) {
-	seeds := filepath.Join("..", "..", "..", "shared", "seeds")
-	if _, err := os.Stat(seeds); err != nil {
-		testenv.Missing(t, "the seeds of the example site are not beside the repository: "+err.Error())
-	}
-	root := filepath.Join("..", "..")
-	s, err := Load(root, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, seeds := exampleSiteAndSeeds(t)
 	lists := map[string]*changesVsSeed{}
 	for _, n := range s.Notices() {
 		org := filepath.Base(filepath.Dir(n.File))
@@ -77,7 +69,7 @@ func TestExampleChangeLogsNameWhatDiffersFromTheSeed(t *testing.T) {
 		}
 		list := lists[org]
 		if list == nil {
-			b, err := os.ReadFile(filepath.Join(root, filepath.Dir(n.File), "changes-vs-seed.toml"))
+			b, err := os.ReadFile(filepath.Join(s.Dir, filepath.Dir(n.File), "changes-vs-seed.toml"))
 			if err != nil {
 				t.Errorf("%s has a change log but its folder no changes-vs-seed.toml: %v", n.File, err)
 				continue
@@ -92,7 +84,7 @@ func TestExampleChangeLogsNameWhatDiffersFromTheSeed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s/changes-vs-seed.toml: seed: %v", org, err)
 		}
-		src, err := os.ReadFile(filepath.Join(root, n.File))
+		src, err := os.ReadFile(filepath.Join(s.Dir, n.File))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,4 +115,19 @@ func TestExampleChangeLogsNameWhatDiffersFromTheSeed(t *testing.T) {
 	if len(lists) != 5 {
 		t.Fatalf("%d organisations' change logs checked, want the example site's 5", len(lists))
 	}
+}
+
+// exampleSiteAndSeeds loads the example site and finds the folder of the
+// real notices it was written from (shared/seeds, beside the repository).
+func exampleSiteAndSeeds(t *testing.T) (*Site, string) {
+	t.Helper()
+	seeds := filepath.Join("..", "..", "..", "shared", "seeds")
+	if _, err := os.Stat(seeds); err != nil {
+		testenv.Missing(t, "the seeds of the example site are not beside the repository: "+err.Error())
+	}
+	s, err := Load(filepath.Join("..", ".."), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, seeds
 }

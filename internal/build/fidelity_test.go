@@ -11,7 +11,6 @@ import (
 
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/site"
-	"github.com/notis-dev/notis/internal/testenv"
 )
 
 // bare keeps only letters, digits, @ and + of s, lower-cased, so a seed's
@@ -72,22 +71,14 @@ var countryWords = map[string][]string{
 // notice's change log documents. The banner's own cookie, notis_consent, is the one
 // name notis adds: the correction that asks for consent sets it.
 func TestExampleSiteNamesOnlyWhatItsSeedsName(t *testing.T) {
-	seeds := filepath.Join("..", "..", "..", "shared", "seeds")
-	if _, err := os.Stat(seeds); err != nil {
-		testenv.Missing(t, "the seeds of the example site are not beside the repository: "+err.Error())
-	}
-	root := filepath.Join("..", "..")
-	s, err := Load(root, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, seeds := exampleSiteAndSeeds(t)
 	seedOf := map[string]string{} // organisation → its seed's text
 	checked := 0
 	for _, n := range s.Notices() {
 		org := site.Folder(n.File)
 		if _, ok := seedOf[org]; !ok {
 			var list changesVsSeed
-			b, err := os.ReadFile(filepath.Join(root, "content", org, "changes-vs-seed.toml"))
+			b, err := os.ReadFile(filepath.Join(s.Dir, "content", org, "changes-vs-seed.toml"))
 			if err != nil {
 				t.Fatalf("%s: %v (it names the organisation's seed)", org, err)
 			}
