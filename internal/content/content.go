@@ -5,12 +5,14 @@ package content
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
@@ -81,6 +83,10 @@ type Page struct {
 	Notice  *notice.Notice
 	Version string   // hash of the file's bytes: the notice's content version
 	Sum     [32]byte // the file's SHA-256, of which Version is the start
+	// Blob is the file's git blob id (the SHA-1 of "blob <size>\0" and its
+	// bytes): the history takes a committed file with this id as this
+	// page, without reading it from the repository or parsing it again.
+	Blob [20]byte
 
 	fm frontMatter // where the front matter is in the file
 }
@@ -185,7 +191,16 @@ func parse(name string, src []byte, langs Languages, shared *texts) (*Page, diag
 		errs = append(errs, bad("notice", "notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID))
 	}
 	sum := sha256.Sum256(src)
-	return &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum, fm: at}, errs
+	return &Page{Notice: n, Version: hex.EncodeToString(sum[:])[:12], Sum: sum, Blob: gitBlobID(src), fm: at}, errs
+}
+
+// gitBlobID is the id git gives a file with these bytes.
+func gitBlobID(src []byte) (id [20]byte) {
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(src)) + "\x00"))
+	h.Write(src)
+	h.Sum(id[:0])
+	return id
 }
 
 // splitName splits "candidates.sv.md" into ("candidates", "sv") when sv is

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,18 @@ func TestParseReadsLanguageAndIDFromFileName(t *testing.T) {
 	}
 	if p.Notice.BodyLine != 11 {
 		t.Fatalf("body line = %d, want 11", p.Notice.BodyLine)
+	}
+}
+
+// The history knows a committed file by its git blob id: it must be the
+// one git gives (git hash-object of validYAML).
+func TestParseGivesTheFilesGitBlobID(t *testing.T) {
+	p, err := Parse("content/candidates.md", []byte(validYAML), langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hex.EncodeToString(p.Blob[:]); got != "84c64ff12a314c1c1433ea741e325179b15cc86b" {
+		t.Fatalf("blob id %s, want git's 84c64ff12a314c1c1433ea741e325179b15cc86b", got)
 	}
 }
 

@@ -14,7 +14,6 @@
 package history
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -52,29 +51,27 @@ type Repo struct {
 	mu     sync.Mutex
 	blobs  map[plumbing.Hash][]byte
 	parsed map[fileAt]*parsed
-	known  map[knownFile]*content.Page // Reuse's pages
-}
-
-// knownFile is a file by its path and the SHA-256 of its bytes.
-type knownFile struct {
-	rel string
-	sum [32]byte
+	known  map[fileAt]*content.Page // Reuse's pages, by their files
 }
 
 // Reuse gives the reader pages already parsed (the work tree's, as the
-// build loaded them): a blob with the same path and bytes is not parsed
-// again. Most of a site's files are, at most commits, what they are now.
-// Pages of notices that extend another are not reused: they hold their
-// parent's facts as they are now.
+// build loaded them): a blob with the same path and bytes (its id is the
+// page's Blob) is neither read from the repository nor parsed again. Most
+// of a site's files are, at most commits, what they are now. Pages of
+// notices that extend another are not reused: they hold their parent's
+// facts as they are now.
 func (r *Repo) Reuse(pages []*content.Page) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.known = make(map[knownFile]*content.Page, len(pages))
+	known := make(map[fileAt]*content.Page, len(pages))
 	for _, p := range pages {
 		if p.Notice.Extends == "" {
-			r.known[knownFile{p.Notice.File, p.Sum}] = p
+			var h plumbing.Hash
+			copy(h[:], p.Blob[:])
+			known[fileAt{h, p.Notice.File}] = p
 		}
 	}
+	r.mu.Lock()
+	r.known = known
+	r.mu.Unlock()
 }
 
 // fileAt is one file's bytes under one name: a parse depends on both (the
@@ -265,34 +262,37 @@ func (r *Repo) read(h plumbing.Hash) ([]byte, error) {
 // its parent changes it, and the parent differs between commits.
 func (r *Repo) parse(rel string, h plumbing.Hash, langs content.Languages) (*parsed, error) {
 	key := fileAt{h, rel}
-	r.mu.Lock()
-	p, ok := r.parsed[key]
-	r.mu.Unlock()
-	if ok {
+	if p := r.cached(key); p != nil {
 		return p, nil
 	}
 	src, err := r.blob(h)
 	if err != nil {
 		return nil, err
 	}
-	if len(r.known) > 0 {
-		if page := r.known[knownFile{rel, sha256.Sum256(src)}]; page != nil {
-			p = &parsed{page: page, ok: true}
-			r.mu.Lock()
-			r.parsed[key] = p
-			r.mu.Unlock()
-			return p, nil
-		}
-	}
 	page, perr := content.Parse(rel, src, langs)
-	p = &parsed{page: page, ok: page != nil && perr == nil}
-	if page != nil && page.Notice.Extends != "" {
-		return p, nil
+	p := &parsed{page: page, ok: page != nil && perr == nil}
+	if page == nil || page.Notice.Extends == "" {
+		r.mu.Lock()
+		r.parsed[key] = p
+		r.mu.Unlock()
 	}
-	r.mu.Lock()
-	r.parsed[key] = p
-	r.mu.Unlock()
 	return p, nil
+}
+
+// cached is the parse of a file already made, or the work tree's page
+// when the file has the bytes it has there; nil when there is neither.
+func (r *Repo) cached(key fileAt) *parsed {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p, ok := r.parsed[key]; ok {
+		return p
+	}
+	if page := r.known[key]; page != nil {
+		p := &parsed{page: page, ok: true}
+		r.parsed[key] = p
+		return p
+	}
+	return nil
 }
 
 // parseAll parses files on all cores, into the cache parse reads.
@@ -532,14 +532,14 @@ func (r *Repo) versionAt(c *object.Commit, tree *object.Tree, id string, paths [
 				continue
 			}
 			seen[rel] = true
-			f, err := tree.File(strings.TrimPrefix(rel, content.Dir+"/"))
+			h, err := fileHash(tree, rel)
 			if errors.Is(err, object.ErrFileNotFound) {
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			pr, err := r.parse(rel, f.Hash, langs)
+			pr, err := r.parse(rel, h, langs)
 			if err != nil {
 				return nil, err
 			}
@@ -581,16 +581,31 @@ func (r *Repo) parentAt(tree *object.Tree, dir, pid, lang string, langs content.
 		}
 	}
 	for _, rel := range names {
-		f, err := tree.File(strings.TrimPrefix(rel, content.Dir+"/"))
+		h, err := fileHash(tree, rel)
 		if err != nil {
 			continue
 		}
-		pr, err := r.parse(rel, f.Hash, langs)
+		pr, err := r.parse(rel, h, langs)
 		if err == nil && pr.ok && pr.page.Notice.ID == pid && pr.page.Notice.Lang == lang {
 			return pr.page.Notice
 		}
 	}
 	return nil
+}
+
+// fileHash is the blob of the file rel (a path in the site folder) in
+// the content tree, found without reading the blob: most are the work
+// tree's, which parse takes without reading them. object.ErrFileNotFound
+// when there is no such file.
+func fileHash(tree *object.Tree, rel string) (plumbing.Hash, error) {
+	e, err := tree.FindEntry(strings.TrimPrefix(rel, content.Dir+"/"))
+	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || err == nil && !e.Mode.IsFile() {
+		return plumbing.ZeroHash, object.ErrFileNotFound
+	}
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return e.Hash, nil
 }
 
 // collapse turns a notice's snapshots, newest first, into its versions,

@@ -21,6 +21,9 @@ var _ = register(
 				return
 			}
 			then, commit := c.dated(c.N.File)
+			if then == c.N {
+				return // the file is as that commit had it: the build reused its parse
+			}
 			// A notice without a date is updated.missing's to report.
 			if then == nil || c.N.Updated.IsZero() || !then.Updated.Equal(c.N.Updated.Time) || then.Updated.MonthOnly != c.N.Updated.MonthOnly {
 				return
