@@ -54,6 +54,10 @@ type staging struct {
 	mu      sync.Mutex
 	errs    []error
 	written map[string]bool // rel paths of this build → kept by later builds
+	// made holds the folders under dir known to exist: most files share
+	// their folder's parents with others, and a site with history has a
+	// folder for almost every file.
+	made sync.Map
 }
 
 type stagedFile struct {
@@ -239,7 +243,7 @@ func (s *staging) create(rel string) (io.WriteCloser, error) {
 func (s *staging) writeNow(rel string, data []byte, old *bytes.Buffer) error {
 	p := filepath.Join(s.dir, filepath.FromSlash(rel))
 	if !s.reuse {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		if err := s.mkdirs(filepath.Dir(p)); err != nil {
 			return err
 		}
 		return os.WriteFile(p, data, 0o644)
@@ -252,10 +256,35 @@ func (s *staging) writeNow(rel string, data []byte, old *bytes.Buffer) error {
 	if err := s.clear(rel); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := s.mkdirs(filepath.Dir(p)); err != nil {
 		return err
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// mkdirs makes dir, a folder in the staging folder, and its parents: one
+// mkdir for each folder not made yet, instead of os.MkdirAll's stat of
+// every parent for every file. A folder clear removed is never one made
+// here: clear removes a former output's folder where this build writes a
+// file, and this build makes no folder there.
+func (s *staging) mkdirs(dir string) error {
+	if dir == s.dir {
+		return nil
+	}
+	if !strings.HasPrefix(dir, s.dir+string(filepath.Separator)) {
+		return fmt.Errorf("%s is outside the output folder", dir)
+	}
+	if _, ok := s.made.Load(dir); ok {
+		return nil
+	}
+	if err := s.mkdirs(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	s.made.Store(dir, struct{}{})
+	return nil
 }
 
 // sameFile reports whether p is a regular file (not a link to one) that
