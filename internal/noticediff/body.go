@@ -342,32 +342,74 @@ func tidy(ops []BodyOp) []BodyOp {
 	return out.ops()
 }
 
+// ProseContext is how many unchanged lines BodyHTML shows on each side of
+// a change. A longer unchanged stretch is cut to one line that says how
+// many lines it leaves out: a reader looks for what changed, and a page
+// that repeats the whole notice around a changed sentence hides it.
+const ProseContext = 3
+
 // BodyHTML renders the prose diff for a page: insertions in <ins>,
 // deletions in <del>, each opened by visually hidden words (inserted /
 // deleted) so that a screen reader announces them and the change does not
-// rest on colour alone. Every piece of text is escaped; the only markup is
-// the fixed tags written here, and a <br> for each line break.
-func BodyHTML(ops []BodyOp, inserted, deleted string) template.HTML {
+// rest on colour alone. Unchanged text more than ProseContext lines from
+// a change is left out, in its place the words skipped(n) gives for n
+// lines. Every piece of text is escaped; the only markup is the fixed
+// tags written here, and a <br> for each line break.
+func BodyHTML(ops []BodyOp, inserted, deleted string, skipped func(lines int) string) template.HTML {
 	var b strings.Builder
-	for _, op := range ops {
-		// A line break stays one: the body is shown as its source text.
-		t := strings.ReplaceAll(template.HTMLEscapeString(op.Text), "\n", "<br>\n")
+	text := func(s string) { b.WriteString(strings.ReplaceAll(template.HTMLEscapeString(s), "\n", "<br>\n")) }
+	for i, op := range ops {
 		if strings.TrimSpace(op.Text) == "" && op.Op != Equal {
 			// Spacing alone is not announced as a change: the new
 			// version's spacing is kept, the old one's dropped.
 			if op.Op == Insert {
-				b.WriteString(t)
+				text(op.Text)
 			}
 			continue
 		}
 		switch op.Op {
 		case Equal:
-			b.WriteString(t)
+			head, skip, tail := cut(op.Text, i > 0, i < len(ops)-1)
+			text(head)
+			if skip > 0 {
+				b.WriteString(`<span class="prose-skip">` + template.HTMLEscapeString(skipped(skip)) + "</span>\n")
+				text(tail)
+			}
 		case Insert:
-			b.WriteString(`<ins><span class="visually-hidden">` + template.HTMLEscapeString(inserted) + ` </span>` + t + `</ins>`)
+			b.WriteString(`<ins><span class="visually-hidden">` + template.HTMLEscapeString(inserted) + ` </span>`)
+			text(op.Text)
+			b.WriteString(`</ins>`)
 		case Delete:
-			b.WriteString(`<del><span class="visually-hidden">` + template.HTMLEscapeString(deleted) + ` </span>` + t + `</del>`)
+			b.WriteString(`<del><span class="visually-hidden">` + template.HTMLEscapeString(deleted) + ` </span>`)
+			text(op.Text)
+			b.WriteString(`</del>`)
 		}
 	}
 	return template.HTML(b.String()) // built above from escaped parts only
+}
+
+// cut splits unchanged text into what is shown before a cut, how many
+// whole lines the cut leaves out (0: none, and head is all of s), and
+// what is shown after it. after and before say whether a change comes
+// before s and after it: the lines beside a change are kept, the rest
+// are cut when that leaves out at least two lines.
+func cut(s string, after, before bool) (head string, skipped int, tail string) {
+	lines := strings.SplitAfter(s, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	keepHead, keepTail := 0, 0
+	if after {
+		keepHead = ProseContext + 1 // the changed line's end, then the context
+	}
+	if before {
+		keepTail = ProseContext
+		if !strings.HasSuffix(s, "\n") {
+			keepTail++ // the changed line's start
+		}
+	}
+	if len(lines)-keepHead-keepTail < 2 {
+		return s, 0, ""
+	}
+	return strings.Join(lines[:keepHead], ""), len(lines) - keepHead - keepTail, strings.Join(lines[len(lines)-keepTail:], "")
 }

@@ -71,7 +71,7 @@ func TestBodyHTMLEscapesHostileTextAndMarksChangesForScreenReaders(t *testing.T)
 	ops := noticediff.Words(
 		`Keep <b>this</b> & "that".`,
 		`Keep <script>alert(1)</script> & "that" <img src=x onerror=alert(2)>.`)
-	got := string(noticediff.BodyHTML(ops, "inserted<i>:", `deleted<"`))
+	got := string(noticediff.BodyHTML(ops, "inserted<i>:", `deleted<"`, skippedLines))
 	for _, bad := range []string{"<script", "<img", "<b>", "<i>", `deleted<"`} {
 		if strings.Contains(got, bad) {
 			t.Errorf("unescaped %q in %s", bad, got)
@@ -97,9 +97,44 @@ func TestBodyHTMLEscapesHostileTextAndMarksChangesForScreenReaders(t *testing.T)
 	_ = template.HTML(got)
 }
 
+func skippedLines(n int) string { return fmt.Sprintf("[%d lines]", n) }
+
+// A change page shows a changed sentence with the lines around it, not
+// the whole notice: the rest is one line that says how much it leaves out.
+func TestBodyHTMLShowsOnlyTheLinesAroundAChange(t *testing.T) {
+	var a, b strings.Builder
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&a, "Line %d.\n", i)
+		if i == 15 {
+			b.WriteString("Line fifteen.\n")
+		} else {
+			fmt.Fprintf(&b, "Line %d.\n", i)
+		}
+	}
+	got := string(noticediff.BodyHTML(noticediff.Words(a.String(), b.String()), "inserted:", "deleted:", skippedLines))
+	for _, want := range []string{
+		`<span class="prose-skip">[11 lines]</span>`, "Line 12.", "Line 14.", "Line <del>",
+		"fifteen", "Line 16.", "Line 18.", `<span class="prose-skip">[12 lines]</span>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in %s", want, got)
+		}
+	}
+	for _, cut := range []string{"Line 1.", "Line 11.", "Line 19.", "Line 30."} {
+		if strings.Contains(got, cut) {
+			t.Errorf("%q is far from the change but shown: %s", cut, got)
+		}
+	}
+	// Short unchanged stretches are shown whole.
+	got = string(noticediff.BodyHTML(noticediff.Words("a\nb\nc\n", "a\nB\nc\n"), "inserted:", "deleted:", skippedLines))
+	if strings.Contains(got, "prose-skip") || !strings.Contains(got, "a<br>") || !strings.Contains(got, "c<br>") {
+		t.Errorf("a short text cut: %s", got)
+	}
+}
+
 // Spacing alone is not announced as a change.
 func TestBodyHTMLDoesNotAnnounceSpacing(t *testing.T) {
-	got := string(noticediff.BodyHTML(noticediff.Words("a  b", "a b"), "inserted:", "deleted:"))
+	got := string(noticediff.BodyHTML(noticediff.Words("a  b", "a b"), "inserted:", "deleted:", skippedLines))
 	if strings.Contains(got, "<ins>") || strings.Contains(got, "<del>") {
 		t.Errorf("spacing marked as a change: %s", got)
 	}
@@ -117,9 +152,10 @@ func FuzzWords(f *testing.F) {
 		if o, n := sides(ops); o != a || n != b {
 			t.Fatalf("runs rebuild %q, %q", o, n)
 		}
-		h := string(noticediff.BodyHTML(ops, "i", "d"))
+		h := string(noticediff.BodyHTML(ops, "i", "d", skippedLines))
 		plain := strings.NewReplacer(`<ins><span class="visually-hidden">i </span>`, "", "</ins>", "",
-			`<del><span class="visually-hidden">d </span>`, "", "</del>", "", "<br>", "").Replace(h)
+			`<del><span class="visually-hidden">d </span>`, "", "</del>", "", "<br>", "",
+			`<span class="prose-skip">`, "", "</span>", "").Replace(h)
 		if strings.ContainsAny(plain, "<>") {
 			t.Fatalf("markup in %q", h)
 		}

@@ -139,7 +139,13 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 		s.Lines = append(s.Lines, line)
 	}
 	if p.ProseChanged {
-		p.Prose = noticediff.BodyHTML(d.Body, t("diff.page.inserted"), t("diff.page.deleted"))
+		p.Prose = noticediff.BodyHTML(d.Body, t("diff.page.inserted"), t("diff.page.deleted"), func(n int) string {
+			s, err := r.strings.T(lang, "diff.page.skipped", "n", n)
+			if err != nil && l.err == nil {
+				l.err = err
+			}
+			return s
+		})
 	}
 	if l.err != nil {
 		return l.err
