@@ -41,7 +41,7 @@ type bannerMemo struct {
 }
 
 func (s *Site) bannerConfig() (cfg widget.Config, ok bool) {
-	langs := s.Config.LanguageCodes()
+	langs := s.languages()
 	cfg = widget.Config{
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
 		BaseURL:   s.Config.BaseURL,

@@ -71,9 +71,11 @@ type Site struct {
 	// Warnings are problems that do not stop the build.
 	Warnings []string
 
-	ids     []string     // ByID's keys, sorted, once asked for
-	banner  *bannerMemo  // BannerConfig's answer, once asked for
-	history *siteHistory // nil when the site is not in git
+	ids      []string          // ByID's keys, sorted, once asked for
+	langs    []string          // the site's languages, in order (index sets it)
+	langMask map[string]uint64 // notice id → bit i set when it exists in langs[i]
+	banner   *bannerMemo       // BannerConfig's answer, once asked for
+	history  *siteHistory      // nil when the site is not in git
 }
 
 // Notices lists every notice of every language, in file order.
@@ -95,18 +97,23 @@ func Load(dir, baseURL string) (*Site, error) {
 // index files the loaded pages by notice and language, and warns of every
 // notice missing a translation and of cookies the banner cannot delete.
 func (s *Site) index() {
-	s.ByID = map[string]map[string]*notice.Notice{}
+	s.ByID = make(map[string]map[string]*notice.Notice, len(s.Pages))
 	s.ids, s.banner = nil, nil
+	s.langs = s.Config.LanguageCodes()
+	s.langMask = make(map[string]uint64, len(s.Pages))
 	for _, p := range s.Pages {
 		n := p.Notice
 		if s.ByID[n.ID] == nil {
 			s.ByID[n.ID] = map[string]*notice.Notice{}
 		}
 		s.ByID[n.ID][n.Lang] = n
+		if i := slices.Index(s.langs, n.Lang); i >= 0 {
+			s.langMask[n.ID] |= 1 << i
+		}
 	}
 	s.Warnings = nil
 	for _, id := range s.IDs() {
-		for _, lang := range s.Config.LanguageCodes() {
+		for _, lang := range s.languages() {
 			if _, ok := s.ByID[id][lang]; !ok {
 				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
 			}
@@ -144,6 +151,16 @@ func (s *Site) checkCategories() []error {
 		}
 	}
 	return errs
+}
+
+// languages is the site's languages in order, as index found them: the
+// preview asks on every save for every page, and Config.LanguageCodes
+// sorts a new slice each time.
+func (s *Site) languages() []string {
+	if s.langs == nil {
+		return s.Config.LanguageCodes()
+	}
+	return s.langs
 }
 
 // IDs lists the notice ids, sorted. The slice is the site's own: do not
@@ -355,7 +372,9 @@ func (w *writer) putReturning(rel, mediaType string, data []byte, keep bool) ([]
 			buf.Reset()
 			done = func() { w.bufs.Put(buf) }
 		}
-		if err := w.min.Minify(mediaType, buf, bytes.NewReader(data)); err != nil {
+		// A *bytes.Buffer, not a bytes.Reader: the minifier reads a
+		// reader with Bytes() in place instead of copying all of it.
+		if err := w.min.Minify(mediaType, buf, bytes.NewBuffer(data)); err != nil {
 			return nil, fmt.Errorf("minify %s: %w", rel, err)
 		}
 		data = buf.Bytes()
@@ -464,7 +483,7 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 	for _, p := range s.Pages {
 		res.PagesByLang[p.Notice.Lang]++
 	}
-	for _, lang := range s.Config.LanguageCodes() {
+	for _, lang := range s.languages() {
 		res.PagesByLang[lang]++ // its index
 	}
 	return int(pr.rendered.Load()), nil
@@ -523,7 +542,7 @@ func (pr *pageRenderer) keep(rel string, e pageEntry) {
 func (pr *pageRenderer) siteFiles() error {
 	s, r := pr.s, pr.r
 	var buf bytes.Buffer
-	for _, lang := range s.Config.LanguageCodes() {
+	for _, lang := range s.languages() {
 		err := pr.page(lang+"/index.html", func() [32]byte { return s.indexKey(pr.gen, lang) }, func(b *bytes.Buffer) error {
 			var list []*notice.Notice
 			for _, id := range s.IDs() {
@@ -692,7 +711,7 @@ func (s *Site) assetFiles(w *writer) (map[string]string, []staged, error) {
 		out := rel
 		if mediaType != "" {
 			var buf bytes.Buffer
-			if err := w.min.Minify(mediaType, &buf, bytes.NewReader(data)); err != nil {
+			if err := w.min.Minify(mediaType, &buf, bytes.NewBuffer(data)); err != nil { // read in place (see putReturning)
 				return fmt.Errorf("%s: %w", p, err)
 			}
 			data = buf.Bytes()

@@ -32,7 +32,7 @@ func (s *Site) sitemap() ([]byte, error) {
 		URLs    []url    `xml:"url"`
 	}
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", XHTML: "http://www.w3.org/1999/xhtml"}
-	langs := s.Config.LanguageCodes()
+	langs := s.languages()
 	for _, id := range s.IDs() {
 		tr := s.ByID[id]
 		var links []link
@@ -100,7 +100,7 @@ func (s *Site) writeNoticesJSON(w io.Writer, frag func(n *notice.Notice, version
 	if err != nil {
 		return err
 	}
-	langs, err := json.Marshal(s.Config.LanguageCodes())
+	langs, err := json.Marshal(s.languages())
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Site) writeNoticesJSON(w io.Writer, frag func(n *notice.Notice, version
 	bw.WriteString(`,"notices":`)
 	first := true
 	for _, id := range s.IDs() {
-		for _, lang := range s.Config.LanguageCodes() {
+		for _, lang := range s.languages() {
 			n, ok := s.ByID[id][lang]
 			if !ok {
 				continue

@@ -76,7 +76,7 @@ func (s *Site) loadHistory(c *cache) error {
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
-	langs := content.Languages{Codes: s.Config.LanguageCodes(), Default: s.Config.DefaultLanguage}
+	langs := content.Languages{Codes: s.languages(), Default: s.Config.DefaultLanguage}
 	key := strings.Join(langs.Codes, ",") + "/" + langs.Default
 	var st *historyState
 	if c != nil && c.history != nil && c.history.log.Head == head && c.history.langs == key {
@@ -251,7 +251,7 @@ func (pr *pageRenderer) history() error {
 	}
 	var jobs []job
 	for _, id := range s.IDs() {
-		for _, lang := range s.Config.LanguageCodes() {
+		for _, lang := range s.languages() {
 			if s.ByID[id][lang] == nil {
 				continue
 			}
@@ -287,7 +287,7 @@ func (pr *pageRenderer) history() error {
 		return err
 	}
 	var buf bytes.Buffer
-	for _, lang := range s.Config.LanguageCodes() {
+	for _, lang := range s.languages() {
 		if err := pr.feed(lang, "", &buf); err != nil {
 			return err
 		}
@@ -314,7 +314,7 @@ func (pr *pageRenderer) versions(id, lang string, list []*version, buf *bytes.Bu
 	s := pr.s
 	n := s.ByID[id][lang]
 	var langs []string
-	for _, l := range s.Config.LanguageCodes() {
+	for _, l := range s.languages() {
 		if s.ByID[id][l] != nil {
 			langs = append(langs, l)
 		}
@@ -368,7 +368,7 @@ func (pr *pageRenderer) version(id, lang string, list []*version, i int, buf *by
 		k := newKeyer(pr.gen)
 		k.str(rel)
 		k.str(v.Commit)
-		for _, l := range s.Config.LanguageCodes() {
+		for _, l := range s.languages() {
 			if tp := v.pages[l]; tp != nil {
 				k.str(l)
 				k.str(string(tp.Sum[:]))

@@ -414,6 +414,17 @@ func (k *keyer) str(v string) {
 	k.b = append(k.b, v...)
 }
 
+// date adds a date without formatting it: the keys of the preview's
+// indexes and sitemap take one for every page on every save.
+func (k *keyer) date(d notice.Date) {
+	k.uint(uint64(d.Unix()))
+	if d.MonthOnly {
+		k.uint(1)
+	} else {
+		k.uint(0)
+	}
+}
+
 func (k *keyer) sum() [32]byte { return sha256.Sum256(k.b) }
 
 // noticeInputs is the key of a notice page: everything render.NoticeTo
@@ -438,12 +449,7 @@ func (a noticeInputs) equal(b noticeInputs) bool {
 
 func (s *Site) noticeInputs(gen uint64, p *content.Page) noticeInputs {
 	n := p.Notice
-	in := noticeInputs{gen: gen, page: p}
-	for i, lang := range s.Config.LanguageCodes() {
-		if _, ok := s.ByID[n.ID][lang]; ok {
-			in.langs |= 1 << i
-		}
-	}
+	in := noticeInputs{gen: gen, page: p, langs: s.langMask[n.ID]}
 	if id, ok := s.Config.Consent.BannerNotice(n.File); ok {
 		for i, lang := range []string{n.Lang, s.Config.DefaultLanguage} {
 			if s.ByID[id][lang] != nil {
@@ -476,7 +482,7 @@ func (s *Site) indexKey(gen uint64, lang string) [32]byte {
 			k.str(n.ID)
 			k.str(n.Title)
 			k.str(n.Summary)
-			k.str(n.Updated.String())
+			k.date(n.Updated)
 			k.str(n.Controller.Name)
 		}
 	}
@@ -503,13 +509,13 @@ func (p *partsWriter) WriteByte(c byte) error {
 // sitemapKey is the key of sitemap.xml: what Site.sitemap reads.
 func (s *Site) sitemapKey(gen uint64) [32]byte {
 	k := newKeyer(gen)
-	k.b = slices.Grow(k.b, 64*len(s.IDs())*len(s.Config.LanguageCodes()))
+	k.b = slices.Grow(k.b, 64*len(s.IDs())*len(s.languages()))
 	for _, id := range s.IDs() {
 		k.str(id)
-		for _, lang := range s.Config.LanguageCodes() {
+		for _, lang := range s.languages() {
 			if n, ok := s.ByID[id][lang]; ok {
 				k.str(lang)
-				k.str(n.Updated.String())
+				k.date(n.Updated)
 			}
 		}
 		k.uint(0)
