@@ -74,8 +74,11 @@ type Site struct {
 	ids      []string          // ByID's keys, sorted, once asked for
 	langs    []string          // the site's languages, in order (index sets it)
 	langMask map[string]uint64 // notice id → bit i set when it exists in langs[i]
-	banner   *bannerMemo       // BannerConfig's answer, once asked for
-	history  *siteHistory      // nil when the site is not in git
+	// translationWarnings counts the Warnings, first, that index found:
+	// translations that are missing.
+	translationWarnings int
+	banner              *bannerMemo  // BannerConfig's answer, once asked for
+	history             *siteHistory // nil when the site is not in git
 }
 
 // Notices lists every notice of every language, in file order.
@@ -119,6 +122,35 @@ func (s *Site) index() {
 			}
 		}
 	}
+	s.translationWarnings = len(s.Warnings)
+	s.bannerWarnings()
+}
+
+// reindex is index for a site whose files are those of prev's site, each
+// with the same notice id and language, where only the notices in
+// swapped (old → new) were read again: prev's index with their pages
+// swapped, instead of filing every page of a large site on every save.
+// It reports false, doing nothing, when prev does not hold those notices.
+func (s *Site) reindex(prev *Site, swapped map[*notice.Notice]*notice.Notice) bool {
+	byID := maps.Clone(prev.ByID)
+	for old, n := range swapped {
+		if byID[n.ID][n.Lang] != old {
+			return false // not prev's notices: not expected, and index is right
+		}
+		inner := maps.Clone(byID[n.ID])
+		inner[n.Lang] = n
+		byID[n.ID] = inner
+	}
+	s.ByID = byID
+	s.ids, s.langs, s.langMask, s.banner = prev.IDs(), prev.langs, prev.langMask, nil
+	s.translationWarnings = prev.translationWarnings
+	s.Warnings = slices.Clone(prev.Warnings[:prev.translationWarnings])
+	s.bannerWarnings()
+	return true
+}
+
+// bannerWarnings warns of the cookies the banner cannot delete.
+func (s *Site) bannerWarnings() {
 	if cfg, ok := s.BannerConfig(); ok {
 		for _, w := range widget.Undeletable(cfg.Categories) {
 			s.Warnings = append(s.Warnings, "consent banner: "+w)
@@ -462,6 +494,9 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 		return 0, err
 	}
 	pr.r, pr.gen = r, gen
+	if c != nil && c.prevRendered && c.renderedGen == gen && c.checked != nil && c.checked.swapped != nil {
+		pr.delta = newDelta(c.checked.swapped)
+	}
 	// The site-wide files are made while the notice pages render: on a
 	// large site notices.json alone would otherwise keep one core busy
 	// after the other has finished.
@@ -476,6 +511,7 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 	}
 	if c != nil {
 		c.pages, c.spare = pr.kept, c.pages
+		c.rendered, c.renderedGen = true, gen
 	}
 	if err := s.stageStatic(w, c); err != nil {
 		return 0, err
@@ -497,6 +533,9 @@ type pageRenderer struct {
 	w   *writer
 	c   *cache // nil: render every page
 	gen uint64 // the renderer's generation: part of every key
+	// delta is what changed since the pages in c were rendered, when
+	// that is only some notices read again; nil: look at every page's key.
+	delta *delta
 
 	mu       sync.Mutex
 	kept     map[string]pageEntry // the pages of this run, for the next
@@ -543,7 +582,14 @@ func (pr *pageRenderer) siteFiles() error {
 	s, r := pr.s, pr.r
 	var buf bytes.Buffer
 	for _, lang := range s.languages() {
-		err := pr.page(lang+"/index.html", func() [32]byte { return s.indexKey(pr.gen, lang) }, func(b *bytes.Buffer) error {
+		rel := lang + "/index.html"
+		key := func() [32]byte {
+			if e, ok := pr.c.pages[rel]; ok && pr.delta != nil && !pr.delta.index[lang] {
+				return e.key // no entry it lists changed
+			}
+			return s.indexKey(pr.gen, lang)
+		}
+		err := pr.page(rel, key, func(b *bytes.Buffer) error {
 			var list []*notice.Notice
 			for _, id := range s.IDs() {
 				if n, ok := s.ByID[id][lang]; ok {
@@ -577,7 +623,13 @@ func (pr *pageRenderer) siteFiles() error {
 	if err := site("404.html", "404 page", r.NotFound); err != nil {
 		return err
 	}
-	err := pr.file("sitemap.xml", "application/xml", func() [32]byte { return s.sitemapKey(pr.gen) }, func(b *bytes.Buffer) error {
+	sitemapKey := func() [32]byte {
+		if e, ok := pr.c.pages["sitemap.xml"]; ok && pr.delta != nil && !pr.delta.dates {
+			return e.key // the same pages, with the same dates
+		}
+		return s.sitemapKey(pr.gen)
+	}
+	err := pr.file("sitemap.xml", "application/xml", sitemapKey, func(b *bytes.Buffer) error {
 		sm, err := s.sitemap()
 		b.Write(sm)
 		return err
@@ -674,6 +726,10 @@ func (pr *pageRenderer) notice(p *content.Page, buf *bytes.Buffer) error {
 	rel := render.NoticePath(n.Lang, n.ID) + "index.html"
 	var in noticeInputs
 	if pr.c != nil {
+		if e, ok := pr.c.pages[rel]; ok && pr.delta.keeps(p, e) {
+			pr.keep(rel, e)
+			return pr.w.put(rel, "", e.data)
+		}
 		in = pr.s.noticeInputs(pr.gen, p)
 		if e, ok := pr.c.pages[rel]; ok && e.inputs.equal(in) {
 			pr.keep(rel, e)

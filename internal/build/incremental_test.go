@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -407,4 +408,50 @@ func TestIncrementalRefreshesWhatALayeredNoticeInherits(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameFiles(t, "after editing the parent", readTree(t, out), inc.Output().All())
+}
+
+var titleLine, updatedDate = regexp.MustCompile(`(?m)^title: .*$`), regexp.MustCompile(`(?m)^updated: .*$`)
+
+// A save that keeps every file's identity (its notice id, language and
+// related notices) is the preview's quick path (build's delta): only the
+// saved notice is checked and filed again, and a page is re-rendered only
+// when it shows what changed. The title, date and body change; the pages
+// linking to the notice, the index and the sitemap follow, as a full
+// build has them.
+func TestIncrementalFollowsEditsThatKeepEachFilesIdentity(t *testing.T) {
+	e := newEditSite(t, 8, 11)
+	opts := build.Options{Source: e.dir, DevScript: "/_notis/dev.js"}
+	inc, err := build.NewIncremental(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step := range 30 {
+		files := e.files()
+		f := files[e.rng.IntN(len(files))]
+		data, err := os.ReadFile(filepath.Join(e.dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		switch step % 3 {
+		case 0:
+			text = titleLine.ReplaceAllString(text, fmt.Sprintf("title: Reworded %d", step))
+		case 1:
+			text = updatedDate.ReplaceAllString(text, fmt.Sprintf("updated: 2026-05-%02d", 1+step%28))
+		}
+		e.write(f, []byte(text+fmt.Sprintf("\nAnother sentence, %d.\n", step)))
+		fo := opts
+		fo.Destination = filepath.Join(t.TempDir(), "public")
+		if _, err := build.Build(fo); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := inc.Update([]string{f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.Rendered == 0 {
+			t.Errorf("step %d: the edit of %s rendered nothing", step, f)
+		}
+		sameFiles(t, fmt.Sprintf("step %d: %s", step, f), readTree(t, fo.Destination), inc.Output().All())
+	}
 }

@@ -54,6 +54,11 @@ type cache struct {
 
 	files map[string]*fileEntry // content file → what it held when last read
 	known bool                  // files lists every content file (a walk happened)
+	// checked is the last run's pages as content.Sort split them, when it
+	// found no mistake in any file: a save that changes no file's
+	// identity (notice id, language, related notices, parent) takes them
+	// and their index instead of checking and filing every page again.
+	checked *checkedContent
 
 	assets      []staged // assets/, minified, as the last run wrote them
 	assetNames  map[string]string
@@ -76,6 +81,84 @@ type cache struct {
 	json  map[*notice.Notice][]byte // each notice's part of notices.json
 
 	history *historyState // the site's git history as of a HEAD, and its diffs
+
+	// rendered is set when a run's render stage succeeds, with the
+	// generation of its renderer, and cleared when the next run starts:
+	// prevRendered tells a run whether pages holds the last run's pages.
+	rendered, prevRendered bool
+	renderedGen            uint64
+}
+
+// delta is what a run of the pipeline changed since the last, when it
+// read some notices again and each kept its identity (see sameIdentity)
+// and the renderer is the same: a page that shows none of what changed
+// is the last run's, without computing its key.
+type delta struct {
+	titles map[string]bool // notice ids whose title changed, in any language
+	index  map[string]bool // languages where an index entry changed
+	dates  bool            // some notice's updated date changed (the sitemap)
+}
+
+func newDelta(swapped map[*notice.Notice]*notice.Notice) *delta {
+	d := &delta{titles: map[string]bool{}, index: map[string]bool{}}
+	for old, n := range swapped {
+		if old.Title != n.Title {
+			d.titles[n.ID] = true
+		}
+		// What indexKey reads.
+		if old.Title != n.Title || old.Summary != n.Summary || !sameDate(old.Updated, n.Updated) || old.Controller.Name != n.Controller.Name {
+			d.index[n.Lang] = true
+		}
+		if !sameDate(old.Updated, n.Updated) {
+			d.dates = true
+		}
+	}
+	return d
+}
+
+// keeps reports whether the notice page e, rendered from p, is this
+// run's: p was not read again, and no notice it links to changed its
+// title. A nil delta keeps nothing.
+func (d *delta) keeps(p *content.Page, e pageEntry) bool {
+	if d == nil || e.inputs.page != p {
+		return false
+	}
+	for _, id := range p.Notice.Related {
+		if d.titles[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkedContent is a site's content that content.Sort found no mistake
+// in, and the site loaded from it.
+type checkedContent struct {
+	ok   []*content.Page
+	at   map[string]int // content file → its page's index in ok
+	site *Site          // the site loaded from ok: its index; nil until loaded
+	// swapped maps each notice a save read again to its new self, when
+	// the save kept every file's identity; nil after a full check.
+	swapped map[*notice.Notice]*notice.Notice
+}
+
+// checkedSite is c's checked content; nil for no cache.
+func (c *cache) checkedSite() *checkedContent {
+	if c == nil {
+		return nil
+	}
+	return c.checked
+}
+
+// sameIdentity reports whether a file read again still says what the
+// checks that span files and the site's index read of it: the same
+// notice id and language, related notices, and no parent on either side.
+func sameIdentity(old, nu *fileEntry) bool {
+	if old == nil || nu == nil || old.page == nil || nu.page == nil || old.err != nil || nu.err != nil {
+		return false
+	}
+	a, b := old.page.Notice, nu.page.Notice
+	return a.ID == b.ID && a.Lang == b.Lang && a.File == b.File && a.Extends == "" && b.Extends == "" && slices.Equal(a.Related, b.Related)
 }
 
 // fileEntry is one content file as last read.
@@ -143,6 +226,9 @@ func (c *cache) touched(paths []string) (contentFiles []string) {
 // problem found, not just the first.
 func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, error) {
 	s := &Site{Dir: opts.Source}
+	if c != nil {
+		c.prevRendered, c.rendered = c.rendered, false
+	}
 	reloaded := false
 	if c == nil || c.siteStale || c.cfg == nil {
 		cfg, err := site.Load(opts.Source)
@@ -189,7 +275,12 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 	if err != nil {
 		errs = append(errs, err)
 	}
-	s.index()
+	if k := c.checkedSite(); k == nil || k.swapped == nil || k.site == nil || !s.reindex(k.site, k.swapped) {
+		s.index()
+	}
+	if k := c.checkedSite(); k != nil {
+		k.site = s
+	}
 	errs = append(errs, s.loadHistory(c))
 	if s.Strings != nil {
 		errs = append(errs, s.checkCategories()...)
@@ -243,9 +334,14 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 	langs := content.Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}
 	names := slices.Sorted(maps.Keys(todo))
 	pages, errs := content.Read(fsys, names, langs, false)
+	// same holds while every file read again keeps its identity: then
+	// the checks that span files find what they found last time.
+	same := c.checked != nil && !walk
+	swapped := map[*notice.Notice]*notice.Notice{}
 	for i, f := range names {
 		if errors.Is(errs[i], fs.ErrNotExist) {
 			delete(c.files, f) // went between the walk (or the edit) and the read
+			same = false
 			continue
 		}
 		e := &fileEntry{page: pages[i], err: errs[i]}
@@ -261,23 +357,54 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 				}
 			}
 		}
+		if old := c.files[f]; same && sameIdentity(old, e) {
+			swapped[old.page.Notice] = e.page.Notice
+		} else {
+			same = false
+		}
 		c.files[f] = e
 	}
-	c.refreshLayered(fsys, langs)
-
+	if c.refreshLayered(fsys, langs) {
+		same = false
+	}
+	if same {
+		ok := slices.Clone(c.checked.ok)
+		for f := range todo {
+			e := c.files[f]
+			i, found := c.checked.at[f]
+			if e == nil || e.page == nil || !found {
+				same = false // not expected: check the whole site instead
+				break
+			}
+			ok[i] = e.page
+		}
+		if same {
+			c.checked = &checkedContent{ok: ok, at: c.checked.at, site: c.checked.site, swapped: swapped}
+			return ok, nil, nil
+		}
+	}
 	files := slices.Sorted(maps.Keys(c.files))
 	all := make([]*content.Page, len(files))
 	perFile := make([]error, len(files))
 	for i, f := range files {
 		all[i], perFile[i] = c.files[f].page, c.files[f].err
 	}
-	return content.Sort(all, perFile)
+	ok, broken, err = content.Sort(all, perFile)
+	c.checked = nil
+	if err == nil && len(broken) == 0 {
+		at := make(map[string]int, len(ok))
+		for i, p := range ok {
+			at[p.Notice.File] = i
+		}
+		c.checked = &checkedContent{ok: ok, at: at}
+	}
+	return ok, broken, err
 }
 
 // refreshLayered parses again every layered notice whose parent chain is
 // not the one it took its facts from, so CheckSite gives it the current
 // parent's.
-func (c *cache) refreshLayered(fsys fs.FS, langs content.Languages) {
+func (c *cache) refreshLayered(fsys fs.FS, langs content.Languages) (refreshed bool) {
 	var byKey map[noticeKey]*notice.Notice // made when a layered notice needs it
 	for f, e := range c.files {
 		if e.page == nil || e.page.Notice.Parent == nil {
@@ -304,7 +431,9 @@ func (c *cache) refreshLayered(fsys fs.FS, langs content.Languages) {
 		}
 		p, err := content.Parse(f, e.src, langs)
 		c.files[f] = &fileEntry{sum: sha256.Sum256(e.src), page: p, err: err, src: e.src}
+		refreshed = true
 	}
+	return refreshed
 }
 
 // noticeKey names a notice in a language.

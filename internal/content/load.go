@@ -114,38 +114,48 @@ func CheckSite(pages []*Page, errs []error) error {
 	if errs == nil {
 		errs = make([]error, len(pages))
 	}
-	type key struct{ id, lang string }
-	seen := make(map[key]string, len(pages))
-	ids := make(map[string]bool, len(pages))
-	for _, p := range pages {
-		if p == nil {
-			continue
+	add := func(i int, err error) {
+		if err != nil {
+			errs[i] = errors.Join(errs[i], err)
 		}
-		ids[p.Notice.ID] = true
 	}
+	// One pass files every notice by id and language, then one checks
+	// each against the others: the preview runs this on every save, over
+	// every page of the site.
+	type key struct{ id, lang string }
+	byKey := make(map[key]*notice.Notice, len(pages))
+	ids := make(map[string]bool, len(pages))
+	var dups []int
 	for i, p := range pages {
 		if p == nil {
 			continue
 		}
 		n := p.Notice
-		k := key{n.ID, n.Lang}
-		if other, dup := seen[k]; dup {
-			errs[i] = errors.Join(errs[i], &diag.Diagnostic{Rule: diag.RuleNotice, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: n.Pos("notice"),
-				Message: fmt.Sprintf("notice %q in %q is also defined by %s", n.ID, n.Lang, other), Fix: "give one of them another id or language"})
-		} else {
-			seen[k] = n.File
+		ids[n.ID] = true
+		if _, dup := byKey[key{n.ID, n.Lang}]; dup {
+			dups = append(dups, i)
+			continue
 		}
-		errs[i] = errors.Join(errs[i], CheckRelated(n, func(id string) bool { return ids[id] }))
+		byKey[key{n.ID, n.Lang}] = n
 	}
-	byKey := make(map[key]*notice.Notice, len(pages))
-	for _, p := range pages {
-		if p != nil {
-			byKey[key{p.Notice.ID, p.Notice.Lang}] = p.Notice
+	for _, i := range dups {
+		n := pages[i].Notice
+		add(i, &diag.Diagnostic{Rule: diag.RuleNotice, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: n.Pos("notice"),
+			Message: fmt.Sprintf("notice %q in %q is also defined by %s", n.ID, n.Lang, byKey[key{n.ID, n.Lang}].File), Fix: "give one of them another id or language"})
+	}
+	known := func(id string) bool { return ids[id] }
+	find := func(id, lang string) *notice.Notice { return byKey[key{id, lang}] }
+	for i, p := range pages {
+		if p == nil {
+			continue
+		}
+		if n := p.Notice; len(n.Related) > 0 {
+			add(i, CheckRelated(n, known))
 		}
 	}
 	for i, p := range pages {
-		if p != nil {
-			errs[i] = errors.Join(errs[i], ResolveExtends(p.Notice, func(id, lang string) *notice.Notice { return byKey[key{id, lang}] }))
+		if p != nil && p.Notice.Extends != "" {
+			add(i, ResolveExtends(p.Notice, find))
 		}
 	}
 	return errors.Join(errs...)
