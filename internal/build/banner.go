@@ -174,6 +174,9 @@ func (s *Site) checkBannerNotices() error {
 	if id := c.Consent.Notice; s.ByID[id] == nil && c.Says("consent", "notice") {
 		errs = append(errs, c.Mistake("consent", "notice", fmt.Sprintf("notice = %q: no notice has this id, so the banner's link would lead nowhere", id), "use a notice id: "+strings.Join(s.IDs(), ", ")))
 	}
+	if len(c.Consent.Notices) == 0 {
+		return errors.Join(errs...)
+	}
 	folders := map[string]bool{}
 	for _, p := range s.Pages {
 		folders[site.Folder(p.Notice.File)] = true

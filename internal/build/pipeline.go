@@ -631,9 +631,17 @@ func (p *partsWriter) Write(b []byte) (int, error) {
 func (p *partsWriter) WriteString(s string) (int, error) { return p.Write([]byte(s)) }
 
 func (p *partsWriter) WriteByte(c byte) error {
-	_, err := p.Write([]byte{c})
-	return err
+	p.parts = append(p.parts, everyByte[c:c+1:c+1]) // parts are never written to: one shared byte
+	return nil
 }
+
+// everyByte holds each byte value at its own index.
+var everyByte = func() (b [256]byte) {
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
+}()
 
 // sitemapKey is the key of sitemap.xml: what Site.sitemap reads.
 func (s *Site) sitemapKey(gen uint64) [32]byte {

@@ -184,11 +184,6 @@ func (l *lookup) t(key string, args ...any) string {
 }
 
 func (r *Renderer) dateIn(lang string, d notice.Date) string {
-	var s string
-	if d.MonthOnly {
-		s, _ = r.strings.Month(lang, d.Time)
-	} else {
-		s, _ = r.strings.Date(lang, d.Time)
-	}
+	s, _ := r.formatDate(lang, d)
 	return s
 }

@@ -145,14 +145,9 @@ func readTemplates(fsys fs.FS) ([]templateFile, error) {
 func (r *Renderer) funcs(lang string) template.FuncMap {
 	s := r.strings
 	return template.FuncMap{
-		"t":   func(key string, args ...any) (string, error) { return s.T(lang, key, args...) },
-		"has": func(key string) bool { return s.Has(lang, key) },
-		"date": func(d notice.Date) (string, error) {
-			if d.MonthOnly {
-				return s.Month(lang, d.Time)
-			}
-			return s.Date(lang, d.Time)
-		},
+		"t":      func(key string, args ...any) (string, error) { return s.T(lang, key, args...) },
+		"has":    func(key string) bool { return s.Has(lang, key) },
+		"date":   func(d notice.Date) (string, error) { return r.formatDate(lang, d) },
 		"period": func(p period.Period) (string, error) { return s.Period(lang, p) },
 		"cookieDuration": func(c notice.CookieDuration) (string, error) {
 			if c.Session {
@@ -356,6 +351,10 @@ type Link struct {
 	Abs               string // absolute URL, spelled out on paper
 	Updated           notice.Date
 	Summary           string
+	// UpdatedText is "Updated 1 April 2026" (index.updated) in the page's
+	// language, "" without a date: made once per date for an index of
+	// thousands of notices rather than by two template calls per entry.
+	UpdatedText string
 }
 
 // IndexPage is a language's list of notices.
@@ -380,8 +379,20 @@ func (r *Renderer) Index(lang string, notices []*notice.Notice) ([]byte, error) 
 	sorted := slices.Clone(notices)
 	slices.SortFunc(sorted, func(a, b *notice.Notice) int { return strings.Compare(a.Title, b.Title) })
 	slices.SortStableFunc(sorted, func(a, b *notice.Notice) int { return strings.Compare(a.Controller.Name, b.Controller.Name) })
+	updated := map[notice.Date]string{}
 	for _, n := range sorted {
 		l := Link{Title: n.Title, Href: r.rel(NoticePath(lang, n.ID)), Updated: n.Updated, Summary: n.Summary}
+		if !n.Updated.IsZero() {
+			text, ok := updated[n.Updated]
+			if !ok {
+				var err error
+				if text, err = r.updatedText(lang, n.Updated); err != nil {
+					return nil, err
+				}
+				updated[n.Updated] = text
+			}
+			l.UpdatedText = text
+		}
 		p.Notices = append(p.Notices, l)
 		if g := len(p.Groups); g == 0 || p.Groups[g-1].Controller != n.Controller.Name {
 			p.Groups = append(p.Groups, NoticeGroup{Controller: n.Controller.Name})
@@ -392,6 +403,24 @@ func (r *Renderer) Index(lang string, notices []*notice.Notice) ([]byte, error) 
 		p.Groups = nil
 	}
 	return r.execute(KindIndex, lang, p)
+}
+
+// formatDate prints a date as the layouts' date func does: the day, or
+// the month of a date given only to the month.
+func (r *Renderer) formatDate(lang string, d notice.Date) (string, error) {
+	if d.MonthOnly {
+		return r.strings.Month(lang, d.Time)
+	}
+	return r.strings.Date(lang, d.Time)
+}
+
+// updatedText is index.updated for a date, as the date func prints it.
+func (r *Renderer) updatedText(lang string, d notice.Date) (string, error) {
+	date, err := r.formatDate(lang, d)
+	if err != nil {
+		return "", err
+	}
+	return r.strings.T(lang, "index.updated", "date", date)
 }
 
 // Root renders the page at "/", which sends a visitor to their language.
