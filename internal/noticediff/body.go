@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/notis-dev/notis/internal/mdtext"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -47,7 +48,9 @@ func bodyDiff(old, new *notice.Notice) ([]BodyOp, error) {
 			return nil, fmt.Errorf("%s: %w", new.File, err)
 		}
 	}
-	return Words(string(a), string(b)), nil
+	// Compared as read: Markdown's marks are not words, and a change of
+	// formatting alone is no change of what the notice says.
+	return Words(mdtext.Of(a), mdtext.Of(b)), nil
 }
 
 // tokens splits text into words (letters, digits and the marks inside a
