@@ -298,6 +298,28 @@ func TestHistoryUndatedChangeIsALintFinding(t *testing.T) {
 	if f := undated(); len(f) != 0 {
 		t.Errorf("after dating the changes: %v", f)
 	}
+	// Once committed, a change of formatting alone says the same (the
+	// body as it reads); a changed word does not.
+	g.Commit("date the changes", gittest.Files(en, sv))
+	file := filepath.Join(src, "content", "applicants.en.md")
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, prose, ok := strings.Cut(string(body), "\n---\n")
+	words := strings.Fields(prose)
+	if !ok || len(words) < 3 {
+		t.Fatalf("no body in %s", body)
+	}
+	bold := strings.Replace(prose, words[len(words)-2], "**"+words[len(words)-2]+"**", 1)
+	g.Write(map[string]string{gittest.SiteDir + "/content/applicants.en.md": head + "\n---\n" + bold})
+	if f := undated(); len(f) != 0 {
+		t.Errorf("after making a word bold: %v, want none", f)
+	}
+	g.Write(map[string]string{gittest.SiteDir + "/content/applicants.en.md": head + "\n---\n" + strings.Replace(prose, words[len(words)-2], "changed", 1)})
+	if f := undated(); len(f) != 1 {
+		t.Errorf("after changing a word: %v, want one finding", f)
+	}
 }
 
 func TestHistoryWithoutGit(t *testing.T) {

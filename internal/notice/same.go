@@ -4,12 +4,15 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/notis-dev/notis/internal/mdtext"
 )
 
 // SaysSame reports whether two versions of one notice file say the same
 // to a reader: the same model apart from `updated`, and the same words in
-// the body. Edits that only reformat (YAML style, key order, quoting,
-// line wrapping) say the same; a changed period, recipient or sentence
+// the body as it reads (internal/mdtext). Edits that only reformat (YAML
+// style, key order, quoting, line wrapping, bold or a heading's level)
+// say the same; a changed period, recipient, sentence or link address
 // does not.
 func (n *Notice) SaysSame(o *Notice) (bool, error) {
 	pa, pb := n.Plain(), o.Plain()
@@ -30,5 +33,5 @@ func (n *Notice) SaysSame(o *Notice) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return slices.Equal(strings.Fields(string(ba)), strings.Fields(string(bb))), nil
+	return slices.Equal(strings.Fields(mdtext.Of(ba)), strings.Fields(mdtext.Of(bb))), nil
 }
