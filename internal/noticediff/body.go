@@ -1,6 +1,7 @@
 package noticediff
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"strings"
@@ -50,7 +51,11 @@ func bodyDiff(old, new *notice.Notice) ([]BodyOp, error) {
 	}
 	// Compared as read: Markdown's marks are not words, and a change of
 	// formatting alone is no change of what the notice says.
-	return Words(mdtext.Of(a), mdtext.Of(b)), nil
+	ta := mdtext.Of(a)
+	if bytes.Equal(a, b) { // most versions leave the prose as it was
+		return Words(ta, ta), nil
+	}
+	return Words(ta, mdtext.Of(b)), nil
 }
 
 // tokens splits text into words (letters, digits and the marks inside a
