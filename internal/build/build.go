@@ -675,21 +675,25 @@ func (w *writer) putParts(ps partsSink, rel string, parts [][]byte) error {
 }
 
 // noticesJSON writes notices.json from each notice's encoded part, which
-// the cache keeps until the notice is read again: the bytes the build
-// writes, at a fraction of the cost on a large site.
+// the cache keeps while the notice is the one read and its versions are
+// the same (a commit, or an edit of a translation, changes a notice's
+// versions without reading it again): the bytes the build writes, at a
+// fraction of the cost on a large site.
 func (pr *pageRenderer) noticesJSON(out io.Writer) error {
 	s, c := pr.s, pr.c
-	seen := make(map[*notice.Notice][]byte, len(s.Pages))
+	seen := make(map[*notice.Notice]jsonPart, len(s.Pages))
 	err := s.writeNoticesJSON(out, func(n *notice.Notice, version string) ([]byte, error) {
-		frag, ok := c.json[n]
-		if !ok {
-			var err error
-			if frag, err = s.encodeNoticeJSON(n, version); err != nil {
+		versions := s.versionsJSON(n)
+		part, ok := c.json[n]
+		if !ok || !slices.Equal(part.versions, versions) {
+			data, err := s.encodeNoticeJSON(n, version)
+			if err != nil {
 				return nil, err
 			}
+			part = jsonPart{data: data, versions: versions}
 		}
-		seen[n] = frag
-		return frag, nil
+		seen[n] = part
+		return part.data, nil
 	})
 	if err == nil {
 		c.json = seen

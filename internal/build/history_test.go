@@ -428,4 +428,14 @@ func TestHistoryInThePreview(t *testing.T) {
 	if !strings.Contains(list, `<a href="/en/applicants/"><time datetime="2026-07-01">`) {
 		t.Error("the list of versions does not show the edit as the current version")
 	}
+	// Committed, the edit is a version with its commit as soon as the
+	// preview hears of it: the watcher reports a commit as .git/HEAD
+	// (dev.GitHead), with no file of the site changed.
+	hash := g.Commit("drop the screening processor", nil)
+	if _, err := inc.Update([]string{".git/HEAD"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(file("notices.json"), `"commit":"`+hash.String()+`"`) {
+		t.Error("after the commit, notices.json does not name it")
+	}
 }

@@ -75,10 +75,10 @@ type cache struct {
 	rendererKey rendererKey
 	rendererGen uint64 // counts renderers; part of every page's key
 
-	pages map[string]pageEntry      // output path → the page rendered there last
-	spare map[string]pageEntry      // the map before pages: cleared and filled by the next run
-	names map[string]bool           // the writer's paths of a run: cleared and reused by the next
-	json  map[*notice.Notice][]byte // each notice's part of notices.json
+	pages map[string]pageEntry        // output path → the page rendered there last
+	spare map[string]pageEntry        // the map before pages: cleared and filled by the next run
+	names map[string]bool             // the writer's paths of a run: cleared and reused by the next
+	json  map[*notice.Notice]jsonPart // each notice's part of notices.json
 
 	history *historyState // the site's git history as of a HEAD, and its diffs
 
@@ -159,6 +159,12 @@ func sameIdentity(old, nu *fileEntry) bool {
 	}
 	a, b := old.page.Notice, nu.page.Notice
 	return a.ID == b.ID && a.Lang == b.Lang && a.File == b.File && a.Extends == "" && b.Extends == "" && slices.Equal(a.Related, b.Related)
+}
+
+// jsonPart is a notice's part of notices.json and the versions it lists.
+type jsonPart struct {
+	data     []byte
+	versions []VersionJSON
 }
 
 // fileEntry is one content file as last read.
