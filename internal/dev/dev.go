@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/history"
 	"github.com/notis-dev/notis/internal/lint"
 	"github.com/notis-dev/notis/internal/site"
 )
@@ -84,6 +85,11 @@ func Serve(ctx context.Context, opts Options) error {
 	}
 	defer w.Close()
 	w.Errors = func(err error) { s.printf("watch: %v\n", err) }
+	if gitDir, err := history.GitDir(opts.Source); err == nil {
+		if err := w.WatchGit(gitDir); err != nil {
+			s.printf("watch %s: %v (a commit shows in the history at the next save)\n", gitDir, err)
+		}
+	}
 
 	start := time.Now()
 	s.inc, err = build.NewIncremental(build.Options{
@@ -159,6 +165,11 @@ func (s *Server) rebuild(paths []string) {
 	if err != nil {
 		s.failed(err)
 		return
+	}
+	if slices.Contains(paths, GitHead) {
+		// A commit or checkout moved the versions the history lint
+		// compares with: check every notice again.
+		ch.Full = true
 	}
 	out := s.inc.Output()
 	if s.consent != nil {

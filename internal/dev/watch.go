@@ -24,6 +24,7 @@ var Watched = build.SourceDirs
 // batch once the folder has been quiet for Quiet.
 type Watcher struct {
 	root  string
+	git   string // the repository's folder (.git) when WatchGit was called
 	fsw   *fsnotify.Watcher
 	Quiet time.Duration // default 5 ms
 	// MaxWait bounds how long a continuous stream of events delays a
@@ -51,6 +52,53 @@ func NewWatcher(root string) (*Watcher, error) {
 		}
 	}
 	return w, nil
+}
+
+// GitHead is the path a batch holds when the site's repository moved its
+// HEAD or a branch (a commit, a checkout): no file of the site changed,
+// but the history the preview shows did.
+const GitHead = ".git/HEAD"
+
+// WatchGit also watches the repository's folder gitDir: its HEAD, packed
+// refs and branches. A commit changes none of the site's files, yet the
+// version it makes should show at once, not at the next save.
+func (w *Watcher) WatchGit(gitDir string) error {
+	w.git = filepath.Clean(gitDir)
+	if err := w.fsw.Add(w.git); err != nil {
+		return err
+	}
+	return w.addRefs(filepath.Join(w.git, "refs", "heads"))
+}
+
+// addRefs watches dir and the folders under it: branch names nest.
+func (w *Watcher) addRefs(dir string) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return w.fsw.Add(p)
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// gitRel reports whether p is a file of the repository whose change
+// moves HEAD or a branch.
+func (w *Watcher) gitRel(p string) bool {
+	if w.git == "" {
+		return false
+	}
+	r, err := filepath.Rel(w.git, p)
+	if err != nil || strings.HasPrefix(r, "..") || strings.HasSuffix(r, ".lock") {
+		return false
+	}
+	r = filepath.ToSlash(r)
+	return r == "HEAD" || r == "packed-refs" || strings.HasPrefix(r, "refs/heads/")
 }
 
 // Close stops watching.
@@ -88,6 +136,9 @@ func ignored(name string) bool {
 // rel returns the slash path of p under the site folder, and whether a
 // rebuild cares about it.
 func (w *Watcher) rel(p string) (string, bool) {
+	if w.gitRel(p) {
+		return GitHead, true
+	}
 	r, err := filepath.Rel(w.root, p)
 	if err != nil || r == "." || strings.HasPrefix(r, "..") {
 		return "", false
@@ -160,6 +211,14 @@ func (w *Watcher) Run(ctx context.Context, fn func(paths []string)) error {
 func (w *Watcher) handle(ev fsnotify.Event, add func(string)) {
 	p := filepath.Clean(ev.Name)
 	if ev.Has(fsnotify.Create) {
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() && w.gitRel(p) {
+			// A new folder of branches (feature/x): watch it too.
+			if err := w.addRefs(p); err != nil && w.Errors != nil {
+				w.Errors(err)
+			}
+			add(p) // its first branch may be there before the watch
+			return
+		}
 		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
 			// A new folder: watch it, and everything already in it.
 			if _, ok := w.rel(p); ok {

@@ -7,6 +7,13 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/notis-dev/notis/internal/history"
+	"github.com/notis-dev/notis/internal/history/gittest"
 )
 
 // watchSite starts a watcher on a fresh site folder and returns a
@@ -109,4 +116,65 @@ func TestWatcherReportsDeletesAndRenames(t *testing.T) {
 	if got := next(); !slices.Equal(got, []string{"content/moved/b.en.md"}) {
 		t.Errorf("after editing in the renamed folder, batch = %q", got)
 	}
+}
+
+// A commit changes none of the site's files but adds a version: the
+// watcher reports it, on the branch checked out and on a new branch whose
+// name nests (feature/x), so the preview's history shows it at once.
+func TestWatcherReportsACommit(t *testing.T) {
+	g := gittest.New(t)
+	g.Commit("the site", map[string]string{"notis.toml": "site = \"w\"\n", "content/a.en.md": "a"})
+	gitDir, err := history.GitDir(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWatcher(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WatchGit(gitDir); err != nil {
+		t.Fatal(err)
+	}
+	w.Quiet, w.MaxWait = 100*time.Millisecond, 2*time.Second
+	batches := make(chan []string, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = w.Run(ctx, func(p []string) { batches <- p })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		w.Close()
+	})
+	next := func(what string) {
+		t.Helper()
+		select {
+		case b := <-batches:
+			if !slices.Equal(b, []string{GitHead}) {
+				t.Errorf("%s: batch = %q, want %q", what, b, GitHead)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no batch within 10 s", what)
+		}
+	}
+	wt, err := g.Git.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "t", Email: "t@example.test", When: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	commit := func(what string) {
+		t.Helper()
+		if _, err := wt.Commit(what, &git.CommitOptions{Author: sig, AllowEmptyCommits: true}); err != nil {
+			t.Fatal(err)
+		}
+		next(what)
+	}
+	commit("a commit on the branch")
+	if err := wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("feature/x"), Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	next("a checkout of a new branch")
+	commit("a commit on the new branch")
 }

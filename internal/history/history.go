@@ -30,6 +30,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/notice"
@@ -122,6 +123,21 @@ func Open(dir string) (*Repo, error) {
 		prefix = filepath.ToSlash(rel) + "/"
 	}
 	return &Repo{repo: repo, site: abs, prefix: prefix, blobs: map[plumbing.Hash][]byte{}, parsed: map[fileAt]*parsed{}}, nil
+}
+
+// GitDir is the folder that holds the repository of the site folder dir
+// (its .git), whose HEAD and branches the preview watches. ErrNoRepo when
+// there is none, or when the repository is not in a folder.
+func GitDir(dir string) (string, error) {
+	r, err := Open(dir)
+	if err != nil {
+		return "", err
+	}
+	st, ok := r.repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return "", ErrNoRepo
+	}
+	return st.Filesystem().Root(), nil
 }
 
 // Files returns the notice files (content/**/NAME.LANG.md, as
