@@ -27,6 +27,13 @@ func watchSite(t *testing.T) (dir string, next func() []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, run(t, w)
+}
+
+// run runs w until the test ends and returns a function that waits for
+// its next batch.
+func run(t *testing.T, w *Watcher) (next func() []string) {
+	t.Helper()
 	// Generous, so a loaded machine cannot split a burst.
 	w.Quiet = 100 * time.Millisecond
 	w.MaxWait = 2 * time.Second
@@ -42,7 +49,7 @@ func watchSite(t *testing.T) (dir string, next func() []string) {
 		<-done
 		w.Close()
 	})
-	return dir, func() []string {
+	return func() []string {
 		t.Helper()
 		select {
 		case b := <-batches:
@@ -135,28 +142,11 @@ func TestWatcherReportsACommit(t *testing.T) {
 	if err := w.WatchGit(gitDir); err != nil {
 		t.Fatal(err)
 	}
-	w.Quiet, w.MaxWait = 100*time.Millisecond, 2*time.Second
-	batches := make(chan []string, 16)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = w.Run(ctx, func(p []string) { batches <- p })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		w.Close()
-	})
+	batch := run(t, w)
 	next := func(what string) {
 		t.Helper()
-		select {
-		case b := <-batches:
-			if !slices.Equal(b, []string{GitHead}) {
-				t.Errorf("%s: batch = %q, want %q", what, b, GitHead)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: no batch within 10 s", what)
+		if b := batch(); !slices.Equal(b, []string{GitHead}) {
+			t.Errorf("%s: batch = %q, want %q", what, b, GitHead)
 		}
 	}
 	wt, err := g.Git.Worktree()
