@@ -675,22 +675,27 @@ func (w *writer) putParts(ps partsSink, rel string, parts [][]byte) error {
 }
 
 // noticesJSON writes notices.json from each notice's encoded part, which
-// the cache keeps while the notice is the one read and its versions are
-// the same (a commit, or an edit of a translation, changes a notice's
-// versions without reading it again): the bytes the build writes, at a
-// fraction of the cost on a large site.
+// the cache keeps while the notice is the one read, the renderer's
+// site-level inputs are the same (its URLs, the strings of its version
+// summaries) and so are its versions (a commit, or an edit of a
+// translation, changes them without reading it again): the bytes the
+// build writes, at a fraction of the cost on a large site.
 func (pr *pageRenderer) noticesJSON(out io.Writer) error {
 	s, c := pr.s, pr.c
 	seen := make(map[*notice.Notice]jsonPart, len(s.Pages))
 	err := s.writeNoticesJSON(out, func(n *notice.Notice, version string) ([]byte, error) {
-		versions := s.versionsJSON(n)
+		k := newKeyer(pr.gen)
+		if s.history != nil {
+			keyVersions(k, s.history.versionsIn(n.ID, n.Lang), n.Lang)
+		}
+		key := k.sum()
 		part, ok := c.json[n]
-		if !ok || !slices.Equal(part.versions, versions) {
+		if !ok || part.key != key {
 			data, err := s.encodeNoticeJSON(n, version)
 			if err != nil {
 				return nil, err
 			}
-			part = jsonPart{data: data, versions: versions}
+			part = jsonPart{data: data, key: key}
 		}
 		seen[n] = part
 		return part.data, nil
@@ -730,12 +735,13 @@ func (pr *pageRenderer) notice(p *content.Page, buf *bytes.Buffer) error {
 	rel := render.NoticePath(n.Lang, n.ID) + "index.html"
 	var in noticeInputs
 	if pr.c != nil {
-		if e, ok := pr.c.pages[rel]; ok && pr.delta.keeps(p, e) {
+		e, ok := pr.c.pages[rel]
+		if ok && pr.delta.keeps(p, e) {
 			pr.keep(rel, e)
 			return pr.w.put(rel, "", e.data)
 		}
 		in = pr.s.noticeInputs(pr.gen, p)
-		if e, ok := pr.c.pages[rel]; ok && e.inputs.equal(in) {
+		if ok && e.inputs.equal(in) {
 			pr.keep(rel, e)
 			return pr.w.put(rel, "", e.data)
 		}

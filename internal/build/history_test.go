@@ -438,4 +438,12 @@ func TestHistoryInThePreview(t *testing.T) {
 	if !strings.Contains(file("notices.json"), `"commit":"`+hash.String()+`"`) {
 		t.Error("after the commit, notices.json does not name it")
 	}
+	// The site's own strings word the versions' summaries, there too.
+	g.Write(map[string]string{gittest.SiteDir + "/i18n/diff.en.toml": "[diff.summary]\nfirst = \"Published at last\"\n"})
+	if _, err := inc.Update([]string{"i18n/diff.en.toml"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(file("notices.json"), `"summary":"Published at last"`) {
+		t.Error("after the site reworded a first version, notices.json does not")
+	}
 }

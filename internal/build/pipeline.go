@@ -161,10 +161,11 @@ func sameIdentity(old, nu *fileEntry) bool {
 	return a.ID == b.ID && a.Lang == b.Lang && a.File == b.File && a.Extends == "" && b.Extends == "" && slices.Equal(a.Related, b.Related)
 }
 
-// jsonPart is a notice's part of notices.json and the versions it lists.
+// jsonPart is a notice's part of notices.json, and the key of what it
+// holds besides the notice: the renderer's generation and its versions.
 type jsonPart struct {
-	data     []byte
-	versions []VersionJSON
+	data []byte
+	key  [32]byte
 }
 
 // fileEntry is one content file as last read.
