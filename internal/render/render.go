@@ -105,6 +105,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 			if _, err := t.New(name).Parse(pages[kind]); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+			r.foldStrings(t, lang)
 			r.tmpl[kind][lang] = t
 		}
 	}

@@ -19,7 +19,7 @@ import (
 
 // newRenderer is a renderer over the shipped layouts and strings, for a
 // two-language site.
-func newRenderer(t *testing.T) *Renderer {
+func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
 	cfg, err := site.Parse("notis.toml", []byte(`site = "test"
 baseURL = "https://privacy.example.test/"
