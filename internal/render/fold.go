@@ -6,15 +6,17 @@ import (
 	"text/template/parse"
 )
 
-// foldStrings replaces every call of t in a language's templates whose
-// arguments are all literal strings, such as {{t "site.skip"}}, with the
-// string it returns in that language. Each template set serves one language, so the result is fixed
-// when the layouts are parsed; text/template would otherwise make a
+// foldStrings replaces every call of t, sectionID and headingID in a
+// language's templates whose arguments are all literal strings, such as
+// {{t "site.skip"}} or {{headingID "data"}}, with the string it returns in
+// that language. Each template set serves one language and the section
+// ids are fixed, so the result is fixed when the layouts are parsed; text/template would otherwise make a
 // reflective call for each such label on every page, a fifth of a notice
 // page's rendering time. The folded value is still a pipeline's value, so
 // html/template escapes it for its context as it escaped the call's. A
 // call that fails (a key the strings lack) is left as it is, to fail when
-// the page renders, as it did before.
+// the page renders, as it did before; so is a name the table of
+// sections lacks.
 //
 // It must run before the templates are first executed: html/template
 // escapes the parse trees then, and copies them on Clone.
@@ -75,7 +77,7 @@ func (r *Renderer) foldCommand(c *parse.CommandNode, lang string) {
 		return
 	}
 	fn, ok := c.Args[0].(*parse.IdentifierNode)
-	if !ok || fn.Ident != "t" {
+	if !ok || (fn.Ident != "t" && fn.Ident != "sectionID" && fn.Ident != "headingID") {
 		return
 	}
 	strs := make([]string, 0, len(c.Args)-1)
@@ -86,11 +88,22 @@ func (r *Renderer) foldCommand(c *parse.CommandNode, lang string) {
 		}
 		strs = append(strs, s.Text)
 	}
-	args := make([]any, 0, len(strs)-1)
-	for _, s := range strs[1:] {
-		args = append(args, s)
+	var v string
+	var err error
+	switch {
+	case fn.Ident == "t":
+		args := make([]any, 0, len(strs)-1)
+		for _, s := range strs[1:] {
+			args = append(args, s)
+		}
+		v, err = r.strings.T(lang, strs[0], args...)
+	case len(strs) != 1:
+		return // the call's error, at render
+	case fn.Ident == "sectionID":
+		v, err = sectionID(strs[0])
+	default:
+		v, err = headingID(strs[0])
 	}
-	v, err := r.strings.T(lang, strs[0], args...)
 	if err != nil {
 		return
 	}

@@ -14,12 +14,13 @@ import (
 
 // foldCases puts labels wherever a layout may: text, attributes, a URL,
 // a script, with and without arguments, nested in another call, and a
-// key the strings lack.
+// key the strings lack; and section ids, one of a section that is not.
 const foldCases = `<p title="{{t "site.skip"}}">{{t "site.skip"}}</p>` +
 	`<a href="/x?q={{t "site.skip"}}">{{t "layer.more" "n" "7"}}</a>` +
 	`<script>var s = {{t "site.skip"}};</script>` +
 	`{{if t "site.skip"}}<i>{{printf "%s!" (t "site.skip")}}</i>{{end}}` +
-	`{{with .}}{{t "site.skip"}}{{end}}{{define "missing"}}{{t "no.such.key"}}{{end}}`
+	`{{with .}}{{t "site.skip"}}{{end}}{{define "missing"}}{{t "no.such.key"}}{{end}}` +
+	`<h2 id="{{headingID "data"}}"><a href="#{{sectionID "data"}}">x</a></h2>{{define "nosection"}}{{sectionID "no-such"}}{{end}}`
 
 // TestFoldedLabelsRenderAsTheirCalls renders the same layouts with and
 // without folding, with a label that holds markup, quotes and an
@@ -57,10 +58,17 @@ func TestFoldedLabelsRenderAsTheirCalls(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no.such.key") {
 		t.Errorf("a missing key rendered without an error naming it: %v", err)
 	}
-	// And the folding is real: no call of t is left but the failing one.
+	err = folded.ExecuteTemplate(&got, "nosection", nil)
+	if err == nil || !strings.Contains(err.Error(), "no-such") {
+		t.Errorf("a section the table lacks rendered without an error naming it: %v", err)
+	}
+	// And the folding is real: no call is left but the failing ones.
 	for _, x := range folded.Templates() {
-		if s := x.Tree.Root.String(); strings.Contains(s, `t "site.skip"`) || strings.Contains(s, `t "layer.more"`) {
-			t.Errorf("template %s still calls t: %s", x.Name(), s)
+		s := x.Tree.Root.String()
+		for _, call := range []string{`t "site.skip"`, `t "layer.more"`, `headingID "data"`, `sectionID "data"`} {
+			if strings.Contains(s, call) {
+				t.Errorf("template %s still calls %s: %s", x.Name(), call, s)
+			}
 		}
 	}
 }
