@@ -19,7 +19,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -401,6 +400,10 @@ func (r *Repo) Read(langs content.Languages) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, err := r.index(tree, langs)
+	if err != nil {
+		return nil, err
+	}
 	for c != nil {
 		log.Commits++
 		var parent *object.Commit
@@ -415,7 +418,7 @@ func (r *Repo) Read(langs content.Languages) (*Log, error) {
 			}
 		}
 		if treeHash(tree) != treeHash(ptree) {
-			if err := r.commitSnapshots(c, tree, ptree, langs, snaps, log.Dated); err != nil {
+			if err := r.commitSnapshots(c, tree, ptree, langs, files, snaps, log.Dated); err != nil {
 				return nil, err
 			}
 		}
@@ -438,25 +441,27 @@ func (r *Repo) Read(langs content.Languages) (*Log, error) {
 
 // commitSnapshots records the notices commit c changed, each as it was
 // at c, and moves each changed file's dated version back to c while the
-// file still has the date it has now.
-func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs content.Languages, snaps map[string][]*Version, dated map[string]*Dated) error {
+// file still has the date it has now. files is which notice each file of
+// c's tree holds; it leaves holding the parent's.
+func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs content.Languages, files *treeIndex, snaps map[string][]*Version, dated map[string]*Dated) error {
 	changes, err := object.DiffTree(ptree, tree)
 	if err != nil {
 		return fmt.Errorf("commit %s: %w", c.Hash, err)
 	}
 	// The commit's files are parsed on all cores first: a site's first
 	// commit holds every file. The loop below then reads them from memory.
-	var files []fileAt
+	var changed []fileAt
 	for _, ch := range changes {
 		for _, e := range []object.ChangeEntry{ch.From, ch.To} {
 			if e.Name != "" && content.IsFile(content.Dir+"/"+e.Name) {
-				files = append(files, fileAt{e.TreeEntry.Hash, content.Dir + "/" + e.Name})
+				changed = append(changed, fileAt{e.TreeEntry.Hash, content.Dir + "/" + e.Name})
 			}
 		}
 	}
-	if err := r.parseAll(files, langs); err != nil {
+	if err := r.parseAll(changed, langs); err != nil {
 		return err
 	}
+	var atParent []indexed           // the files c changed, as its parent has them
 	touched := map[string][]string{} // notice id → changed paths at c
 	for _, ch := range changes {
 		name := ch.To.Name
@@ -484,18 +489,27 @@ func (r *Repo) commitSnapshots(c *object.Commit, tree, ptree *object.Tree, langs
 			}
 			if before.page != nil {
 				touched[before.page.Notice.ID] = append(touched[before.page.Notice.ID], fromRel)
+				atParent = append(atParent, indexed{fromRel, before.page.Notice.ID})
 			}
 		}
 		date(dated, rel, c, now)
 	}
 	for id, paths := range touched {
-		v, err := r.versionAt(c, tree, id, paths, langs)
+		v, err := r.versionAt(c, tree, id, paths, files, langs)
 		if err != nil {
 			return err
 		}
 		if v != nil { // else deleted, or not publishable at c
 			snaps[id] = append(snaps[id], v)
 		}
+	}
+	for _, ch := range changes {
+		if ch.To.Name != "" {
+			files.remove(content.Dir + "/" + ch.To.Name)
+		}
+	}
+	for _, f := range atParent {
+		files.add(f.rel, f.id)
 	}
 	return nil
 }
@@ -523,61 +537,50 @@ func date(dated map[string]*Dated, rel string, c *object.Commit, now *parsed) {
 }
 
 // versionAt is notice id as it was at commit c, in every language: its
-// files are found beside the paths c changed, by the site's naming
-// (NAME.LANG.md, NAME.md for the default language), and must each say
-// they are notice id. nil when the notice had no file at c, or one that
-// a build would have refused: such a state was never published.
-func (r *Repo) versionAt(c *object.Commit, tree *object.Tree, id string, paths []string, langs content.Languages) (*Version, error) {
+// files are those of c's tree that say they are notice id (files), as
+// the build joins translations, whatever they are named. nil when the
+// notice had no file at c, or one that a build would have refused: such
+// a state was never published.
+func (r *Repo) versionAt(c *object.Commit, tree *object.Tree, id string, paths []string, files *treeIndex, langs content.Languages) (*Version, error) {
 	if tree == nil {
 		return nil, nil
 	}
 	v := &Version{Commit: c.Hash.String(), Time: c.Committer.When.UTC(), Pages: map[string]*content.Page{}}
 	seen := map[string]bool{}
-	for _, p := range paths {
-		dir, base := path.Split(p)
-		stem := strings.TrimSuffix(base, ".md")
-		if i := strings.LastIndexByte(stem, '.'); i > 0 && slices.Contains(langs.Codes, stem[i+1:]) {
-			stem = stem[:i]
+	for _, rel := range append(slices.Clone(files.byID[id]), paths...) {
+		if seen[rel] {
+			continue
 		}
-		candidates := []string{dir + stem + ".md"}
-		for _, lang := range langs.Codes {
-			candidates = append(candidates, dir+stem+"."+lang+".md")
+		seen[rel] = true
+		h, err := fileHash(tree, rel)
+		if errors.Is(err, object.ErrFileNotFound) {
+			continue
 		}
-		for _, rel := range candidates {
-			if seen[rel] {
-				continue
-			}
-			seen[rel] = true
-			h, err := fileHash(tree, rel)
-			if errors.Is(err, object.ErrFileNotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			pr, err := r.parse(rel, h, langs)
-			if err != nil {
-				return nil, err
-			}
-			if pr.page == nil || pr.page.Notice.ID != id {
-				continue
-			}
-			if !pr.ok {
+		if err != nil {
+			return nil, err
+		}
+		pr, err := r.parse(rel, h, langs)
+		if err != nil {
+			return nil, err
+		}
+		if pr.page == nil || pr.page.Notice.ID != id {
+			continue
+		}
+		if !pr.ok {
+			return nil, nil
+		}
+		n := pr.page.Notice
+		if n.Extends != "" {
+			if err := content.ResolveExtends(n, func(pid, lang string) *notice.Notice { return r.parentAt(tree, files, pid, lang, langs) }); err != nil {
 				return nil, nil
 			}
-			n := pr.page.Notice
-			if n.Extends != "" {
-				if err := content.ResolveExtends(n, func(pid, lang string) *notice.Notice { return r.parentAt(tree, dir, pid, lang, langs) }); err != nil {
-					return nil, nil
-				}
-			}
-			if v.Pages[n.Lang] != nil {
-				return nil, nil // two files claim one language: the build refuses it
-			}
-			v.Pages[n.Lang] = pr.page
-			if n.Updated.After(v.Date.Time) || v.Date.IsZero() {
-				v.Date = n.Updated
-			}
+		}
+		if v.Pages[n.Lang] != nil {
+			return nil, nil // two files claim one language: the build refuses it
+		}
+		v.Pages[n.Lang] = pr.page
+		if n.Updated.After(v.Date.Time) || v.Date.IsZero() {
+			v.Date = n.Updated
 		}
 	}
 	if len(v.Pages) == 0 {
@@ -586,17 +589,11 @@ func (r *Repo) versionAt(c *object.Commit, tree *object.Tree, id string, paths [
 	return v, nil
 }
 
-// parentAt finds the parent notice pid in lang at a commit, by the site's
-// naming, beside the child or at the top of content/.
-func (r *Repo) parentAt(tree *object.Tree, dir, pid, lang string, langs content.Languages) *notice.Notice {
-	var names []string
-	for _, d := range []string{dir, content.Dir + "/"} {
-		names = append(names, d+pid+"."+lang+".md")
-		if lang == langs.Default {
-			names = append(names, d+pid+".md")
-		}
-	}
-	for _, rel := range names {
+// parentAt finds the parent notice pid in lang at a commit: the file of
+// the commit's tree that says it is notice pid in lang, wherever it is,
+// as the build finds a parent.
+func (r *Repo) parentAt(tree *object.Tree, files *treeIndex, pid, lang string, langs content.Languages) *notice.Notice {
+	for _, rel := range files.byID[pid] {
 		h, err := fileHash(tree, rel)
 		if err != nil {
 			continue
@@ -607,6 +604,77 @@ func (r *Repo) parentAt(tree *object.Tree, dir, pid, lang string, langs content.
 		}
 	}
 	return nil
+}
+
+// treeIndex is which notice each file of one commit's content tree
+// holds, and the files of each notice: translations belong to a notice
+// by the id they give (or their file name gives), as content.Load joins
+// them, so a translation named its own way (sokande.sv.md, with
+// `notice: applicants`) is as much a part of each version as a sibling
+// named applicants.sv.md. Read makes it for HEAD and moves it back one
+// commit at a time with the files each commit changed.
+type treeIndex struct {
+	idOf map[string]string   // site-relative path → notice id
+	byID map[string][]string // notice id → paths, sorted
+}
+
+// indexed is one file of a tree and the notice it holds.
+type indexed struct{ rel, id string }
+
+func (x *treeIndex) add(rel, id string) {
+	x.remove(rel)
+	x.idOf[rel] = id
+	paths := x.byID[id]
+	i, _ := slices.BinarySearch(paths, rel)
+	x.byID[id] = slices.Insert(paths, i, rel)
+}
+
+func (x *treeIndex) remove(rel string) {
+	id, ok := x.idOf[rel]
+	if !ok {
+		return
+	}
+	delete(x.idOf, rel)
+	x.byID[id] = slices.DeleteFunc(x.byID[id], func(p string) bool { return p == rel })
+}
+
+// index reads which notice each file of a content tree holds. The
+// walk reads the tree's folders, not its files' bytes: the work tree's
+// files are Reuse's pages, and any other is parsed once here, on all
+// cores, for the commit that changed it to find in the cache.
+func (r *Repo) index(tree *object.Tree, langs content.Languages) (*treeIndex, error) {
+	x := &treeIndex{idOf: map[string]string{}, byID: map[string][]string{}}
+	if tree == nil {
+		return x, nil
+	}
+	var files []fileAt
+	walker := object.NewTreeWalker(tree, true, nil)
+	defer walker.Close()
+	for {
+		name, e, err := walker.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rel := content.Dir + "/" + name; e.Mode.IsFile() && content.IsFile(rel) {
+			files = append(files, fileAt{e.Hash, rel})
+		}
+	}
+	if err := r.parseAll(files, langs); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		pr, err := r.parse(f.rel, f.hash, langs)
+		if err != nil {
+			return nil, err
+		}
+		if pr.page != nil {
+			x.add(f.rel, pr.page.Notice.ID)
+		}
+	}
+	return x, nil
 }
 
 // fileHash is the blob of the file rel (a path in the site folder) in

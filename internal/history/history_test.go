@@ -194,3 +194,58 @@ func TestReuse(t *testing.T) {
 		t.Error("an older version took the work tree's page")
 	}
 }
+
+// TestATranslationNamedItsOwnWayHasTheSameHistory reads the scenario
+// twice: with the Swedish file named as the English one's sibling, and
+// as sokande.sv.md saying `notice: applicants`, as content.Load accepts. A
+// translation belongs to its notice by id, not by file name, so both
+// logs must hold the same versions, each in both languages, with the
+// same dates, commits and texts.
+func TestATranslationNamedItsOwnWayHasTheSameHistory(t *testing.T) {
+	read := func(svName string) (*history.Log, []gittest.Step) {
+		g := gittest.New(t)
+		steps := gittest.ScenarioNamed(g, svName)
+		r, err := history.Open(filepath.Join(g.Dir, gittest.SiteDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		log, err := r.Read(langs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log, steps
+	}
+	sibling, siblingSteps := read("applicants.sv.md")
+	own, ownSteps := read("sokande.sv.md")
+	step := func(steps []gittest.Step, hash string) string {
+		for _, s := range steps {
+			if s.Hash.String() == hash {
+				return s.Message
+			}
+		}
+		return "no step " + hash
+	}
+	describe := func(log *history.Log, steps []gittest.Step) []string {
+		var out []string
+		for _, v := range log.Versions["applicants"] {
+			d := v.Date.String() + " at " + step(steps, v.Commit) + ":"
+			for _, lang := range langs.Codes {
+				if p := v.Pages[lang]; p != nil {
+					d += " " + lang + " " + p.Notice.Updated.String() + " " + p.Notice.Retention[0].Period.String()
+				}
+			}
+			out = append(out, d)
+		}
+		return out
+	}
+	want, got := describe(sibling, siblingSteps), describe(own, ownSteps)
+	if len(want) != 6 {
+		t.Fatalf("the scenario's own log changed: %q", want)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("with the Swedish file named sokande.sv.md, the versions are\n%s\nwant, as with applicants.sv.md,\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if d := own.Dated["content/sokande.sv.md"]; d == nil || step(ownSteps, d.Commit) != "Swedish translation of the prose" {
+		t.Errorf("sokande.sv.md is dated by %v, want the commit of its translation", d)
+	}
+}

@@ -28,6 +28,7 @@ type Notice struct {
 	Basis     string // the basis of assessing applications
 	Prose     string // the body's first paragraph
 	Flow      bool   // the front matter written in flow style: formatting only
+	ID        string // the notice id the front matter gives (notice:); "" gives none: the file name is the id
 }
 
 // Text is the notice file in lang ("en" or "sv").
@@ -45,6 +46,9 @@ func (n Notice) Text(lang string) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "---\ntitle: %s\nupdated: %s\nsummary: Applicants.\n", title, n.Updated)
+	if n.ID != "" {
+		fmt.Fprintf(&b, "notice: %s\n", n.ID)
+	}
 	b.WriteString(`controller:
   name: Example Recruiting Ltd
   address: 1 High Street, London
@@ -64,10 +68,15 @@ purposes:
 }
 
 // Files is the notice in both languages, under the site folder.
-func Files(en, sv Notice) map[string]string {
+func Files(en, sv Notice) map[string]string { return files(en, sv, "applicants.sv.md") }
+
+func files(en, sv Notice, svName string) map[string]string {
+	if svName != "applicants.sv.md" {
+		sv.ID = "applicants" // a translation under a name of its own says whose it is
+	}
 	return map[string]string{
 		SiteDir + "/content/applicants.en.md": en.Text("en"),
-		SiteDir + "/content/applicants.sv.md": sv.Text("sv"),
+		SiteDir + "/content/" + svName:        sv.Text("sv"),
 	}
 }
 
@@ -82,7 +91,12 @@ type Step struct {
 // English and Swedish, in a subfolder of the repository, changed eight
 // times. Its versions are the six dates 2026-01-10 … 2026-06-01; the
 // last step changes the retention without changing `updated`.
-func Scenario(r *Repo) []Step {
+func Scenario(r *Repo) []Step { return ScenarioNamed(r, "applicants.sv.md") }
+
+// ScenarioNamed is Scenario with the Swedish file named svName, such as
+// "sokande.sv.md", which then says in its front matter
+// which notice it translates (notice: applicants): the history must join it all the same.
+func ScenarioNamed(r *Repo, svName string) []Step {
 	base := Notice{Updated: "2026-01-10", Retention: "P6M", Basis: "contract", Prose: "You give us your data when you apply."}
 	var steps []Step
 	add := func(msg string, en, sv Notice) {
@@ -107,7 +121,7 @@ func Scenario(r *Repo) []Step {
 	en.Retention = "P24M"
 	add("keep applications 24 months", en, sv)
 	for i := range steps {
-		files := Files(steps[i].EN, steps[i].SV)
+		files := files(steps[i].EN, steps[i].SV, svName)
 		if i == 0 {
 			files[SiteDir+"/notis.toml"] = config
 		}
