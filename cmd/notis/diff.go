@@ -45,7 +45,9 @@ every kind of change.
 FROM and TO are git revisions (a branch, a tag, a commit, HEAD~3). Without
 TO, the notices as they are in the work tree, saved but not committed;
 without FROM either, the merge base of HEAD with --base: what a pull
-request changes. The history is read with go-git: no git program is needed,
+request changes. Without --base, the first of main, origin/main, master
+and origin/master that exists: a CI job's clone often has only the
+remote's branches. The history is read with go-git: no git program is needed,
 but a shallow clone has no merge base (check out with fetch-depth: 0).
 
 --format markdown writes a pull request comment or a GitHub Actions job
@@ -91,12 +93,40 @@ var openSource = func(dir string) (source, error) {
 
 var diffFormats = []string{"text", "markdown", "json"}
 
+// defaultBases are the branches notis diff counts a pull request from
+// when --base is not given, the first that exists: a clone made by CI
+// (actions/checkout) has the remote's branches but often no local one.
+var defaultBases = []string{"main", "origin/main", "master", "origin/master"}
+
+// mergeBase is the merge base of HEAD with the first of bases that names
+// a revision, and that revision's name. Any other error stops the search:
+// a branch that exists but shares no history with HEAD is the answer.
+func mergeBase(src source, bases []string) (used, hash string, err error) {
+	var first error
+	for _, b := range bases {
+		hash, err := src.MergeBase(b)
+		if err == nil {
+			return b, hash, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if !errors.Is(err, history.ErrUnknownRevision) {
+			return "", "", err
+		}
+	}
+	if len(bases) > 1 {
+		return "", "", fmt.Errorf("none of %s exists: %w", strings.Join(bases, ", "), first)
+	}
+	return "", "", first
+}
+
 func runDiff(args []string, stdout, stderr io.Writer) error {
 	flags := newFlagSet("diff", stderr)
 	dir := flags.String("source", ".", "the site's folder (where notis.toml is)")
 	format := flags.String("format", "text", "output: text, markdown or json")
 	lang := flags.String("lang", "", "the language of the sentences; default the site's default language")
-	base := flags.String("base", "main", "the branch whose merge base with HEAD is FROM when no FROM is given")
+	base := flags.String("base", "main", "the branch whose merge base with HEAD is FROM when no FROM is given (default: the first of "+strings.Join(defaultBases, ", ")+" that exists)")
 	// Flags may come before or after the revisions.
 	var revs []string
 	for {
@@ -135,10 +165,15 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	var from, to, fromLabel string
 	switch len(revs) {
 	case 0:
-		if from, err = src.MergeBase(*base); err != nil {
+		bases := []string{*base}
+		if !flags.given("base") {
+			bases = defaultBases
+		}
+		var used string
+		if used, from, err = mergeBase(src, bases); err != nil {
 			return fmt.Errorf("no FROM given and %w (name the revision to compare with, e.g. notis diff origin/main)", err)
 		}
-		fromLabel = *base + " (" + from[:min(len(from), 7)] + ")"
+		fromLabel = used + " (" + from[:min(len(from), 7)] + ")"
 	case 1:
 		from = revs[0]
 	case 2:

@@ -212,3 +212,24 @@ func TestDiffReadsGitRevisions(t *testing.T) {
 		t.Errorf("a folder outside git: exit %d, %s", code, errs)
 	}
 }
+
+// A CI job's clone (actions/checkout) has the remote's branches and often
+// no local main: without --base, notis diff counts from the first of
+// main, origin/main, master and origin/master that exists, and says which.
+func TestDiffFindsTheMainBranchInACIClone(t *testing.T) {
+	g := gittest.New(t)
+	steps := gittest.Scenario(g)
+	src := filepath.Join(g.Dir, gittest.SiteDir)
+	if err := g.Git.Storer.SetReference(plumbing.NewHashReference("refs/remotes/origin/main", steps[2].Hash)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI("diff", "--source", src)
+	if code != 0 || !strings.Contains(out, "origin/main ("+steps[2].Hash.String()[:7]+")") || !strings.Contains(out, "legitimate interests") {
+		t.Errorf("diff from the merge base with origin/main: exit %d\n%s%s", code, out, errs)
+	}
+	// A --base the repository lacks is an error, never another branch.
+	code, _, errs = runCLI("diff", "--source", src, "--base", "trunk")
+	if code != 1 || !strings.Contains(errs, `revision "trunk"`) {
+		t.Errorf("diff --base trunk: exit %d, %s", code, errs)
+	}
+}

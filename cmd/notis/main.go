@@ -122,6 +122,14 @@ func newFlagSet(name string, stderr io.Writer) *flagSet {
 	return &flagSet{FlagSet: fs, help: stderr}
 }
 
+// given reports whether the command line set the flag name, rather than
+// leaving its default.
+func (fs *flagSet) given(name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // parseFlags parses args and turns flag errors into usage errors; it also
 // rejects stray positional arguments unless allowArgs.
 func parseFlags(fs *flagSet, args []string, allowArgs bool) error {

@@ -39,6 +39,9 @@ import (
 // and builds as a site without one.
 var ErrNoRepo = errors.New("not in a git repository")
 
+// ErrUnknownRevision means a revision names no commit of the repository.
+var ErrUnknownRevision = errors.New("no such revision")
+
 // Repo is the git repository that holds a site folder.
 type Repo struct {
 	repo   *git.Repository
@@ -219,6 +222,9 @@ func (r *Repo) Head() (string, error) {
 // commit resolves a revision (a branch, tag, HEAD~2, a hash) to its commit.
 func (r *Repo) commit(rev string) (*object.Commit, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil, fmt.Errorf("revision %q: %w", rev, ErrUnknownRevision)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("revision %q: %w", rev, err)
 	}
