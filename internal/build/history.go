@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -194,13 +195,34 @@ func (h *siteHistory) diff(list []*version, i int, lang string) *noticediff.Diff
 
 // summary is the one line that says what changed in list[i], in lang.
 // A first version is only that: it is not compared with nothing, which
-// would diff its whole text to say so.
+// would diff its whole text to say so. A version whose text in lang is
+// the one before it, byte for byte, exists because another language's
+// file changed (a translation corrected alone): it says so, not "No
+// changes", which would leave the reader wondering why it is listed.
 func (s *Site) summary(list []*version, i int, lang string) string {
 	if first(list, i) {
 		t, _ := s.Strings.T(lang, "diff.summary.first")
 		return t
 	}
+	if otherLanguageOnly(list[i], list[i+1], lang) {
+		t, _ := s.Strings.T(lang, "diff.summary.other_language")
+		return t
+	}
 	return s.history.diff(list, i, lang).Summary(s.Strings, lang)
+}
+
+// otherLanguageOnly reports whether v differs from prev, the version
+// before it in lang, only in other languages' files.
+func otherLanguageOnly(v, prev *version, lang string) bool {
+	if v.pages[lang].Sum != prev.pages[lang].Sum {
+		return false
+	}
+	for l, p := range v.pages {
+		if q := prev.pages[l]; l != lang && (q == nil || q.Sum != p.Sum) {
+			return true
+		}
+	}
+	return false
 }
 
 // first reports whether list[i] is a notice's first version in its
@@ -296,13 +318,21 @@ func (pr *pageRenderer) history() error {
 }
 
 // keyVersions adds a notice's versions in a language to a key: what its
-// list of versions, its feed and its summaries are made of.
+// list of versions, its feed and its summaries are made of. Every
+// language's file counts: a summary says when only another changed.
 func keyVersions(k *keyer, list []*version, lang string) {
 	for _, v := range list {
 		k.str(v.Slug)
 		k.str(v.Commit)
 		sum := v.pages[lang].Sum
 		k.str(string(sum[:]))
+		for _, l := range slices.Sorted(maps.Keys(v.pages)) {
+			if l != lang {
+				sum := v.pages[l].Sum
+				k.str(l)
+				k.str(string(sum[:]))
+			}
+		}
 		if v.Current {
 			k.str("current")
 		}

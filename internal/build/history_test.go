@@ -447,3 +447,30 @@ func TestHistoryInThePreview(t *testing.T) {
 		t.Error("after the site reworded a first version, notices.json does not")
 	}
 }
+
+// A translation corrected alone, with its own date, makes a version of
+// the notice. In the other language's list that version says only
+// another language changed: "No changes" would leave its reader asking
+// why it is there. In its own language it says what changed.
+func TestAVersionOfAnotherLanguageOnlySaysSo(t *testing.T) {
+	g := gittest.New(t)
+	base := gittest.Notice{Updated: "2026-01-10", Retention: "P6M", Basis: "contract", Prose: "You give us your data when you apply."}
+	files := gittest.Files(base, base)
+	files[gittest.SiteDir+"/notis.toml"] = "site = \"history\"\nbaseURL = \"https://privacy.example.test/\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n[languages.sv]\ntitle = \"Integritet\"\n"
+	g.Commit("first version", files)
+	sv := base
+	sv.Updated, sv.Prose = "2026-02-01", "Du ger oss dina uppgifter när du söker."
+	g.Commit("Swedish wording", gittest.Files(base, sv))
+	dest := buildInto(t, filepath.Join(g.Dir, gittest.SiteDir))
+	for _, c := range []struct{ rel, want, not string }{
+		{"en/applicants/versions/index.html", "<p>Only another language's version changed</p>", "No changes"},
+		{"sv/applicants/versions/index.html", "<p>Endast ändrade formuleringar</p>", "Bara en annan språkversion ändrades"},
+		{"en/applicants/feed.xml", "<summary type=\"text\">Only another language's version changed</summary>", "No changes"},
+		{"notices.json", `"summary":"Only another language's version changed"`, `"summary":"No changes"`},
+	} {
+		page := readOut(t, dest, c.rel)
+		if !strings.Contains(page, c.want) || c.not != "" && strings.Contains(page, c.not) {
+			t.Errorf("%s: want %q and not %q:\n%s", c.rel, c.want, c.not, page)
+		}
+	}
+}
