@@ -60,6 +60,11 @@ type Options struct {
 	// subject), from the site's git history; nil for a file it does not
 	// know. Nil: not checked (history.undated-change).
 	Dated func(file string) (n *notice.Notice, commit string)
+	// Known reports whether the site has a notice of that id, for links
+	// between notices, when Check is given one notice's files at a time
+	// (the build checks each as it renders it). Nil: the notices given
+	// are the site's.
+	Known func(id string) bool
 }
 
 // DefaultCategories are the consent categories every site has unless its
@@ -115,6 +120,7 @@ type Context struct {
 	rule     *Rule
 	findings []Finding
 	groups   map[string][]*notice.Notice // the notices of the run by id
+	known    func(id string) bool        // Options.Known
 	langs    []string                    // Options.Languages
 	dated    func(string) (*notice.Notice, string)
 	data     []string           // dataText's cache
@@ -147,6 +153,14 @@ func gramBit(a, b, c byte) uint32 {
 // mayContain reports whether the body might contain text (lower-case): it
 // is false only when one of text's three-byte sequences is absent, so the
 // prose rules skip most of their phrases without scanning the body.
+// knows reports whether the site has notice id.
+func (c *Context) knows(id string) bool {
+	if c.known != nil {
+		return c.known(id)
+	}
+	return c.groups[id] != nil
+}
+
 func (c *Context) mayContain(text string) bool {
 	if c.grams == nil {
 		// The body's trigrams with each run of white space read as one
@@ -341,7 +355,7 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 			for i := range next {
 				n := notices[i]
 				g := groups[n.ID]
-				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0], groups: groups, langs: opts.Languages, scratch: sc, dated: opts.Dated}
+				c := &Context{N: n, AsOf: asOf, Categories: cats, Ref: g[0], groups: groups, known: opts.Known, langs: opts.Languages, scratch: sc, dated: opts.Dated}
 				for _, r := range rules {
 					c.rule = r
 					r.Check(c)

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/notice"
 )
 
 // lower must agree with strings.ToLower, the definition it speeds up.
@@ -59,5 +62,31 @@ func TestFindMatchesPhrasesAcrossALineBreakButNotAParagraph(t *testing.T) {
 		if got := find(tc.body, "privacy shield", tc.word); got != tc.want {
 			t.Errorf("find(%q, word %v) = %d, want %d", tc.body, tc.word, got, tc.want)
 		}
+	}
+}
+
+// The build checks one notice's files at a time as it renders them;
+// Options.Known then says which other notices the site has, so a link to
+// one of them is not reported as broken, and a link to none still is.
+func TestKnownNoticesAreLinkTargetsWhenCheckingOneNoticeAtATime(t *testing.T) {
+	src := "---\ntitle: Candidate privacy notice\nupdated: 2026-04-01\ncontroller: {name: Example Ltd, email: privacy@example.org}\nsupervisory_authority: ico\npurposes:\n  - {name: Recruiting, basis: contract}\n---\nSee [our staff notice](/en/staff/) and [the board's](/en/board/).\n"
+	p, err := content.Parse("content/candidates.en.md", []byte(src), langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := func(opts Options) (targets []string) {
+		for _, f := range Check([]*notice.Notice{p.Notice}, opts) {
+			if f.Rule == "text.broken-link" {
+				targets = append(targets, f.Message)
+			}
+		}
+		return targets
+	}
+	if got := broken(Options{AsOf: fixtureAsOf}); len(got) != 2 {
+		t.Fatalf("alone, both links are broken: %q", got)
+	}
+	got := broken(Options{AsOf: fixtureAsOf, Known: func(id string) bool { return id == "staff" || id == "candidates" }})
+	if len(got) != 1 || !strings.Contains(got[0], `"board"`) {
+		t.Errorf("with the site's notices known, broken links = %q, want only the board's", got)
 	}
 }

@@ -251,7 +251,7 @@ var _ = register(
 							"link a heading's id (its text in lower case, spaces as dashes) or a section of the page (#rights, #retention …)")
 					}
 				case c.groups != nil:
-					if id, ok := noticeLink(target); ok && c.groups[id] == nil {
+					if id, ok := noticeLink(target); ok && !c.knows(id) {
 						c.ReportBody(line, col, fmt.Sprintf("%q links a notice %q that the site does not have", target, id),
 							"link an existing notice by its id (/LANG/ID/), or add content/"+id+".LANG.md")
 					}
