@@ -6,11 +6,13 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/lint"
+	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/site"
 )
 
@@ -78,7 +80,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	opts := build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL}
 	if *lintMode != "off" {
-		opts.Check = lintCheck(stderr, *lintMode == "error")
+		opts.Lint = &buildLint{stderr: stderr, failOnError: *lintMode == "error"}
 	}
 	opts.Generator = "notis " + buildVersion()
 	res, err := build.Build(opts)
@@ -128,25 +130,45 @@ func printSummary(w io.Writer, res *build.Result) {
 	fmt.Fprintf(w, "  %d files, %.1f KiB, %d warnings, in %s\n", res.Files, float64(res.Bytes)/1024, len(res.Warnings), res.Duration.Round(time.Millisecond))
 }
 
-// lintCheck runs the lint inside the build, before anything is written:
-// findings are printed as `notis lint` prints them, and errors fail the
-// build unless failOnError is false (--lint=warn).
-func lintCheck(stderr io.Writer, failOnError bool) func(*build.Site) ([]string, error) {
-	return func(s *build.Site) ([]string, error) {
-		findings := lint.Check(s.Notices(), lint.Options{Categories: s.Categories(), Dated: s.Dated()})
-		// Infos are advice for `notis lint`; a build shows what needs action.
-		shown := slices.DeleteFunc(slices.Clone(findings), func(f lint.Finding) bool { return f.Severity < lint.Warning })
-		if err := lint.Write(stderr, "text", shown); err != nil {
-			return nil, err
-		}
-		e, w, _ := lint.Count(findings)
-		if e > 0 && failOnError {
-			return nil, fmt.Errorf("lint: %d errors and %d warnings in the notices above; fix them, or build with --lint=warn to publish anyway", e, w)
-		}
-		var warnings []string
-		if e+w > 0 {
-			warnings = append(warnings, fmt.Sprintf("lint: %d errors and %d warnings (see above)", e, w))
-		}
-		return warnings, nil
+// buildLint runs the lint inside the build: it checks each notice with
+// its translations as the build reads them, then prints the findings as
+// `notis lint` prints them, before anything is swapped in; errors fail
+// the build unless failOnError is false (--lint=warn).
+type buildLint struct {
+	stderr      io.Writer
+	failOnError bool
+
+	once     sync.Once
+	opts     lint.Options
+	mu       sync.Mutex
+	findings []lint.Finding
+}
+
+func (l *buildLint) Check(s *build.Site, notices []*notice.Notice) {
+	l.once.Do(func() { l.opts = lint.Options{Categories: s.Categories(), Dated: s.Dated(), Known: s.Has} })
+	found := lint.Check(notices, l.opts)
+	l.mu.Lock()
+	l.findings = append(l.findings, found...)
+	l.mu.Unlock()
+}
+
+func (l *buildLint) Done(*build.Site) ([]string, error) {
+	l.mu.Lock()
+	findings := l.findings
+	l.mu.Unlock()
+	lint.Sort(findings)
+	// Infos are advice for `notis lint`; a build shows what needs action.
+	shown := slices.DeleteFunc(slices.Clone(findings), func(f lint.Finding) bool { return f.Severity < lint.Warning })
+	if err := lint.Write(l.stderr, "text", shown); err != nil {
+		return nil, err
 	}
+	e, w, _ := lint.Count(findings)
+	if e > 0 && l.failOnError {
+		return nil, fmt.Errorf("lint: %d errors and %d warnings in the notices above; fix them, or build with --lint=warn to publish anyway", e, w)
+	}
+	var warnings []string
+	if e+w > 0 {
+		warnings = append(warnings, fmt.Sprintf("lint: %d errors and %d warnings (see above)", e, w))
+	}
+	return warnings, nil
 }

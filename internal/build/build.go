@@ -14,7 +14,6 @@ import (
 	"maps"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -47,12 +46,29 @@ type Options struct {
 	// ConsentEndpoint overrides notis.toml's [consent] endpoint when set:
 	// `notis serve` points the preview's banner at its own consent server.
 	ConsentEndpoint string
-	// Check runs after the site is loaded and before anything is written
-	// (the lint); an error fails the build, warnings are added to the result.
-	Check func(*Site) (warnings []string, err error)
+	// Lint checks the notices (notis build's lint); an error from its
+	// Done fails the build before anything is swapped in, its warnings
+	// are added to the result.
+	Lint Linter
 	// Generator names notis and its version in the output's manifest;
 	// "notis" when empty.
 	Generator string
+
+	// hold overrides what a build keeps of each notice (0: outlines
+	// unless the history is read), for tests that compare the two ways.
+	hold content.Hold
+}
+
+// Linter checks a build's notices. Check is given whole translation
+// groups (a notice's files in every language, in the site's file order)
+// with their facts: all of the site's notices at once before rendering
+// when the build holds them, or one group at a time, from several
+// goroutines at once, as each is rendered when the build keeps outlines
+// (see content.Outlines). Done comes once every notice is checked, before
+// the output is swapped in.
+type Linter interface {
+	Check(s *Site, notices []*notice.Notice)
+	Done(s *Site) (warnings []string, err error)
 }
 
 // Site is a loaded site: everything a view of it needs.
@@ -79,6 +95,16 @@ type Site struct {
 	translationWarnings int
 	banner              *bannerMemo  // BannerConfig's answer, once asked for
 	history             *siteHistory // nil when the site is not in git
+	// outlined is set when Pages hold outlines (content.Outlines): the
+	// render stage reads each notice whole again to render, list and
+	// check it.
+	outlined bool
+}
+
+// Has reports whether the site has a notice of that id, in any language.
+func (s *Site) Has(id string) bool {
+	_, ok := s.ByID[id]
+	return ok
 }
 
 // Notices lists every notice of every language, in file order.
@@ -247,8 +273,9 @@ func Build(opts Options) (*Result, error) {
 	}
 	var warnings []string
 	warnings = append(warnings, s.Warnings...)
-	if opts.Check != nil {
-		w, err := opts.Check(s)
+	if opts.Lint != nil && !s.outlined {
+		opts.Lint.Check(s, s.Notices())
+		w, err := opts.Lint.Done(s)
 		warnings = append(warnings, w...)
 		if err != nil {
 			return nil, err
@@ -266,6 +293,14 @@ func Build(opts Options) (*Result, error) {
 	if _, err := s.render(st, opts, res, nil); err != nil {
 		st.discard()
 		return nil, err
+	}
+	if opts.Lint != nil && s.outlined {
+		w, err := opts.Lint.Done(s)
+		res.Warnings = append(res.Warnings, w...)
+		if err != nil {
+			st.discard()
+			return nil, err
+		}
 	}
 	if err := st.commit(); err != nil {
 		st.discard()
@@ -502,8 +537,14 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 	// after the other has finished.
 	var siteErr error
 	var siteFiles sync.WaitGroup
+	if s.outlined {
+		pr.parts = newPartSlots(s.Pages)
+	}
 	siteFiles.Go(func() { siteErr = pr.siteFiles() })
-	err = pr.notices(s.Pages)
+	if s.outlined {
+		pr.lint = opts.Lint // else it ran before the render stage
+	}
+	err = pr.notices()
 	siteFiles.Wait()
 	err = errors.Join(err, siteErr, pr.history())
 	if err != nil {
@@ -536,6 +577,11 @@ type pageRenderer struct {
 	// delta is what changed since the pages in c were rendered, when
 	// that is only some notices read again; nil: look at every page's key.
 	delta *delta
+	// parts are the parts of notices.json of an outlined site, by the
+	// outline of their notice, as the workers that read them whole
+	// encode them (outline.go).
+	parts map[*notice.Notice]*jsonPartSlot
+	lint  Linter // checks each notice as it is read whole; nil: none, or done
 
 	mu       sync.Mutex
 	kept     map[string]pageEntry // the pages of this run, for the next
@@ -580,6 +626,13 @@ func (pr *pageRenderer) keep(rel string, e pageEntry) {
 // root page, 404.html, sitemap.xml and notices.json.
 func (pr *pageRenderer) siteFiles() error {
 	s, r := pr.s, pr.r
+	if pr.parts != nil {
+		// First, and as the parts come: each is held until it is written.
+		err := pr.w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, pr.outlinedPart) })
+		if err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	for _, lang := range s.languages() {
 		rel := lang + "/index.html"
@@ -640,6 +693,9 @@ func (pr *pageRenderer) siteFiles() error {
 	// Marshalled compact: nothing to minify. Streamed: on a large site it
 	// is tens of megabytes.
 	ps, inParts := pr.w.st.(partsSink)
+	if pr.parts != nil {
+		return nil // written first
+	}
 	if pr.c == nil || !inParts {
 		return pr.w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, nil) })
 	}
@@ -706,32 +762,10 @@ func (pr *pageRenderer) noticesJSON(out io.Writer) error {
 	return err
 }
 
-// notices renders the notice pages on all cores, writing each as soon as
-// it is done so the site is never held in memory whole.
-func (pr *pageRenderer) notices(pages []*content.Page) error {
-	errs := make([]error, len(pages))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pages)) {
-		wg.Go(func() {
-			var html bytes.Buffer // reused: minify copies it out
-			for i := range next {
-				errs[i] = pr.notice(pages[i], &html)
-			}
-		})
-	}
-	for i := range pages {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// notice writes one notice's page: from the cache when its inputs are
-// those of the page there, else rendered.
-func (pr *pageRenderer) notice(p *content.Page, buf *bytes.Buffer) error {
-	n := p.Notice
+// notice writes the page of p, whose notice n is, whole, with its
+// translations: from the cache when its inputs are those of the page
+// there, else rendered.
+func (pr *pageRenderer) notice(p *content.Page, n *notice.Notice, translations render.Translations, buf *bytes.Buffer) error {
 	rel := render.NoticePath(n.Lang, n.ID) + "index.html"
 	var in noticeInputs
 	if pr.c != nil {
@@ -747,7 +781,7 @@ func (pr *pageRenderer) notice(p *content.Page, buf *bytes.Buffer) error {
 		}
 	}
 	buf.Reset()
-	if err := pr.r.NoticeTo(buf, n, p.Version, pr.s.ByID[n.ID], pr.s.ByID); err != nil {
+	if err := pr.r.NoticeTo(buf, n, p.Version, translations, pr.s.ByID); err != nil {
 		return layoutError(n, err)
 	}
 	pr.rendered.Add(1)

@@ -58,6 +58,17 @@ type version struct {
 	pages   map[string]*content.Page // by language; the current version's are the site's own
 }
 
+// readsHistory reports whether loadHistory will read a history: it is
+// enabled and the site is in a git repository (or one it cannot open,
+// which loadHistory reports).
+func (s *Site) readsHistory() bool {
+	if s.Config == nil || !s.Config.HistoryEnabled() {
+		return false
+	}
+	_, err := history.Open(s.Dir)
+	return !errors.Is(err, history.ErrNoRepo)
+}
+
 // loadHistory is the load stage's history: the git log (kept in c while
 // HEAD and the languages stay as they were), joined with the work tree.
 // A site outside git has none and builds as one without history; a

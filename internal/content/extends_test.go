@@ -17,7 +17,7 @@ func loadSite(t *testing.T, files map[string]string) (ok, broken []*Page, err er
 		fsys["content/"+name] = &fstest.MapFile{Data: []byte(text)}
 	}
 	cfg := &site.Config{Languages: map[string]site.Language{"en": {Title: "P"}, "sv": {Title: "I"}}, DefaultLanguage: "en"}
-	return Load(fsys, cfg, false)
+	return Load(fsys, cfg, Whole)
 }
 
 // A layered notice takes every fact it leaves out from the notice it

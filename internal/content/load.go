@@ -22,23 +22,42 @@ const Dir = "content"
 // a user sees all of them in one run; pages whose files decoded are still
 // returned.
 func LoadAll(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
-	ok, _, err := Load(fsys, cfg, false)
+	ok, _, err := Load(fsys, cfg, Whole)
 	return ok, err
 }
+
+// Hold is how much of each notice a load keeps in memory.
+type Hold int
+
+const (
+	// Whole keeps every notice and its body: the preview renders its
+	// pages again from them on every save.
+	Whole Hold = iota
+	// Lean keeps the notices without their bodies, which are read again
+	// from the file when asked for (notice.Notice.Text), as are the
+	// positions of fields for messages: memory does not grow with the
+	// site's prose.
+	Lean
+	// Outlines is Lean keeping only each notice's outline
+	// (notice.Notice.Outline): what other pages show of it. Reread reads
+	// a notice whole again to render, check and list it, so a build
+	// never holds every notice's facts at once.
+	Outlines
+)
 
 // LoadAllLean is LoadAll for a one-shot build of a large site: notices do
 // not hold their bodies, which are read again from fsys when asked for
 // (notice.Notice.Text), so memory does not grow with the site's prose.
 func LoadAllLean(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
-	ok, _, err := Load(fsys, cfg, true)
+	ok, _, err := Load(fsys, cfg, Lean)
 	return ok, err
 }
 
-// Load is LoadAll (lean: LoadAllLean) that also returns the broken pages:
-// files whose front matter parsed but held mistakes, decoded as far as
-// they could be. Nothing renders them; the lint checks them, so a writer
-// sees every mistake of a file in one run.
-func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err error) {
+// Load is LoadAll, holding what hold says, that also returns the broken
+// pages: files whose front matter parsed but held mistakes, decoded as
+// far as they could be. Nothing renders them; the lint checks them, so a
+// writer sees every mistake of a file in one run.
+func Load(fsys fs.FS, cfg *site.Config, hold Hold) (ok, broken []*Page, err error) {
 	files, err := Find(fsys, Dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -46,7 +65,7 @@ func Load(fsys fs.FS, cfg *site.Config, lean bool) (ok, broken []*Page, err erro
 		}
 		return nil, nil, err
 	}
-	pages, errs := Read(fsys, files, Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}, lean)
+	pages, errs := Read(fsys, files, Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}, hold)
 	return Sort(pages, errs)
 }
 
@@ -67,9 +86,8 @@ func Sort(pages []*Page, errs []error) (ok, broken []*Page, err error) {
 
 // Read reads and parses the named files on all cores. pages[i] is nil
 // when files[i] could not be read or its front matter did not parse;
-// errs[i] holds that file's mistakes. Lean pages do not hold their
-// bodies (see LoadAllLean).
-func Read(fsys fs.FS, files []string, langs Languages, lean bool) (pages []*Page, errs []error) {
+// errs[i] holds that file's mistakes; hold says what each page keeps.
+func Read(fsys fs.FS, files []string, langs Languages, hold Hold) (pages []*Page, errs []error) {
 	pages = make([]*Page, len(files))
 	errs = make([]error, len(files))
 	shared := &texts{seen: map[string]string{}}
@@ -84,13 +102,16 @@ func Read(fsys fs.FS, files []string, langs Languages, lean bool) (pages []*Page
 					continue
 				}
 				pages[i], errs[i] = parseShared(files[i], src, langs, shared)
-				if lean && pages[i] != nil {
+				if hold != Whole && pages[i] != nil {
 					// Nothing of the file is held: body and positions
 					// are read again when asked for.
 					p := pages[i]
 					p.Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(p.Notice.Body), p.Sum)
 					p.Notice.Body = nil
 					p.Notice.Locate = rereadLocator(fsys, files[i], p.fm, p.Sum)
+					if hold == Outlines {
+						p.Notice = p.Notice.Outline()
+					}
 				}
 			}
 		})
@@ -101,6 +122,21 @@ func Read(fsys fs.FS, files []string, langs Languages, lean bool) (pages []*Page
 	close(next)
 	wg.Wait()
 	return pages, errs
+}
+
+// Reread reads the file of a page Read outlined again, whole, body
+// included; the file must still have the bytes it had then, or the page
+// would not be the one the rest of the site was built from.
+func Reread(fsys fs.FS, p *Page, langs Languages) (*Page, error) {
+	name := p.Notice.File
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if sha256.Sum256(src) != p.Sum {
+		return nil, fmt.Errorf("%s changed while the site was built: build again", name)
+	}
+	return Parse(name, src, langs)
 }
 
 // CheckSite finds the mistakes that span files: two files claiming the

@@ -142,6 +142,10 @@ type scratch struct {
 	grams  [gramWords]uint64
 }
 
+// scratches keeps workers' buffers from one Check to the next: the build
+// checks a large site one notice at a time.
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
 // gramWords sizes the body's trigram filter: 65,536 bits keeps false
 // positives rare for a notice-sized body.
 const gramWords = 1024
@@ -351,7 +355,8 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			sc := new(scratch)
+			sc := scratches.Get().(*scratch)
+			defer scratches.Put(sc)
 			for i := range next {
 				n := notices[i]
 				g := groups[n.ID]
@@ -414,6 +419,11 @@ func fromParent(n *notice.Notice, field string) bool {
 }
 
 // sortFindings orders findings by file, line, column and rule.
+// Sort orders findings as Check does: by file, then place, then rule.
+// The build sorts with it the findings of the notices it checked one at
+// a time.
+func Sort(out []Finding) { sortFindings(out) }
+
 func sortFindings(out []Finding) {
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(
