@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/notis-dev/notis/internal/content"
@@ -28,11 +30,7 @@ import (
 // the site is never held as HTML.
 func (pr *pageRenderer) notices() error {
 	s := pr.s
-	ids := s.IDs()
-	groups := make(map[string][]*content.Page, len(ids))
-	for _, p := range s.Pages {
-		groups[p.Notice.ID] = append(groups[p.Notice.ID], p)
-	}
+	groups := s.groups()
 	var parents *parentCache
 	if s.outlined {
 		parents = &parentCache{fsys: os.DirFS(s.Dir), langs: content.Languages{Codes: s.Config.LanguageCodes(), Default: s.Config.DefaultLanguage},
@@ -41,23 +39,40 @@ func (pr *pageRenderer) notices() error {
 			parents.pages[parentKey{p.Notice.ID, p.Notice.Lang}] = p
 		}
 	}
-	errs := make([]error, len(ids))
+	errs := make([]error, len(groups))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(ids)) {
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
 		wg.Go(func() {
 			var html bytes.Buffer // reused: minify copies it out
 			for i := range next {
-				errs[i] = pr.group(groups[ids[i]], parents, &html)
+				errs[i] = pr.group(groups[i], parents, &html)
 			}
 		})
 	}
-	for i := range ids {
+	for i := range groups {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// groups are the site's pages by notice, in the order of their ids, each
+// notice's in file order: slices of one sorted copy of the pages.
+func (s *Site) groups() [][]*content.Page {
+	pages := slices.Clone(s.Pages)
+	slices.SortStableFunc(pages, func(a, b *content.Page) int { return strings.Compare(a.Notice.ID, b.Notice.ID) })
+	var out [][]*content.Page
+	for i := 0; i < len(pages); {
+		j := i + 1
+		for j < len(pages) && pages[j].Notice.ID == pages[i].Notice.ID {
+			j++
+		}
+		out = append(out, pages[i:j:j])
+		i = j
+	}
+	return out
 }
 
 // group renders the pages of one notice's files. In an outlined site it

@@ -309,6 +309,14 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 		errs = append(errs, s.checkCategories()...)
 	}
 	errs = append(errs, s.checkBannerNotices())
+	if s.outlined {
+		// Past the checks that place their findings, an outline is read
+		// for what other pages show: its body and the places of its
+		// fields come with the whole notice the render stage reads.
+		for _, p := range s.Pages {
+			p.Notice.Locate, p.Notice.LoadBody = nil, nil
+		}
+	}
 	return s, errors.Join(errs...)
 }
 
