@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build/synth"
+	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/history/gittest"
 )
 
@@ -26,7 +27,9 @@ var updatedLine = regexp.MustCompile(`(?m)^updated: .*$`)
 // and with `[history] enabled = false`, alternately, each after the file
 // system has written back the last. Metrics, from the medians: the two
 // build times, extra-% (target < 25) and user-cpu-extra-%, the build's
-// own work without the kernel's. NOTIS_BENCH_SMALL=1 makes it 200
+// own work without the kernel's; and both again against the build
+// without history holding every notice, as the build with it does
+// (extra-vs-held-%). NOTIS_BENCH_SMALL=1 makes it 200
 // notices and 2 a commit, for a quick profile. NOTIS_BENCH_OUT=/dev/shm
 // writes the outputs there: on this project's VM, ext4 spends up to a
 // fifth of the build's CPU skipping recently freed inodes when it
@@ -50,8 +53,8 @@ func BenchmarkHistory1000(b *testing.B) {
 	// The user CPU time of each build, apart: the kernel's time to make
 	// the history's files and folders varied by seconds between two
 	// identical builds on the 2-core machine's file system.
-	var userWith, userWithout []time.Duration
-	build := func(config []byte) time.Duration {
+	var userWith, userWithout, userHeld []time.Duration
+	build := func(config []byte, hold content.Hold) time.Duration {
 		if err := os.WriteFile(cfg, config, 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -71,37 +74,48 @@ func BenchmarkHistory1000(b *testing.B) {
 		var r0, r1 syscall.Rusage
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
 		start := time.Now()
-		if _, err := Build(Options{Source: dir, Destination: dest}); err != nil {
+		if _, err := Build(Options{Source: dir, Destination: dest, hold: hold}); err != nil {
 			b.Fatal(err)
 		}
 		wall := time.Since(start)
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
 		user := time.Duration(r1.Utime.Nano() - r0.Utime.Nano())
-		if len(config) == len(on) {
+		switch {
+		case len(config) == len(on):
 			userWith = append(userWith, user)
-		} else {
+		case hold == content.Lean:
+			userHeld = append(userHeld, user)
+		default:
 			userWithout = append(userWithout, user)
 		}
 		return wall
 	}
 	b.ResetTimer()
-	var with, without []time.Duration
+	var with, without, held []time.Duration
 	for i := range b.N {
 		if i%2 == 0 {
-			with = append(with, build(on))
-			without = append(without, build(off))
+			with = append(with, build(on, 0))
+			without = append(without, build(off, 0))
+			held = append(held, build(off, content.Lean))
 		} else {
-			without = append(without, build(off))
-			with = append(with, build(on))
+			held = append(held, build(off, content.Lean))
+			without = append(without, build(off, 0))
+			with = append(with, build(on, 0))
 		}
 	}
 	b.StopTimer()
-	b.Logf("with history %v, without %v", with, without)
-	mw, mo := median(with), median(without)
+	b.Logf("with history %v, without %v, without and holding every notice %v", with, without, held)
+	mw, mo, mh := median(with), median(without), median(held)
 	b.ReportMetric(mw.Seconds(), "s-with-history")
 	b.ReportMetric(mo.Seconds(), "s-without")
 	b.ReportMetric(100*(mw.Seconds()/mo.Seconds()-1), "extra-%")
 	b.ReportMetric(100*(median(userWith).Seconds()/median(userWithout).Seconds()-1), "user-cpu-extra-%")
+	// A build with history holds its notices whole (it joins each with
+	// its earlier versions) where one without keeps outlines and reads
+	// each file twice: against the same site built holding its notices,
+	// the history's own cost.
+	b.ReportMetric(100*(mw.Seconds()/mh.Seconds()-1), "extra-vs-held-%")
+	b.ReportMetric(100*(median(userWith).Seconds()/median(userHeld).Seconds()-1), "user-cpu-extra-vs-held-%")
 }
 
 // syntheticHistory writes the synthetic site of notices notices into a new git
