@@ -742,7 +742,7 @@ func (pr *pageRenderer) noticesJSON(out io.Writer) error {
 	err := s.writeNoticesJSON(out, func(n *notice.Notice, version string) ([]byte, error) {
 		k := newKeyer(pr.gen)
 		if s.history != nil {
-			keyVersions(k, s.history.versionsIn(n.ID, n.Lang), n.Lang)
+			s.keyVersions(k, s.history.versionsIn(n.ID, n.Lang), n.Lang)
 		}
 		key := k.sum()
 		part, ok := c.json[n]

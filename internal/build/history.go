@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -331,17 +330,16 @@ func (pr *pageRenderer) history() error {
 // keyVersions adds a notice's versions in a language to a key: what its
 // list of versions, its feed and its summaries are made of. Every
 // language's file counts: a summary says when only another changed.
-func keyVersions(k *keyer, list []*version, lang string) {
+func (s *Site) keyVersions(k *keyer, list []*version, lang string) {
 	for _, v := range list {
 		k.str(v.Slug)
 		k.str(v.Commit)
 		sum := v.pages[lang].Sum
 		k.str(string(sum[:]))
-		for _, l := range slices.Sorted(maps.Keys(v.pages)) {
-			if l != lang {
-				sum := v.pages[l].Sum
+		for _, l := range s.languages() {
+			if p := v.pages[l]; p != nil && l != lang {
 				k.str(l)
-				k.str(string(sum[:]))
+				k.str(string(p.Sum[:]))
 			}
 		}
 		if v.Current {
@@ -366,7 +364,7 @@ func (pr *pageRenderer) versions(id, lang string, list []*version, buf *bytes.Bu
 		k.str(rel)
 		k.str(n.Title)
 		k.str(strings.Join(langs, ","))
-		keyVersions(k, list, lang)
+		s.keyVersions(k, list, lang)
 		return k.sum()
 	}
 	return pr.page(rel, key, func(b *bytes.Buffer) error {
@@ -441,7 +439,7 @@ func (pr *pageRenderer) changes(id, lang string, list []*version, i int, changes
 	key := func() [32]byte {
 		k := newKeyer(pr.gen)
 		k.str(changes)
-		keyVersions(k, list[i:min(i+2, len(list))], lang)
+		s.keyVersions(k, list[i:min(i+2, len(list))], lang)
 		k.str(s.ByID[id][lang].Title) // the link to the current page
 		return k.sum()
 	}
@@ -508,7 +506,7 @@ func (pr *pageRenderer) feed(lang, id string, buf *bytes.Buffer) error {
 			if n := s.ByID[nid][lang]; n != nil {
 				k.str(nid)
 				k.str(n.Title)
-				keyVersions(k, s.history.versionsIn(nid, lang), lang)
+				s.keyVersions(k, s.history.versionsIn(nid, lang), lang)
 			}
 		}
 		return k.sum()

@@ -88,7 +88,23 @@ func TestOutlinedBuildEqualsTheBuildThatHoldsEveryNotice(t *testing.T) {
 	if err := synth.Generate(synthetic, 60); err != nil {
 		t.Fatal(err)
 	}
-	for name, src := range map[string]string{"example": "../..", "golden": "testdata/site", "synthetic": synthetic} {
+	// My own case: a chain of layered notices across folders (a child
+	// extends a team notice that extends the group's), with a body link
+	// from one notice to another and a related notice.
+	layered := copySite(t, "testdata/site")
+	for name, src := range map[string]string{
+		"content/group.en.md":         "---\ntitle: Group notice\nupdated: 2026-04-01\ncontroller: {name: Example Group plc, email: privacy@example.org}\nsupervisory_authority: ico\ndpo: {email: dpo@example.org}\ndata:\n  - {id: identity, name: Identity}\npurposes:\n  - {name: Payroll, basis: contract, data: [identity]}\nretention:\n  - {records: Payroll records, period: P6Y}\n---\nThe group's notice.\n",
+		"content/teams/team.en.md":    "---\ntitle: Team notice\nupdated: 2026-04-01\nextends: group\npurposes:\n  - {name: Rotas, basis: contract}\n---\nSee [the applicants' notice](/en/applicants/).\n",
+		"content/teams/a/child.en.md": "---\ntitle: Child notice\nupdated: 2026-04-01\nextends: team\nrelated: [applicants]\ntransfers: []\n---\nThe child's own words.\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(layered, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(layered, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, src := range map[string]string{"example": "../..", "golden": "testdata/site", "synthetic": synthetic, "layered": layered} {
 		t.Run(name, func(t *testing.T) {
 			build := func(hold content.Hold) (map[string]string, *recordingLint) {
 				l := &recordingLint{}
@@ -102,6 +118,9 @@ func TestOutlinedBuildEqualsTheBuildThatHoldsEveryNotice(t *testing.T) {
 			outlined, outlinedLint := build(content.Outlines)
 			if len(whole) < 10 {
 				t.Fatalf("the build wrote %d files", len(whole))
+			}
+			if child := outlined["en/child/index.html"]; name == "layered" && (!strings.Contains(child, "Payroll records") || !strings.Contains(child, "Rotas")) {
+				t.Errorf("the child notice does not show its parent's and grandparent's facts:\n%s", child)
 			}
 			for _, rel := range slices.Sorted(func(yield func(string) bool) {
 				for k := range whole {

@@ -92,11 +92,15 @@ func register(rs ...*Rule) bool {
 }
 
 // Rules lists every rule, sorted by id.
-func Rules() []*Rule {
+func Rules() []*Rule { return slices.Clone(sortedRules()) }
+
+// sortedRules is the registry sorted once: a build checks each notice on
+// its own, so Check runs once a notice.
+var sortedRules = sync.OnceValue(func() []*Rule {
 	rs := slices.Clone(registry)
 	slices.SortFunc(rs, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })
 	return rs
-}
+})
 
 // Lookup finds a rule by id.
 func Lookup(id string) (*Rule, bool) {
@@ -347,13 +351,13 @@ func Check(notices []*notice.Notice, opts Options) []Finding {
 	for _, n := range notices {
 		groups[n.ID] = append(groups[n.ID], n)
 	}
-	rules := Rules()
+	rules := sortedRules()
 	// Notices are checked on all cores: rules only read the notices, and a
 	// large site's prose checks are the bulk of the work.
 	perNotice := make([][]Finding, len(notices))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), len(notices)) {
 		wg.Go(func() {
 			sc := scratches.Get().(*scratch)
 			defer scratches.Put(sc)
