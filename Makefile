@@ -36,6 +36,7 @@ bench:
 ## fuzz: grow the fuzz corpora for a minute each
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/content/
+	$(GO) test -run '^$$' -fuzz FuzzYAMLAsHugoReadsIt -fuzztime 60s ./internal/content/
 
 ## serve: preview the example site with live reload
 serve:

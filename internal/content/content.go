@@ -151,7 +151,7 @@ func parse(name string, src []byte, langs Languages, shared *texts) (*Page, diag
 	}
 	bodyLine := 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n"))
 
-	raw, err := metadecoders.Default.UnmarshalToMap(fmSrc, format)
+	raw, err := decodeFrontMatter(fmSrc, format)
 	if err != nil {
 		return nil, diag.List{syntaxError(name, string(format), fmSrc, fmLine, err)}
 	}
