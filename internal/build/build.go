@@ -682,11 +682,13 @@ func (pr *pageRenderer) siteFiles() error {
 		}
 		return s.sitemapKey(pr.gen)
 	}
-	err := pr.file("sitemap.xml", "application/xml", sitemapKey, func(b *bytes.Buffer) error {
-		sm, err := s.sitemap()
-		b.Write(sm)
-		return err
-	}, &buf)
+	var err error
+	if pr.c == nil {
+		err = pr.w.stream("sitemap.xml", s.writeSitemap)
+	} else {
+		// Written compact: nothing to minify.
+		err = pr.file("sitemap.xml", "", sitemapKey, func(b *bytes.Buffer) error { return s.writeSitemap(b) }, &buf)
+	}
 	if err != nil {
 		return err
 	}
