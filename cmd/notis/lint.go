@@ -9,6 +9,7 @@ import (
 
 	"github.com/notis-dev/notis/internal/build"
 	"github.com/notis-dev/notis/internal/diag"
+	"github.com/notis-dev/notis/internal/gcpace"
 	"github.com/notis-dev/notis/internal/lint"
 )
 
@@ -93,6 +94,7 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 	// ones decide which consent categories exist. What could not be read is
 	// a finding like any other (syntax.yaml, decode.field …): it is in
 	// every format and in the count, and fails the run.
+	defer gcpace.Start(batchHeadroom, nil)()
 	st, loadErr := build.Load(*source, "")
 	reading := diag.Collect(loadErr)
 	var findings []lint.Finding
