@@ -30,11 +30,38 @@ const MinRatio = 0.5
 // as it was. floor is the least headroom in bytes. When the GOGC
 // environment variable is set, the user's setting stands and Start does
 // nothing. tuned, if not nil, is called with each new GOGC percentage.
+//
+// GOGC is one setting for the process: while a pacer runs, a second
+// Start (a test running two commands at once) shares it, and the last
+// stop puts GOGC back.
 func Start(floor uint64, tuned func(percent int)) (stop func()) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return func() {}
 	}
-	return start(floor, tuned).stop
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.running == nil {
+		shared.running = start(floor, tuned)
+	}
+	shared.users++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			shared.Lock()
+			defer shared.Unlock()
+			if shared.users--; shared.users == 0 {
+				shared.running.stop()
+				shared.running = nil
+			}
+		})
+	}
+}
+
+// shared is the process's one running pacer and how many Starts use it.
+var shared struct {
+	sync.Mutex
+	running *pacer
+	users   int
 }
 
 func start(floor uint64, tuned func(int)) *pacer {

@@ -94,6 +94,26 @@ func TestNoTuningAfterStop(t *testing.T) {
 	}
 }
 
+// TestStartsShareOnePacer: two commands run at once in one process share
+// the pacer, and GOGC comes back as it was only after the last stops.
+func TestStartsShareOnePacer(t *testing.T) {
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	before := gogc()
+	stopA := Start(64<<20, nil)
+	stopB := Start(64<<20, nil)
+	debug.SetGCPercent(123) // as the running pacer might
+	stopA()
+	stopA() // a second call changes nothing
+	if got := gogc(); got != 123 {
+		t.Fatalf("GOGC is %d after the first of two stops, want the pacer's 123 still", got)
+	}
+	stopB()
+	if got := gogc(); got != before {
+		t.Fatalf("GOGC is %d after the last stop, want %d", got, before)
+	}
+}
+
 func TestGOGCStands(t *testing.T) {
 	t.Setenv("GOGC", "100")
 	before := gogc()
