@@ -292,6 +292,13 @@ func Build(opts Options) (*Result, error) {
 	res := &Result{PagesByLang: map[string]int{}, Notices: len(s.ByID), Warnings: warnings, Destination: dest}
 	if _, err := s.render(st, opts, res, nil); err != nil {
 		st.discard()
+		if opts.Lint != nil && s.outlined {
+			// The lint checks an outlined site as it renders: what it
+			// found before the render failed is reported all the same,
+			// as a build that holds its notices reports it first.
+			_, lintErr := opts.Lint.Done(s)
+			err = errors.Join(err, lintErr)
+		}
 		return nil, err
 	}
 	if opts.Lint != nil && s.outlined {

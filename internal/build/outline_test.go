@@ -26,6 +26,7 @@ type recordingLint struct {
 	mu          sync.Mutex
 	findings    []lint.Finding
 	calls       int
+	done        int
 }
 
 func (l *recordingLint) Check(s *Site, notices []*notice.Notice) {
@@ -37,6 +38,7 @@ func (l *recordingLint) Check(s *Site, notices []*notice.Notice) {
 }
 
 func (l *recordingLint) Done(*Site) ([]string, error) {
+	l.done++
 	lint.Sort(l.findings)
 	if e, _, _ := lint.Count(l.findings); e > 0 && l.failOnError {
 		return nil, errors.New("lint errors")
@@ -169,6 +171,30 @@ func TestALintErrorFailsAnOutlinedBuildBeforeItWrites(t *testing.T) {
 	}
 	if _, statErr := os.Stat(dest); !errors.Is(statErr, fs.ErrNotExist) {
 		t.Errorf("a failed build left %s", dest)
+	}
+}
+
+// TestAFailedRenderStillReportsTheLint: when the render of an outlined
+// site fails (here a layout that fails on one notice), what the lint
+// found is still reported, as a build that holds its notices reports it
+// before it renders.
+func TestAFailedRenderStillReportsTheLint(t *testing.T) {
+	src := copySite(t, "testdata/site")
+	layout := `{{define "notice-automated"}}{{if eq .N.ID "cookies"}}{{index .N.Related 9}}{{end}}{{end}}`
+	if err := os.MkdirAll(filepath.Join(src, "layouts", "partials"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "layouts", "partials", "notice-automated.html"), []byte(layout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	l := &recordingLint{}
+	_, err := Build(Options{Source: src, Destination: dest, Lint: l, hold: content.Outlines})
+	if err == nil || !strings.Contains(err.Error(), "cookies") {
+		t.Fatalf("the build did not fail on the cookies notice's layout: %v", err)
+	}
+	if l.done != 1 || l.calls == 0 {
+		t.Fatalf("the lint checked %d groups and was reported %d times, want its findings reported once", l.calls, l.done)
 	}
 }
 
