@@ -467,6 +467,7 @@ func TestAVersionOfAnotherLanguageOnlySaysSo(t *testing.T) {
 		{"sv/applicants/versions/index.html", "<p>Endast ändrade formuleringar</p>", "Bara en annan språkversion ändrades"},
 		{"en/applicants/feed.xml", "<summary type=\"text\">Only another language's version changed</summary>", "No changes"},
 		{"notices.json", `"summary":"Only another language's version changed"`, `"summary":"No changes"`},
+		{"en/applicants/versions/2026-02-01/changes/index.html", "<p>Only the notice in another language changed: in this language, this version reads as the one before it.</p>", "Nothing the notice states changed."},
 	} {
 		page := readOut(t, dest, c.rel)
 		if !strings.Contains(page, c.want) || c.not != "" && strings.Contains(page, c.not) {

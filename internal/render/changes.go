@@ -60,6 +60,9 @@ type ChangesPage struct {
 	// Prose is the body's word-level diff, escaped by noticediff.BodyHTML.
 	Prose        template.HTML
 	ProseChanged bool
+	// OtherLanguage says the version is there because another language's
+	// text changed: this language's reads as the one before it.
+	OtherLanguage bool
 }
 
 // VersionLink is a link to a version's page.
@@ -84,7 +87,7 @@ type ChangeSection struct {
 // ChangesTo renders the change page of notice n's version to, from the
 // version from (zero for the first version), in language lang. d is
 // noticediff.Compare of the two versions.
-func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, to VersionRef, d *noticediff.Diff) error {
+func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, to VersionRef, d *noticediff.Diff, otherLanguage bool) error {
 	if d.BodyErr != nil {
 		return d.BodyErr // the prose diff is unknown: no page says "no change"
 	}
@@ -98,10 +101,11 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 		title, heading = t("diff.page.title_undated", "notice", n.Title), t("diff.page.heading_undated")
 	}
 	p := &ChangesPage{
-		N:            n,
-		Heading:      heading,
-		Current:      r.rel(NoticePath(lang, n.ID)),
-		ProseChanged: d.ProseChanged(),
+		N:             n,
+		Heading:       heading,
+		Current:       r.rel(NoticePath(lang, n.ID)),
+		ProseChanged:  d.ProseChanged(),
+		OtherLanguage: otherLanguage,
 	}
 	if from.Path != "" {
 		label, link := t("diff.page.version_previous"), t("diff.page.version_link_previous")
@@ -123,6 +127,9 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 	}
 	p.Page = r.page(lang, title, pagePath, alts)
 	p.Description = d.Summary(r.strings, lang)
+	if otherLanguage {
+		p.Description = t("diff.summary.other_language")
+	}
 	for _, ch := range d.Changes {
 		text, err := noticediff.Sentence(r.strings, lang, ch)
 		if err != nil {

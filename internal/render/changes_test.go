@@ -50,7 +50,7 @@ func changesPage(t *testing.T, r *Renderer, lang string, first bool) string {
 	}
 	var buf bytes.Buffer
 	to := VersionRef{Date: new.Updated, Path: lang + "/applicants/versions/2026-09-01/"}
-	if err := r.ChangesTo(&buf, lang, new, from, to, noticediff.Compare(old, new)); err != nil {
+	if err := r.ChangesTo(&buf, lang, new, from, to, noticediff.Compare(old, new), false); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -113,7 +113,7 @@ func TestAChangePageWithAnUnreadableBodyIsAnError(t *testing.T) {
 	r := newRenderer(t)
 	old, new := twoVersions("en")
 	new.Body, new.LoadBody = nil, func() ([]byte, error) { return nil, fs.ErrPermission }
-	err := r.ChangesTo(&bytes.Buffer{}, "en", new, VersionRef{Path: "en/a/"}, VersionRef{Path: "en/b/"}, noticediff.Compare(old, new))
+	err := r.ChangesTo(&bytes.Buffer{}, "en", new, VersionRef{Path: "en/a/"}, VersionRef{Path: "en/b/"}, noticediff.Compare(old, new), false)
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Fatalf("got %v", err)
 	}
@@ -170,7 +170,7 @@ func TestAChangePageOfNoChangeSaysSo(t *testing.T) {
 	n := minimal()
 	n.Lang = "sv"
 	var buf bytes.Buffer
-	if err := r.ChangesTo(&buf, "sv", n, VersionRef{Date: n.Updated, Path: "sv/a/versions/1/"}, VersionRef{Date: n.Updated, Path: "sv/a/versions/2/"}, noticediff.Compare(n, n)); err != nil {
+	if err := r.ChangesTo(&buf, "sv", n, VersionRef{Date: n.Updated, Path: "sv/a/versions/1/"}, VersionRef{Date: n.Updated, Path: "sv/a/versions/2/"}, noticediff.Compare(n, n), false); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
@@ -191,7 +191,7 @@ func TestAChangePageOfTheVersionBeingEdited(t *testing.T) {
 	old, new := twoVersions("sv")
 	var buf bytes.Buffer
 	from := VersionRef{Date: old.Updated, Path: "sv/applicants/versions/2026-04-01/"}
-	if err := r.ChangesTo(&buf, "sv", new, from, VersionRef{Path: "sv/applicants/versions/next/"}, noticediff.Compare(old, new)); err != nil {
+	if err := r.ChangesTo(&buf, "sv", new, from, VersionRef{Path: "sv/applicants/versions/next/"}, noticediff.Compare(old, new), false); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
