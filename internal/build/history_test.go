@@ -448,6 +448,45 @@ func TestHistoryInThePreview(t *testing.T) {
 	}
 }
 
+// In the preview, a translation saved alone is the next version, and the
+// other language's pages, which the save did not touch, must say so:
+// their list, their change page and notices.json read "another
+// language" from the moment of the save, not after a restart.
+func TestThePreviewSaysWhenOnlyAnotherLanguageChanged(t *testing.T) {
+	g := gittest.New(t)
+	base := gittest.Notice{Updated: "2026-01-10", Retention: "P6M", Basis: "contract", Prose: "You give us your data when you apply."}
+	files := gittest.Files(base, base)
+	files[gittest.SiteDir+"/notis.toml"] = "site = \"history\"\nbaseURL = \"https://privacy.example.test/\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n[languages.sv]\ntitle = \"Integritet\"\n"
+	g.Commit("first version", files)
+	inc, err := NewIncremental(Options{Source: filepath.Join(g.Dir, gittest.SiteDir), DevScript: "/_notis/dev.js"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(rel string) string {
+		b, ok := inc.Output().File(rel)
+		if !ok {
+			t.Fatalf("the preview has no %s", rel)
+		}
+		return string(b)
+	}
+	sv := base
+	sv.Updated, sv.Prose = "2026-02-01", "Du ger oss dina uppgifter när du söker."
+	g.Write(map[string]string{gittest.SiteDir + "/content/applicants.sv.md": sv.Text("sv")})
+	if _, err := inc.Update([]string{"content/applicants.sv.md"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ rel, want string }{
+		{"en/applicants/versions/index.html", "<p>Only another language's version changed</p>"},
+		{"en/applicants/versions/2026-02-01/changes/index.html", "Only the notice in another language changed"},
+		{"notices.json", `"summary":"Only another language's version changed"`},
+		{"sv/applicants/versions/index.html", "<p>Endast ändrade formuleringar</p>"},
+	} {
+		if page := file(c.rel); !strings.Contains(page, c.want) {
+			t.Errorf("after saving the Swedish file alone, %s does not say %q:\n%s", c.rel, c.want, page)
+		}
+	}
+}
+
 // A translation corrected alone, with its own date, makes a version of
 // the notice. In the other language's list that version says only
 // another language changed: "No changes" would leave its reader asking
