@@ -39,6 +39,16 @@ func readOut(t *testing.T, dest, rel string) string {
 	return string(b)
 }
 
+// previewFile is a file of the preview's output, which must have it.
+func previewFile(t *testing.T, inc *Incremental, rel string) string {
+	t.Helper()
+	b, ok := inc.Output().File(rel)
+	if !ok {
+		t.Fatalf("the preview has no %s", rel)
+	}
+	return string(b)
+}
+
 var dates = []string{"2026-01-10", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"}
 
 func TestHistoryPages(t *testing.T) {
@@ -400,13 +410,7 @@ func TestHistoryInThePreview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := func(rel string) string {
-		b, ok := inc.Output().File(rel)
-		if !ok {
-			t.Fatalf("the preview has no %s", rel)
-		}
-		return string(b)
-	}
+	file := func(rel string) string { return previewFile(t, inc, rel) }
 	if !strings.Contains(file("en/applicants/versions/index.html"), "Applications: kept 6 months → 12 months") {
 		t.Error("the preview's list of versions does not say what changed")
 	}
@@ -448,29 +452,38 @@ func TestHistoryInThePreview(t *testing.T) {
 	}
 }
 
-// In the preview, a translation saved alone is the next version, and the
-// other language's pages, which the save did not touch, must say so:
-// their list, their change page and notices.json read "another
-// language" from the moment of the save, not after a restart.
-func TestThePreviewSaysWhenOnlyAnotherLanguageChanged(t *testing.T) {
+// twoLanguageHistory is a repository whose first commit is one notice in
+// English and Swedish, and that notice as committed.
+func twoLanguageHistory(t *testing.T) (*gittest.Repo, gittest.Notice) {
+	t.Helper()
 	g := gittest.New(t)
 	base := gittest.Notice{Updated: "2026-01-10", Retention: "P6M", Basis: "contract", Prose: "You give us your data when you apply."}
 	files := gittest.Files(base, base)
 	files[gittest.SiteDir+"/notis.toml"] = "site = \"history\"\nbaseURL = \"https://privacy.example.test/\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n[languages.sv]\ntitle = \"Integritet\"\n"
 	g.Commit("first version", files)
+	return g, base
+}
+
+// swedishCorrected is base with its Swedish wording corrected, on a day
+// of its own.
+func swedishCorrected(base gittest.Notice) gittest.Notice {
+	sv := base
+	sv.Updated, sv.Prose = "2026-02-01", "Du ger oss dina uppgifter när du söker."
+	return sv
+}
+
+// In the preview, a translation saved alone is the next version, and the
+// other language's pages, which the save did not touch, must say so:
+// their list, their change page and notices.json read "another
+// language" from the moment of the save, not after a restart.
+func TestThePreviewSaysWhenOnlyAnotherLanguageChanged(t *testing.T) {
+	g, base := twoLanguageHistory(t)
 	inc, err := NewIncremental(Options{Source: filepath.Join(g.Dir, gittest.SiteDir), DevScript: "/_notis/dev.js"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := func(rel string) string {
-		b, ok := inc.Output().File(rel)
-		if !ok {
-			t.Fatalf("the preview has no %s", rel)
-		}
-		return string(b)
-	}
-	sv := base
-	sv.Updated, sv.Prose = "2026-02-01", "Du ger oss dina uppgifter när du söker."
+	file := func(rel string) string { return previewFile(t, inc, rel) }
+	sv := swedishCorrected(base)
 	g.Write(map[string]string{gittest.SiteDir + "/content/applicants.sv.md": sv.Text("sv")})
 	if _, err := inc.Update([]string{"content/applicants.sv.md"}); err != nil {
 		t.Fatal(err)
@@ -492,13 +505,8 @@ func TestThePreviewSaysWhenOnlyAnotherLanguageChanged(t *testing.T) {
 // another language changed: "No changes" would leave its reader asking
 // why it is there. In its own language it says what changed.
 func TestAVersionOfAnotherLanguageOnlySaysSo(t *testing.T) {
-	g := gittest.New(t)
-	base := gittest.Notice{Updated: "2026-01-10", Retention: "P6M", Basis: "contract", Prose: "You give us your data when you apply."}
-	files := gittest.Files(base, base)
-	files[gittest.SiteDir+"/notis.toml"] = "site = \"history\"\nbaseURL = \"https://privacy.example.test/\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n[languages.sv]\ntitle = \"Integritet\"\n"
-	g.Commit("first version", files)
-	sv := base
-	sv.Updated, sv.Prose = "2026-02-01", "Du ger oss dina uppgifter när du söker."
+	g, base := twoLanguageHistory(t)
+	sv := swedishCorrected(base)
 	g.Commit("Swedish wording", gittest.Files(base, sv))
 	dest := buildInto(t, filepath.Join(g.Dir, gittest.SiteDir))
 	for _, c := range []struct{ rel, want, not string }{

@@ -274,9 +274,9 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 	if c == nil {
 		// A build keeps each notice's outline and reads it whole again
 		// to render it, so its memory does not grow with every notice's
-		// facts; reading a file twice costs about a sixth more CPU. One
-		// that reads the history holds its notices whole: it joins each
-		// with its earlier versions.
+		// facts, for the CPU of reading each file twice (docs/build.md).
+		// One that reads the history holds its notices whole: it joins
+		// each with its earlier versions.
 		hold := content.Whole
 		switch {
 		case !lean:

@@ -28,6 +28,8 @@ var yamlCases = []string{
 	"k: 1\nk: 2\n", "a: &x 1\nb: *x\n", "<<: {a: 1}\nb: 2\n", "1: a\n", "true: a\n", "null: a\n", "? [a]\n: b\n",
 	"'1': a\n", "k: v\n---\nl: w\n", "- a\n- b\n", "plain\n", "", "k: a: b\n", "k: [a\n", "\tk: v\n",
 	"k: v\r\nl: w\r\n", "k:\n  - {a: 1, b: [x, y]}\n  - c\n", "k: !custom x\n", "k: -\n", "k: 12:30\n", "k: 1:2:3\n",
+	"k: |\r\n  one\r\n  two\r\nl: x\r\n", "k: >-\n  one\n\n  two\n# c\nl: [a, {b: c}]\n", "'a:b': 1\n\"q\": é\n",
+	"k: &a x\nl: [*a, *a]\n", "k:\n  # only a comment\nl: 2\n", "title: Notice: the first\n", "k: 'two\n  lines'\n",
 	"k: {url: https://ico.org.uk, b: c:d}\n", "k: [https://x.org, a:b]\n", "{A:0}\n", "k: {a:}\n",
 }
 

@@ -158,9 +158,6 @@ func gramBit(a, b, c byte) uint32 {
 	return (uint32(a)*0x9E3779B1 ^ uint32(b)*0x85EBCA77 ^ uint32(c)*0xC2B2AE3D) >> 16
 }
 
-// mayContain reports whether the body might contain text (lower-case): it
-// is false only when one of text's three-byte sequences is absent, so the
-// prose rules skip most of their phrases without scanning the body.
 // knows reports whether the site has notice id.
 func (c *Context) knows(id string) bool {
 	if c.known != nil {
@@ -169,6 +166,9 @@ func (c *Context) knows(id string) bool {
 	return c.groups[id] != nil
 }
 
+// mayContain reports whether the body might contain text (lower-case): it
+// is false only when one of text's three-byte sequences is absent, so the
+// prose rules skip most of their phrases without scanning the body.
 func (c *Context) mayContain(text string) bool {
 	if c.grams == nil {
 		// The body's trigrams with each run of white space read as one
@@ -422,12 +422,12 @@ func fromParent(n *notice.Notice, field string) bool {
 	return false
 }
 
-// sortFindings orders findings by file, line, column and rule.
 // Sort orders findings as Check does: by file, then place, then rule.
 // The build sorts with it the findings of the notices it checked one at
 // a time.
 func Sort(out []Finding) { sortFindings(out) }
 
+// sortFindings orders findings by file, line, column and rule.
 func sortFindings(out []Finding) {
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(
