@@ -272,11 +272,12 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 	var broken []*content.Page
 	var err error
 	if c == nil {
-		// A build keeps each notice's outline and reads it whole again
-		// to render it, so its memory does not grow with every notice's
-		// facts, for the CPU of reading each file twice (docs/build.md).
-		// One that reads the history holds its notices whole: it joins
-		// each with its earlier versions.
+		// A build holds a site that fits content.WholeBudget whole. A
+		// larger one keeps each notice's outline and reads it whole
+		// again to render it, so its memory does not grow with every
+		// notice's facts, for the CPU of reading each file twice
+		// (docs/build.md). One that reads the history holds its notices
+		// whole: it joins each with its earlier versions.
 		hold := content.Whole
 		switch {
 		case !lean:
@@ -285,10 +286,11 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 		case s.readsHistory():
 			hold = content.Lean
 		default:
-			hold = content.Outlines
+			hold = content.OutlinesIfLarge
 		}
-		s.Pages, broken, err = content.Load(os.DirFS(opts.Source), s.Config, hold)
-		s.outlined = hold == content.Outlines
+		var held content.Hold
+		s.Pages, broken, held, err = content.Load(os.DirFS(opts.Source), s.Config, hold)
+		s.outlined = held == content.Outlines
 	} else {
 		s.Pages, broken, err = c.content(opts.Source, s.Config, changed, reloaded)
 	}

@@ -17,7 +17,8 @@ func loadSite(t *testing.T, files map[string]string) (ok, broken []*Page, err er
 		fsys["content/"+name] = &fstest.MapFile{Data: []byte(text)}
 	}
 	cfg := &site.Config{Languages: map[string]site.Language{"en": {Title: "P"}, "sv": {Title: "I"}}, DefaultLanguage: "en"}
-	return Load(fsys, cfg, Whole)
+	ok, broken, _, err = Load(fsys, cfg, Whole)
+	return ok, broken, err
 }
 
 // A layered notice takes every fact it leaves out from the notice it

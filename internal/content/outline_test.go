@@ -1,10 +1,12 @@
 package content
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/notis-dev/notis/internal/site"
 )
@@ -28,7 +30,7 @@ func TestRereadGivesAnOutlinedNoticeBackWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	fsys := os.DirFS(dir)
-	pages, _, err := Load(fsys, cfg, Outlines)
+	pages, _, _, err := Load(fsys, cfg, Outlines)
 	if err != nil || len(pages) != 1 {
 		t.Fatalf("load: %v, %d pages", err, len(pages))
 	}
@@ -49,5 +51,40 @@ func TestRereadGivesAnOutlinedNoticeBackWhole(t *testing.T) {
 	}
 	if _, err := Reread(fsys, pages[0], langs); err == nil || !strings.Contains(err.Error(), "content/candidates.en.md changed while the site was built") {
 		t.Errorf("reread of a changed file: %v", err)
+	}
+}
+
+// OutlinesIfLarge holds a site whose files fit the budget whole and
+// outlines every page of one that does not.
+func TestOutlinesIfLargeChoosesByTheSiteSize(t *testing.T) {
+	fsys := fstest.MapFS{}
+	total := 0
+	for i := range 12 {
+		src := fmt.Sprintf("---\ntitle: Notice %d\ncontroller: {name: Example Ltd, email: privacy@example.org}\ndata:\n  - {id: cv, name: CV}\npurposes:\n  - {name: Recruiting, basis: contract, data: [cv]}\n---\nBody %d.\n", i, i)
+		fsys[fmt.Sprintf("content/n%02d.en.md", i)] = &fstest.MapFile{Data: []byte(src)}
+		total += len(src)
+	}
+	cfg := &site.Config{Languages: map[string]site.Language{"en": {Title: "P"}}, DefaultLanguage: "en"}
+	defer func(b int64) { wholeBudget = b }(wholeBudget)
+	for _, c := range []struct {
+		budget int
+		want   Hold
+	}{{total, Whole}, {total - 1, Outlines}, {0, Outlines}} {
+		wholeBudget = int64(c.budget)
+		pages, _, held, err := Load(fsys, cfg, OutlinesIfLarge)
+		if err != nil || len(pages) != 12 {
+			t.Fatalf("budget %d: %v, %d pages", c.budget, err, len(pages))
+		}
+		if held != c.want {
+			t.Errorf("budget %d of %d bytes: held %v, want %v", c.budget, total, held, c.want)
+		}
+		for _, p := range pages {
+			n := p.Notice
+			whole := len(n.Purposes) == 1 && len(n.Data) == 1 && len(n.Body) > 0 && n.LoadBody == nil
+			outline := n.Purposes == nil && n.Data == nil && n.Body == nil && n.LoadBody != nil && n.Locate != nil
+			if c.want == Whole && !whole || c.want == Outlines && !outline {
+				t.Errorf("budget %d: %s holds %d purposes, %d bytes of body; want it %v", c.budget, n.File, len(n.Purposes), len(n.Body), c.want)
+			}
+		}
 	}
 }
