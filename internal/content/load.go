@@ -52,12 +52,13 @@ const (
 
 // WholeBudget is the most bytes of notice files OutlinesIfLarge holds
 // whole. Held whole, a notice costs about its file's size (its body is a
-// slice of the file's bytes), so this bounds what holding adds to a
-// build's memory: the synthetic 1,000-notice site's 2,000 files total
-// 40 MB and peak 43 MiB higher whole than outlined, inside the 160 MiB
-// target, and save each file's second read and parse (docs/build.md).
-// Real sites are far smaller.
-const WholeBudget = 48 << 20
+// slice of the file's bytes), so this is about what holding can add to a
+// build's memory: little enough that memory stays flat in the size of
+// the site, and room for every real site (a few hundred KB). Holding the
+// synthetic 1,000-notice site's 40 MB whole would save a sixth of its
+// build's CPU but raise its peak by 43 MiB, and make the 10,000-notice
+// build's CPU 11.8× the 1,000's instead of 9× (docs/build.md).
+const WholeBudget = 8 << 20
 
 // wholeBudget is WholeBudget, which tests lower.
 var wholeBudget int64 = WholeBudget
