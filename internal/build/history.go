@@ -444,7 +444,11 @@ func (pr *pageRenderer) changes(id, lang string, list []*version, i int, changes
 		return k.sum()
 	}
 	return pr.page(changes, key, func(b *bytes.Buffer) error {
-		if err := pr.r.ChangesTo(b, lang, n, versionRef(lang, id, list[i+1]), versionRef(lang, id, v), s.history.diff(list, i, lang), otherLanguageOnly(v, list[i+1], lang)); err != nil {
+		if err := pr.r.ChangesTo(b, lang, n, versionRef(lang, id, list[i+1]), versionRef(lang, id, v), render.Change{
+			Diff:          s.history.diff(list, i, lang),
+			Summary:       s.summary(list, i, lang),
+			OtherLanguage: otherLanguageOnly(v, list[i+1], lang),
+		}); err != nil {
 			return layoutError(n, fmt.Errorf("changes of version %s: %w", v.Slug, err))
 		}
 		return nil

@@ -84,10 +84,21 @@ type ChangeSection struct {
 	Lines []ChangeLine
 }
 
+// Change is what changed from one version of a notice to the next, in
+// one language, as its change page shows it.
+type Change struct {
+	Diff *noticediff.Diff // noticediff.Compare of the two versions
+	// Summary is the line the version lists show for the version: the
+	// change page's description, so the two never say different things.
+	Summary string
+	// OtherLanguage says only another language's file changed.
+	OtherLanguage bool
+}
+
 // ChangesTo renders the change page of notice n's version to, from the
-// version from (zero for the first version), in language lang. d is
-// noticediff.Compare of the two versions.
-func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, to VersionRef, d *noticediff.Diff, otherLanguage bool) error {
+// version from (zero for the first version), in language lang.
+func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, to VersionRef, c Change) error {
+	d := c.Diff
 	if d.BodyErr != nil {
 		return d.BodyErr // the prose diff is unknown: no page says "no change"
 	}
@@ -105,7 +116,7 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 		Heading:       heading,
 		Current:       r.rel(NoticePath(lang, n.ID)),
 		ProseChanged:  d.ProseChanged(),
-		OtherLanguage: otherLanguage,
+		OtherLanguage: c.OtherLanguage,
 	}
 	if from.Path != "" {
 		label, link := t("diff.page.version_previous"), t("diff.page.version_link_previous")
@@ -126,10 +137,7 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 		return l.err
 	}
 	p.Page = r.page(lang, title, pagePath, alts)
-	p.Description = d.Summary(r.strings, lang)
-	if otherLanguage {
-		p.Description = t("diff.summary.other_language")
-	}
+	p.Description = c.Summary
 	for _, ch := range d.Changes {
 		text, err := noticediff.Sentence(r.strings, lang, ch)
 		if err != nil {

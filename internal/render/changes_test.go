@@ -41,6 +41,12 @@ func twoVersions(lang string) (old, new *notice.Notice) {
 	return old, new
 }
 
+// change is the change from old to new, summed up as the version lists
+// would sum it up.
+func change(old, new *notice.Notice) Change {
+	return Change{Diff: noticediff.Compare(old, new), Summary: "Retention & <more>"}
+}
+
 func changesPage(t *testing.T, r *Renderer, lang string, first bool) string {
 	t.Helper()
 	old, new := twoVersions(lang)
@@ -50,7 +56,7 @@ func changesPage(t *testing.T, r *Renderer, lang string, first bool) string {
 	}
 	var buf bytes.Buffer
 	to := VersionRef{Date: new.Updated, Path: lang + "/applicants/versions/2026-09-01/"}
-	if err := r.ChangesTo(&buf, lang, new, from, to, noticediff.Compare(old, new), false); err != nil {
+	if err := r.ChangesTo(&buf, lang, new, from, to, change(old, new)); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -72,6 +78,7 @@ func TestChangePageListsMaterialChangesFirstThenBySectionThenTheProse(t *testing
 			`&lt;13 &amp; &gt;11`,
 			`href="/en/applicants/versions/2026-04-01/"`,
 			`href="/en/applicants/"`,
+			`<meta name="description" content="Retention &amp; &lt;more&gt;">`,
 		},
 		"sv": {
 			`<h1>Det här ändrades 1 september 2026</h1>`,
@@ -113,7 +120,7 @@ func TestAChangePageWithAnUnreadableBodyIsAnError(t *testing.T) {
 	r := newRenderer(t)
 	old, new := twoVersions("en")
 	new.Body, new.LoadBody = nil, func() ([]byte, error) { return nil, fs.ErrPermission }
-	err := r.ChangesTo(&bytes.Buffer{}, "en", new, VersionRef{Path: "en/a/"}, VersionRef{Path: "en/b/"}, noticediff.Compare(old, new), false)
+	err := r.ChangesTo(&bytes.Buffer{}, "en", new, VersionRef{Path: "en/a/"}, VersionRef{Path: "en/b/"}, change(old, new))
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Fatalf("got %v", err)
 	}
@@ -170,7 +177,7 @@ func TestAChangePageOfNoChangeSaysSo(t *testing.T) {
 	n := minimal()
 	n.Lang = "sv"
 	var buf bytes.Buffer
-	if err := r.ChangesTo(&buf, "sv", n, VersionRef{Date: n.Updated, Path: "sv/a/versions/1/"}, VersionRef{Date: n.Updated, Path: "sv/a/versions/2/"}, noticediff.Compare(n, n), false); err != nil {
+	if err := r.ChangesTo(&buf, "sv", n, VersionRef{Date: n.Updated, Path: "sv/a/versions/1/"}, VersionRef{Date: n.Updated, Path: "sv/a/versions/2/"}, change(n, n)); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
@@ -191,7 +198,7 @@ func TestAChangePageOfTheVersionBeingEdited(t *testing.T) {
 	old, new := twoVersions("sv")
 	var buf bytes.Buffer
 	from := VersionRef{Date: old.Updated, Path: "sv/applicants/versions/2026-04-01/"}
-	if err := r.ChangesTo(&buf, "sv", new, from, VersionRef{Path: "sv/applicants/versions/next/"}, noticediff.Compare(old, new), false); err != nil {
+	if err := r.ChangesTo(&buf, "sv", new, from, VersionRef{Path: "sv/applicants/versions/next/"}, change(old, new)); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
