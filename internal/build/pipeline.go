@@ -316,7 +316,7 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 		// for what other pages show: its body and the places of its
 		// fields come with the whole notice the render stage reads.
 		for _, p := range s.Pages {
-			p.Notice.Locate, p.Notice.LoadBody = nil, nil
+			p.Notice.Origin = nil
 		}
 	}
 	return s, errors.Join(errs...)

@@ -158,12 +158,11 @@ func parse(name string, src []byte, langs Languages, shared *texts) (*Page, diag
 	if shared != nil {
 		shared.share(raw)
 	}
-	// The locator reads the front matter in src, which the body keeps
-	// alive; a lean load gives it one that reads the file again (Load).
+	// The origin holds the file (the body and the front matter its
+	// locator reads); a lean load gives the notice one that reads the
+	// file again (Read).
 	at := frontMatter{format: string(format), start: fm.Pos(), end: end, line: fmLine}
-	n, derr := notice.Decode(raw, name, heldLocator(name, at, fmSrc))
-	n.Body = body
-	n.BodyLine = bodyLine
+	n, derr := notice.Decode(raw, name, &origin{body: body, bodyLine: bodyLine, locate: heldLocator(name, at, fmSrc)})
 
 	stem, fileLang := splitName(path.Base(name), langs.Codes)
 	if n.ID == "" {

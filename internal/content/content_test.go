@@ -29,11 +29,11 @@ func TestParseReadsLanguageAndIDFromFileName(t *testing.T) {
 	if p.Notice.Lang != "sv" || p.Notice.ID != "candidates" {
 		t.Fatalf("lang=%q id=%q, want sv candidates", p.Notice.Lang, p.Notice.ID)
 	}
-	if got := strings.TrimSpace(string(p.Notice.Body)); got != "Body text." {
-		t.Fatalf("body = %q", got)
+	if body, err := p.Notice.Text(); err != nil || strings.TrimSpace(string(body)) != "Body text." {
+		t.Fatalf("body = %q, %v", body, err)
 	}
-	if p.Notice.BodyLine != 11 {
-		t.Fatalf("body line = %d, want 11", p.Notice.BodyLine)
+	if p.Notice.BodyLine() != 11 {
+		t.Fatalf("body line = %d, want 11", p.Notice.BodyLine())
 	}
 }
 

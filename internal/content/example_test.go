@@ -52,14 +52,14 @@ func TestLeanLoadReadsBodiesOnDemand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range full {
-		if lean[i].Notice.Body != nil {
+		if o := lean[i].Notice.Origin.(*origin); o.body != nil || o.load == nil {
 			t.Fatalf("%s: lean load kept the body", lean[i].Notice.File)
 		}
 		text, err := lean[i].Notice.Text()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(text) != string(full[i].Notice.Body) {
+		if string(text) != string(full[i].Notice.Origin.(*origin).body) {
 			t.Fatalf("%s: body read on demand differs", lean[i].Notice.File)
 		}
 	}

@@ -135,9 +135,12 @@ func Read(fsys fs.FS, files []string, langs Languages, hold Hold) (pages []*Page
 					// Nothing of the file is held: body and positions
 					// are read again when asked for.
 					p := pages[i]
-					p.Notice.LoadBody = bodyLoader(fsys, files[i], len(src)-len(p.Notice.Body), p.Sum)
-					p.Notice.Body = nil
-					p.Notice.Locate = rereadLocator(fsys, files[i], p.fm, p.Sum)
+					held := p.Notice.Origin.(*origin)
+					p.Notice.Origin = &origin{
+						load:     bodyLoader(fsys, files[i], len(src)-len(held.body), p.Sum),
+						bodyLine: held.bodyLine,
+						locate:   rereadLocator(fsys, files[i], p.fm, p.Sum),
+					}
 					if hold == Outlines {
 						p.Notice = p.Notice.Outline()
 					}

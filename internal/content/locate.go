@@ -16,15 +16,41 @@ import (
 	"github.com/notis-dev/notis/internal/notice"
 )
 
+// origin is where content read a notice from (notice.Origin): its body,
+// held or read again from the file, and the places of its fields.
+type origin struct {
+	body     []byte                 // held; unused when load is set
+	load     func() ([]byte, error) // reads the body again (a lean load)
+	bodyLine int                    // the file's line of the body's first line
+	locate   locator
+}
+
+func (o *origin) Body() ([]byte, error) {
+	if o.load != nil {
+		return o.load()
+	}
+	return o.body, nil
+}
+
+func (o *origin) BodyLine() int { return o.bodyLine }
+
+func (o *origin) Locate(p notice.Path) notice.Position { return o.locate(p) }
+
+// A locator maps a field path to its position in the file, one per front
+// matter format. It returns the nearest enclosing field's position when
+// the exact one is missing (a required field that is absent is reported
+// where its parent is).
+type locator func(notice.Path) notice.Position
+
 // positions maps a field path (Path.String form) to its line and column
 // within the front matter block.
 type positions map[string][2]int
 
-// heldLocator returns a notice.Locator for a front matter block held in
+// heldLocator returns a locator for a front matter block held in
 // memory (src), from the file at fm. The index of positions is built on
 // first use, as most notices never need one and building it costs a
 // second parse, and then kept with the block.
-func heldLocator(file string, fm frontMatter, src []byte) notice.Locator {
+func heldLocator(file string, fm frontMatter, src []byte) locator {
 	var (
 		once  sync.Once
 		index positions
@@ -35,14 +61,14 @@ func heldLocator(file string, fm frontMatter, src []byte) notice.Locator {
 	}
 }
 
-// rereadLocator returns a notice.Locator for a notice loaded without its
+// rereadLocator returns a locator for a notice loaded without its
 // front matter (a lean load): it reads the file again when a position is
 // asked for. The index it builds is held only weakly, so the lint's
 // findings on one notice share it while the garbage collector may free
 // it between notices: a large site's positions are never all in memory.
 // A file that changed since it was read (its SHA-256 is not sum) gives
 // no positions: every field is placed on the block's first line.
-func rereadLocator(fsys fs.FS, file string, fm frontMatter, sum [32]byte) notice.Locator {
+func rereadLocator(fsys fs.FS, file string, fm frontMatter, sum [32]byte) locator {
 	var (
 		mu     sync.Mutex
 		cached weak.Pointer[positions]

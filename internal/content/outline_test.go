@@ -43,7 +43,7 @@ func TestRereadGivesAnOutlinedNoticeBackWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := whole.Notice; len(n.Purposes) != 1 || len(n.Data) != 1 || len(n.Retention) != 1 || string(n.Body) != "We read your CV.\n" || whole.Version != pages[0].Version {
+	if n := whole.Notice; len(n.Purposes) != 1 || len(n.Data) != 1 || len(n.Retention) != 1 || string(n.Origin.(*origin).body) != "We read your CV.\n" || whole.Version != pages[0].Version {
 		t.Errorf("reread = %+v", n)
 	}
 	if err := os.WriteFile(file, []byte(strings.Replace(src, "P6M", "P12M", 1)), 0o644); err != nil {
@@ -80,10 +80,11 @@ func TestOutlinesIfLargeChoosesByTheSiteSize(t *testing.T) {
 		}
 		for _, p := range pages {
 			n := p.Notice
-			whole := len(n.Purposes) == 1 && len(n.Data) == 1 && len(n.Body) > 0 && n.LoadBody == nil
-			outline := n.Purposes == nil && n.Data == nil && n.Body == nil && n.LoadBody != nil && n.Locate != nil
+			o := n.Origin.(*origin)
+			whole := len(n.Purposes) == 1 && len(n.Data) == 1 && len(o.body) > 0 && o.load == nil
+			outline := n.Purposes == nil && n.Data == nil && o.body == nil && o.load != nil && o.locate != nil
 			if c.want == Whole && !whole || c.want == Outlines && !outline {
-				t.Errorf("budget %d: %s holds %d purposes, %d bytes of body; want it %v", c.budget, n.File, len(n.Purposes), len(n.Body), c.want)
+				t.Errorf("budget %d: %s holds %d purposes, %d bytes of body; want it %v", c.budget, n.File, len(n.Purposes), len(o.body), c.want)
 			}
 		}
 	}

@@ -225,7 +225,7 @@ func (c *Context) Report(path notice.Path, msg, fix string) {
 
 // ReportBody records a finding at a line and column (1-based) of the body.
 func (c *Context) ReportBody(line, col int, msg, fix string) {
-	pos := notice.Position{File: c.N.File, Line: c.N.BodyLine + line - 1, Col: col}
+	pos := notice.Position{File: c.N.File, Line: c.N.BodyLine() + line - 1, Col: col}
 	c.add(pos, "body", msg, fix)
 }
 

@@ -189,7 +189,7 @@ func withDeemedCookieConsent(r *Rule) *Rule {
 				continue
 			}
 			line, col, _ := c.LineOf(d.start)
-			pos := c.N.BodyLine + line - 1
+			pos := c.N.BodyLine() + line - 1
 			if slices.ContainsFunc(c.findings, func(f Finding) bool { return f.Rule == r.ID && f.Pos.Line == pos }) {
 				continue
 			}

@@ -16,9 +16,11 @@ import (
 // mistake at once (as a diag.List, in file order) rather than stopping at
 // the first. The returned notice is usable for further checks even when
 // there are errors: a field whose value was refused is left as if absent.
-func Decode(raw map[string]any, file string, loc Locator) (*Notice, error) {
-	n := &Notice{File: file, Locate: loc}
-	d := &decoder{file: file, loc: loc}
+// origin, which may be nil, places the mistakes and becomes the notice's
+// Origin.
+func Decode(raw map[string]any, file string, origin Origin) (*Notice, error) {
+	n := &Notice{File: file, Origin: origin}
+	d := &decoder{n: n}
 	d.decode(nil, raw, reflect.ValueOf(n).Elem())
 	d.checkReferences(n)
 	if len(d.errs) > 0 {
@@ -34,18 +36,14 @@ func Decode(raw map[string]any, file string, loc Locator) (*Notice, error) {
 }
 
 type decoder struct {
-	file string
-	loc  Locator
+	n    *Notice // what is decoded, which places the mistakes
 	errs diag.List
 }
 
 // fail records a mistake at path under one of the decode rules; hint is
 // the fix, when one is known.
 func (d *decoder) fail(rule string, path Path, hint, format string, args ...any) {
-	pos := Position{File: d.file}
-	if d.loc != nil {
-		pos = d.loc(path)
-	}
+	pos := d.n.Pos(path...)
 	d.errs = append(d.errs, &diag.Diagnostic{Rule: rule, Severity: diag.Error, Pos: pos, Field: path.String(), Message: fmt.Sprintf(format, args...), Fix: hint})
 }
 

@@ -40,16 +40,38 @@ func (p Path) Child(e any) Path {
 // Position is a place in a file, 1-based: the diagnostics' position.
 type Position = diag.Position
 
-// Locator maps a field path to its position in the source file. The
-// content reader provides one per file format; it returns the nearest
-// enclosing field's position when the exact one is missing (a required
-// field that is absent is reported where its parent is).
-type Locator func(Path) Position
-
-// Pos is the position of a field of the notice, for messages.
+// Pos is the position of a field of the notice, for messages: in File,
+// where the Source places it, when it can.
 func (n *Notice) Pos(path ...any) Position {
-	if n.Locate == nil {
+	if n.Origin == nil {
 		return Position{File: n.File}
 	}
-	return n.Locate(Path(path))
+	p := n.Origin.Locate(Path(path))
+	if p.File == "" {
+		p.File = n.File
+	}
+	return p
 }
+
+// Origin is what a notice's reader keeps of the file it read the notice
+// from: the model asks it for the body and for the places of fields, and
+// does not know whether they are held in memory or read again from the
+// file. internal/content provides it for every notice file; HeldBody
+// serves notices made in code.
+type Origin interface {
+	// Body is the notice's Markdown body.
+	Body() ([]byte, error)
+	// BodyLine is the line of the file the body starts on; 0 when unknown.
+	BodyLine() int
+	// Locate is the place of the field at path in the file; the zero
+	// Position when it has none.
+	Locate(Path) Position
+}
+
+// HeldBody is the Origin of a notice made in code rather than read from
+// a file (tests, tools): a Markdown body held in memory, without places.
+type HeldBody []byte
+
+func (b HeldBody) Body() ([]byte, error) { return b, nil }
+func (HeldBody) BodyLine() int           { return 0 }
+func (HeldBody) Locate(Path) Position    { return Position{} }

@@ -46,13 +46,13 @@ type Notice struct {
 	Lint               LintSettings         `fm:"lint" doc:"Lint settings for this notice."`
 
 	// Set by the reader, not by front matter.
-	Parent    *Notice                `fm:"-"` // the notice Extends names, once resolved
-	Inherited []string               `fm:"-"` // front matter keys whose facts are the parent's
-	File      string                 `fm:"-"` // path relative to the site, for messages
-	Body      []byte                 `fm:"-"` // the Markdown body, when held in memory
-	LoadBody  func() ([]byte, error) `fm:"-"` // reads the body again when Body is not held
-	BodyLine  int                    `fm:"-"` // line of the body's first line in File
-	Locate    Locator                `fm:"-"` // maps a field path to its place in File
+	Parent    *Notice  `fm:"-"` // the notice Extends names, once resolved
+	Inherited []string `fm:"-"` // front matter keys whose facts are the parent's
+	File      string   `fm:"-"` // path relative to the site, for messages
+	// Origin is where the notice was read from: its Markdown body and
+	// the places of its fields in File. How (held in memory, or read
+	// again from the file) is the reader's business (internal/content).
+	Origin Origin `fm:"-"`
 }
 
 // Controller identifies the controller (Art 13(1)(a)).
@@ -276,13 +276,21 @@ type Suppression struct {
 	Why   string `fm:"why" doc:"Why the finding does not apply; required."`
 }
 
-// Text returns the Markdown body: the one held in memory, or read again
-// from the file for notices loaded without their bodies.
+// Text returns the Markdown body, from the notice's Origin; a notice
+// without one has none.
 func (n *Notice) Text() ([]byte, error) {
-	if n.Body != nil || n.LoadBody == nil {
-		return n.Body, nil
+	if n.Origin == nil {
+		return nil, nil
 	}
-	return n.LoadBody()
+	return n.Origin.Body()
+}
+
+// BodyLine is the line of File the body starts on; 0 when unknown.
+func (n *Notice) BodyLine() int {
+	if n.Origin == nil {
+		return 0
+	}
+	return n.Origin.BodyLine()
 }
 
 // statedRecorder is a model type that notes whether some of its keys were

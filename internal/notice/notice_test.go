@@ -10,12 +10,17 @@ import (
 // line 1, so messages are comparable whole.
 func decode(t *testing.T, raw map[string]any) (*Notice, string) {
 	t.Helper()
-	n, err := Decode(raw, "n.md", func(Path) Position { return Position{File: "n.md", Line: 1, Col: 1} })
+	n, err := Decode(raw, "n.md", lineOne{})
 	if err == nil {
 		return n, ""
 	}
 	return n, err.Error()
 }
+
+// lineOne is an Origin that places every field on line 1.
+type lineOne struct{ HeldBody }
+
+func (lineOne) Locate(Path) Position { return Position{File: "n.md", Line: 1, Col: 1} }
 
 func minimal() map[string]any {
 	return map[string]any{

@@ -3,6 +3,7 @@ package noticediff_test
 import (
 	"testing"
 
+	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/noticediff"
 	"github.com/notis-dev/notis/internal/period"
 )
@@ -13,7 +14,7 @@ func BenchmarkCompare(b *testing.B) {
 	old, new := base(), base()
 	new.Retention[0].Period = period.MustParse("P12M")
 	new.Recipients[0].Country = "Brazil"
-	new.Body = []byte("We keep your application for twelve months.\n")
+	new.Origin = notice.HeldBody("We keep your application for twelve months.\n")
 	for b.Loop() {
 		noticediff.Compare(old, new)
 	}

@@ -39,7 +39,7 @@ func base() *notice.Notice {
 		Cookies: []notice.Cookie{{Name: "_ga", Provider: "Google", Category: "analytics",
 			Duration: notice.CookieDuration{Period: period.MustParse("P13M")}, ThirdParty: true, ThirdPartyStated: true}},
 		Rights: notice.RightsContact{Withdraw: "Use the link in any email.", Complaints: notice.ComplaintsContact{Email: "complaints@acme.example"}},
-		Body:   []byte("We keep your application for six months.\n"),
+		Origin: notice.HeldBody("We keep your application for six months.\n"),
 	}
 }
 
@@ -400,7 +400,7 @@ func TestSummary(t *testing.T) {
 	n.Retention[0].Period = period.MustParse("P12M")
 	n.Title = "Applicants"
 	n.Purposes = append(n.Purposes, notice.Purpose{Name: "Marketing", Basis: notice.Consent})
-	n.Body = []byte("We keep your application for twelve months.\n")
+	n.Origin = notice.HeldBody("We keep your application for twelve months.\n")
 	d := noticediff.Compare(base(), n)
 	want := "New purpose: Marketing; Applications: kept 6 months → 12 months; and 3 more changes; and changes to the wording"
 	if got := d.Summary(b, "en"); got != want {
@@ -410,7 +410,7 @@ func TestSummary(t *testing.T) {
 		t.Errorf("sv: %q", got)
 	}
 	prose := base()
-	prose.Body = []byte("We keep your application for six months only.\n")
+	prose.Origin = notice.HeldBody("We keep your application for six months only.\n")
 	if got := noticediff.Compare(base(), prose).Summary(b, "sv"); got != "Endast ändrade formuleringar" {
 		t.Errorf("prose only: %q", got)
 	}

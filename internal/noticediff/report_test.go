@@ -32,7 +32,7 @@ func TestHunksShowChangesWithTheirWordsAndJoinCloseOnes(t *testing.T) {
 
 func TestMarkdownFencesProseLongerThanItsBackticks(t *testing.T) {
 	old, new := base(), base()
-	new.Body = []byte("We keep it ```` for twelve months.\n")
+	new.Origin = notice.HeldBody("We keep it ```` for twelve months.\n")
 	r, err := noticediff.SiteDiff("a", "b", []*notice.Notice{old}, []*notice.Notice{new})
 	if err != nil {
 		t.Fatal(err)

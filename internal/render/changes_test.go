@@ -28,7 +28,7 @@ func twoVersions(lang string) (old, new *notice.Notice) {
 	old = minimal()
 	old.Lang = lang
 	old.Retention = []notice.RetentionRule{{Records: "Applications", Period: period.MustParse("P6M")}}
-	old.Body = []byte("We keep your application for six months.\n\nAsk us anything.\n")
+	old.Origin = notice.HeldBody("We keep your application for six months.\n\nAsk us anything.\n")
 	new = minimal()
 	new.Lang = lang
 	new.Updated = notice.Date{Time: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}
@@ -37,7 +37,7 @@ func twoVersions(lang string) (old, new *notice.Notice) {
 	new.Recipients = []notice.Recipient{{Name: "Workday", Country: "Ireland"}}
 	// Raw HTML is no words of the page (the renderer omits it) and goes;
 	// text that reads as markup must stay text.
-	new.Body = []byte("We keep your application for <b>twelve</b> months (<13 & >11).\n\nAsk us anything.\n")
+	new.Origin = notice.HeldBody("We keep your application for <b>twelve</b> months (<13 & >11).\n\nAsk us anything.\n")
 	return old, new
 }
 
@@ -116,10 +116,15 @@ func TestTheFirstVersionsChangePageSaysSo(t *testing.T) {
 	}
 }
 
+// unreadable is the origin of a notice whose file can no longer be read.
+type unreadable struct{ notice.HeldBody }
+
+func (unreadable) Body() ([]byte, error) { return nil, fs.ErrPermission }
+
 func TestAChangePageWithAnUnreadableBodyIsAnError(t *testing.T) {
 	r := newRenderer(t)
 	old, new := twoVersions("en")
-	new.Body, new.LoadBody = nil, func() ([]byte, error) { return nil, fs.ErrPermission }
+	new.Origin = unreadable{}
 	err := r.ChangesTo(&bytes.Buffer{}, "en", new, VersionRef{Path: "en/a/"}, VersionRef{Path: "en/b/"}, change(old, new))
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Fatalf("got %v", err)

@@ -89,7 +89,7 @@ func TestBodyHeadingsNeverTakeAnIDThePageUses(t *testing.T) {
 	r := newRenderer(t)
 	n := minimal()
 	n.Purposes[0].ID = "x"
-	n.Body = []byte("## Data H\n\ntext\n\n## Data\n\n## Rights\n\n## Purpose x\n\n## Law 1\n\n## Data H\n")
+	n.Origin = notice.HeldBody("## Data H\n\ntext\n\n## Data\n\n## Rights\n\n## Purpose x\n\n## Law 1\n\n## Data H\n")
 	page := renderPage(t, r, n)
 	all, targets := ids(t, page)
 	seen := map[string]int{}
@@ -256,7 +256,7 @@ func TestEveryReaderFacingFieldOfTheModelIsOnThePage(t *testing.T) {
 
 	var markers []string
 	fill(reflect.ValueOf(n).Elem(), "", &markers)
-	n.Body = nil
+	n.Origin = nil
 	page := renderPage(t, newRenderer(t), n)
 	for _, m := range markers {
 		if !strings.Contains(page, m) {
