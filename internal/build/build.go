@@ -630,16 +630,24 @@ func (pr *pageRenderer) keep(rel string, e pageEntry) {
 }
 
 // siteFiles writes what spans the notices: each language's index, the
-// root page, 404.html, sitemap.xml and notices.json.
+// root page and 404.html, and at the same time sitemap.xml and
+// notices.json. In the preview, a save that changes a summary makes the
+// index (every notice's entry) the longest piece of work, which the data
+// files need not wait for; in an outlined build, notices.json is written
+// as the notice workers settle its parts, which the pages need not wait
+// for.
 func (pr *pageRenderer) siteFiles() error {
+	var dataErr error
+	var data sync.WaitGroup
+	data.Go(func() { dataErr = pr.dataFiles() })
+	err := pr.sitePages()
+	data.Wait()
+	return errors.Join(err, dataErr)
+}
+
+// sitePages writes each language's index, the root page and 404.html.
+func (pr *pageRenderer) sitePages() error {
 	s, r := pr.s, pr.r
-	if pr.parts != nil {
-		// First, and as the parts come: each is held until it is written.
-		err := pr.w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, pr.outlinedPart) })
-		if err != nil {
-			return err
-		}
-	}
 	var buf bytes.Buffer
 	for _, lang := range s.languages() {
 		rel := lang + "/index.html"
@@ -683,6 +691,20 @@ func (pr *pageRenderer) siteFiles() error {
 	if err := site("404.html", "404 page", r.NotFound); err != nil {
 		return err
 	}
+	return nil
+}
+
+// dataFiles writes sitemap.xml and notices.json.
+func (pr *pageRenderer) dataFiles() error {
+	s := pr.s
+	if pr.parts != nil {
+		// As the parts come: each is held until it is written.
+		err := pr.w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, pr.outlinedPart) })
+		if err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
 	sitemapKey := func() [32]byte {
 		if e, ok := pr.c.pages["sitemap.xml"]; ok && pr.delta != nil && !pr.delta.dates {
 			return e.key // the same pages, with the same dates
