@@ -200,7 +200,7 @@ func (p *NoticePage) FirstContact() *Contact {
 // authority, which has its own line.
 func (p *NoticePage) ShortRights() []string {
 	var keys []string
-	for _, d := range p.N.DerivedRights() {
+	for _, d := range p.derivedRights() {
 		if d.Right == notice.RightComplain {
 			continue
 		}
@@ -238,7 +238,7 @@ func (p *NoticePage) RightGroups() []RightGroup {
 	for i, x := range p.N.Purposes {
 		var rights []RightView
 		var key []string
-		for _, d := range p.N.DerivedRights() {
+		for _, d := range p.derivedRights() {
 			if d.All || separate(d.Right) || !slices.Contains(d.Purposes, i) {
 				continue
 			}
@@ -265,7 +265,7 @@ func (p *NoticePage) RightGroups() []RightGroup {
 // the page says they may apply rather than guess either way.
 func (p *NoticePage) UnstatedRights() []RightView {
 	var out []RightView
-	for _, d := range p.N.DerivedRights() {
+	for _, d := range p.derivedRights() {
 		if len(d.Unstated) > 0 || d.Undetermined {
 			out = append(out, p.view(d))
 		}
@@ -283,7 +283,7 @@ func separate(r notice.Right) bool {
 // the ones with their own paragraph.
 func (p *NoticePage) GeneralRights() []RightView {
 	var out []RightView
-	for _, d := range p.N.DerivedRights() {
+	for _, d := range p.derivedRights() {
 		if d.All && !separate(d.Right) {
 			out = append(out, RightView{Right: d.Right, Key: "rights." + string(d.Right)})
 		}

@@ -32,6 +32,16 @@ type NoticePage struct {
 	InheritedSections []string
 	// History links the notice's versions; nil when the site has none.
 	History *NoticeHistory
+
+	derived []notice.DerivedRight // N.DerivedRights(), once: six sections read them
+}
+
+// derivedRights is the rights the notice's bases give (notice.Notice.DerivedRights).
+func (p *NoticePage) derivedRights() []notice.DerivedRight {
+	if p.derived == nil {
+		p.derived = p.N.DerivedRights()
+	}
+	return p.derived
 }
 
 // sectionOf is the page section that shows each key a notice can inherit.
@@ -189,7 +199,7 @@ type RightView struct {
 // withdrawal, which the page shows on their own (Art 21(4), Art 7(3)).
 func (p *NoticePage) Rights() []RightView {
 	var out []RightView
-	for _, d := range p.N.DerivedRights() {
+	for _, d := range p.derivedRights() {
 		if d.Right == notice.RightObjection || d.Right == notice.RightWithdraw || d.Right == notice.RightComplain {
 			continue
 		}
@@ -205,7 +215,7 @@ func (p *NoticePage) Objection() *RightView { return p.find(notice.RightObjectio
 func (p *NoticePage) Withdraw() *RightView { return p.find(notice.RightWithdraw) }
 
 func (p *NoticePage) find(r notice.Right) *RightView {
-	rights := p.N.DerivedRights()
+	rights := p.derivedRights()
 	i := slices.IndexFunc(rights, func(d notice.DerivedRight) bool { return d.Right == r })
 	if i < 0 {
 		return nil
