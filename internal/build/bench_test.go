@@ -115,3 +115,27 @@ func measureFloor(b *testing.B, files []string) time.Duration {
 	wg.Wait()
 	return time.Since(start)
 }
+
+// The site scalebench builds to time notis on the Hugo twin's work must
+// build, and its pages must show what the twin's show and none of
+// notis's own sections, or the comparison times different work.
+func TestTheTwinLayoutsShowWhatHugosTwinShows(t *testing.T) {
+	src, dest := t.TempDir(), filepath.Join(t.TempDir(), "public")
+	if err := synth.GenerateTwinLayouts(src, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(Options{Source: src, Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	page := readOut(t, dest, "en/notice-0001/index.html")
+	for _, want := range []string{"Example Organisation 1 Ltd", "Who we are", "Work history", "Referees", "Why we use it", "Recruiting", "ATS Ltd", "How long we keep it", "Related notices", `href="/en/notice-0002/"`, "Portability"} {
+		if !bytes.Contains([]byte(page), []byte(want)) {
+			t.Errorf("the twin layouts' page lacks %q", want)
+		}
+	}
+	for _, own := range []string{"application/ld+json", `class="toc"`, `id="objection"`} {
+		if bytes.Contains([]byte(page), []byte(own)) {
+			t.Errorf("the twin layouts' page has notis's own %q", own)
+		}
+	}
+}

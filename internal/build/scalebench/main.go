@@ -11,7 +11,11 @@
 // empty folder with an empty cache, and prints notis's wall time and CPU
 // time as fractions of Hugo's (the target is on wall time; on a machine
 // shared with other work CPU time is the steadier of the two); without
-// hugo it says so.
+// hugo it says so. With hugo it also times notis doing the twin's work
+// (notis-twin: the same content with layouts that show what the twin's
+// show, synth.TwinFiles, and the lint off), so the time against Hugo
+// splits into what the pipeline costs and what notis's pages and lint
+// add.
 //
 //	go run ./internal/build/scalebench                    # 1,000 and 10,000 notices
 //	go run ./internal/build/scalebench -sizes 1000 -runs 3
@@ -97,8 +101,12 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 	} else {
 		fmt.Fprintf(out, "hugo: %s (%s)\n", hugoVersion, hugo)
 	}
-	fmt.Fprintf(out, "%d cold builds per size; lint included; median time, largest peak RSS\n\n", runs)
-	fmt.Fprintf(out, "%-8s %-6s %7s %9s %9s %9s %8s %11s %10s\n", "notices", "tool", "pages", "wall", "CPU", "peak RSS", "CPU×", "÷hugo wall", "÷hugo CPU")
+	fmt.Fprintf(out, "%d cold builds per size; lint included; median time, largest peak RSS\n", runs)
+	if hugo != "" {
+		fmt.Fprintln(out, "notis-twin: notis doing the Hugo twin's work (synth.TwinFiles: layouts that show what the twin's show, lint off)")
+	}
+	fmt.Fprintln(out)
+	fmt.Fprintf(out, "%-8s %-10s %7s %9s %9s %9s %8s %11s %10s\n", "notices", "tool", "pages", "wall", "CPU", "peak RSS", "CPU×", "÷hugo wall", "÷hugo CPU")
 	var base, hugoBase measure
 	var misses []string
 	checked := 0
@@ -107,16 +115,20 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 		if err := synth.Generate(dir, n); err != nil {
 			return err
 		}
-		var twin string
+		var twin, notisTwin string
 		if hugo != "" {
 			twin = filepath.Join(tmp, fmt.Sprintf("hugo-%d", n))
 			if err := synth.GenerateHugo(twin, n); err != nil {
 				return err
 			}
+			notisTwin = filepath.Join(tmp, fmt.Sprintf("notis-twin-%d", n))
+			if err := synth.GenerateTwinLayouts(notisTwin, n); err != nil {
+				return err
+			}
 		}
 		// Alternate the two generators, so a busy spell on a shared
 		// machine falls on both rather than on one.
-		var nm, hm []measure
+		var nm, hm, tm []measure
 		for r := range runs {
 			dest := filepath.Join(tmp, fmt.Sprintf("public-%d-%d", n, r))
 			m, err := child(notis, "build", "--source", dir, "--destination", dest, "--quiet")
@@ -137,6 +149,15 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 				if !keep {
 					os.RemoveAll(hdest)
 				}
+				tdest := filepath.Join(tmp, fmt.Sprintf("twin-public-%d-%d", n, r))
+				m, err = child(notis, "build", "--source", notisTwin, "--destination", tdest, "--quiet", "--lint", "off")
+				if err != nil {
+					return fmt.Errorf("notis build of the twin's work, %d notices: %w", n, err)
+				}
+				tm = append(tm, m)
+				if !keep {
+					os.RemoveAll(tdest)
+				}
 			}
 		}
 		m := summarise(nm)
@@ -152,10 +173,11 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 			h := summarise(hm)
 			vsWall, vsCPU = fmt.Sprintf("%.2f", m.wall.Seconds()/h.wall.Seconds()), fmt.Sprintf("%.2f", m.cpu.Seconds()/h.cpu.Seconds())
 		}
-		fmt.Fprintf(out, "%-8d %-6s %7d %9s %9s %5d MiB %7.1f× %11s %10s\n", n, "notis", 2*n, round(m.wall), round(m.cpu), m.rssKiB/1024, ratio, vsWall, vsCPU)
+		fmt.Fprintf(out, "%-8d %-10s %7d %9s %9s %5d MiB %7.1f× %11s %10s\n", n, "notis", 2*n, round(m.wall), round(m.cpu), m.rssKiB/1024, ratio, vsWall, vsCPU)
 		if hugo != "" {
-			h := summarise(hm)
-			fmt.Fprintf(out, "%-8d %-6s %7d %9s %9s %5d MiB %7.1f×\n", n, "hugo", 2*n, round(h.wall), round(h.cpu), h.rssKiB/1024, float64(h.cpu)/float64(hugoBase.cpu))
+			h, t := summarise(hm), summarise(tm)
+			fmt.Fprintf(out, "%-8d %-10s %7d %9s %9s %5d MiB %7.1f×\n", n, "hugo", 2*n, round(h.wall), round(h.cpu), h.rssKiB/1024, float64(h.cpu)/float64(hugoBase.cpu))
+			fmt.Fprintf(out, "%-8d %-10s %7d %9s %9s %5d MiB %8s %11.2f %10.2f\n", n, "notis-twin", 2*n, round(t.wall), round(t.cpu), t.rssKiB/1024, "", t.wall.Seconds()/h.wall.Seconds(), t.cpu.Seconds()/h.cpu.Seconds())
 		}
 		// The targets that apply to this size.
 		if limit, ok := rssTarget[n]; ok {
@@ -180,6 +202,7 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 			os.RemoveAll(dir)
 			if twin != "" {
 				os.RemoveAll(twin)
+				os.RemoveAll(notisTwin)
 			}
 		}
 	}
