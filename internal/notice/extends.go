@@ -40,9 +40,10 @@ func (n *Notice) Inherit(parent *Notice) {
 // read: data, sources, requirements, purposes, recipients, transfers,
 // retention, automated decisions, rights, the change log and joint
 // controllers. Its body is its Origin's, which the lean load that
-// outlines notices reads again from the file. A large site's build keeps outlines of its
-// notices and reads each notice whole again when it renders it, so it
-// never holds every notice's facts at once (about 4 KB a notice).
+// outlines notices reads again from the file. A large site's build keeps
+// outlines of its notices and reads each notice whole again when it
+// renders it, so it never holds every notice's facts at once (about 4 KB
+// a notice).
 func (n *Notice) Outline() *Notice {
 	o := *n
 	o.Data, o.Sources, o.Requirements, o.Purposes, o.Recipients = nil, nil, nil, nil, nil

@@ -41,7 +41,7 @@ func (p Path) Child(e any) Path {
 type Position = diag.Position
 
 // Pos is the position of a field of the notice, for messages: in File,
-// where the Source places it, when it can.
+// where its Origin places it, when it can.
 func (n *Notice) Pos(path ...any) Position {
 	if n.Origin == nil {
 		return Position{File: n.File}
