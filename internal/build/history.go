@@ -239,6 +239,26 @@ func otherLanguageOnly(v, prev *version, lang string) bool {
 // language: it has no change page, as nothing came before it.
 func first(list []*version, i int) bool { return i == len(list)-1 }
 
+// changesElsewhere is v's change pages in the notice's languages other
+// than lang, by language: a language has one when the notice is in it
+// now, v holds its file and an earlier version held it too.
+func (s *Site) changesElsewhere(id, lang string, v *version) map[string]string {
+	all := s.history.notices[id]
+	earlier := all[:max(slices.Index(all, v), 0)]
+	var out map[string]string
+	for _, l := range s.languages() {
+		if l == lang || v.pages[l] == nil || s.ByID[id][l] == nil ||
+			!slices.ContainsFunc(earlier, func(u *version) bool { return u.pages[l] != nil }) {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[l] = render.ChangesPath(render.VersionPath(l, id, v.Slug))
+	}
+	return out
+}
+
 // changesPath is a version's change page, site-relative; "" for a first
 // version.
 func changesPath(lang, id string, list []*version, i int) string {
@@ -436,11 +456,15 @@ func (pr *pageRenderer) changes(id, lang string, list []*version, i int, changes
 	s := pr.s
 	v := list[i]
 	n := v.pages[lang].Notice
+	elsewhere := s.changesElsewhere(id, lang, v)
 	key := func() [32]byte {
 		k := newKeyer(pr.gen)
 		k.str(changes)
 		s.keyVersions(k, list[i:min(i+2, len(list))], lang)
 		k.str(s.ByID[id][lang].Title) // the link to the current page
+		for _, l := range s.languages() {
+			k.str(elsewhere[l])
+		}
 		return k.sum()
 	}
 	return pr.page(changes, key, func(b *bytes.Buffer) error {
@@ -448,6 +472,7 @@ func (pr *pageRenderer) changes(id, lang string, list []*version, i int, changes
 			Diff:          s.history.diff(list, i, lang),
 			Summary:       s.summary(list, i, lang),
 			OtherLanguage: otherLanguageOnly(v, list[i+1], lang),
+			Elsewhere:     elsewhere,
 		}); err != nil {
 			return layoutError(n, fmt.Errorf("changes of version %s: %w", v.Slug, err))
 		}

@@ -522,3 +522,39 @@ func TestAVersionOfAnotherLanguageOnlySaysSo(t *testing.T) {
 		}
 	}
 }
+
+// A change page links the same version's change page in each other
+// language that has one: not in a language whose file the version
+// brought, whose first version it is.
+func TestAChangePageLinksTheSameChangeInOtherLanguages(t *testing.T) {
+	g := gittest.New(t)
+	v1 := gittest.Notice{Updated: "2026-01-10", Retention: "P6M", Basis: "contract", Prose: "You give us your data when you apply."}
+	site := map[string]string{gittest.SiteDir + "/notis.toml": "site = \"history\"\nbaseURL = \"https://privacy.example.test/\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n[languages.sv]\ntitle = \"Integritet\"\n"}
+	site[gittest.SiteDir+"/content/applicants.en.md"] = v1.Text("en")
+	g.Commit("english only", site)
+	v2 := v1
+	v2.Updated, v2.Retention = "2026-02-01", "P12M"
+	g.Commit("swedish added", gittest.Files(v2, v2))
+	v3 := v2
+	v3.Updated, v3.Recipient = "2026-03-01", true
+	g.Commit("a recipient", gittest.Files(v3, v3))
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(Options{Source: filepath.Join(g.Dir, gittest.SiteDir), Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		page, link string
+		want       bool
+	}{
+		{"en/applicants/versions/2026-03-01/changes/index.html", "/sv/applicants/versions/2026-03-01/changes/", true},
+		{"sv/applicants/versions/2026-03-01/changes/index.html", "/en/applicants/versions/2026-03-01/changes/", true},
+		{"en/applicants/versions/2026-02-01/changes/index.html", "/sv/applicants/versions/2026-02-01/changes/", false},
+	} {
+		if got := strings.Contains(readOut(t, dest, c.page), c.link); got != c.want {
+			t.Errorf("%s links %s: %v, want %v", c.page, c.link, got, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dest, "sv/applicants/versions/2026-02-01/changes/index.html")); err == nil {
+		t.Error("the Swedish file's first version has a change page")
+	}
+}

@@ -93,6 +93,9 @@ type Change struct {
 	Summary string
 	// OtherLanguage says only another language's file changed.
 	OtherLanguage bool
+	// Elsewhere is the same version's change pages in other languages,
+	// by language, for the page's language links.
+	Elsewhere map[string]string
 }
 
 // ChangesTo renders the change page of notice n's version to, from the
@@ -103,7 +106,13 @@ func (r *Renderer) ChangesTo(w io.Writer, lang string, n *notice.Notice, from, t
 		return d.BodyErr // the prose diff is unknown: no page says "no change"
 	}
 	pagePath := ChangesPath(to.Path)
-	alts := r.alternates(lang, func(l string) (string, bool) { return pagePath, l == lang })
+	alts := r.alternates(lang, func(l string) (string, bool) {
+		if l == lang {
+			return pagePath, true
+		}
+		p, ok := c.Elsewhere[l]
+		return p, ok
+	})
 	l := &lookup{r: r, lang: lang}
 	t := l.t
 	date := r.dateIn(lang, to.Date)
