@@ -637,6 +637,9 @@ func (pr *pageRenderer) keep(rel string, e pageEntry) {
 // as the notice workers settle its parts, which the pages need not wait
 // for.
 func (pr *pageRenderer) siteFiles() error {
+	// Both halves read the site's sorted ids, which IDs makes on first
+	// use: made here, before they run, never by both at once.
+	pr.s.IDs()
 	var dataErr error
 	var data sync.WaitGroup
 	data.Go(func() { dataErr = pr.dataFiles() })
