@@ -18,10 +18,7 @@ import (
 // site of 10,000 notices it is megabytes, which made whole and then
 // minified cost tens of megabytes of memory at the end of the build.
 func (s *Site) writeSitemap(w io.Writer) error {
-	bw, direct := w.(textWriter)
-	if !direct {
-		bw = bufio.NewWriter(w)
-	}
+	bw, flush := textOut(w)
 	// Escaped by xml.EscapeText, text and attributes alike (it escapes
 	// quotes too); written in the minified form, self-closing links.
 	esc := func(s string) { _ = xml.EscapeText(bw, []byte(s)) }
@@ -56,11 +53,10 @@ func (s *Site) writeSitemap(w io.Writer) error {
 			bw.WriteString("</url>")
 		}
 	}
-	_, err := bw.WriteString("</urlset>")
-	if buf, ok := bw.(*bufio.Writer); ok && !direct {
-		return buf.Flush()
+	if _, err := bw.WriteString("</urlset>"); err != nil {
+		return err
 	}
-	return err
+	return flush()
 }
 
 // xmlDocument encodes v as an XML document with its declaration.
@@ -119,10 +115,7 @@ func (s *Site) writeNoticesJSON(w io.Writer, frag func(n *notice.Notice, version
 	for _, p := range s.Pages {
 		versions[p.Notice] = p.Version
 	}
-	bw, direct := w.(textWriter)
-	if !direct {
-		bw = bufio.NewWriter(w)
-	}
+	bw, flush := textOut(w)
 	bw.WriteString(`{"site":`)
 	bw.Write(head)
 	bw.WriteString(`,"languages":`)
@@ -148,15 +141,14 @@ func (s *Site) writeNoticesJSON(w io.Writer, frag func(n *notice.Notice, version
 			bw.Write(b)
 		}
 	}
+	end := "]}"
 	if first {
-		_, err = bw.WriteString("null}")
-	} else {
-		_, err = bw.WriteString("]}")
+		end = "null}"
 	}
-	if buf, ok := bw.(*bufio.Writer); ok && !direct {
-		return buf.Flush()
+	if _, err := bw.WriteString(end); err != nil {
+		return err
 	}
-	return err
+	return flush()
 }
 
 // textWriter is a writer that takes strings and bytes without copying
@@ -165,6 +157,17 @@ type textWriter interface {
 	io.Writer
 	io.StringWriter
 	io.ByteWriter
+}
+
+// textOut is w as a textWriter, and what to call once everything is
+// written: nothing when w is one, else a buffer over w to flush. A
+// buffer's errors stick, so the flush reports the first.
+func textOut(w io.Writer) (textWriter, func() error) {
+	if tw, ok := w.(textWriter); ok {
+		return tw, func() error { return nil }
+	}
+	b := bufio.NewWriter(w)
+	return b, b.Flush
 }
 
 // encodeNoticeJSON is one notice's entry in notices.json, encoded.

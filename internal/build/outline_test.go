@@ -199,11 +199,10 @@ func TestAFailedRenderStillReportsTheLint(t *testing.T) {
 }
 
 // A build keeps outlines of a site too large to hold whole
-// (content.OutlinesIfLarge, whose choice content's tests check) unless it
-// reads the history, which joins every notice whole with its earlier
-// versions; the preview and notis lint hold every notice whole. The test
-// sites are small: held whole.
-func TestABuildHoldsASmallSiteWhole(t *testing.T) {
+// (content.WholeBudget) and holds a small one whole, unless it reads the
+// history, which joins every notice whole with its earlier versions; the
+// preview and notis lint hold every notice whole.
+func TestABuildOutlinesOnlyALargeSite(t *testing.T) {
 	outlined := func(src string, lean bool) bool {
 		s, err := Options{Source: src}.loadSite(nil, nil, lean)
 		if err != nil {
@@ -214,11 +213,17 @@ func TestABuildHoldsASmallSiteWhole(t *testing.T) {
 	g := gittest.New(t)
 	gittest.Scenario(g)
 	withHistory := filepath.Join(g.Dir, gittest.SiteDir)
+	// 250 synthetic notices in two languages: about 10 MB of files,
+	// more than the budget.
+	large := t.TempDir()
+	if err := synth.Generate(large, 250); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		src  string
 		lean bool
 		want bool
-	}{{"testdata/site", true, false}, {withHistory, true, false}, {"testdata/site", false, false}} {
+	}{{"testdata/site", true, false}, {large, true, true}, {large, false, false}, {withHistory, true, false}, {"testdata/site", false, false}} {
 		if got := outlined(c.src, c.lean); got != c.want {
 			t.Errorf("%s (lean %v): outlined = %v, want %v", c.src, c.lean, got, c.want)
 		}

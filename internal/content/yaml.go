@@ -119,7 +119,8 @@ func (r *plainReader) blockHeader(line, col int) bool {
 	return slices.Contains(blockHeaders, h)
 }
 
-// flow says n is inside a flow collection ([…] or {…}).
+// value is the value goccy gives node n; false when plainYAML must
+// decline. flow says n is inside a flow collection ([…] or {…}).
 func (r *plainReader) value(n *yaml.Node, flow bool) (any, bool) {
 	if n.Style&yaml.TaggedStyle != 0 || n.Kind != yaml.AliasNode && !strings.HasPrefix(n.Tag, "!!") {
 		// A tag written in the document, even the bare "!".
