@@ -178,5 +178,5 @@ func (l *buildLint) Done(*build.Site) ([]string, error) {
 // batchHeadroom is the least room the collector gives the heap in a
 // batch command (build, lint): a small site's build then collects about
 // a third as often (17 % less CPU at 1,000 notices), and a large one
-// still gets the pacer's half of the live heap (docs/build.md).
+// still gets the pacer's three quarters of the live heap (docs/build.md).
 const batchHeadroom = 32 << 20

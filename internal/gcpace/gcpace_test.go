@@ -15,11 +15,11 @@ func TestPercent(t *testing.T) {
 		want        int
 	}{
 		{10 * mb, 32 * mb, 320}, // a small heap gets the floor
-		{64 * mb, 32 * mb, 50},  // the floor is half the live heap
-		{200 * mb, 32 * mb, 50}, // a large heap gets half of itself
+		{64 * mb, 48 * mb, 75},  // the floor is three quarters of the live heap
+		{200 * mb, 32 * mb, 75}, // a large heap gets three quarters of itself
 		{100 * mb, 80 * mb, 80}, // between the two
 		{1024, 32 * mb, 10000},  // a heap of nothing much
-		{10 * mb, 0, 50},        // no floor
+		{10 * mb, 0, 75},        // no floor
 	} {
 		if got := Percent(c.live, c.floor); got != c.want {
 			t.Errorf("Percent(%d MB live, %d MB floor) = %d, want %d", c.live/mb, c.floor/mb, got, c.want)
@@ -60,7 +60,7 @@ func TestThePacerFollowsTheLiveHeap(t *testing.T) {
 	if small <= 100 || gogc() != small {
 		t.Fatalf("with a small live heap GOGC is %d (reported %d), want the 8 MB floor's, above 100", gogc(), small)
 	}
-	// 96 MB live: half of it is more than the floor.
+	// 96 MB live: three quarters of it is more than the floor.
 	held := make([][]byte, 96)
 	for i := range held {
 		held[i] = make([]byte, 1<<20)
@@ -70,8 +70,8 @@ func TestThePacerFollowsTheLiveHeap(t *testing.T) {
 		<-tuned
 	}
 	large := tunedAfterGC(t, tuned)
-	if large < 50 || large > 60 {
-		t.Fatalf("with 96 MB live GOGC is %d, want about 50", large)
+	if large < 75 || large > 85 {
+		t.Fatalf("with 96 MB live GOGC is %d, want about 75", large)
 	}
 	runtime.KeepAlive(held)
 	stop()
