@@ -14,6 +14,7 @@ import (
 	"maps"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -170,8 +171,28 @@ func (s *Site) reindex(prev *Site, swapped map[*notice.Notice]*notice.Notice) bo
 	s.ByID = byID
 	s.ids, s.langs, s.langMask, s.banner = prev.IDs(), prev.langs, prev.langMask, nil
 	s.translationWarnings = prev.translationWarnings
+	if prev.banner != nil && prev.Config == s.Config && prev.Strings == s.Strings && sameCookies(swapped) {
+		// The banner is made from the site's settings and strings, which
+		// notices it links (ids, the same), and every notice's cookies:
+		// a save that changed none of these keeps it and its warnings,
+		// without going through every notice's cookies again.
+		s.banner = prev.banner
+		s.Warnings = slices.Clone(prev.Warnings)
+		return true
+	}
 	s.Warnings = slices.Clone(prev.Warnings[:prev.translationWarnings])
 	s.bannerWarnings()
+	return true
+}
+
+// sameCookies reports whether every notice read again lists the cookies
+// it listed before.
+func sameCookies(swapped map[*notice.Notice]*notice.Notice) bool {
+	for old, n := range swapped {
+		if !reflect.DeepEqual(old.Cookies, n.Cookies) {
+			return false
+		}
+	}
 	return true
 }
 
@@ -773,12 +794,17 @@ func (w *writer) putParts(ps partsSink, rel string, parts [][]byte) error {
 func (pr *pageRenderer) noticesJSON(out io.Writer) error {
 	s, c := pr.s, pr.c
 	seen := make(map[*notice.Notice]jsonPart, len(s.Pages))
+	// Without a history every part's key is the renderer's generation
+	// alone: hashed once, not once for each of a large site's notices on
+	// every save.
+	unversioned := newKeyer(pr.gen).sum()
 	err := s.writeNoticesJSON(out, func(n *notice.Notice, version string) ([]byte, error) {
-		k := newKeyer(pr.gen)
+		key := unversioned
 		if s.history != nil {
+			k := newKeyer(pr.gen)
 			s.keyVersions(k, s.history.versionsIn(n.ID, n.Lang), n.Lang)
+			key = k.sum()
 		}
-		key := k.sum()
 		part, ok := c.json[n]
 		if !ok || part.key != key {
 			data, err := s.encodeNoticeJSON(n, version)

@@ -412,12 +412,15 @@ func TestIncrementalRefreshesWhatALayeredNoticeInherits(t *testing.T) {
 
 var titleLine, updatedDate = regexp.MustCompile(`(?m)^title: .*$`), regexp.MustCompile(`(?m)^updated: .*$`)
 
+// cookiePurpose is the purpose of the cookie newEditSite's cookies notice lists.
+var cookiePurpose = regexp.MustCompile(`purpose: Counts visits[^,}]*`)
+
 // A save that keeps every file's identity (its notice id, language and
 // related notices) is the preview's quick path (build's delta): only the
 // saved notice is checked and filed again, and a page is re-rendered only
-// when it shows what changed. The title, date and body change; the pages
-// linking to the notice, the index and the sitemap follow, as a full
-// build has them.
+// when it shows what changed. The title, date, cookies and body change;
+// the pages linking to the notice, the index, the sitemap and the banner
+// follow, as a full build has them.
 func TestIncrementalFollowsEditsThatKeepEachFilesIdentity(t *testing.T) {
 	e := newEditSite(t, 8, 11)
 	opts := build.Options{Source: e.dir, DevScript: "/_notis/dev.js"}
@@ -428,16 +431,28 @@ func TestIncrementalFollowsEditsThatKeepEachFilesIdentity(t *testing.T) {
 	for step := range 30 {
 		files := e.files()
 		f := files[e.rng.IntN(len(files))]
+		if step%4 == 3 {
+			f = "content/cookies.en.md" // lists cookies (newEditSite)
+		}
 		data, err := os.ReadFile(filepath.Join(e.dir, f))
 		if err != nil {
 			t.Fatal(err)
 		}
 		text := string(data)
-		switch step % 3 {
+		switch step % 4 {
 		case 0:
 			text = titleLine.ReplaceAllString(text, fmt.Sprintf("title: Reworded %d", step))
 		case 1:
 			text = updatedDate.ReplaceAllString(text, fmt.Sprintf("updated: 2026-05-%02d", 1+step%28))
+		case 3:
+			// The banner is made from every notice's cookies: a save
+			// that keeps the file's identity but not its cookies
+			// changes it.
+			was := text
+			text = cookiePurpose.ReplaceAllString(text, fmt.Sprintf("purpose: Counts visits (step %d).", step))
+			if text == was {
+				t.Fatalf("step %d: %s lists no cookie to change", step, f)
+			}
 		}
 		e.write(f, []byte(text+fmt.Sprintf("\nAnother sentence, %d.\n", step)))
 		fo := opts

@@ -123,6 +123,9 @@ func (d *delta) keeps(p *content.Page, e pageEntry) bool {
 	if d == nil || e.inputs.page != p {
 		return false
 	}
+	if len(d.titles) == 0 {
+		return true // a body edit: no title to look for among every page's links
+	}
 	for _, id := range p.Notice.Related {
 		if d.titles[id] {
 			return false
@@ -134,9 +137,10 @@ func (d *delta) keeps(p *content.Page, e pageEntry) bool {
 // checkedContent is a site's content that content.Sort found no mistake
 // in, and the site loaded from it.
 type checkedContent struct {
-	ok   []*content.Page
-	at   map[string]int // content file → its page's index in ok
-	site *Site          // the site loaded from ok: its index; nil until loaded
+	ok      []*content.Page
+	at      map[string]int // content file → its page's index in ok
+	layered bool           // some page of ok extends another
+	site    *Site          // the site loaded from ok: its index; nil until loaded
 	// swapped maps each notice a save read again to its new self, when
 	// the save kept every file's identity; nil after a full check.
 	swapped map[*notice.Notice]*notice.Notice
@@ -397,7 +401,9 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 		}
 		c.files[f] = e
 	}
-	if c.refreshLayered(fsys, langs) {
+	// A site without layered notices has no parent chain to go stale; a
+	// save that kept every file's identity added none (sameIdentity).
+	if (!same || c.checked.layered) && c.refreshLayered(fsys, langs) {
 		same = false
 	}
 	if same {
@@ -412,7 +418,7 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 			ok[i] = e.page
 		}
 		if same {
-			c.checked = &checkedContent{ok: ok, at: c.checked.at, site: c.checked.site, swapped: swapped}
+			c.checked = &checkedContent{ok: ok, at: c.checked.at, layered: c.checked.layered, site: c.checked.site, swapped: swapped}
 			return ok, nil, nil
 		}
 	}
@@ -426,10 +432,12 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 	c.checked = nil
 	if err == nil && len(broken) == 0 {
 		at := make(map[string]int, len(ok))
+		layered := false
 		for i, p := range ok {
 			at[p.Notice.File] = i
+			layered = layered || p.Notice.Extends != ""
 		}
-		c.checked = &checkedContent{ok: ok, at: at}
+		c.checked = &checkedContent{ok: ok, at: at, layered: layered}
 	}
 	return ok, broken, err
 }
