@@ -92,8 +92,11 @@ type Site struct {
 	langs    []string          // the site's languages, in order (index sets it)
 	langMask map[string]uint64 // notice id → bit i set when it exists in langs[i]
 	// translationWarnings counts the Warnings, first, that index found:
-	// translations that are missing.
+	// translations that are missing; indexWarnings those and the
+	// banner's that follow them. Later stages add their own (a shallow
+	// history), which a reindex must not take from the last run.
 	translationWarnings int
+	indexWarnings       int
 	banner              *bannerMemo  // BannerConfig's answer, once asked for
 	history             *siteHistory // nil when the site is not in git
 	// outlined is set when Pages hold outlines (content.Outlines): the
@@ -151,6 +154,7 @@ func (s *Site) index() {
 	}
 	s.translationWarnings = len(s.Warnings)
 	s.bannerWarnings()
+	s.indexWarnings = len(s.Warnings)
 }
 
 // reindex is index for a site whose files are those of prev's site, each
@@ -177,11 +181,13 @@ func (s *Site) reindex(prev *Site, swapped map[*notice.Notice]*notice.Notice) bo
 		// a save that changed none of these keeps it and its warnings,
 		// without going through every notice's cookies again.
 		s.banner = prev.banner
-		s.Warnings = slices.Clone(prev.Warnings)
+		s.Warnings = slices.Clone(prev.Warnings[:prev.indexWarnings])
+		s.indexWarnings = prev.indexWarnings
 		return true
 	}
 	s.Warnings = slices.Clone(prev.Warnings[:prev.translationWarnings])
 	s.bannerWarnings()
+	s.indexWarnings = len(s.Warnings)
 	return true
 }
 

@@ -558,3 +558,36 @@ func TestAChangePageLinksTheSameChangeInOtherLanguages(t *testing.T) {
 		t.Error("the Swedish file's first version has a change page")
 	}
 }
+
+// A warning the load stage adds after the index (a shallow clone's) is
+// said once after every save, not once more for each save: the quick
+// path that keeps the last run's index keeps only the index's warnings.
+func TestThePreviewWarnsOfAShallowCloneOnce(t *testing.T) {
+	g := gittest.New(t)
+	steps := gittest.Scenario(g)
+	g.Shallow(steps[3].Hash)
+	inc, err := NewIncremental(Options{Source: filepath.Join(g.Dir, gittest.SiteDir), DevScript: "/_notis/dev.js"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shallow := func(warnings []string) (n int) {
+		for _, w := range warnings {
+			if strings.Contains(w, "shallow") {
+				n++
+			}
+		}
+		return n
+	}
+	en := steps[7].EN
+	for i := range 3 {
+		en.Prose = fmt.Sprintf("You give us your data when you apply (save %d).", i)
+		g.Write(map[string]string{gittest.SiteDir + "/content/applicants.en.md": en.Text("en")})
+		ch, err := inc.Update([]string{"content/applicants.en.md"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := shallow(ch.Warnings); n != 1 {
+			t.Fatalf("save %d: %d warnings of a shallow clone, want 1: %q", i, n, ch.Warnings)
+		}
+	}
+}
