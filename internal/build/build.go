@@ -99,6 +99,7 @@ type Site struct {
 	indexWarnings       int
 	banner              *bannerMemo  // BannerConfig's answer, once asked for
 	history             *siteHistory // nil when the site is not in git
+	opened              *openedRepo  // the site's repository, once asked for (repo)
 	// outlined is set when Pages hold outlines (content.Outlines): the
 	// render stage reads each notice whole again to render, list and
 	// check it.

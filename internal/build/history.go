@@ -64,8 +64,25 @@ func (s *Site) readsHistory() bool {
 	if s.Config == nil || !s.Config.HistoryEnabled() {
 		return false
 	}
-	_, err := history.Open(s.Dir)
+	_, err := s.repo()
 	return !errors.Is(err, history.ErrNoRepo)
+}
+
+// repo opens the site's git repository, once for a loaded site: the
+// build asks readsHistory before it loads the notices and loadHistory
+// after.
+func (s *Site) repo() (*history.Repo, error) {
+	if s.opened == nil {
+		repo, err := history.Open(s.Dir)
+		s.opened = &openedRepo{repo, err}
+	}
+	return s.opened.repo, s.opened.err
+}
+
+// openedRepo is what history.Open said of a site's folder.
+type openedRepo struct {
+	repo *history.Repo
+	err  error
 }
 
 // loadHistory is the load stage's history: the git log (kept in c while
@@ -76,7 +93,7 @@ func (s *Site) loadHistory(c *cache) error {
 	if s.Config == nil || !s.Config.HistoryEnabled() {
 		return nil
 	}
-	repo, err := history.Open(s.Dir)
+	repo, err := s.repo()
 	if errors.Is(err, history.ErrNoRepo) {
 		return nil
 	}
