@@ -99,11 +99,10 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 	if st == nil {
 		return loadErr
 	}
-	if loadErr != nil {
-		// A notice that does not decode cannot be judged against: say so
-		// and fail, after judging against the others.
-		fmt.Fprintln(stderr, loadErr)
-	}
+	// A notice that does not load cannot be judged against: the audit
+	// judges against the others, and reports it, in every format, and
+	// fails.
+	unread := audit.Unread(loadErr, *source)
 	knownCookies, trackers := audit.NewKnown(), audit.NewTrackers()
 	if *known != "" {
 		if err := knownCookies.AddFile(*known, trackers); err != nil {
@@ -130,6 +129,8 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 	findings := audit.Judge(res, site, knownCookies, trackers)
 	rep := audit.Report{Findings: findings, Result: res, Anchor: site.Anchor(*source)}
 	rep.Findings, rep.Accepted = accepted.Filter(findings)
+	// No baseline accepts a notice the audit could not read.
+	rep.Findings = append(unread, rep.Findings...)
 	if err := audit.Write(stdout, *format, rep); err != nil {
 		return err
 	}

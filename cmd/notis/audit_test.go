@@ -2,8 +2,17 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/notis-dev/notis/internal/audit"
+	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/testenv"
 )
 
 func TestAuditUsageErrorsExit2(t *testing.T) {
@@ -42,5 +51,45 @@ func TestVersionLicensesCarriesTheOpenCookieDatabaseNotice(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("version --licenses lacks %q", want)
 		}
+	}
+}
+
+// A notice that does not load is in the report the audit writes, not only
+// on stderr: a JSON or SARIF report of a site the audit did not read whole
+// is never clean, and no baseline accepts it.
+func TestAuditReportsANoticeThatDidNotLoad(t *testing.T) {
+	testenv.LookTool(t, "chromium", "run scripts/test-deps.sh")
+	dir := lintSite(t, cleanNotice)
+	if err := os.WriteFile(filepath.Join(dir, "content", "staff.md"), []byte("---\ntitle: Staff\ncookies:\n  - {name: _ga\n---\nBody.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><html lang=en><title>Jobs</title><p>Apply.</p></html>"))
+	}))
+	defer srv.Close()
+	// A baseline that holds the broken notice's finding accepts nothing.
+	st, loadErr := build.Load(dir, "")
+	if st == nil || loadErr == nil {
+		t.Fatalf("want the site loaded without its broken notice: %v", loadErr)
+	}
+	var accepted bytes.Buffer
+	if err := audit.Write(&accepted, "json", audit.Report{Findings: audit.Unread(loadErr, dir)}); err != nil {
+		t.Fatal(err)
+	}
+	baseline := filepath.Join(t.TempDir(), "baseline.json")
+	if err := os.WriteFile(baseline, accepted.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"audit", srv.URL + "/", "--source", dir, "--pages", "0", "--format", "json", "--baseline", baseline}, &out, &errb)
+	var rep struct {
+		Findings []struct{ Rule, File string }
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("%v: %s (stderr %q)", err, out.String(), errb.String())
+	}
+	if code != 1 || len(rep.Findings) == 0 || rep.Findings[0].Rule != "syntax.yaml" || !strings.HasSuffix(rep.Findings[0].File, "content/staff.md") {
+		t.Errorf("exit %d, findings %+v: want 1 and the notice that did not load, at its file", code, rep.Findings)
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/notis-dev/notis/internal/sarif"
 	"io"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/notis-dev/notis/internal/diag"
+	"github.com/notis-dev/notis/internal/sarif"
 )
 
 // Formats lists the output formats Write accepts: the same as notis lint.
@@ -184,6 +186,10 @@ func Fingerprint(f Finding) string {
 
 const ruleDocURL = "https://github.com/notis-dev/notis/blob/main/docs/audit.md"
 
+// readingRulesURL explains the rules of a file that did not load, which
+// are notis's, not the audit's.
+const readingRulesURL = "https://github.com/notis-dev/notis/blob/main/docs/lint-rules.md#reading-the-files"
+
 // writeSARIF puts each result at the notice line its fix belongs to, or
 // at the anchor file; the page and state are in the message and the
 // result's properties.
@@ -195,6 +201,16 @@ func writeSARIF(w io.Writer, r Report) error {
 		driver.Rules = append(driver.Rules, sarif.Rule{
 			ID: ru.ID, ShortDescription: sarif.Text{Text: ru.Summary}, HelpURI: ruleDocURL + "#" + strings.ReplaceAll(ru.ID, ".", ""),
 			DefaultConfiguration: sarif.Config{Level: sarif.Level(ru.Severity)}, Properties: map[string]any{"basis": ru.Basis},
+		})
+	}
+	// The reading rules: a notice that did not load is a result like any
+	// other (Unread), so a code scan never reports a site it could not
+	// read whole as clean.
+	for _, ru := range diag.Rules {
+		index[ru.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarif.Rule{
+			ID: ru.ID, ShortDescription: sarif.Text{Text: ru.Summary}, HelpURI: readingRulesURL,
+			DefaultConfiguration: sarif.Config{Level: "error"},
 		})
 	}
 	results := []sarif.Result{}

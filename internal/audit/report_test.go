@@ -11,6 +11,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -55,7 +57,7 @@ func TestSARIFPutsEveryResultSomewhereCodeScanningShows(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := log.Runs[0]
-	if log.Version != "2.1.0" || run.Tool.Driver.Name != "notis audit" || len(run.Tool.Driver.Rules) != len(Rules) {
+	if log.Version != "2.1.0" || run.Tool.Driver.Name != "notis audit" || len(run.Tool.Driver.Rules) != len(Rules)+len(diag.Rules) {
 		t.Fatalf("log header: %+v", log)
 	}
 	for i, r := range run.Results {
@@ -174,5 +176,73 @@ func TestSARIFValidatesAgainstTheOfficialSchema(t *testing.T) {
 		if err := schema.Validate(inst); err != nil {
 			t.Errorf("%s: SARIF does not validate: %v", name, err)
 		}
+	}
+}
+
+// The audit judges against the notices that loaded; one that did not is
+// a finding in every format, at its file and line, so a report of a site
+// the audit did not read whole is never empty.
+func TestANoticeThatDidNotLoadIsAFindingInEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"notis.toml":           "site = \"t\"\ndefaultLanguage = \"en\"\n[languages.en]\ntitle = \"Privacy\"\n",
+		"content/ok.en.md":     "---\ntitle: Candidates\n---\nBody.\n",
+		"content/broken.en.md": "---\ntitle: Staff\ncookies:\n  - {name: _ga, category: analytics\n---\nBody.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, loadErr := build.Load(dir, "")
+	if st == nil || loadErr == nil {
+		t.Fatalf("want the site loaded without its broken notice: %v", loadErr)
+	}
+	unread := Unread(loadErr, "site")
+	if len(unread) == 0 || unread[0].Rule != diag.RuleYAML || unread[0].Severity != Error ||
+		unread[0].Pos.File != "site/content/broken.en.md" || unread[0].Pos.Line < 3 {
+		t.Fatalf("the findings of the broken notice: %+v", unread)
+	}
+	for _, format := range Formats {
+		var b bytes.Buffer
+		if err := Write(&b, format, Report{Findings: unread, Anchor: "site/notis.toml"}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), diag.RuleYAML) || !strings.Contains(b.String(), "broken.en.md") {
+			t.Errorf("%s: the report does not name the notice that did not load:\n%s", format, b.String())
+		}
+	}
+	// In SARIF its rule is in the rule table, where its index says.
+	var b bytes.Buffer
+	if err := Write(&b, "sarif", Report{Findings: unread}); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct{ Rules []struct{ ID string } }
+			}
+			Results []struct {
+				RuleID    string
+				RuleIndex int
+			}
+		}
+	}
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range log.Runs[0].Results {
+		if log.Runs[0].Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("result of %s points at rule %d, %s", r.RuleID, r.RuleIndex, log.Runs[0].Tool.Driver.Rules[r.RuleIndex].ID)
+		}
+	}
+	// An error that is not a diagnostic is still a finding.
+	if f := Unread(os.ErrPermission, "site"); len(f) != 1 || f[0].Rule != diag.RuleOther || f[0].Severity != Error {
+		t.Errorf("a plain error: %+v", f)
+	}
+	if Unread(nil, "site") != nil {
+		t.Error("a site that loaded whole has findings of notices that did not")
 	}
 }

@@ -1,10 +1,12 @@
 package audit
 
 import (
+	"cmp"
 	"path/filepath"
 	"strings"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/widget"
 )
@@ -55,12 +57,7 @@ func SiteFrom(st *build.Site, dir string) *Site {
 			s.GPC[c.ID] = true
 		}
 	}
-	rel := func(p notice.Position) notice.Position {
-		if p.File != "" && dir != "" && dir != "." && !filepath.IsAbs(p.File) {
-			p.File = filepath.ToSlash(filepath.Join(dir, p.File))
-		}
-		return p
-	}
+	rel := func(p notice.Position) notice.Position { return relTo(dir, p) }
 	seen := map[string]bool{}
 	for _, p := range st.Pages {
 		n := p.Notice
@@ -80,6 +77,42 @@ func SiteFrom(st *build.Site, dir string) *Site {
 		}
 	}
 	return s
+}
+
+// relTo makes a position in the site's folder dir (as given on the
+// command line) relative to the current folder, so annotations land on
+// the right file in CI.
+func relTo(dir string, p notice.Position) notice.Position {
+	if p.File != "" && dir != "" && dir != "." && !filepath.IsAbs(p.File) {
+		p.File = filepath.ToSlash(filepath.Join(dir, p.File))
+	}
+	return p
+}
+
+// Unread is the findings of a site whose notices did not all load (err
+// is build.Load's, dir the site's folder as given on the command line):
+// the audit judges against the notices that did load, so a notice it
+// could not read is itself a finding, in every format, and a report
+// never reads as clean for a site it did not read whole. Each keeps its
+// reading rule (syntax.yaml, decode.field…: docs/lint-rules.md) and its
+// place in the file.
+func Unread(err error, dir string) []Finding {
+	if err == nil {
+		return nil
+	}
+	const fix = "correct the file: notis lint shows each problem with its line"
+	ds := diag.Collect(err)
+	if len(ds) == 0 {
+		return []Finding{{Rule: diag.RuleOther, Severity: Error, Message: err.Error(), Fix: fix}}
+	}
+	out := make([]Finding, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Finding{
+			Rule: d.Rule, Severity: d.Severity, Subject: cmp.Or(d.Notice, d.Pos.File),
+			Message: d.Message, Fix: cmp.Or(d.Fix, fix), Pos: relTo(dir, d.Pos),
+		})
+	}
+	return out
 }
 
 // Anchor is the file findings about a page are placed at in SARIF: the
