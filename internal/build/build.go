@@ -177,10 +177,11 @@ func (s *Site) reindex(prev *Site, swapped map[*notice.Notice]*notice.Notice) bo
 	s.ids, s.langs, s.langMask, s.banner = prev.IDs(), prev.langs, prev.langMask, nil
 	s.translationWarnings = prev.translationWarnings
 	if prev.banner != nil && prev.Config == s.Config && prev.Strings == s.Strings && sameCookies(swapped) {
-		// The banner is made from the site's settings and strings, which
-		// notices it links (ids, the same), and every notice's cookies:
-		// a save that changed none of these keeps it and its warnings,
-		// without going through every notice's cookies again.
+		// The banner is made from the site's settings and strings, from
+		// which notices exist (the same ids and languages) and from every
+		// notice's cookies: a save that changed none of these keeps the
+		// last run's banner and its warnings, without going through every
+		// notice's cookies again.
 		s.banner = prev.banner
 		s.Warnings = slices.Clone(prev.Warnings[:prev.indexWarnings])
 		s.indexWarnings = prev.indexWarnings
