@@ -337,3 +337,15 @@ func TestRebuildKeepsEarlierConsentFiles(t *testing.T) {
 		t.Error("consent.js is not the new hashed bundle")
 	}
 }
+
+// A layout's mistake is reported as every other problem is: at its file,
+// line and column, under its rule, with the line and a caret.
+func TestBuildPlacesALayoutsMistakeAtItsLine(t *testing.T) {
+	dir := newTestSite(t)
+	writeFile(t, filepath.Join(dir, "layouts", "index.html"), "{{define \"main\"}}\n<h1>{{.Nope}}</h1>\n{{end}}\n")
+	code, _, errs := runCLI("build", "--source", dir, "--destination", filepath.Join(t.TempDir(), "out"), "--lint", "off")
+	if code != 1 || !strings.Contains(errs, "layouts/index.html:2:6: error build.layout: the index page (") ||
+		!strings.Contains(errs, "2 | <h1>{{.Nope}}</h1>") {
+		t.Errorf("exit %d, stderr:\n%s\nwant 1 and the mistake at layouts/index.html:2:6 with its line", code, errs)
+	}
+}

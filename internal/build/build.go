@@ -698,7 +698,7 @@ func (pr *pageRenderer) sitePages() error {
 			}
 			page, err := r.Index(lang, list)
 			if err != nil {
-				return fmt.Errorf("index (%s): %w", lang, err)
+				return err // a diagnostic at the layout's line, naming the page
 			}
 			b.Write(page)
 			return nil
@@ -913,6 +913,13 @@ func (s *Site) Categories() []string {
 // layoutError is a notice's page that failed to render: the layout's own
 // error, filed under the notice whose page it is.
 func layoutError(n *notice.Notice, err error) *diag.Diagnostic {
+	var d *diag.Diagnostic
+	if errors.As(err, &d) && d.Rule == diag.RuleLayout {
+		// At its place in the layout (render), for this notice's page.
+		d.Notice, d.Lang = n.ID, n.Lang
+		d.Message = fmt.Sprintf("notice %q: %s", n.ID, d.Message)
+		return d
+	}
 	return &diag.Diagnostic{Rule: diag.RuleLayout, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: diag.Position{File: n.File},
 		Message: "its page does not render: " + err.Error(), Fix: "fix the layout the message names; compare it with notis's own layouts/"}
 }

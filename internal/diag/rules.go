@@ -45,7 +45,7 @@ var Rules = []Rule{
 	{RuleConfig, "notis.toml does not parse or holds a value it does not accept."},
 	{RuleStrings, "An i18n strings file does not parse, or a language lacks a key the others have."},
 	{RuleCategory, "A cookie's consent category has no label in the site's strings."},
-	{RuleLayout, "A layout failed to render a page."},
+	{RuleLayout, "A layout does not parse, or failed to render a page: placed at the layout's line and column."},
 	{RuleOther, "Anything else that stopped the run, such as a file that could not be read."},
 }
 

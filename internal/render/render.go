@@ -57,6 +57,7 @@ type Renderer struct {
 	bodies   sync.Pool                                // *bytes.Buffer for goldmark's output
 	langs    []string                                 // the site's languages, in site order
 	names    map[string]string                        // language → its name in itself
+	sources  map[string]string                        // layout file → its text, for a mistake's line
 }
 
 // New parses the layouts once per language, binding the language into the
@@ -73,6 +74,11 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 	if err != nil {
 		return nil, err
 	}
+	// The layouts' text, for the line of a layout's mistake.
+	r.sources = map[string]string{}
+	for _, f := range shared {
+		r.sources[f.name] = f.src
+	}
 	kinds := []string{KindNotice, KindIndex, KindRoot, KindNotFound, KindChanges, KindVersions}
 	pages := map[string]string{}
 	for _, kind := range kinds {
@@ -82,6 +88,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		pages[kind] = string(src)
+		r.sources[name] = string(src)
 	}
 	// The shared layouts are parsed once per language and cloned for each
 	// page kind, which then adds its own layout.
@@ -93,7 +100,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 		base := template.New("shared").Funcs(r.funcs(lang))
 		for _, f := range shared {
 			if _, err := base.New(f.name).Parse(f.src); err != nil {
-				return nil, fmt.Errorf("%s: %w", f.name, err)
+				return nil, layoutError(err, failedParse, r.sources)
 			}
 		}
 		for _, kind := range kinds {
@@ -103,7 +110,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 			}
 			name := path.Join(LayoutDir, kind+".html")
 			if _, err := t.New(name).Parse(pages[kind]); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+				return nil, layoutError(err, failedParse, r.sources)
 			}
 			r.foldStrings(t, lang)
 			r.tmpl[kind][lang] = t
@@ -211,7 +218,7 @@ func (r *Renderer) executeTo(buf *bytes.Buffer, kind, lang string, data any) err
 	if t == nil {
 		return fmt.Errorf("no %s layout for language %q", kind, lang)
 	}
-	return t.ExecuteTemplate(buf, path.Join(LayoutDir, "baseof.html"), data)
+	return layoutError(t.ExecuteTemplate(buf, path.Join(LayoutDir, "baseof.html"), data), failedPage(kind, lang), r.sources)
 }
 
 func (r *Renderer) page(lang, title, pagePath string, alts []Alternate) Page {

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,6 +22,17 @@ import (
 // two-language site.
 func newRenderer(t testing.TB) *Renderer {
 	t.Helper()
+	r, err := rendererOver(t, notis.Defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// rendererOver is a renderer over the layouts in fsys, with the shipped
+// strings, for a two-language site.
+func rendererOver(t testing.TB, fsys fs.FS) (*Renderer, error) {
+	t.Helper()
 	cfg, err := site.Parse("notis.toml", []byte(`site = "test"
 baseURL = "https://privacy.example.test/"
 defaultLanguage = "en"
@@ -36,11 +48,7 @@ title = "Integritet"
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(notis.Defaults, cfg, strs, Options{CSS: "css/notis.css", PrintCSS: "css/print.css"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return New(fsys, cfg, strs, Options{CSS: "css/notis.css", PrintCSS: "css/print.css"})
 }
 
 // minimal is the least a notice needs to render.
