@@ -106,7 +106,11 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 	knownCookies, trackers := audit.NewKnown(), audit.NewTrackers()
 	if *known != "" {
 		if err := knownCookies.AddFile(*known, trackers); err != nil {
-			return fmt.Errorf("--known: %w", err)
+			if werr := writeDiagnostics(stderr, err); werr != nil {
+				return werr
+			}
+			fmt.Fprintf(stderr, "notis audit: --known %s was not taken: nothing was audited\n", *known)
+			return exitError{1}
 		}
 	}
 	var accepted audit.Baseline

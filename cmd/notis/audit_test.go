@@ -93,3 +93,22 @@ func TestAuditReportsANoticeThatDidNotLoad(t *testing.T) {
 		t.Errorf("exit %d, findings %+v: want 1 and the notice that did not load, at its file", code, rep.Findings)
 	}
 }
+
+// A --known table with mistakes is refused before any page is loaded,
+// each mistake at its line with the line itself.
+func TestAuditRefusesAKnownTableWithMistakes(t *testing.T) {
+	known := filepath.Join(t.TempDir(), "known.tsv")
+	if err := os.WriteFile(known, []byte("cookie\t_x\tanalytics\nhost\tstats.example.net\tanalytics\tOurs\nbeacon\tx\tanalytics\tX\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"audit", "https://jobs.example.org/", "--source", lintSite(t, cleanNotice), "--known", known}, &out, &errb)
+	for _, want := range []string{known + ":1:1: error", "1 | cookie\t_x\tanalytics", known + ":3:1: error", `kind "beacon"`, "nothing was audited"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+}

@@ -92,13 +92,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		return exitError{2}
 	}
 	if err != nil {
-		// Each problem as the lint prints a finding: place, rule, fix and
-		// the file's line.
-		var shown []lint.Finding
-		for _, d := range diag.Collect(err) {
-			shown = append(shown, *d)
-		}
-		if werr := lint.Write(stderr, "text", shown); werr != nil {
+		if werr := writeDiagnostics(stderr, err); werr != nil {
 			return werr
 		}
 		fmt.Fprintln(stderr, "build failed: nothing was written")
@@ -173,6 +167,16 @@ func (l *buildLint) Done(*build.Site) ([]string, error) {
 		warnings = append(warnings, fmt.Sprintf("lint: %d errors and %d warnings (see above)", e, w))
 	}
 	return warnings, nil
+}
+
+// writeDiagnostics prints each problem in err as the lint prints a
+// finding: place, rule, message, fix and the file's line with a caret.
+func writeDiagnostics(w io.Writer, err error) error {
+	var shown []lint.Finding
+	for _, d := range diag.Collect(err) {
+		shown = append(shown, *d)
+	}
+	return lint.Write(w, "text", shown)
 }
 
 // batchHeadroom is the least room the collector gives the heap in a

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/notis-dev/notis/internal/diag"
 )
 
 //go:generate go run ./internal/genocd -in ../../../shared/data/open-cookie-database/cookies.csv -out ocd.tsv
@@ -130,9 +132,17 @@ func (k *Known) AddFile(path string, t *Trackers) error {
 func (k *Known) read(r io.Reader, path string, t *Trackers) error {
 	user := &Known{exact: map[string]KnownCookie{}}
 	var hosts []Tracker
+	// Every line's mistake, each a diagnostic at its line: the table is
+	// taken whole or not at all.
+	var mistakes diag.List
+	bad := func(n int, raw, msg, fix string) {
+		mistakes = append(mistakes, &diag.Diagnostic{Rule: diag.RuleOther, Severity: diag.Error,
+			Pos: diag.Position{File: path, Line: n, Col: 1}, Message: msg, Fix: fix, Source: raw})
+	}
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
+		raw := sc.Text()
+		line := strings.TrimSpace(raw)
 		if line == "" || line[0] == '#' {
 			continue
 		}
@@ -145,7 +155,9 @@ func (k *Known) read(r io.Reader, path string, t *Trackers) error {
 			f[i] = strings.TrimSpace(f[i])
 		}
 		if len(f) != 4 || f[1] == "" {
-			return fmt.Errorf("%s:%d: want 4 fields, kind NAME CATEGORY PROVIDER (e.g. cookie\t_hj*\tanalytics\tHotjar), found %q", path, n, line)
+			bad(n, raw, fmt.Sprintf("want 4 fields, kind NAME CATEGORY PROVIDER, found %d", len(f)),
+				"separate the fields with tabs or commas, e.g. cookie\t_hj*\tanalytics\tHotjar")
+			continue
 		}
 		src := fmt.Sprintf("%s:%d", path, n)
 		switch f[0] {
@@ -155,11 +167,14 @@ func (k *Known) read(r io.Reader, path string, t *Trackers) error {
 		case "host":
 			hosts = append(hosts, Tracker{Host: strings.ToLower(f[1]), Category: f[2], Provider: f[3], Source: src})
 		default:
-			return fmt.Errorf("%s:%d: kind %q: want cookie or host", path, n, f[0])
+			bad(n, raw, fmt.Sprintf("kind %q: want cookie or host", f[0]), "start the line with cookie (a cookie name) or host (a tracker's host)")
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(mistakes) > 0 {
+		return mistakes
 	}
 	for name, c := range k.exact {
 		if _, dup := user.exact[name]; !dup {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/period"
 	"github.com/notis-dev/notis/internal/testenv"
@@ -64,13 +65,25 @@ func TestAUsersTableComesFirstAndNamesItsLine(t *testing.T) {
 	if h, ok := tr.Lookup("cdn.stats.example.net"); !ok || h.Provider != "Our stats" {
 		t.Errorf("subdomain of a user's host: %+v %v", h, ok)
 	}
-	err = k.read(strings.NewReader("cookie\t_x\tanalytics\n"), "known.tsv", tr)
-	if err == nil || !strings.HasPrefix(err.Error(), "known.tsv:1: want 4 fields") {
-		t.Errorf("a short line: %v", err)
+	// Every mistaken line is a diagnostic at its line, and a table with
+	// any is not taken.
+	err = k.read(strings.NewReader("cookie\t_x\tanalytics\n\nbeacon\tx\tanalytics\tX\ncookie\t_taken\tanalytics\tUs\n"), "known.tsv", tr)
+	ds := diag.Collect(err)
+	if len(ds) != 2 {
+		t.Fatalf("two mistaken lines: %d diagnostics: %v", len(ds), err)
 	}
-	err = k.read(strings.NewReader("\nbeacon\tx\tanalytics\tX\n"), "known.tsv", tr)
-	if err == nil || !strings.HasPrefix(err.Error(), "known.tsv:2: kind \"beacon\"") {
-		t.Errorf("an unknown kind: %v", err)
+	for i, want := range []struct {
+		line   int
+		says   string
+		source string
+	}{{1, "want 4 fields", "cookie\t_x\tanalytics"}, {3, `kind "beacon"`, "beacon\tx\tanalytics\tX"}} {
+		d := ds[i]
+		if d.Pos != (diag.Position{File: "known.tsv", Line: want.line, Col: 1}) || !strings.Contains(d.Message, want.says) || d.Source != want.source || d.Fix == "" || d.Severity != diag.Error {
+			t.Errorf("line %d: %+v", want.line, d)
+		}
+	}
+	if _, ok := k.Lookup("_taken"); ok {
+		t.Error("a table with mistakes was taken in part")
 	}
 }
 
