@@ -57,12 +57,11 @@ func SiteFrom(st *build.Site, dir string) *Site {
 			s.GPC[c.ID] = true
 		}
 	}
-	rel := func(p notice.Position) notice.Position { return relTo(dir, p) }
 	seen := map[string]bool{}
 	for _, p := range st.Pages {
 		n := p.Notice
 		if n.ID == st.Config.Consent.Notice && n.Lang == st.Config.DefaultLanguage {
-			s.CookieNotice = rel(n.Pos("cookies"))
+			s.CookieNotice = relTo(dir, n.Pos("cookies"))
 		}
 		if n.Lang != st.Config.DefaultLanguage {
 			continue // translations declare the same cookies; the lint checks they agree
@@ -73,7 +72,7 @@ func SiteFrom(st *build.Site, dir string) *Site {
 				continue
 			}
 			seen[key] = true
-			s.Cookies = append(s.Cookies, Declared{Name: c.Name, Provider: c.Provider, Category: c.Category, Duration: c.Duration, ThirdParty: c.ThirdParty, Pos: rel(n.Pos("cookies", i))})
+			s.Cookies = append(s.Cookies, Declared{Name: c.Name, Provider: c.Provider, Category: c.Category, Duration: c.Duration, ThirdParty: c.ThirdParty, Pos: relTo(dir, n.Pos("cookies", i))})
 		}
 	}
 	return s
@@ -101,10 +100,9 @@ func Unread(err error, dir string) []Finding {
 		return nil
 	}
 	const fix = "correct the file: notis lint shows each problem with its line"
+	// Collect gives an error that is not a diagnostic (a file that could
+	// not be read) as one of rule "error".
 	ds := diag.Collect(err)
-	if len(ds) == 0 {
-		return []Finding{{Rule: diag.RuleOther, Severity: Error, Message: err.Error(), Fix: fix}}
-	}
 	out := make([]Finding, 0, len(ds))
 	for _, d := range ds {
 		out = append(out, Finding{
