@@ -83,9 +83,13 @@ func TestBanner(t *testing.T) {
 		bt.Click(t, ctx, sel)
 	}
 	cookies := cookieNames
+	// consentID waits for the page's consent record: a GPC record is made
+	// only after the banner's first frame, so it may not exist yet when
+	// the banner is seen.
 	consentID := func(t *testing.T, ctx context.Context) string {
 		t.Helper()
-		return bt.Eval[string](t, ctx, `window.notis.consent() ? window.notis.consent().id : ''`)
+		bt.Wait(t, ctx, `window.notis && notis.consent()`, "a consent record")
+		return bt.Eval[string](t, ctx, `window.notis.consent().id`)
 	}
 	waitEvents := func(t *testing.T, id string, n int) []map[string]any {
 		t.Helper()
