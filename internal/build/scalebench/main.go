@@ -241,10 +241,20 @@ func summarise(ms []measure) measure {
 		cpus = append(cpus, m.cpu)
 		out.rssKiB = max(out.rssKiB, m.rssKiB)
 	}
-	slices.Sort(walls)
-	slices.Sort(cpus)
-	out.wall, out.cpu = walls[len(walls)/2], cpus[len(cpus)/2]
+	out.wall, out.cpu = median(walls), median(cpus)
 	return out
+}
+
+// median is the middle of ds, or the mean of the two middle ones when
+// there is an even number: the upper one alone would report the slower
+// of two runs as their median.
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	n := len(ds)
+	if n%2 == 1 {
+		return ds[n/2]
+	}
+	return (ds[n/2-1] + ds[n/2]) / 2
 }
 
 // findHugo returns the hugo binary to compare with and its version line,
