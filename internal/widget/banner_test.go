@@ -751,10 +751,11 @@ func cookieNames(t *testing.T, ctx context.Context) []string {
 	return names
 }
 
-// waitEventsOf waits up to 4 s for n accepted events of a consent id.
+// waitEventsOf waits up to 10 s for n accepted events of a consent id:
+// long on a loaded CI machine, and only a failing test waits it out.
 func waitEventsOf(t *testing.T, s *testSite, id string, n int) []map[string]any {
 	t.Helper()
-	return waitEventsWithin(t, s, id, n, 4*time.Second)
+	return waitEventsWithin(t, s, id, n, 10*time.Second)
 }
 
 // waitEventsWithin waits up to d for n accepted events of a consent id.
@@ -794,10 +795,11 @@ func settleOn(t *testing.T, ctx context.Context, s *testSite) {
 	waitUntil(t, func() bool { return s.requests("/sentinel?"+n) > 0 }, "the page's sentinel request")
 }
 
-// waitUntil waits up to 4 s for cond, checking every 10 ms.
+// waitUntil waits up to 10 s for cond, as browsertest.Wait does,
+// checking every 10 ms.
 func waitUntil(t *testing.T, cond func() bool, what string) {
 	t.Helper()
-	for deadline := time.Now().Add(4 * time.Second); !cond(); {
+	for deadline := time.Now().Add(10 * time.Second); !cond(); {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
