@@ -113,6 +113,7 @@ func New(fsys fs.FS, cfg *site.Config, strs *i18n.Bundle, opts Options) (*Render
 				return nil, layoutError(err, failedParse, r.sources)
 			}
 			r.foldStrings(t, lang)
+			foldEscaped(t, path.Join(LayoutDir, "baseof.html"))
 			r.tmpl[kind][lang] = t
 		}
 	}
