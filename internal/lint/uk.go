@@ -9,14 +9,14 @@ import (
 )
 
 // paragraphAt is the paragraph of s (text between blank lines) that holds
-// offset off.
-func paragraphAt(s string, off int) string {
+// offset off, and the offset where it ends.
+func paragraphAt(s string, off int) (string, int) {
 	start := strings.LastIndex(s[:off], "\n\n") + 1 // 0 when there is none
 	end := strings.Index(s[off:], "\n\n")
 	if end < 0 {
-		return s[start:]
+		return s[start:], len(s)
 	}
-	return s[start : off+end]
+	return s[start : off+end], off + end
 }
 
 // UK-only duties beyond Art 13: complaints to the controller under the
@@ -55,13 +55,16 @@ var _ = register(&Rule{
 				if at < 0 {
 					break
 				}
-				para := paragraphAt(body, from+at)
+				para, end := paragraphAt(body, from+at)
 				for _, p := range toWhom {
 					if find(para, p, true) >= 0 {
 						return
 					}
 				}
-				from += at + len(word)
+				// The paragraph's other mentions would find the same:
+				// go on from its end, which is past the word (a word
+				// holds no blank line).
+				from = end
 			}
 		}
 		c.Report(notice.Path{"supervisory_authority"}, "the notice does not say people can complain to the controller first ("+f.Event+")",
