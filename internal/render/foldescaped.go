@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"strings"
+	"sync"
 	"text/template/parse"
 )
 
@@ -183,8 +184,12 @@ var chainContexts = [][2]string{
 	{`<p style="color:`, `">`},           // a CSS value in an attribute
 }
 
-// escaperChains maps each chain of escapers to its writer.
-func escaperChains() map[string]chainWriter {
+// escaperChains maps each chain of escapers to its writer. It is made
+// once: its templates are only executed after, which html/template
+// allows from any goroutine.
+var escaperChains = sync.OnceValue(makeEscaperChains)
+
+func makeEscaperChains() map[string]chainWriter {
 	chains := map[string]chainWriter{}
 	for _, c := range chainContexts {
 		t, err := template.New("chain").Parse(c[0] + "{{.}}" + c[1])
