@@ -37,6 +37,7 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/content/
 	$(GO) test -run '^$$' -fuzz FuzzYAMLAsHugoReadsIt -fuzztime 60s ./internal/content/
+	$(GO) test -run '^$$' -fuzz FuzzFoldEscaped -fuzztime 60s ./internal/render/
 
 ## serve: preview the example site with live reload
 serve:

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"html/template"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"text/template/parse"
@@ -105,4 +107,33 @@ func constantActions(l *parse.ListNode) []string {
 	}
 	walk(l)
 	return found
+}
+
+// FuzzFoldEscaped holds a folded literal to the bytes html/template
+// writes for it unfolded, for any string in every context a chain
+// writer is made for, and in a few it is not.
+func FuzzFoldEscaped(f *testing.F) {
+	for _, s := range []string{"", "a<b>&'\"+", "javascript:alert(1)", "</script><b>", "\u2028\x00é", "a.png 1x, b 2x", "expression(x)", "{{", "\n\t"} {
+		f.Add(s)
+	}
+	contexts := append(slices.Clone(chainContexts),
+		[2]string{"<!-- ", " -->"}, [2]string{"<p ", `="x">`}, [2]string{"<script>`", "`</script>"})
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range contexts {
+			src := c[0] + "{{" + strconv.Quote(s) + "}}" + c[1]
+			plain, err := template.New("page").Parse(src)
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			var want bytes.Buffer
+			wantErr := plain.Execute(&want, nil)
+			folded := template.Must(template.New("page").Parse(src))
+			foldEscaped(folded, "page")
+			var got bytes.Buffer
+			gotErr := folded.Execute(&got, nil)
+			if (wantErr == nil) != (gotErr == nil) || got.String() != want.String() {
+				t.Errorf("%s: folded writes %q (%v), want %q (%v)", src, got.String(), gotErr, want.String(), wantErr)
+			}
+		}
+	})
 }
