@@ -143,9 +143,16 @@ func (inc *Incremental) Output() *Output { return inc.current.Load() }
 // memSink collects output files in a map; safe for concurrent use. It
 // keeps the slices it is given: every writer hands over a fresh one.
 type memSink struct {
+	// prev is the output the run replaces (nil: none), only read: each
+	// write is compared with it as it comes, on the worker that made it,
+	// rather than every file again once all are written.
+	prev map[string][]byte
+
 	mu      sync.Mutex
 	files   map[string][]byte
-	notices *joined // notices.json, as its parts
+	notices *joined  // notices.json, as its parts
+	changed []string // paths whose bytes are not prev's
+	inPrev  int      // paths written that prev has
 }
 
 // writeParts takes notices.json as the parts it is made of, without
@@ -163,10 +170,37 @@ func (m *memSink) writeParts(rel string, parts [][]byte) error {
 }
 
 func (m *memSink) write(rel string, data []byte, _ bool, _ func()) error { // keeps data: never done
+	old, had := m.prev[rel]
+	same := had && bytes.Equal(old, data) // a kept page: the same slice, at once
 	m.mu.Lock()
 	m.files[rel] = data
+	if had {
+		m.inPrev++
+	}
+	if !same {
+		m.changed = append(m.changed, rel)
+	}
 	m.mu.Unlock()
 	return nil
+}
+
+// diff lists the paths whose bytes differ from prev's, sorted: those
+// written with other bytes or new, notices.json when its parts differ
+// from prevNotices, and those prev has that were not written.
+func (m *memSink) diff(prevNotices *joined) []string {
+	out := slices.Clone(m.changed)
+	if !prevNotices.equal(m.notices) {
+		out = append(out, NoticesJSON)
+	}
+	if m.inPrev < len(m.prev) { // not every earlier file was written again
+		for p := range m.prev {
+			if _, ok := m.files[p]; !ok {
+				out = append(out, p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (m *memSink) create(rel string) (io.WriteCloser, error) {
@@ -233,7 +267,12 @@ func (inc *Incremental) Update(changed []string) (*Change, error) {
 		return nil, err
 	}
 	inc.s = s
-	sk := &memSink{files: make(map[string][]byte, len(c.pages)+16)}
+	var oldFiles map[string][]byte
+	var oldNotices *joined
+	if inc.out != nil {
+		oldFiles, oldNotices = inc.out.Files, inc.out.notices
+	}
+	sk := &memSink{prev: oldFiles, files: make(map[string][]byte, len(c.pages)+16)}
 	rendered, err := s.render(sk, inc.opts, &Result{PagesByLang: map[string]int{}}, c)
 	if err != nil {
 		return nil, err
@@ -242,12 +281,7 @@ func (inc *Incremental) Update(changed []string) (*Change, error) {
 	if !full {
 		ch.Notices = reread(before, c.files)
 	}
-	var oldFiles map[string][]byte
-	var oldNotices *joined
-	if inc.out != nil {
-		oldFiles, oldNotices = inc.out.Files, inc.out.notices
-	}
-	ch.Changed = diff(oldFiles, sk.files, oldNotices, sk.notices)
+	ch.Changed = sk.diff(oldNotices)
 	for name, old := range oldAssets {
 		if nu := c.assetNames[name]; nu != old && strings.HasSuffix(old, ".css") {
 			if ch.CSS == nil {
@@ -292,24 +326,4 @@ func (inc *Incremental) publish(sk *memSink) {
 	}
 	inc.out = &Output{Files: sk.files, Gen: gen, notices: sk.notices}
 	inc.current.Store(inc.out)
-}
-
-// diff lists the paths whose bytes differ between two builds.
-func diff(a, b map[string][]byte, an, bn *joined) []string {
-	var out []string
-	if !an.equal(bn) {
-		out = append(out, NoticesJSON)
-	}
-	for p, d := range b {
-		if old, ok := a[p]; !ok || !bytes.Equal(old, d) {
-			out = append(out, p)
-		}
-	}
-	for p := range a {
-		if _, ok := b[p]; !ok {
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

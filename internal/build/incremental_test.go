@@ -309,7 +309,8 @@ func TestIncrementalBuildEqualsFullBuildAfterRandomEdits(t *testing.T) {
 			fo := opts
 			fo.Destination = out
 			_, fullErr := build.Build(fo)
-			_, incErr := inc.Update(paths)
+			before := inc.Output().All()
+			ch, incErr := inc.Update(paths)
 			desc := fmt.Sprintf("seed %d:\n  %s", seed, strings.Join(history, "\n  "))
 			if (fullErr == nil) != (incErr == nil) {
 				t.Fatalf("after %s\nfull build error: %v\nincremental error: %v", desc, fullErr, incErr)
@@ -318,8 +319,36 @@ func TestIncrementalBuildEqualsFullBuildAfterRandomEdits(t *testing.T) {
 				continue
 			}
 			compared++
-			sameFiles(t, desc, readTree(t, out), inc.Output().All())
+			after := inc.Output().All()
+			sameFiles(t, desc, readTree(t, out), after)
+			sameChanges(t, desc, before, after, ch.Changed)
 		}
+	}
+}
+
+// sameChanges fails unless changed, which the preview's reload follows,
+// lists exactly the files whose bytes differ between before and after,
+// new and removed ones included. notices.json may be listed when its
+// parts differ and its bytes do not.
+func sameChanges(t *testing.T, desc string, before, after map[string][]byte, changed []string) {
+	t.Helper()
+	var want []string
+	for p, data := range after {
+		if old, ok := before[p]; !ok || !bytes.Equal(old, data) {
+			want = append(want, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			want = append(want, p)
+		}
+	}
+	slices.Sort(want)
+	got := slices.DeleteFunc(slices.Clone(changed), func(p string) bool {
+		return p == build.NoticesJSON && !slices.Contains(want, p)
+	})
+	if !slices.Equal(got, want) {
+		t.Fatalf("after %s\nchanged %q\nwant %q", desc, changed, want)
 	}
 }
 
