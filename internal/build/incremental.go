@@ -152,7 +152,7 @@ type memSink struct {
 	files   map[string][]byte
 	notices *joined  // notices.json, as its parts
 	changed []string // paths whose bytes are not prev's
-	inPrev  int      // paths written that prev has
+	inPrev  int      // paths written that prev has (the writer claims each path once)
 }
 
 // writeParts takes notices.json as the parts it is made of, without
