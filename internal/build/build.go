@@ -762,11 +762,80 @@ func (pr *pageRenderer) dataFiles() error {
 	if pr.c == nil || !inParts {
 		return pr.w.stream(NoticesJSON, func(out io.Writer) error { return s.writeNoticesJSON(out, nil) })
 	}
+	if parts, ok := pr.patchedNoticesJSON(); ok {
+		return pr.w.putParts(ps, NoticesJSON, parts)
+	}
 	var parts partsWriter
+	pr.c.jsonParts = nil // until written whole
 	if err := pr.noticesJSON(&parts); err != nil {
 		return err
 	}
+	pr.c.jsonParts, pr.c.jsonGen = parts.parts, pr.gen
 	return pr.w.putParts(ps, NoticesJSON, parts.parts)
+}
+
+// patchedNoticesJSON is the last run's notices.json with the parts of the
+// notices this save read again encoded anew, when the save kept every
+// file's identity (the same notices, so the same parts in the same
+// order), the renderer is the same and the site has no history (a part
+// then holds only its notice, its version and what the renderer's
+// generation stands for). A part is found by its bytes' address, so
+// nothing depends on how the parts are laid out; when one is not found,
+// it reports false and the file is made whole. On a 1,000-notice site a
+// body edit otherwise looks up every notice's part: 0.9 ms of CPU.
+func (pr *pageRenderer) patchedNoticesJSON() ([][]byte, bool) {
+	s, c, d := pr.s, pr.c, pr.delta
+	if d == nil || d.swapped == nil || s.history != nil || c.jsonParts == nil || c.jsonGen != pr.gen {
+		return nil, false
+	}
+	if len(d.swapped) == 0 {
+		return c.jsonParts, true
+	}
+	renewed := make(map[*notice.Notice]*notice.Notice, len(d.swapped)) // new → old
+	for old, n := range d.swapped {
+		renewed[n] = old
+	}
+	byAddr := make(map[*byte][]byte, len(d.swapped)) // an old part's first byte → the new part
+	next := make(map[*notice.Notice]jsonPart, len(d.swapped))
+	for _, p := range s.Pages {
+		old, ok := renewed[p.Notice]
+		if !ok {
+			continue
+		}
+		part, ok := c.json[old]
+		if !ok || len(part.data) == 0 {
+			return nil, false
+		}
+		data, err := s.encodeNoticeJSON(p.Notice, p.Version)
+		if err != nil {
+			return nil, false // made whole, the error is reported
+		}
+		byAddr[&part.data[0]] = data
+		next[p.Notice] = jsonPart{data: data, key: part.key}
+	}
+	if len(next) != len(d.swapped) {
+		return nil, false
+	}
+	parts := slices.Clone(c.jsonParts)
+	found := 0
+	for i, part := range parts {
+		if len(part) == 0 {
+			continue
+		}
+		if data, ok := byAddr[&part[0]]; ok {
+			parts[i] = data
+			found++
+		}
+	}
+	if found != len(byAddr) {
+		return nil, false
+	}
+	for old, n := range d.swapped {
+		delete(c.json, old)
+		c.json[n] = next[n]
+	}
+	c.jsonParts = parts
+	return parts, true
 }
 
 // partsSink is a sink that can keep a file as the parts it is made of.

@@ -79,6 +79,11 @@ type cache struct {
 	spare map[string]pageEntry        // the map before pages: cleared and filled by the next run
 	names map[string]bool             // the writer's paths of a run: cleared and reused by the next
 	json  map[*notice.Notice]jsonPart // each notice's part of notices.json
+	// jsonParts is notices.json as the last run of the render stage
+	// wrote it, in parts, with its renderer's generation; nil when that
+	// run did not write it.
+	jsonParts [][]byte
+	jsonGen   uint64
 
 	history *historyState // the site's git history as of a HEAD, and its diffs
 
@@ -94,13 +99,14 @@ type cache struct {
 // and the renderer is the same: a page that shows none of what changed
 // is the last run's, without computing its key.
 type delta struct {
-	titles map[string]bool // notice ids whose title changed, in any language
-	index  map[string]bool // languages where an index entry changed
-	dates  bool            // some notice's updated date changed (the sitemap)
+	titles  map[string]bool // notice ids whose title changed, in any language
+	index   map[string]bool // languages where an index entry changed
+	dates   bool            // some notice's updated date changed (the sitemap)
+	swapped map[*notice.Notice]*notice.Notice
 }
 
 func newDelta(swapped map[*notice.Notice]*notice.Notice) *delta {
-	d := &delta{titles: map[string]bool{}, index: map[string]bool{}}
+	d := &delta{titles: map[string]bool{}, index: map[string]bool{}, swapped: swapped}
 	for old, n := range swapped {
 		if old.Title != n.Title {
 			d.titles[n.ID] = true
