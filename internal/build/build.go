@@ -541,11 +541,10 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 		}
 		clear(c.names)
 		w.names = c.names
-		if c.spare == nil {
-			c.spare = make(map[string]pageEntry, len(c.pages)+8)
+		if c.pages == nil {
+			c.pages = map[string]pageEntry{}
 		}
-		clear(c.spare)
-		pr.kept = c.spare
+		pr.fresh = map[string]pageEntry{}
 	}
 	assets, err := s.stageAssets(w, c)
 	if err != nil {
@@ -587,7 +586,18 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 		return 0, err
 	}
 	if c != nil {
-		c.pages, c.spare = pr.kept, c.pages
+		// The cache's pages become this run's: those it rendered, and of
+		// the others those it wrote again, which are the entries it took
+		// from the cache. Changing only those, after the workers are done,
+		// spares a locked insert a page on every save.
+		maps.Copy(c.pages, pr.fresh)
+		if live := int(pr.reused.Load()) + len(pr.fresh); live < len(c.pages) {
+			for rel := range c.pages { // some page is gone
+				if !w.names[rel] {
+					delete(c.pages, rel)
+				}
+			}
+		}
 		c.rendered, c.renderedGen = true, gen
 	}
 	if err := s.stageStatic(w, c); err != nil {
@@ -619,8 +629,11 @@ type pageRenderer struct {
 	parts map[*notice.Notice]*jsonPartSlot
 	lint  Linter // checks each notice as it is read whole; nil: none, or done
 
-	mu       sync.Mutex
-	kept     map[string]pageEntry // the pages of this run, for the next
+	mu sync.Mutex
+	// fresh are the pages this run rendered, for the cache; a page
+	// taken from the cache is there already (render, at its end).
+	fresh    map[string]pageEntry
+	reused   atomic.Int64 // pages taken from the cache
 	rendered atomic.Int64
 }
 
@@ -636,7 +649,7 @@ func (pr *pageRenderer) file(rel, mediaType string, key func() [32]byte, fill fu
 	if pr.c != nil {
 		k = key()
 		if e, ok := pr.c.pages[rel]; ok && e.key == k {
-			pr.keep(rel, e)
+			pr.reused.Add(1)
 			return pr.w.put(rel, "", e.data)
 		}
 	}
@@ -647,14 +660,15 @@ func (pr *pageRenderer) file(rel, mediaType string, key func() [32]byte, fill fu
 	pr.rendered.Add(1)
 	data, err := pr.w.putReturning(rel, mediaType, buf.Bytes(), false)
 	if err == nil && pr.c != nil {
-		pr.keep(rel, pageEntry{key: k, data: data})
+		pr.keepNew(rel, pageEntry{key: k, data: data})
 	}
 	return err
 }
 
-func (pr *pageRenderer) keep(rel string, e pageEntry) {
+// keepNew records a page this run rendered, for the cache.
+func (pr *pageRenderer) keepNew(rel string, e pageEntry) {
 	pr.mu.Lock()
-	pr.kept[rel] = e
+	pr.fresh[rel] = e
 	pr.mu.Unlock()
 }
 
@@ -908,12 +922,12 @@ func (pr *pageRenderer) notice(p *content.Page, n *notice.Notice, translations r
 	if pr.c != nil {
 		e, ok := pr.c.pages[rel]
 		if ok && pr.delta.keeps(p, e) {
-			pr.keep(rel, e)
+			pr.reused.Add(1)
 			return pr.w.put(rel, "", e.data)
 		}
 		in = pr.s.noticeInputs(pr.gen, p)
 		if ok && e.inputs.equal(in) {
-			pr.keep(rel, e)
+			pr.reused.Add(1)
 			return pr.w.put(rel, "", e.data)
 		}
 	}
@@ -924,7 +938,7 @@ func (pr *pageRenderer) notice(p *content.Page, n *notice.Notice, translations r
 	pr.rendered.Add(1)
 	data, err := pr.w.putReturning(rel, "text/html", buf.Bytes(), false)
 	if err == nil && pr.c != nil {
-		pr.keep(rel, pageEntry{inputs: in, data: data})
+		pr.keepNew(rel, pageEntry{inputs: in, data: data})
 	}
 	return err
 }

@@ -76,7 +76,6 @@ type cache struct {
 	rendererGen uint64 // counts renderers; part of every page's key
 
 	pages map[string]pageEntry        // output path → the page rendered there last
-	spare map[string]pageEntry        // the map before pages: cleared and filled by the next run
 	names map[string]bool             // the writer's paths of a run: cleared and reused by the next
 	json  map[*notice.Notice]jsonPart // each notice's part of notices.json
 	// jsonParts is notices.json as the last run of the render stage
