@@ -260,7 +260,7 @@ func (inc *Incremental) Update(changed []string) (*Change, error) {
 	full := c.siteStale
 	contentFiles := c.touched(changed)
 	full = full || c.siteStale
-	before := maps.Clone(c.files)
+	c.replaced = map[string]*fileEntry{} // for reread
 	oldAssets := c.assetNames
 	s, err := inc.opts.loadSite(c, contentFiles, false)
 	if err != nil {
@@ -279,7 +279,7 @@ func (inc *Incremental) Update(changed []string) (*Change, error) {
 	}
 	ch := &Change{Full: full, Rendered: rendered, Warnings: s.Warnings}
 	if !full {
-		ch.Notices = reread(before, c.files)
+		ch.Notices = reread(c.replaced, c.files)
 	}
 	ch.Changed = sk.diff(oldNotices)
 	for name, old := range oldAssets {
@@ -297,22 +297,18 @@ func (inc *Incremental) Update(changed []string) (*Change, error) {
 }
 
 // reread lists the ids of the notices in files that are not what they
-// were (read again with other bytes, new, or gone), sorted.
-func reread(before, after map[string]*fileEntry) []string {
+// were (read again with other bytes, new, or gone), sorted, from the
+// entries the run replaced and what they held before.
+func reread(replaced, files map[string]*fileEntry) []string {
 	ids := map[string]bool{}
 	note := func(e *fileEntry) {
 		if e != nil && e.page != nil {
 			ids[e.page.Notice.ID] = true
 		}
 	}
-	for f, e := range after {
-		if old := before[f]; old != e {
+	for f, old := range replaced {
+		if e := files[f]; e != old {
 			note(old)
-			note(e)
-		}
-	}
-	for f, e := range before {
-		if _, ok := after[f]; !ok {
 			note(e)
 		}
 	}

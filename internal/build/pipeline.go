@@ -53,7 +53,11 @@ type cache struct {
 	gen     uint64
 
 	files map[string]*fileEntry // content file → what it held when last read
-	known bool                  // files lists every content file (a walk happened)
+	// replaced holds, for each content file the current run changed in
+	// files (set or deleted, only through setFile), what it held before
+	// the run (nil: nothing); made anew by each run that asks (Update).
+	replaced map[string]*fileEntry
+	known    bool // files lists every content file (a walk happened)
 	// checked is the last run's pages as content.Sort split them, when it
 	// found no mistake in any file: a save that changes no file's
 	// identity (notice id, language, related notices, parent) takes them
@@ -367,7 +371,7 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 		}
 		for f := range c.files {
 			if !present[f] {
-				delete(c.files, f)
+				c.setFile(f, nil)
 				delete(todo, f)
 			}
 		}
@@ -382,7 +386,7 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 	swapped := map[*notice.Notice]*notice.Notice{}
 	for i, f := range names {
 		if errors.Is(errs[i], fs.ErrNotExist) {
-			delete(c.files, f) // went between the walk (or the edit) and the read
+			c.setFile(f, nil) // went between the walk (or the edit) and the read
 			same = false
 			continue
 		}
@@ -404,7 +408,7 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 		} else {
 			same = false
 		}
-		c.files[f] = e
+		c.setFile(f, e)
 	}
 	// A site without layered notices has no parent chain to go stale; a
 	// save that kept every file's identity added none (sameIdentity).
@@ -447,6 +451,21 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 	return ok, broken, err
 }
 
+// setFile sets (or, given nil, deletes) a content file's entry, noting
+// in replaced, when the run keeps that log, what the file held before.
+func (c *cache) setFile(f string, e *fileEntry) {
+	if c.replaced != nil {
+		if _, noted := c.replaced[f]; !noted {
+			c.replaced[f] = c.files[f]
+		}
+	}
+	if e == nil {
+		delete(c.files, f)
+	} else {
+		c.files[f] = e
+	}
+}
+
 // refreshLayered parses again every layered notice whose parent chain is
 // not the one it took its facts from, so CheckSite gives it the current
 // parent's.
@@ -476,7 +495,7 @@ func (c *cache) refreshLayered(fsys fs.FS, langs content.Languages) (refreshed b
 			}
 		}
 		p, err := content.Parse(f, e.src, langs)
-		c.files[f] = &fileEntry{sum: sha256.Sum256(e.src), page: p, err: err, src: e.src}
+		c.setFile(f, &fileEntry{sum: sha256.Sum256(e.src), page: p, err: err, src: e.src})
 		refreshed = true
 	}
 	return refreshed
