@@ -261,6 +261,7 @@ func (inc *Incremental) Update(changed []string) (*Change, error) {
 	contentFiles := c.touched(changed)
 	full = full || c.siteStale
 	c.replaced = map[string]*fileEntry{} // for reread
+	defer func() { c.replaced = nil }()  // not to hold the last run's entries
 	oldAssets := c.assetNames
 	s, err := inc.opts.loadSite(c, contentFiles, false)
 	if err != nil {

@@ -25,9 +25,9 @@ import (
 // MinRatio is the least headroom the pacer gives, as a share of the
 // live heap. Each collection marks the live heap, so what the collector
 // costs per byte allocated is live÷headroom: at a half, a 10,000-notice
-// build (about 56 MB live) spent 16 s of its 76 s of CPU collecting, 57
-// times a 1,000-notice build's 0.3 s for ten times the work. Three
-// quarters cut that to 11–12 s for 3–5 MiB more peak RSS (docs/build.md).
+// build (about 56 MB live) spent 16 s of CPU collecting, 57 times a
+// 1,000-notice build's 0.3 s for ten times the work. Three quarters cut
+// that to 11–12 s for 3–5 MiB more peak RSS (docs/build.md).
 const MinRatio = 0.75
 
 // Start paces the collector until stop is called, which puts GOGC back

@@ -63,25 +63,17 @@ func foldList(l *parse.ListNode, chains map[string]chainWriter) {
 	}
 	nodes := l.Nodes[:0]
 	for _, n := range l.Nodes {
-		switch n := n.(type) {
-		case *parse.ActionNode:
-			if text, ok := foldAction(n, chains); ok {
-				n := &parse.TextNode{NodeType: parse.NodeText, Pos: n.Pos, Text: []byte(text)}
-				if k := len(nodes); k > 0 {
-					if prev, ok := nodes[k-1].(*parse.TextNode); ok {
-						// A fresh slice: a text node's bytes may be the
-						// source's own.
-						nodes[k-1] = &parse.TextNode{NodeType: parse.NodeText, Pos: prev.Pos,
-							Text: append(append([]byte(nil), prev.Text...), n.Text...)}
-						continue
-					}
-				}
-				nodes = append(nodes, n)
-				continue
+		if a, ok := n.(*parse.ActionNode); ok {
+			if text, ok := foldAction(a, chains); ok {
+				n = &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(text)}
 			}
+		}
+		switch n := n.(type) {
 		case *parse.TextNode:
 			if k := len(nodes); k > 0 {
 				if prev, ok := nodes[k-1].(*parse.TextNode); ok {
+					// A fresh slice: a text node's bytes may be the
+					// source's own.
 					nodes[k-1] = &parse.TextNode{NodeType: parse.NodeText, Pos: prev.Pos,
 						Text: append(append([]byte(nil), prev.Text...), n.Text...)}
 					continue
