@@ -24,7 +24,7 @@ check:
 	$(STATICCHECK) ./...
 
 ## bench: the speed and size benchmarks, each against a baseline measured in the same run
-##        (scalebench: 1,000 and 10,000 notices, and Hugo on the same pages when hugo is on PATH)
+##        (scalebench: 1,000 and 10,000 notices, the file system floor, and Hugo on the same pages when hugo is on PATH)
 ##        (run `make deps` first: the consent bench starts a local PostgreSQL)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 5x -timeout 20m ./internal/build/

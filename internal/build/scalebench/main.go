@@ -15,7 +15,10 @@
 // (notis-twin: the same content with layouts that show what the twin's
 // show, synth.TwinFiles, and the lint off), so the time against Hugo
 // splits into what the pipeline costs and what notis's pages and lint
-// add.
+// add. Each run also times the file system floor (io-floor: reading
+// the site's notices once and writing files of the sizes and at the
+// paths of notis's output, and nothing else, see floor.go), the time
+// below which no build of that site can go on this machine.
 //
 //	go run ./internal/build/scalebench                    # 1,000 and 10,000 notices
 //	go run ./internal/build/scalebench -sizes 1000 -runs 3
@@ -56,7 +59,17 @@ func main() {
 	runs := flag.Int("runs", 1, "cold builds per size and generator; the median time and the largest RSS are reported")
 	hugoBin := flag.String("hugo", "", "the hugo binary; default: hugo on PATH, if any")
 	keep := flag.Bool("keep", false, "keep the generated sites and outputs (their folder is printed)")
+	floor := flag.Bool("io-floor", false, "with arguments SRC LIST DEST: only read every file under SRC and write LIST's files under DEST (what scalebench runs as its own child to time the file system floor)")
 	flag.Parse()
+	if *floor {
+		if flag.NArg() != 3 {
+			fail(fmt.Errorf("-io-floor takes SRC LIST DEST"))
+		}
+		if err := ioFloor(flag.Arg(0), flag.Arg(1), flag.Arg(2)); err != nil {
+			fail(err)
+		}
+		return
+	}
 	var ns []int
 	for f := range strings.SplitSeq(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -91,6 +104,10 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 	} else {
 		defer os.RemoveAll(tmp)
 	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
 	notis := filepath.Join(tmp, "notis")
 	if b, err := exec.Command("go", "build", "-o", notis, "github.com/notis-dev/notis/cmd/notis").CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, b)
@@ -105,6 +122,7 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 	if hugo != "" {
 		fmt.Fprintln(out, "notis-twin: notis doing the Hugo twin's work (synth.TwinFiles: layouts that show what the twin's show, lint off)")
 	}
+	fmt.Fprintln(out, "io-floor: only reading the notices once and writing files the sizes of notis's output at its paths (no build can take less)")
 	fmt.Fprintln(out)
 	fmt.Fprintf(out, "%-8s %-10s %7s %9s %9s %9s %8s %11s %10s\n", "notices", "tool", "pages", "wall", "CPU", "peak RSS", "CPU×", "÷hugo wall", "÷hugo CPU")
 	var base, hugoBase measure
@@ -128,7 +146,8 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 		}
 		// Alternate the two generators, so a busy spell on a shared
 		// machine falls on both rather than on one.
-		var nm, hm, tm []measure
+		var nm, hm, tm, fm []measure
+		list := filepath.Join(tmp, fmt.Sprintf("output-%d.txt", n))
 		for r := range runs {
 			dest := filepath.Join(tmp, fmt.Sprintf("public-%d-%d", n, r))
 			m, err := child(notis, "build", "--source", dir, "--destination", dest, "--quiet")
@@ -136,6 +155,18 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 				return fmt.Errorf("notis build of %d notices: %w", n, err)
 			}
 			nm = append(nm, m)
+			if r == 0 {
+				if err := writeOutputList(dest, list); err != nil {
+					return err
+				}
+			}
+			fdest := filepath.Join(tmp, fmt.Sprintf("floor-%d-%d", n, r))
+			m, err = child(self, "-io-floor", filepath.Join(dir, "content"), list, fdest)
+			if err != nil {
+				return fmt.Errorf("the file system floor of %d notices: %w", n, err)
+			}
+			fm = append(fm, m)
+			os.RemoveAll(fdest)
 			if !keep {
 				os.RemoveAll(dest)
 			}
@@ -179,6 +210,13 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 			fmt.Fprintf(out, "%-8d %-10s %7d %9s %9s %5d MiB %7.1f×\n", n, "hugo", 2*n, round(h.wall), round(h.cpu), h.rssKiB/1024, float64(h.cpu)/float64(hugoBase.cpu))
 			fmt.Fprintf(out, "%-8d %-10s %7d %9s %9s %5d MiB %8s %11.2f %10.2f\n", n, "notis-twin", 2*n, round(t.wall), round(t.cpu), t.rssKiB/1024, "", t.wall.Seconds()/h.wall.Seconds(), t.cpu.Seconds()/h.cpu.Seconds())
 		}
+		f := summarise(fm)
+		vsWall, vsCPU = "", ""
+		if hugo != "" {
+			h := summarise(hm)
+			vsWall, vsCPU = fmt.Sprintf("%.2f", f.wall.Seconds()/h.wall.Seconds()), fmt.Sprintf("%.2f", f.cpu.Seconds()/h.cpu.Seconds())
+		}
+		fmt.Fprintf(out, "%-8d %-10s %7d %9s %9s %5d MiB %8s %11s %10s\n", n, "io-floor", 2*n, round(f.wall), round(f.cpu), f.rssKiB/1024, "", vsWall, vsCPU)
 		// The targets that apply to this size.
 		if limit, ok := rssTarget[n]; ok {
 			checked++
@@ -215,6 +253,19 @@ func run(out io.Writer, sizes []int, runs int, hugoBin string, keep bool) error 
 		fmt.Fprintln(out, "  missed:", m)
 	}
 	return nil
+}
+
+// writeOutputList writes outputList of root to the file named list.
+func writeOutputList(root, list string) error {
+	f, err := os.Create(list)
+	if err != nil {
+		return err
+	}
+	if err := outputList(root, f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // child runs a command to its end and returns its wall time, user+sys
