@@ -33,11 +33,10 @@ bench:
 	$(GO) test -run '^$$' -bench EditToReload -benchtime 1x -timeout 20m ./internal/dev/
 	$(GO) run ./internal/consent/loadtest -require-postgres
 
-## fuzz: grow the fuzz corpora for a minute each
+## fuzz: run every fuzz target for a minute (FUZZTIME=5m for longer) and keep
+##       the inputs it found in the package's testdata/fuzz, where go test runs them
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./internal/content/
-	$(GO) test -run '^$$' -fuzz FuzzYAMLAsHugoReadsIt -fuzztime 60s ./internal/content/
-	$(GO) test -run '^$$' -fuzz FuzzFoldEscaped -fuzztime 60s ./internal/render/
+	GO=$(GO) scripts/fuzz.sh
 
 ## serve: preview the example site with live reload
 serve:
