@@ -46,7 +46,7 @@ type kind struct {
 // Sources of the material flags.
 const (
 	art13_3 = "GDPR Art 13(3) and 14(4): information on a new purpose must be given before the further processing starts (Regulation (EU) 2016/679, https://eur-lex.europa.eu/eli/reg/2016/679/oj)"
-	wp260   = "WP260 rev.01 (Art 29 Working Party, Guidelines on transparency, endorsed by the EDPB), 'Changes to Article 13 and Article 14 information' and its 'Timing of notification of changes' paragraph: a change in processing purpose, in the identity of the controller, or in how data subjects can exercise their rights should always be communicated; a fundamental change (e.g. enlargement of the categories of recipients or the introduction of transfers to a third country), or one relevant to and with an impact on the data subject, well in advance (https://gdpr-text.com/guidelines/transparency/)"
+	wp260   = "WP260 rev.01 (Art 29 Working Party, Guidelines on transparency, endorsed by the EDPB), para 29 ('Changes to Article 13 and Article 14 information'): a change in processing purpose, in the identity of the controller, or in how data subjects can exercise their rights should always be communicated; para 30 ('Timing of notification of changes'): a fundamental change (e.g. enlargement of the categories of recipients or the introduction of transfers to a third country), or one relevant to and with an impact on the data subject, well in advance (https://ec.europa.eu/newsroom/article29/redirection/document/51025; copy at https://gdpr-text.com/guidelines/transparency/)"
 )
 
 // kinds is the one table of change kinds: Compare may emit only these,
