@@ -54,13 +54,7 @@ func deemedConsents(c *Context) []deemedConsent {
 		if !c.mayContain(v) {
 			continue
 		}
-		for from := 0; ; {
-			at, end := findSpan(body[from:], v, true)
-			if at < 0 {
-				break
-			}
-			at, end = at+from, end+from
-			from = end
+		for at, end := nextSpan(body, 0, v, true); at >= 0; at, end = nextSpan(body, end, v, true) {
 			if conditional(body, at, v) {
 				continue
 			}

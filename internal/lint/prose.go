@@ -60,13 +60,7 @@ func proseRule(r *Rule, fix string, phrases []phrase) *Rule {
 			if !ok {
 				continue
 			}
-			for from := 0; ; {
-				at, end := findSpan(body[from:], p.text, p.word)
-				if at < 0 {
-					break
-				}
-				at, end = at+from, end+from
-				from = end
+			for at, end := nextSpan(body, 0, p.text, p.word); at >= 0; at, end = nextSpan(body, end, p.text, p.word) {
 				line, col, text := c.LineOf(at)
 				if endLine, _, more := c.LineOf(end - 1); endLine != line {
 					text += " " + more // a wrapped phrase: its context is on both lines
@@ -220,6 +214,18 @@ func followedBy(s string, words []string) bool {
 func find(s, text string, word bool) int {
 	at, _ := findSpan(s, text, word)
 	return at
+}
+
+// nextSpan is findSpan in s from offset from, in offsets of s: a loop
+// over every match is
+//
+//	for at, end := nextSpan(s, 0, text, word); at >= 0; at, end = nextSpan(s, end, text, word)
+func nextSpan(s string, from int, text string, word bool) (int, int) {
+	at, end := findSpan(s[from:], text, word)
+	if at < 0 {
+		return -1, -1
+	}
+	return at + from, end + from
 }
 
 // findSpan is find, also returning where the match ends.

@@ -43,6 +43,7 @@ var seedDefects = map[string][]string{
 		"cookies.anonymous-claim",     // R09: "collect the information in an anonymous form"
 		"sources.public-unstated",     // E16: NHS.net address book
 		"meta.unilateral-change",      // E17: "may update this notice at any time"
+		"meta.check-regularly",        // E17: "You should check this notice regularly" (WP260 para 29)
 		"recipients.unnamed",          // R06: "stakeholder organisations such as CCGs"
 	},
 	"001-kent-community-health.md": {
