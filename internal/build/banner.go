@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -20,27 +21,65 @@ import (
 // follow in alphabetical order.
 var categoryOrder = []string{"necessary", "preferences", "analytics", "marketing"}
 
-// BannerConfig derives the banner's configuration from the notices: its
-// categories are exactly those the cookie tables use, each listing its
-// cookies, so notice and banner cannot drift apart. ok is false when no
-// notice declares a cookie: then there is no banner to build.
+// BannerConfig derives the site's banner configuration from the
+// notices: its categories are exactly those the cookie tables use, each
+// listing its cookies, so notice and banner cannot drift apart. ok is
+// false when no notice declares a cookie: then there is no banner to
+// build. An organisation with a folder of its own in [consent.notices]
+// has a banner of its own too (bannerScopes).
 func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
+	site := s.bannerScopes()[0]
+	return site.cfg, site.ok
+}
+
+// A bannerScope is one banner: the site's (folder "") or that of an
+// organisation whose folder [consent.notices] names a notice for, made
+// from that folder's notices alone, so its pages never list a cookie
+// another organisation declares.
+type bannerScope struct {
+	folder string
+	cfg    widget.Config
+	ok     bool // the scope's notices declare a cookie
+}
+
+// bannerScopes is the site's banner, then each organisation's, by
+// folder name.
+func (s *Site) bannerScopes() []bannerScope {
 	// Asked for by the load stage (its warnings) and the banner stage of
 	// every run, the preview's saves included: made once per loaded site.
 	if s.banner == nil {
-		cfg, ok := s.bannerConfig()
-		s.banner = &bannerMemo{cfg, ok}
+		scopes := []bannerScope{{}}
+		scopes[0].cfg, scopes[0].ok = s.bannerConfig(s.Pages, "")
+		for _, folder := range slices.Sorted(maps.Keys(s.Config.Consent.Notices)) {
+			if s.Config.Consent.Notices[folder] == "" {
+				continue // no banner on its pages
+			}
+			var pages []*content.Page
+			for _, p := range s.Pages {
+				if site.Folder(p.Notice.File) == folder {
+					pages = append(pages, p)
+				}
+			}
+			sc := bannerScope{folder: folder}
+			sc.cfg, sc.ok = s.bannerConfig(pages, "consent/"+folder)
+			scopes = append(scopes, sc)
+		}
+		s.banner = &bannerMemo{scopes}
 	}
-	return s.banner.cfg, s.banner.ok
+	return s.banner.scopes
 }
 
-// bannerMemo is a site's banner configuration, once made.
+// bannerMemo is a site's banner configurations, once made.
 type bannerMemo struct {
-	cfg widget.Config
-	ok  bool
+	scopes []bannerScope
 }
 
-func (s *Site) bannerConfig() (cfg widget.Config, ok bool) {
+// bannerConfig is the configuration of a banner listing the cookies of
+// pages, written to dir ("" for consent). It links to the site's cookie
+// notice, [consent] notice: an organisation's pages name their own in the
+// script tag (data-notice), so that two banners declaring the same
+// cookies have the same version and the same record of it.
+func (s *Site) bannerConfig(pages []*content.Page, dir string) (cfg widget.Config, ok bool) {
 	langs := s.languages()
 	cfg = widget.Config{
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
@@ -49,6 +88,7 @@ func (s *Site) bannerConfig() (cfg widget.Config, ok bool) {
 		ValidityDays: s.Config.ValidityPeriod().ApproxDays(),
 		NoticeURL:    map[string]string{},
 		Strings:      map[string]map[string]string{},
+		Dir:          dir,
 	}
 	byCat := map[string]*widget.Category{}
 	var ids []string
@@ -56,7 +96,7 @@ func (s *Site) bannerConfig() (cfg widget.Config, ok bool) {
 	index := map[cookieKey]int{}
 	// Notices are in file order; the default language's come first so it
 	// decides the cookies' order.
-	pages := slices.Clone(s.Pages)
+	pages = slices.Clone(pages)
 	slices.SortStableFunc(pages, func(a, b *content.Page) int {
 		return cmp.Compare(boolInt(a.Notice.Lang != cfg.DefaultLang), boolInt(b.Notice.Lang != cfg.DefaultLang))
 	})
@@ -129,9 +169,8 @@ func (s *Site) bannerConfig() (cfg widget.Config, ok bool) {
 	return cfg, true
 }
 
-// buildBanner bundles the consent banner for cfg, as BannerConfig made
-// it; it returns nil when BannerConfig said ok false: the site declares
-// no cookies.
+// buildBanner bundles the consent banner for cfg, as bannerScopes made
+// it; it returns nil when ok is false: its notices declare no cookies.
 func (s *Site) buildBanner(cfg widget.Config, ok bool) (*widget.Result, error) {
 	if !ok {
 		return nil, nil
@@ -148,26 +187,84 @@ func (s *Site) buildBanner(cfg widget.Config, ok bool) (*widget.Result, error) {
 	return &res, nil
 }
 
-// putBanner writes the banner's files.
-func (w *writer) putBanner(b *widget.Result) error {
-	for _, f := range b.Files {
-		put := w.put
-		if contentAddressed(f.Path) {
-			// Hashed bundles, dialog and language modules and version
-			// records: pages open during a deploy, pasted script tags and
-			// consent records still use the old ones.
-			put = w.putKept
+// banners are a run's bundled banners: the site's (nil when no notice
+// declares a cookie) and each organisation's, by folder.
+type banners struct {
+	site    *widget.Result
+	folders map[string]*widget.Result
+}
+
+// buildBanners bundles the banner of every scope.
+func (s *Site) buildBanners(scopes []bannerScope) (*banners, error) {
+	b := &banners{folders: map[string]*widget.Result{}}
+	for _, sc := range scopes {
+		r, err := s.buildBanner(sc.cfg, sc.ok)
+		if err != nil {
+			if sc.folder != "" {
+				err = fmt.Errorf("content/%s/: %w", sc.folder, err)
+			}
+			return nil, err
 		}
-		if err := put(f.Path, "", f.Data); err != nil {
-			return err
+		switch {
+		case sc.folder == "":
+			b.site = r
+		case r != nil:
+			b.folders[sc.folder] = r
+		}
+	}
+	return b, nil
+}
+
+// scripts is each organisation's banner script, by folder.
+func (b *banners) scripts() map[string]string {
+	out := map[string]string{}
+	for folder, r := range b.folders {
+		out[folder] = r.Script
+	}
+	return out
+}
+
+// putBanners writes every banner's files.
+func (w *writer) putBanners(b *banners) error {
+	rs := []*widget.Result{b.site}
+	for _, folder := range slices.Sorted(maps.Keys(b.folders)) {
+		rs = append(rs, b.folders[folder])
+	}
+	written := map[string][]byte{}
+	for _, r := range rs {
+		if r == nil {
+			continue
+		}
+		for _, f := range r.Files {
+			if data, ok := written[f.Path]; ok {
+				// The version record of two banners that declare the
+				// same cookies: the same version, the same bytes.
+				if !bytes.Equal(data, f.Data) {
+					return fmt.Errorf("consent banner: two banners write %s differently", f.Path)
+				}
+				continue
+			}
+			written[f.Path] = f.Data
+			put := w.put
+			if contentAddressed(f.Path) {
+				// Hashed bundles, dialog and language modules and version
+				// records: pages open during a deploy, pasted script tags
+				// and consent records still use the old ones.
+				put = w.putKept
+			}
+			if err := put(f.Path, "", f.Data); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
 // checkBannerNotices, one of the load stage's checks that span files,
-// refuses a cookie notice link in notis.toml that leads nowhere: [consent] notice when written out, and every
-// [consent.notices] entry, whose folder must hold notices too.
+// refuses a cookie notice link in notis.toml that leads nowhere: [consent]
+// notice when written out, and every [consent.notices] entry, whose
+// folder must hold notices too, one of them declaring a cookie when the
+// entry asks for a banner (its banner lists only its own cookies).
 func (s *Site) checkBannerNotices() error {
 	c := s.Config
 	var errs []error
@@ -178,8 +275,12 @@ func (s *Site) checkBannerNotices() error {
 		return errors.Join(errs...)
 	}
 	folders := map[string]bool{}
+	cookies := map[string]bool{} // folders whose notices declare a cookie
 	for _, p := range s.Pages {
 		folders[site.Folder(p.Notice.File)] = true
+		if len(p.Notice.Cookies) > 0 {
+			cookies[site.Folder(p.Notice.File)] = true
+		}
 	}
 	for _, folder := range slices.Sorted(maps.Keys(c.Consent.Notices)) {
 		id := c.Consent.Notices[folder]
@@ -188,6 +289,10 @@ func (s *Site) checkBannerNotices() error {
 			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%s = %q: content/%s/ holds no notice", folder, id, folder), "name a folder under content/"))
 		case id != "" && s.ByID[id] == nil:
 			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%s = %q: no notice has this id, so the banner's link on content/%s/'s pages would lead nowhere", folder, id, folder), "use a notice id: "+strings.Join(s.IDs(), ", ")+`, or "" for no banner on that folder's pages`))
+		case id != "" && !cookies[folder]:
+			// Its banner lists its own notices' cookies, and they declare
+			// none: it would ask about nothing.
+			errs = append(errs, c.Mistake("consent.notices", folder, fmt.Sprintf("%s = %q: no notice in content/%s/ declares a cookie, so its pages have no banner of their own to show", folder, id, folder), fmt.Sprintf(`declare the cookies its website sets in its notices (cookies:), or set %s = "" for no banner on its pages`, folder)))
 		}
 	}
 	return errors.Join(errs...)

@@ -78,3 +78,82 @@ func TestABannerNoticeThatDoesNotExistIsRefusedWithItsLine(t *testing.T) {
 		})
 	}
 }
+
+// An organisation's pages load a banner of its own, made from its own
+// notices' cookies: the dialog on Essex's pages does not list Necessio's
+// Google Analytics, nor Necessio's Essex's cookies. The site's banner,
+// for other pages and pasted script tags, lists every notice's.
+func TestAnOrganisationsBannerListsOnlyItsOwnCookies(t *testing.T) {
+	dest := buildInto(t, filepath.Join("..", ".."))
+	script := regexp.MustCompile(`<script src="([^"]*consent\.[0-9a-f]+\.js)"`)
+	for _, tc := range []struct {
+		org, page string
+		own       []string // providers its dialog lists
+		others    []string // providers it must not
+	}{
+		{"essex", "en/essex/index.html", []string{"www.essexprimarycarecareers.nhs.uk"}, []string{"necessio.se", "Google Analytics", "LinkedIn"}},
+		{"necessio", "en/cookies/index.html", []string{"necessio.se", "Google Analytics"}, []string{"essexprimarycarecareers"}},
+	} {
+		page, err := os.ReadFile(filepath.Join(dest, tc.page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := script.FindSubmatch(page)
+		if m == nil || !strings.Contains(string(m[1]), "/consent/"+tc.org+"/consent.") {
+			t.Errorf("%s: banner script %q, want the one in consent/%s/", tc.page, m, tc.org)
+			continue
+		}
+		prefs, err := os.ReadFile(filepath.Join(dest, "consent", tc.org, "prefs.en.js"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range tc.own {
+			if !bytes.Contains(prefs, []byte(p)) {
+				t.Errorf("%s's dialog does not list %s", tc.org, p)
+			}
+		}
+		for _, p := range tc.others {
+			if bytes.Contains(prefs, []byte(p)) {
+				t.Errorf("%s's dialog lists %s, which only another organisation declares", tc.org, p)
+			}
+		}
+	}
+	site, err := os.ReadFile(filepath.Join(dest, "consent", "prefs.en.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"necessio.se", "www.essexprimarycarecareers.nhs.uk"} {
+		if !bytes.Contains(site, []byte(p)) {
+			t.Errorf("the site's banner does not list %s", p)
+		}
+	}
+	// Each banner's version is recorded where the consent server reads it.
+	versions, _ := filepath.Glob(filepath.Join(dest, "consent", "versions", "*.json"))
+	if len(versions) != 3 {
+		t.Errorf("version records %q, want the site's, Essex's and Necessio's", versions)
+	}
+	if own, _ := filepath.Glob(filepath.Join(dest, "consent", "*", "versions")); len(own) != 0 {
+		t.Errorf("version records outside consent/versions: %q", own)
+	}
+}
+
+// An organisation that asks for a banner of its own must declare a cookie
+// for it to ask about: its banner lists only its own.
+func TestAnOrganisationsBannerWithNoCookiesIsRefusedWithItsLine(t *testing.T) {
+	dir := t.TempDir()
+	from := filepath.Join("testdata", "site")
+	toml, _ := os.ReadFile(filepath.Join(from, "notis.toml"))
+	os.WriteFile(filepath.Join(dir, "notis.toml"), append(toml, "[consent.notices]\norg = \"applicants\"\n"...), 0o644)
+	os.MkdirAll(filepath.Join(dir, "content", "org"), 0o755)
+	for _, f := range []string{"applicants.en.md", "applicants.sv.md"} {
+		b, _ := os.ReadFile(filepath.Join(from, "content", f))
+		os.WriteFile(filepath.Join(dir, "content", "org", f), b, 0o644)
+	}
+	b, _ := os.ReadFile(filepath.Join(from, "content", "cookies.en.md"))
+	os.WriteFile(filepath.Join(dir, "content", "cookies.en.md"), b, 0o644)
+	want := filepath.Join(dir, "notis.toml") + ":" + strconv.Itoa(bytes.Count(toml, []byte("\n"))+2) + `:1: consent.notices.org: org = "applicants": no notice in content/org/ declares a cookie`
+	_, err := Build(Options{Source: dir, Destination: filepath.Join(t.TempDir(), "public")})
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("build error %v, want %q", err, want)
+	}
+}

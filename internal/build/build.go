@@ -514,14 +514,15 @@ func hashed(name string, data []byte) string {
 }
 
 // renderOptions points the pages at the site's fingerprinted assets and,
-// when the site has one, the banner.
-func renderOptions(assets map[string]string, banner *widget.Result, devScript string) render.Options {
+// when the site has them, the banners.
+func renderOptions(assets map[string]string, b *banners, devScript string) render.Options {
 	ropts := render.Options{
 		CSS: assets["css/notis.css"], PrintCSS: assets["css/print.css"], RootScript: assets["js/language.js"],
 		DevScript: devScript,
 	}
-	if banner != nil {
-		ropts.ConsentScript = banner.Script
+	if b.site != nil {
+		ropts.ConsentScript = b.site.Script
+		ropts.ConsentScripts = b.scripts()
 	}
 	return ropts
 }
@@ -551,8 +552,8 @@ func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	if banner != nil {
-		res.Banner = banner.Summary()
+	if banner.site != nil {
+		res.Banner = banner.site.Summary()
 	}
 	ropts := renderOptions(assets, banner, opts.DevScript)
 	ropts.History = s.history != nil

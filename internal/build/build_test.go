@@ -220,8 +220,9 @@ func lineDiff(want, got []byte) string {
 	return sb.String()
 }
 
-// bannerHash matches the banner script's content hash in page links.
-var bannerHash = regexp.MustCompile(`consent/consent\.[0-9a-f]+\.js`)
+// bannerHash matches the banner script's content hash in page links, of
+// the site's banner or an organisation's (consent/ORG/).
+var bannerHash = regexp.MustCompile(`consent/((?:[a-z0-9-]+/)?)consent\.[0-9a-f]+\.js`)
 
 // pagesOnly drops the banner bundle (internal/widget tests it) and the
 // manifest, which lists the bundle, and masks the bundle's hash in the
@@ -232,7 +233,7 @@ func pagesOnly(files map[string][]byte) map[string][]byte {
 		if strings.HasPrefix(rel, "consent/") || rel == ManifestName {
 			continue
 		}
-		out[rel] = bannerHash.ReplaceAll(b, []byte("consent/consent.HASH.js"))
+		out[rel] = bannerHash.ReplaceAll(b, []byte("consent/${1}consent.HASH.js"))
 	}
 	return out
 }

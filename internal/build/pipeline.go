@@ -19,7 +19,6 @@ import (
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
 	"github.com/notis-dev/notis/internal/site"
-	"github.com/notis-dev/notis/internal/widget"
 )
 
 // The build is one pipeline of stages, which `notis build` and `notis
@@ -64,16 +63,15 @@ type cache struct {
 	// and their index instead of checking and filing every page again.
 	checked *checkedContent
 
-	assets      []staged // assets/, minified, as the last run wrote them
-	assetNames  map[string]string
-	assetsOK    bool
-	banner      *widget.Result
-	bannerCfg   widget.Config
-	bannerOK    bool // bannerCfg had a banner
-	bannerValid bool // banner, bannerCfg and bannerOK are of a run that succeeded
-	static      []staged
-	staticErrs  []error
-	staticOK    bool
+	assets       []staged // assets/, minified, as the last run wrote them
+	assetNames   map[string]string
+	assetsOK     bool
+	banners      *banners
+	bannerScopes []bannerScope
+	bannerValid  bool // banners and bannerScopes are of a run that succeeded
+	static       []staged
+	staticErrs   []error
+	staticOK     bool
 
 	renderer    *render.Renderer
 	rendererKey rendererKey
@@ -531,29 +529,22 @@ func (s *Site) stageAssets(w *writer, c *cache) (map[string]string, error) {
 	return names, w.putStaged(files)
 }
 
-// stageBanner is the banner stage: the bundle is made again only when its
-// configuration or the widget's sources changed.
-func (s *Site) stageBanner(w *writer, c *cache) (*widget.Result, error) {
-	cfg, ok := s.BannerConfig()
-	if c != nil && c.bannerValid && !c.widgetStale && ok == c.bannerOK && reflect.DeepEqual(cfg, c.bannerCfg) {
-		if c.banner != nil {
-			if err := w.putBanner(c.banner); err != nil {
-				return nil, err
-			}
-		}
-		return c.banner, nil
+// stageBanner is the banner stage: the bundles are made again only when
+// their configurations or the widget's sources changed.
+func (s *Site) stageBanner(w *writer, c *cache) (*banners, error) {
+	scopes := s.bannerScopes()
+	if c != nil && c.bannerValid && !c.widgetStale && reflect.DeepEqual(scopes, c.bannerScopes) {
+		return c.banners, w.putBanners(c.banners)
 	}
-	b, err := s.buildBanner(cfg, ok)
+	b, err := s.buildBanners(scopes)
 	if err != nil {
 		return nil, err
 	}
-	if b != nil {
-		if err := w.putBanner(b); err != nil {
-			return nil, err
-		}
+	if err := w.putBanners(b); err != nil {
+		return nil, err
 	}
 	if c != nil {
-		c.banner, c.bannerCfg, c.bannerOK, c.bannerValid, c.widgetStale = b, cfg, ok, true, false
+		c.banners, c.bannerScopes, c.bannerValid, c.widgetStale = b, scopes, true, false
 	}
 	return b, nil
 }
@@ -561,7 +552,7 @@ func (s *Site) stageBanner(w *writer, c *cache) (*widget.Result, error) {
 // stageRenderer makes the renderer, or hands over the last one when
 // nothing it is made from changed.
 func (s *Site) stageRenderer(c *cache, ropts render.Options) (*render.Renderer, uint64, error) {
-	if c != nil && c.renderer != nil && c.rendererKey == (rendererKey{c.gen, ropts}) {
+	if c != nil && c.renderer != nil && reflect.DeepEqual(c.rendererKey, rendererKey{c.gen, ropts}) {
 		return c.renderer, c.rendererGen, nil
 	}
 	r, err := render.New(s.FS, s.Config, s.Strings, ropts)

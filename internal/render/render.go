@@ -40,7 +40,11 @@ type Options struct {
 	PrintCSS      string // site-relative path of the print stylesheet
 	RootScript    string // site-relative path of the language chooser script
 	ConsentScript string // site-relative path of the banner script; "" for none
-	DevScript     string // live-reload script, only in `notis serve`
+	// ConsentScripts are the banner scripts of the organisations with one
+	// of their own ([consent.notices]), by folder: their pages load it
+	// instead of ConsentScript.
+	ConsentScripts map[string]string
+	DevScript      string // live-reload script, only in `notis serve`
 	// History is set when the site's notices have versions (the site is in
 	// git): every page links its feeds, every notice page its versions.
 	History bool
@@ -233,11 +237,18 @@ func (r *Renderer) page(lang, title, pagePath string, alts []Alternate) Page {
 func (r *Renderer) optsRel() Options {
 	o := r.opts
 	for _, p := range []*string{&o.CSS, &o.PrintCSS, &o.RootScript, &o.ConsentScript, &o.DevScript} {
-		if *p != "" && !strings.HasPrefix(*p, "/") && !strings.Contains(*p, "://") {
-			*p = r.rel(*p)
-		}
+		*p = r.asset(*p)
 	}
 	return o
+}
+
+// asset is the link to an output file named by its site-relative path;
+// an absolute path or URL stays as it is.
+func (r *Renderer) asset(p string) string {
+	if p != "" && !strings.HasPrefix(p, "/") && !strings.Contains(p, "://") {
+		return r.rel(p)
+	}
+	return p
 }
 
 // alternates lists the languages a page exists in, in site order.
@@ -343,8 +354,12 @@ func (r *Renderer) bannerFor(n *notice.Notice, all map[string]Translations, scri
 	if !ok {
 		return "", ""
 	}
-	if _, set := r.cfg.Consent.Notices[site.Folder(n.File)]; !set || script == "" {
+	folder := site.Folder(n.File)
+	if _, set := r.cfg.Consent.Notices[folder]; !set || script == "" {
 		return script, ""
+	}
+	if own, ok := r.opts.ConsentScripts[folder]; ok {
+		script = r.asset(own)
 	}
 	for _, lang := range []string{n.Lang, r.cfg.DefaultLanguage} {
 		if all[id][lang] != nil {

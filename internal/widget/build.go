@@ -2,6 +2,7 @@ package widget
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -166,6 +167,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	}
 	var r Result
 	r.Version = ConsentVersion(cfg.Categories)
+	dir := cmp.Or(cfg.Dir, "consent") + "/"
 
 	// The stylesheets: the first layer's goes into the script, the
 	// dialog's into the dialog module, and both into consent.css for
@@ -218,7 +220,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		name := "prefs." + lang + "." + cl.Prefs[lang] + ".js"
 		// The hashed name, and a stable alias for a page whose banner
 		// predates a deploy that removed the hashed file (main.ts, open).
-		langFiles = append(langFiles, File{"consent/" + name, dlg}, File{"consent/prefs." + lang + ".js", dlg})
+		langFiles = append(langFiles, File{dir + name, dlg}, File{dir + "prefs." + lang + ".js", dlg})
 		r.Sizes.Dialog = max(r.Sizes.Dialog, gz(dlg))
 
 		firstTexts := firstLayer(full)
@@ -230,7 +232,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		b, _ := json.Marshal(firstTexts)
 		cl.Langs[lang] = short(b)
 		name = "lang/" + lang + "." + cl.Langs[lang] + ".json"
-		langFiles = append(langFiles, File{"consent/" + name, b}, File{"consent/lang/" + lang + ".json", b})
+		langFiles = append(langFiles, File{dir + name, b}, File{dir + "lang/" + lang + ".json", b})
 		r.Sizes.Lang = max(r.Sizes.Lang, gz(b))
 	}
 
@@ -241,7 +243,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		return r, err
 	}
 	cl.Send = short(sendJS)
-	langFiles = append(langFiles, File{"consent/send." + cl.Send + ".js", sendJS}, File{"consent/send.js", sendJS})
+	langFiles = append(langFiles, File{dir + "send." + cl.Send + ".js", sendJS}, File{dir + "send.js", sendJS})
 
 	// The placeholder module, loaded on pages with a gated iframe the
 	// visitor has not allowed: most pages have none.
@@ -250,7 +252,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		return r, err
 	}
 	cl.Ph = short(phJS)
-	langFiles = append(langFiles, File{"consent/placeholder." + cl.Ph + ".js", phJS}, File{"consent/placeholder.js", phJS})
+	langFiles = append(langFiles, File{dir + "placeholder." + cl.Ph + ".js", phJS}, File{dir + "placeholder.js", phJS})
 
 	// Categories and Consent Mode.
 	for cat, sigs := range cfg.GoogleConsentMode {
@@ -288,7 +290,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 	if err != nil {
 		return r, err
 	}
-	r.Script = "consent/consent." + short(js) + ".js"
+	r.Script = dir + "consent." + short(js) + ".js"
 	r.Integrity = sri(js)
 	r.Sizes.JS = gz(js)
 	r.Snippet = fmt.Sprintf(`<script src="%s" integrity="%s" crossorigin="anonymous" data-site="%s" defer></script>`,
@@ -298,12 +300,12 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 
 	r.Files = append(r.Files,
 		File{r.Script, js},
-		File{"consent/" + cssName, []byte(allCSS)},
-		File{"consent/consent.js", js},
+		File{dir + cssName, []byte(allCSS)},
+		File{dir + "consent.js", js},
 	)
 	r.Files = append(r.Files, langFiles...)
 	r.Files = append(r.Files,
-		File{"consent/embed.html", []byte(embedHTML(r, html.EscapeString(publicURL(cfg.BaseURL, "consent/consent.js")), html.EscapeString(cfg.Site)))},
+		File{dir + "embed.html", []byte(embedHTML(r, html.EscapeString(publicURL(cfg.BaseURL, dir+"consent.js")), html.EscapeString(cfg.Site)))},
 		File{"consent/versions/" + r.Version + ".json", append(recJSON, '\n')},
 	)
 	return r, nil
@@ -549,8 +551,9 @@ func Undeletable(cats []Category) []string {
 		}
 		var unnamed []string
 		for _, k := range c.Cookies {
-			if k.Name == "" && k.SetOn != "vendor" && !c.Required && !slices.Contains(unnamed, k.Provider) {
-				unnamed = append(unnamed, k.Provider)
+			who := cmp.Or(k.Provider, "a provider the notice does not name")
+			if k.Name == "" && k.SetOn != "vendor" && !c.Required && !slices.Contains(unnamed, who) {
+				unnamed = append(unnamed, who)
 			}
 		}
 		if len(unnamed) > 0 {

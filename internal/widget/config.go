@@ -37,6 +37,13 @@ type Config struct {
 	// the embed snippet points there, and relative notice URLs resolve
 	// against it. "" makes the snippet root-relative ("/consent/…").
 	BaseURL string `json:"-"`
+	// Dir is the folder of the output the bundle is written to: "" is
+	// consent, a site's banner; an organisation's own banner is in
+	// consent/ORG (notis.toml [consent.notices]). The script finds its
+	// modules and texts beside itself, so only the paths change. Version
+	// records are always in consent/versions, where the consent server
+	// reads them.
+	Dir string `json:"-"`
 }
 
 // Category, Cookie and VersionRecord are the wire contract's
