@@ -149,24 +149,35 @@ func (p *NoticePage) Retention() RetentionSummary {
 }
 
 // CookieSpan is how long the notice's cookies last, for the first layer.
+// Kind says what the notice states: "session" (every stated lifetime
+// ends with the browser session), "max" (the longest stated lifetime is
+// Max), "" (no cookie's lifetime is stated). Unstated is set when some
+// cookie's lifetime is not stated: the longest stated one is then not a
+// bound on them all, and the layer must not say it is.
 type CookieSpan struct {
-	Max         period.Period
-	SessionOnly bool
-	OK          bool // the notice declares cookies
+	Max      period.Period
+	Kind     string
+	Unstated bool
+	OK       bool // the notice declares cookies
 }
 
-// CookieLife is the longest lifetime among the notice's cookies.
+// CookieLife is the longest stated lifetime among the notice's cookies.
 func (p *NoticePage) CookieLife() CookieSpan {
 	var s CookieSpan
-	s.SessionOnly = true
 	for _, c := range p.N.Cookies {
 		s.OK = true
-		if c.Duration.Session {
-			continue
-		}
-		s.SessionOnly = false
-		if c.Duration.Period.Approx() > s.Max.Approx() {
-			s.Max = c.Duration.Period
+		switch {
+		case c.Duration.Session:
+			if s.Kind == "" {
+				s.Kind = "session"
+			}
+		case c.Duration.Period.IsZero():
+			s.Unstated = true
+		default:
+			s.Kind = "max"
+			if c.Duration.Period.Approx() > s.Max.Approx() {
+				s.Max = c.Duration.Period
+			}
 		}
 	}
 	return s

@@ -167,7 +167,7 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 				return s.T(lang, "cookies.session")
 			}
 			if c.Period.IsZero() {
-				return "", nil // not stated: the page says nothing
+				return s.T(lang, "cookies.not_stated")
 			}
 			return s.Period(lang, c.Period)
 		},

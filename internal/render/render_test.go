@@ -358,3 +358,68 @@ func marker(path string) string {
 	r := strings.NewReplacer(".", "_", "[", "_", "]", "")
 	return "Z" + r.Replace(path) + "Z"
 }
+
+// The first layer's line on how long cookies last states only what the
+// cookie table states: a cookie whose lifetime is not stated is not
+// bounded by the longest stated one.
+func TestTheFirstLayerNeverBoundsCookiesWhoseLifetimeIsUnstated(t *testing.T) {
+	r := newRenderer(t)
+	sixMonths := notice.CookieDuration{Period: period.Period{Months: 6}}
+	session := notice.CookieDuration{Session: true}
+	unstated := notice.CookieDuration{}
+	for _, tc := range []struct {
+		name  string
+		lives []notice.CookieDuration
+		want  map[string]string // language → the line's text
+	}{
+		{"all stated", []notice.CookieDuration{sixMonths, session}, map[string]string{
+			"en": "Our cookies last up to 6 months.", "sv": "Våra cookies finns kvar i upp till 6 månader."}},
+		{"sessions only", []notice.CookieDuration{session}, map[string]string{
+			"en": "Our cookies last until you close your browser.", "sv": "Våra cookies finns kvar tills du stänger webbläsaren."}},
+		{"one unstated", []notice.CookieDuration{sixMonths, unstated}, map[string]string{
+			"en": "Those of our cookies whose lifetime is stated last up to 6 months; how long the others last is not yet stated.",
+			"sv": "De av våra cookies vars livslängd anges finns kvar i upp till 6 månader; hur länge de övriga finns kvar har ännu inte angetts."}},
+		{"sessions and unstated", []notice.CookieDuration{unstated, session}, map[string]string{
+			"en": "Those of our cookies whose lifetime is stated last until you close your browser; how long the others last is not yet stated.",
+			"sv": "De av våra cookies vars livslängd anges finns kvar tills du stänger webbläsaren; hur länge de övriga finns kvar har ännu inte angetts."}},
+		{"none stated", []notice.CookieDuration{unstated, unstated}, map[string]string{
+			"en": "How long our cookies last is not yet stated.", "sv": "Hur länge våra cookies finns kvar har ännu inte angetts."}},
+	} {
+		for _, lang := range []string{"en", "sv"} {
+			n := minimal()
+			n.Lang = lang
+			for _, d := range tc.lives {
+				n.Cookies = append(n.Cookies, notice.Cookie{Category: "necessary", Purpose: "To work", Duration: d})
+			}
+			page := renderPage(t, r, n)
+			if !strings.Contains(page, tc.want[lang]) {
+				t.Errorf("%s, %s: the first layer does not say %q", tc.name, lang, tc.want[lang])
+			}
+			if tc.name != "all stated" && strings.Contains(page, map[string]string{"en": "Our cookies last up to", "sv": "Våra cookies finns kvar i upp till"}[lang]) {
+				t.Errorf("%s, %s: the first layer bounds every cookie's lifetime", tc.name, lang)
+			}
+		}
+	}
+}
+
+// A cookie the notice knows only by its category has every unstated cell
+// say so, rather than an empty cell a reader may take for "none".
+func TestACookiesUnstatedFactsSaySo(t *testing.T) {
+	r := newRenderer(t)
+	for lang, want := range map[string]string{"en": "Not stated", "sv": "Anges inte"} {
+		n := minimal()
+		n.Lang = lang
+		n.Cookies = []notice.Cookie{{Category: "analytics", Purpose: "Counting visits"}}
+		page := renderPage(t, r, n)
+		i := strings.Index(page, "Counting visits")
+		row := page[strings.LastIndex(page[:i], "<tr>"):]
+		row = row[:strings.Index(row, "</tr>")]
+		for _, label := range []string{"provider", "duration"} {
+			key, _ := r.strings.T(lang, "cookies."+label)
+			cell := `<td data-label="` + key + `">` + want + `</td>`
+			if !strings.Contains(row, cell) {
+				t.Errorf("%s: the %s cell does not say %q: %s", lang, label, want, row)
+			}
+		}
+	}
+}
