@@ -85,7 +85,7 @@ var Keys = []string{
 	"title", "body", "body_ads", "accept_all", "reject_all", "preferences", "prefs_title", "prefs_body",
 	"save", "close", "always_on", "gpc_note", "cookies_in_category", "cookie", "provider",
 	"purpose", "duration", "consent_id", "notice_link", "placeholder_text", "placeholder_button",
-	"load_failed", "reload",
+	"load_failed", "reload", "not_stated",
 }
 
 // DefaultValidityDays and MaxValidityDays are consentwire's validity
@@ -508,7 +508,12 @@ func textsFor(cfg *Config, lang string) texts {
 	for _, c := range cfg.Categories {
 		rows := [][4]string{}
 		for _, k := range c.Cookies {
-			rows = append(rows, [4]string{k.Name, k.Provider, pick(k.Purpose), pick(k.Duration)})
+			row := [4]string{k.Name, k.Provider, pick(k.Purpose), pick(k.Duration)}
+			for _, i := range []int{0, 1, 3} {
+				// Said, not left blank: a blank reads as "none".
+				row[i] = cmp.Or(row[i], t.S["not_stated"])
+			}
+			rows = append(rows, row)
 		}
 		label := pick(c.Label)
 		if label == "" {

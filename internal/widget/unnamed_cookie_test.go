@@ -26,3 +26,21 @@ func TestCookiesWithoutNamesAreNotDeletedButWarnedAbout(t *testing.T) {
 		t.Errorf("warnings %q, want one naming Hotjar's unnamed cookies in analytics", w)
 	}
 }
+
+// The dialog says a cookie's name, provider and duration are not stated
+// when its notice does not state them, in the dialog's language, rather
+// than leaving a blank that reads as "none".
+func TestTheDialogSaysWhatACookieDoesNotState(t *testing.T) {
+	cfg := testConfig(t, "")
+	cfg.Categories[2].Cookies = append(cfg.Categories[2].Cookies, Cookie{Purpose: map[string]string{"en": "Counts visits", "sv": "Räknar besök"}})
+	for lang, want := range map[string]string{"en": "Not stated", "sv": "Anges inte"} {
+		rows := textsFor(&cfg, lang).C["analytics"][2].([][4]string)
+		last := rows[len(rows)-1]
+		if last != [4]string{want, want, cfg.Categories[2].Cookies[2].Purpose[lang], want} {
+			t.Errorf("%s: the dialog's row for a cookie known only by its purpose is %q", lang, last)
+		}
+		if first := rows[0]; first[0] != "_ga" || first[3] != "13 months" && first[3] != "13 månader" {
+			t.Errorf("%s: a cookie's stated facts were replaced: %q", lang, first)
+		}
+	}
+}
