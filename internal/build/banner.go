@@ -49,9 +49,10 @@ func (s *Site) bannerScopes() []bannerScope {
 	// every run, the preview's saves included: made once per loaded site.
 	if s.banner == nil {
 		scopes := []bannerScope{{}}
-		scopes[0].cfg, scopes[0].ok = s.bannerConfig(s.Pages, "")
+		scopes[0].cfg, scopes[0].ok = s.bannerConfig(s.Pages, "", s.Config.Consent.Notice)
 		for _, folder := range slices.Sorted(maps.Keys(s.Config.Consent.Notices)) {
-			if s.Config.Consent.Notices[folder] == "" {
+			id := s.Config.Consent.Notices[folder]
+			if id == "" {
 				continue // no banner on its pages
 			}
 			var pages []*content.Page
@@ -61,7 +62,7 @@ func (s *Site) bannerScopes() []bannerScope {
 				}
 			}
 			sc := bannerScope{folder: folder}
-			sc.cfg, sc.ok = s.bannerConfig(pages, "consent/"+folder)
+			sc.cfg, sc.ok = s.bannerConfig(pages, folder, id)
 			scopes = append(scopes, sc)
 		}
 		s.banner = &bannerMemo{scopes}
@@ -75,11 +76,10 @@ type bannerMemo struct {
 }
 
 // bannerConfig is the configuration of a banner listing the cookies of
-// pages, written to dir ("" for consent). It links to the site's cookie
-// notice, [consent] notice: an organisation's pages name their own in the
-// script tag (data-notice), so that two banners declaring the same
-// cookies have the same version and the same record of it.
-func (s *Site) bannerConfig(pages []*content.Page, dir string) (cfg widget.Config, ok bool) {
+// pages and linking to the notice id: the site's (folder "") or an
+// organisation's, written to consent/FOLDER, whose version and record
+// also name the organisation and its notice.
+func (s *Site) bannerConfig(pages []*content.Page, folder, id string) (cfg widget.Config, ok bool) {
 	langs := s.languages()
 	cfg = widget.Config{
 		Site: s.Config.Site, Endpoint: s.Config.Consent.Endpoint, DefaultLang: s.Config.DefaultLanguage,
@@ -88,7 +88,9 @@ func (s *Site) bannerConfig(pages []*content.Page, dir string) (cfg widget.Confi
 		ValidityDays: s.Config.ValidityPeriod().ApproxDays(),
 		NoticeURL:    map[string]string{},
 		Strings:      map[string]map[string]string{},
-		Dir:          dir,
+	}
+	if folder != "" {
+		cfg.Dir, cfg.Scope = "consent/"+folder, folder+"/"+id
 	}
 	byCat := map[string]*widget.Category{}
 	var ids []string
@@ -159,11 +161,11 @@ func (s *Site) bannerConfig(pages []*content.Page, dir string) (cfg widget.Confi
 	for _, lang := range langs {
 		cfg.Strings[lang] = s.Strings.Strings(lang, "banner.")
 		target := lang
-		if _, ok := s.ByID[s.Config.Consent.Notice][lang]; !ok {
+		if _, ok := s.ByID[id][lang]; !ok {
 			target = s.Config.DefaultLanguage
 		}
-		if _, ok := s.ByID[s.Config.Consent.Notice][target]; ok {
-			cfg.NoticeURL[lang] = s.Config.URL(render.NoticePath(target, s.Config.Consent.Notice))
+		if _, ok := s.ByID[id][target]; ok {
+			cfg.NoticeURL[lang] = s.Config.URL(render.NoticePath(target, id))
 		}
 	}
 	return cfg, true
@@ -237,8 +239,9 @@ func (w *writer) putBanners(b *banners) error {
 		}
 		for _, f := range r.Files {
 			if data, ok := written[f.Path]; ok {
-				// The version record of two banners that declare the
-				// same cookies: the same version, the same bytes.
+				// The version record of two organisations' banners that
+				// declare the same cookies and link the same notice: the
+				// same version, the same bytes.
 				if !bytes.Equal(data, f.Data) {
 					return fmt.Errorf("consent banner: two banners write %s differently", f.Path)
 				}

@@ -2,6 +2,8 @@ package build
 
 import (
 	"bytes"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/notis-dev/notis/internal/site"
+	"github.com/notis-dev/notis/internal/widget"
 )
 
 // Every organisation's pages carry its own banner link, or no banner when
@@ -127,10 +130,26 @@ func TestAnOrganisationsBannerListsOnlyItsOwnCookies(t *testing.T) {
 			t.Errorf("the site's banner does not list %s", p)
 		}
 	}
-	// Each banner's version is recorded where the consent server reads it.
+	// Each banner's version is recorded where the consent server reads
+	// it, with the notice the banner linked.
 	versions, _ := filepath.Glob(filepath.Join(dest, "consent", "versions", "*.json"))
 	if len(versions) != 3 {
 		t.Errorf("version records %q, want the site's, Essex's and Necessio's", versions)
+	}
+	linked := map[string]int{}
+	for _, v := range versions {
+		b, err := os.ReadFile(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec widget.VersionRecord
+		if err := json.Unmarshal(b, &rec); err != nil {
+			t.Fatal(err)
+		}
+		linked[rec.NoticeURL["en"]]++
+	}
+	if want := map[string]int{"https://privacy.example.org/en/essex/": 1, "https://privacy.example.org/en/cookies/": 2}; !maps.Equal(linked, want) {
+		t.Errorf("the records link %v, want %v (Essex's banner links Essex's notice)", linked, want)
 	}
 	if own, _ := filepath.Glob(filepath.Join(dest, "consent", "*", "versions")); len(own) != 0 {
 		t.Errorf("version records outside consent/versions: %q", own)

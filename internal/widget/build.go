@@ -166,7 +166,7 @@ func Build(src fs.FS, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	var r Result
-	r.Version = ConsentVersion(cfg.Categories)
+	r.Version = ConsentVersion(cfg.Categories, cfg.Scope)
 	dir := cmp.Or(cfg.Dir, "consent") + "/"
 
 	// The stylesheets: the first layer's goes into the script, the

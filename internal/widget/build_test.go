@@ -96,7 +96,7 @@ func TestBuildWritesWhatTheBannerShowedInEveryLanguage(t *testing.T) {
 	if !bytes.Equal(files["consent/consent.js"], files[r.Script]) {
 		t.Error("consent.js is not the same bytes as the hashed script")
 	}
-	if ConsentVersion(cfg.Categories) != r.Version {
+	if ConsentVersion(cfg.Categories, "") != r.Version {
 		t.Error("version is not ConsentVersion(categories)")
 	}
 	// Wording is not what visitors consent to: no new version for it.
@@ -166,5 +166,19 @@ func TestWithdrawalDeletesByWhereACookieIsSet(t *testing.T) {
 	w := Undeletable(cfg.Categories)
 	if len(w) != 1 || !strings.Contains(w[0], `category "marketing": li_sugr (LinkedIn) is set on the vendor's domain`) {
 		t.Errorf("warnings %q, want one naming li_sugr in marketing", w)
+	}
+}
+
+// An organisation's banner has a version of its own even when it declares
+// the same cookies as the site's, since it links another notice: its
+// record must say which. A site's banner keeps the versions it had.
+func TestAnOrganisationsBannerVersionCoversItsScope(t *testing.T) {
+	cats := testConfig(t, "").Categories
+	site, essex, kent := ConsentVersion(cats, ""), ConsentVersion(cats, "essex/essex"), ConsentVersion(cats, "kent/kent")
+	if site == essex || essex == kent {
+		t.Errorf("versions %s (site), %s (essex), %s (kent): want three", site, essex, kent)
+	}
+	if again := ConsentVersion(cats, "essex/essex"); again != essex {
+		t.Errorf("the same banner's version changed: %s then %s", essex, again)
 	}
 }

@@ -44,6 +44,11 @@ type Config struct {
 	// records are always in consent/versions, where the consent server
 	// reads them.
 	Dir string `json:"-"`
+	// Scope names the organisation an organisation's banner is for (its
+	// folder and notice, "essex/essex"); "" for a site's banner. Its
+	// version covers it: the banner links that organisation's notice, so
+	// its record must not be another banner's with the same cookies.
+	Scope string `json:"-"`
 }
 
 // Category, Cookie and VersionRecord are the wire contract's
@@ -56,10 +61,12 @@ type (
 )
 
 // ConsentVersion is the hash of the categories and their cookie
-// declarations: it changes exactly when what a visitor consents to changes,
-// so the banner asks again then and only then. Labels and wording are left
-// out on purpose; a typo fix must not re-prompt every visitor.
-func ConsentVersion(cats []Category) string {
+// declarations, and of the organisation a banner is for (scope, "" for
+// a site's banner, whose versions are as they always were): it changes
+// exactly when what a visitor consents to changes, so the banner asks
+// again then and only then. Labels and wording are left out on purpose;
+// a typo fix must not re-prompt every visitor.
+func ConsentVersion(cats []Category, scope string) string {
 	type decl struct {
 		ID       string
 		Required bool
@@ -79,6 +86,9 @@ func ConsentVersion(cats []Category) string {
 		ds = append(ds, d)
 	}
 	b, _ := json.Marshal(ds) // plain structs: cannot fail
+	if scope != "" {
+		b = append(append(b, 0), scope...)
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:12]
 }
