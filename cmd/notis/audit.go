@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/notis-dev/notis/internal/audit"
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/site"
 )
 
 func init() {
@@ -27,7 +29,8 @@ all, (d) Global Privacy Control on, (e) Accept all, then withdraw every
 category. It records every cookie (through the DevTools protocol, HttpOnly
 and third-party ones too), localStorage and sessionStorage keys, and every
 request to another host, and judges them against the notices in DIR, loaded
-as notis build loads them:
+as notis build loads them (with --org ORG, those in DIR/content/ORG/ only:
+one organisation's website of a site that holds several):
 
   https://jobs.example.org/ [gpc]: error tracker.gpc: connect.facebook.net
     (Meta Pixel, marketing) was contacted with Global Privacy Control on,
@@ -52,6 +55,7 @@ Examples:
   notis audit https://jobs.example.org/ --format json > audit-baseline.json   # accept today's findings…
   notis audit https://jobs.example.org/ --baseline audit-baseline.json        # …and fail only on new ones
   notis audit https://example.org/ --accept '#cmp-accept' --reject '#cmp-reject' --open-preferences '.cmp-settings'
+  notis audit https://careers.essex.example/ --org essex   # one organisation of several, against its own notices
 `,
 		run: runAudit,
 	})
@@ -69,6 +73,7 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 	prefs := fs.String("open-preferences", "", "CSS selector that reopens another banner's preferences")
 	baseline := fs.String("baseline", "", "a JSON report (--format json) whose findings are accepted")
 	known := fs.String("known", "", "your own table of cookies and tracker hosts (see docs/audit.md)")
+	org := fs.String("org", "", "judge against one organisation's notices (a folder of notis.toml [consent.notices]), not every notice's")
 	// URLs may come before or after the flags.
 	var urls []string
 	for {
@@ -120,7 +125,12 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--baseline: %w", err)
 		}
 	}
-	site := audit.SiteFrom(st, *source)
+	if orgs := organisations(st); *org != "" && !slices.Contains(orgs, *org) {
+		return usagef("--org %s: content/%s/ holds no notice (organisations: %s)", *org, *org, cmp.Or(strings.Join(orgs, ", "), "none"))
+	} else if *org == "" && len(st.Config.Consent.Notices) > 0 {
+		fmt.Fprintf(stderr, "notis audit: judging against every organisation's notices; --org judges one organisation's website against its own (%s)\n", strings.Join(orgs, ", "))
+	}
+	site := audit.SiteFrom(st, *source, *org)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, runErr := audit.Run(ctx, audit.Options{
@@ -150,4 +160,16 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 		return exitError{1}
 	}
 	return nil
+}
+
+// organisations are the folders under content/ that hold notices.
+func organisations(st *build.Site) []string {
+	var orgs []string
+	for _, p := range st.Pages {
+		if f := site.Folder(p.Notice.File); f != "" && !slices.Contains(orgs, f) {
+			orgs = append(orgs, f)
+		}
+	}
+	slices.Sort(orgs)
+	return orgs
 }

@@ -112,3 +112,13 @@ func TestAuditRefusesAKnownTableWithMistakes(t *testing.T) {
 		t.Errorf("exit %d, want 1", code)
 	}
 }
+
+// --org names a folder of notices; another is a usage error that lists
+// the site's organisations.
+func TestAuditOrgMustBeAFolderOfNotices(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"audit", "--source", filepath.Join("..", ".."), "--org", "acme", "https://jobs.example.org/"}, &out, &errb)
+	if code != 2 || !strings.Contains(errb.String(), "--org acme: content/acme/ holds no notice (organisations: 923jobs, essex, kent, necessio, nottingham)") {
+		t.Errorf("exit %d, stderr %q: want 2 and the organisations", code, errb.String())
+	}
+}

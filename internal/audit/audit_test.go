@@ -25,7 +25,7 @@ func auditFixture(t *testing.T, b *browser, f *fixture) (*Result, []Finding) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := SiteFrom(st, "")
+	site := SiteFrom(st, "", "")
 	// 30 s a state: the 2-core machine is shared with other suites.
 	opts := Options{URLs: []string{f.origin() + "/"}, Pages: 2, Timeout: 30 * time.Second, Endpoint: site.Endpoint}
 	res := run(b, opts)
@@ -53,7 +53,7 @@ func BenchmarkPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	site := SiteFrom(st, "")
+	site := SiteFrom(st, "", "")
 	opts := &Options{Timeout: 15 * time.Second, Endpoint: site.Endpoint}
 	for b.Loop() {
 		pr := auditPage(br, opts, f.origin()+"/")
@@ -162,7 +162,7 @@ func TestAudit(t *testing.T) {
 		}
 		start := time.Now()
 		res := run(b, opts)
-		fs := Judge(res, SiteFrom(st, ""), NewKnown(), NewTrackers())
+		fs := Judge(res, SiteFrom(st, "", ""), NewKnown(), NewTrackers())
 		t.Log("\n" + dump(t, res, fs))
 		if time.Since(start) > 90*time.Second {
 			t.Errorf("the hostile pages took %s", time.Since(start))
@@ -195,7 +195,7 @@ func TestAStateOutOfTimeIsIncompleteNotMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := SiteFrom(st, "")
+	site := SiteFrom(st, "", "")
 	states := []State{Load, Withdraw}
 	res := run(b, Options{URLs: []string{f.origin() + "/"}, Timeout: 300 * time.Millisecond, Endpoint: site.Endpoint, States: states})
 	fs := Judge(res, site, NewKnown(), NewTrackers())

@@ -8,6 +8,7 @@ import (
 	"github.com/notis-dev/notis/internal/build"
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
+	"github.com/notis-dev/notis/internal/site"
 	"github.com/notis-dev/notis/internal/widget"
 )
 
@@ -39,16 +40,27 @@ type Site struct {
 	GPC      map[string]bool // categories Global Privacy Control denies
 	Endpoint string          // the consent server, "" when none
 	// Where a missing cookie declaration belongs: the cookies list of the
-	// consent notice ([consent] notice) in the default language.
+	// consent notice ([consent] notice, or the organisation's in
+	// [consent.notices]) in the default language.
 	CookieNotice notice.Position
 }
 
-// SiteFrom reads the declarations of a loaded site. dir is the site's
-// folder as given on the command line: positions are made relative to the
+// SiteFrom reads the declarations of a loaded site: every notice's, or
+// with org the notices in content/ORG/ alone (an organisation of a site
+// that holds several, [consent.notices]), whose website another
+// organisation's declarations must not excuse. dir is the site's folder
+// as given on the command line: positions are made relative to the
 // current folder, so annotations land on the right file in CI.
-func SiteFrom(st *build.Site, dir string) *Site {
+func SiteFrom(st *build.Site, dir, org string) *Site {
 	s := &Site{Required: map[string]bool{"necessary": true}, GPC: map[string]bool{}, Endpoint: st.Config.Consent.Endpoint}
+	// Whether a category is required or denied under GPC depends on its
+	// id and the site's Consent Mode settings alone: the site's banner
+	// holds every category any organisation uses.
 	cfg, _ := st.BannerConfig()
+	consentNotice := st.Config.Consent.Notice
+	if org != "" {
+		consentNotice = st.Config.Consent.Notices[org] // "": none, findings go to notis.toml
+	}
 	for _, c := range cfg.Categories {
 		if c.Required {
 			s.Required[c.ID] = true
@@ -60,14 +72,23 @@ func SiteFrom(st *build.Site, dir string) *Site {
 	seen := map[string]bool{}
 	for _, p := range st.Pages {
 		n := p.Notice
-		if n.ID == st.Config.Consent.Notice && n.Lang == st.Config.DefaultLanguage {
+		if org != "" && site.Folder(n.File) != org {
+			continue
+		}
+		if n.ID == consentNotice && n.Lang == st.Config.DefaultLanguage {
 			s.CookieNotice = relTo(dir, n.Pos("cookies"))
 		}
 		if n.Lang != st.Config.DefaultLanguage {
 			continue // translations declare the same cookies; the lint checks they agree
 		}
 		for i, c := range n.Cookies {
+			// Two notices, or two organisations, may declare the same
+			// cookie: one declaration each. Cookies declared without a
+			// name are told apart by their provider.
 			key := c.Name + "\x00" + c.Category
+			if c.Name == "" {
+				key += "\x00" + c.Provider
+			}
 			if seen[key] {
 				continue
 			}
