@@ -32,6 +32,11 @@ func (s *Site) BannerConfig() (cfg widget.Config, ok bool) {
 	return site.cfg, site.ok
 }
 
+// orgBannerDir is where organisations' own banners go, one folder each:
+// a folder of its own, so that no organisation's name (versions, lang)
+// can land on the site banner's files.
+const orgBannerDir = "consent/org/"
+
 // A bannerScope is one banner: the site's (folder "") or that of an
 // organisation whose folder [consent.notices] names a notice for, made
 // from that folder's notices alone, so its pages never list a cookie
@@ -90,7 +95,7 @@ func (s *Site) bannerConfig(pages []*content.Page, folder, id string) (cfg widge
 		Strings:      map[string]map[string]string{},
 	}
 	if folder != "" {
-		cfg.Dir, cfg.Scope = "consent/"+folder, folder+"/"+id
+		cfg.Dir, cfg.Scope = orgBannerDir+folder, folder+"/"+id
 	}
 	byCat := map[string]*widget.Category{}
 	var ids []string

@@ -102,11 +102,11 @@ func TestAnOrganisationsBannerListsOnlyItsOwnCookies(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := script.FindSubmatch(page)
-		if m == nil || !strings.Contains(string(m[1]), "/consent/"+tc.org+"/consent.") {
-			t.Errorf("%s: banner script %q, want the one in consent/%s/", tc.page, m, tc.org)
+		if m == nil || !strings.Contains(string(m[1]), "/consent/org/"+tc.org+"/consent.") {
+			t.Errorf("%s: banner script %q, want the one in consent/org/%s/", tc.page, m, tc.org)
 			continue
 		}
-		prefs, err := os.ReadFile(filepath.Join(dest, "consent", tc.org, "prefs.en.js"))
+		prefs, err := os.ReadFile(filepath.Join(dest, "consent", "org", tc.org, "prefs.en.js"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +151,7 @@ func TestAnOrganisationsBannerListsOnlyItsOwnCookies(t *testing.T) {
 	if want := map[string]int{"https://privacy.example.org/en/essex/": 1, "https://privacy.example.org/en/cookies/": 2}; !maps.Equal(linked, want) {
 		t.Errorf("the records link %v, want %v (Essex's banner links Essex's notice)", linked, want)
 	}
-	if own, _ := filepath.Glob(filepath.Join(dest, "consent", "*", "versions")); len(own) != 0 {
+	if own, _ := filepath.Glob(filepath.Join(dest, "consent", "org", "*", "versions")); len(own) != 0 {
 		t.Errorf("version records outside consent/versions: %q", own)
 	}
 }

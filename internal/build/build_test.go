@@ -221,8 +221,8 @@ func lineDiff(want, got []byte) string {
 }
 
 // bannerHash matches the banner script's content hash in page links, of
-// the site's banner or an organisation's (consent/ORG/).
-var bannerHash = regexp.MustCompile(`consent/((?:[a-z0-9-]+/)?)consent\.[0-9a-f]+\.js`)
+// the site's banner or an organisation's (consent/org/ORG/).
+var bannerHash = regexp.MustCompile(`consent/((?:org/[^/"]+/)?)consent\.[0-9a-f]+\.js`)
 
 // pagesOnly drops the banner bundle (internal/widget tests it) and the
 // manifest, which lists the bundle, and masks the bundle's hash in the

@@ -39,7 +39,7 @@ type Config struct {
 	BaseURL string `json:"-"`
 	// Dir is the folder of the output the bundle is written to: "" is
 	// consent, a site's banner; an organisation's own banner is in
-	// consent/ORG (notis.toml [consent.notices]). The script finds its
+	// consent/org/ORG (notis.toml [consent.notices]). The script finds its
 	// modules and texts beside itself, so only the paths change. Version
 	// records are always in consent/versions, where the consent server
 	// reads them.
