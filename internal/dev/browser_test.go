@@ -175,3 +175,46 @@ func TestPreviewInBrowser(t *testing.T) {
 		}
 	})
 }
+
+// On a site of several organisations, Accept on an organisation's page
+// goes through its own banner (consent/org/ORG/), and the preview's
+// consent server records it under that banner's version: the version
+// record the build wrote for the organisation is one the server knows.
+func TestAnOrganisationsBannerRecordsConsentInThePreview(t *testing.T) {
+	b := bt.Start(t)
+	dir := copySite(t)
+	cookies, err := os.ReadFile(filepath.Join(dir, "content", "cookies.en.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := strings.Replace(strings.Replace(string(cookies), `"title": "Cookies"`, `"title": "Acme cookies"`, 1), `"provider": "Google Analytics"`, `"provider": "Acme Analytics"`, 1)
+	write(t, filepath.Join(dir, "content", "acme", "acme.en.md"), own)
+	toml, err := os.ReadFile(filepath.Join(dir, "notis.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "notis.toml"), string(toml)+"[consent.notices]\nacme = \"acme\"\n")
+	base, term := startPreview(t, dir)
+
+	ctx := b.Page(t)
+	bt.OnNewDocument(t, ctx, bt.Shadow)
+	bt.Do(t, ctx, chromedp.Navigate(base+"en/acme/"))
+	src := bt.Eval[string](t, ctx, `document.querySelector('script[src*="consent."]').getAttribute('src')`)
+	if !strings.Contains(src, "/consent/org/acme/consent.") {
+		t.Fatalf("the organisation's page loads %q, want its own banner", src)
+	}
+	waitJS(t, ctx, `!!__q(".notis-banner .notis-btn")`, "the banner")
+	bt.Click(t, ctx, ".notis-banner .notis-btn:nth-child(1)")
+	waitJS(t, ctx, `!!(window.notis && notis.consent())`, "the choice")
+	version := bt.Eval[string](t, ctx, `notis.consent().version`)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(term.String(), "consent recorded: accept_all") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no consent reported in the terminal:\n%s", term.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if version == "" || !strings.Contains(term.String(), "version "+version+",") {
+		t.Errorf("the consent is not recorded under the organisation's banner version %q:\n%s", version, term.String())
+	}
+}
