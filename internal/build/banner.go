@@ -82,8 +82,8 @@ type bannerMemo struct {
 
 // bannerConfig is the configuration of a banner listing the cookies of
 // pages and linking to the notice id: the site's (folder "") or an
-// organisation's, written to consent/FOLDER, whose version and record
-// also name the organisation and its notice.
+// organisation's, written to consent/org/FOLDER, whose version and
+// record also name the organisation and its notice.
 func (s *Site) bannerConfig(pages []*content.Page, folder, id string) (cfg widget.Config, ok bool) {
 	langs := s.languages()
 	cfg = widget.Config{
