@@ -25,8 +25,11 @@ grep -rl --include='*_test.go' -E '^func Fuzz[A-Z][A-Za-z0-9_]*\(' . | sort | wh
       mkdir -p "$keep"
       before=$(find "$keep" -type f | wc -l)
       # The names are hashes of the inputs: an input kept before is
-      # not copied again.
-      cp -n "$found"/* "$keep"/
+      # not copied again. (Not cp -n, whose exit status for a skipped
+      # file differs between coreutils releases.)
+      for f in "$found"/*; do
+        [ -e "$keep/${f##*/}" ] || cp "$f" "$keep/"
+      done
       after=$(find "$keep" -type f | wc -l)
       echo "fuzz: $target: kept $((after - before)) new inputs in $keep ($after in all)"
     fi

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -237,22 +236,14 @@ func (w *writer) putBanners(b *banners) error {
 	for _, folder := range slices.Sorted(maps.Keys(b.folders)) {
 		rs = append(rs, b.folders[folder])
 	}
-	written := map[string][]byte{}
+	// No two banners write one path: an organisation's are in a folder
+	// of its own, and its version, so its record's name, covers the
+	// organisation (widget.Config.Scope).
 	for _, r := range rs {
 		if r == nil {
 			continue
 		}
 		for _, f := range r.Files {
-			if data, ok := written[f.Path]; ok {
-				// The version record of two organisations' banners that
-				// declare the same cookies and link the same notice: the
-				// same version, the same bytes.
-				if !bytes.Equal(data, f.Data) {
-					return fmt.Errorf("consent banner: two banners write %s differently", f.Path)
-				}
-				continue
-			}
-			written[f.Path] = f.Data
 			put := w.put
 			if contentAddressed(f.Path) {
 				// Hashed bundles, dialog and language modules and version
