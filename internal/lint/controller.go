@@ -21,7 +21,7 @@ var _ = register(
 			k := c.N.Controller
 			if k.Email == "" && k.Phone == "" && k.URL == "" && k.Address == "" {
 				c.Report(notice.Path{"controller"}, "the controller has no contact details",
-					"add controller.email and controller.address (WP260 asks for more than one channel)")
+					"add controller.email and controller.address: two ways to reach the controller")
 			}
 		},
 	},
@@ -42,7 +42,7 @@ var _ = register(
 		ID:       "controller.address-missing",
 		Severity: Warning,
 		Articles: []string{"Art 13(1)(a)", "Art 14(1)(a)"},
-		Summary:  "The controller has a postal address (WP260: the controller must be easy to identify and reach by more than one channel).",
+		Summary:  "The controller has a postal address besides its other contact details: a way to reach it that does not depend on one inbox or form.",
 		Check: func(c *Context) {
 			k := c.N.Controller
 			if k.Address == "" && (k.RegNo != "" || k.PublicAuthority) {
