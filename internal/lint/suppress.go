@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
 )
 
@@ -89,7 +90,7 @@ func didYouMean(id string) string {
 	for i, r := range registry {
 		ids[i] = r.ID
 	}
-	if s := notice.Suggest(id, ids); s != "" {
+	if s := diag.Suggest(id, ids); s != "" {
 		return " (" + s + ")"
 	}
 	return ""

@@ -91,7 +91,7 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 			return
 		}
 		if !slices.Contains(accepted, s) {
-			d.fail(diag.RuleField, path, Suggest(s, accepted), "found %q, want one of %s", s, strings.Join(accepted, ", "))
+			d.fail(diag.RuleField, path, diag.Suggest(s, accepted), "found %q, want one of %s", s, strings.Join(accepted, ", "))
 			return
 		}
 		rv.SetString(s)
@@ -182,7 +182,7 @@ func (d *decoder) decodeAuthority(path Path, v any, a *AuthorityRef) {
 	switch x := v.(type) {
 	case string:
 		if _, ok := Authorities[x]; !ok {
-			d.fail(diag.RuleField, path, Suggest(x, keys), "found %q, want a built-in authority (%s) or a table {name, address, phone, url}", x, strings.Join(keys, ", "))
+			d.fail(diag.RuleField, path, diag.Suggest(x, keys), "found %q, want a built-in authority (%s) or a table {name, address, phone, url}", x, strings.Join(keys, ", "))
 			return
 		}
 		a.Key = x
@@ -222,7 +222,7 @@ func (d *decoder) checkReferences(n *Notice) {
 			if len(ids) > 0 {
 				declared = "declared: " + strings.Join(ids, ", ")
 			}
-			d.fail(diag.RuleReference, Path{field, i, "data", j}, Suggest(r, ids), "%q is not a data category id declared under data (%s)", r, declared)
+			d.fail(diag.RuleReference, Path{field, i, "data", j}, diag.Suggest(r, ids), "%q is not a data category id declared under data (%s)", r, declared)
 		}
 	}
 	for i, p := range n.Purposes {
@@ -328,42 +328,3 @@ func fieldsOf(t reflect.Type) *structFields {
 }
 
 func fieldNames(t reflect.Type) []string { return fieldsOf(t).names }
-
-// Suggest returns `did you mean "x"?` for the closest accepted value, when
-// one is close enough to be a likely typo.
-func Suggest(got string, accepted []string) string {
-	best, bestDist := "", 1<<30
-	g := strings.ToLower(got)
-	for _, a := range accepted {
-		dist := levenshtein(g, strings.ToLower(a))
-		if dist < bestDist {
-			best, bestDist = a, dist
-		}
-	}
-	limit := max(1, len(got)/3)
-	if best != "" && (bestDist <= limit || (len(g) >= 3 && strings.HasPrefix(strings.ToLower(best), g))) {
-		return fmt.Sprintf("did you mean %q?", best)
-	}
-	return ""
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/period"
 )
 
@@ -174,7 +175,7 @@ var keyHomes = sync.OnceValue(func() map[string][]string {
 // suggestKey is the fix for an unknown key k in a table with the given
 // keys: a close key of the same table, else the tables where k belongs.
 func suggestKey(k string, here []string) string {
-	if s := Suggest(k, here); s != "" {
+	if s := diag.Suggest(k, here); s != "" {
 		return s
 	}
 	homes := keyHomes()[k]

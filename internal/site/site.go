@@ -139,9 +139,12 @@ func Parse(path string, data []byte) (*Config, error) {
 			var ds diag.List
 			for _, e := range serr.Errors {
 				line, col := e.Position()
+				fix := "accepted: " + acceptedKeys()
+				if near := nearKey(e.Key()); near != "" {
+					fix = near + " " + fix
+				}
 				ds = append(ds, configDiag(path, line, col, "",
-					fmt.Sprintf("unknown key %q", strings.Join(e.Key(), ".")),
-					"accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention, [consent.notices], [consent.vendors], [consent.google_consent_mode]"))
+					fmt.Sprintf("unknown key %q", strings.Join(e.Key(), ".")), fix))
 			}
 			ds.AddSource(path, data)
 			return nil, ds
@@ -149,7 +152,11 @@ func Parse(path string, data []byte) (*Config, error) {
 		var derr *toml.DecodeError
 		if errors.As(err, &derr) {
 			line, col := derr.Position()
-			ds := diag.List{configDiag(path, line, col, strings.Join(derr.Key(), "."), strings.TrimPrefix(derr.Error(), "toml: "), "")}
+			msg, fix, ok := typeMistake(derr.Key(), derr.Error())
+			if !ok {
+				msg = strings.TrimPrefix(derr.Error(), "toml: ")
+			}
+			ds := diag.List{configDiag(path, line, col, strings.Join(derr.Key(), "."), msg, fix)}
 			ds.AddSource(path, data)
 			return nil, ds
 		}
