@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"strings"
@@ -61,15 +62,38 @@ func FuzzDecode(f *testing.F) {
 }
 
 // FuzzRecordHandler sends arbitrary bodies through the whole POST route:
-// every answer is one of the documented status codes and nothing panics.
+// every answer is one of the statuses docs/consent-server.md documents
+// for it, with the body and headers it documents, and nothing panics.
 func FuzzRecordHandler(f *testing.F) {
 	f.Add([]byte(validEvent().body()))
 	f.Add([]byte(`{"v":1,"choices":{"necessary":false}}`))
 	s := newServer(f, sqliteStore(f), nil)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		w := post(s, string(body))
+		if w.Code == http.StatusCreated {
+			return
+		}
+		var answer struct {
+			Error string `json:"error"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &answer); err != nil || answer.Error == "" {
+			t.Fatalf("status %d for body %q without a JSON error: %s", w.Code, body, w.Body)
+		}
 		switch w.Code {
-		case http.StatusCreated, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		case http.StatusConflict:
+			// A version not seen yet (retried later) or an event id
+			// stored with other content: both documented.
+			if answer.Error != "version_unknown" && answer.Error != "event_reused" {
+				t.Fatalf("409 %q for body %q: %s", answer.Error, body, w.Body)
+			}
+			if answer.Error == "version_unknown" && w.Header().Get("Retry-After") == "" {
+				t.Fatalf("409 version_unknown without Retry-After for body %q", body)
+			}
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+			if w.Header().Get("Retry-After") == "" {
+				t.Fatalf("%d without Retry-After for body %q", w.Code, body)
+			}
 		default:
 			t.Fatalf("status %d for body %q: %s", w.Code, body, w.Body)
 		}
