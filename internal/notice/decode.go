@@ -2,13 +2,12 @@ package notice
 
 import (
 	"fmt"
-
-	"github.com/notis-dev/notis/internal/diag"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/period"
 )
 
@@ -122,7 +121,7 @@ func (d *decoder) decode(path Path, v any, rv reflect.Value) {
 	case reflect.Slice:
 		list, ok := v.([]any)
 		if !ok {
-			d.fail(diag.RuleField, path, "", "found %s, want a list", describe(v))
+			d.fail(diag.RuleField, path, listFix(v, t.Elem()), "found %s, want a list", describe(v))
 			return
 		}
 		s := reflect.MakeSlice(t, len(list), len(list))
@@ -328,3 +327,26 @@ func fieldsOf(t reflect.Type) *structFields {
 }
 
 func fieldNames(t reflect.Type) []string { return fieldsOf(t).names }
+
+// noneWords are what writers put where a list says there is nothing
+// ("transfers: no"), in the languages notices are written in.
+var noneWords = []string{"no", "none", "n/a", "na", "-", "nothing", "false", "nej", "ingen", "inga", "inget"}
+
+// listFix advises on a single value where a list belongs: [] for a word
+// that means none, a one-item list for text when the items are text.
+func listFix(v any, elem reflect.Type) string {
+	switch x := v.(type) {
+	case bool:
+		if !x {
+			return "write [] to say there are none"
+		}
+	case string:
+		if slices.Contains(noneWords, strings.ToLower(strings.TrimSpace(x))) {
+			return "write [] to say there are none"
+		}
+		if elem.Kind() == reflect.String {
+			return fmt.Sprintf("write a list, even of one: [%q]", x)
+		}
+	}
+	return ""
+}

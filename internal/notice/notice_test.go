@@ -54,6 +54,12 @@ func TestDecodeNamesEveryMistakeExactly(t *testing.T) {
 			`n.md:1:1: title: found the number 5, want text; put the value in quotes to make it text`},
 		{"a table where a list belongs", func(m map[string]any) { m["purposes"] = map[string]any{"name": "x"} },
 			`n.md:1:1: purposes: found a table, want a list`},
+		{"a word for none where a list belongs", func(m map[string]any) { m["transfers"] = "No" },
+			`n.md:1:1: transfers: found the text "No", want a list; write [] to say there are none`},
+		{"false where a list belongs", func(m map[string]any) { m["automated_decisions"] = false },
+			`n.md:1:1: automated_decisions: found the boolean false, want a list; write [] to say there are none`},
+		{"one text where a list of texts belongs", func(m map[string]any) { m["purposes"].([]any)[0].(map[string]any)["data"] = "cv" },
+			`n.md:1:1: purposes[0].data: found the text "cv", want a list; write a list, even of one: ["cv"]`},
 		{"unknown enum value", func(m map[string]any) { m["purposes"].([]any)[0].(map[string]any)["basis"] = "legitimate_interest" },
 			`n.md:1:1: purposes[0].basis: found "legitimate_interest", want one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests; did you mean "legitimate_interests"?`},
 		{"malformed duration", func(m map[string]any) {
