@@ -18,9 +18,15 @@ var _ = register(
 		Articles: []string{"Art 13(2)(e)"},
 		Summary:  "The notice says whether giving the data is a statutory or contractual requirement, whether it is obligatory, and what happens if it is not given.",
 		Check: func(c *Context) {
-			if len(c.N.Requirements) == 0 {
+			switch {
+			case c.N.Requirements == nil:
 				c.Report(notice.Path{"requirements"}, "the notice does not say which data people must give and what happens if they do not",
 					`add requirements: [{data: [...], kind: statutory|contractual|pre_contract|voluntary, consequence: "…"}] (right-to-work checks are statutory)`)
+			case len(c.N.Requirements) == 0:
+				// Unlike transfers: [], an empty list says nothing here:
+				// even data nobody must give is to be called voluntary.
+				c.Report(notice.Path{"requirements"}, "requirements is empty, but the notice must say whether people have to give their data even when they do not",
+					`say it: requirements: [{data: [...], kind: voluntary, consequence: "…"}], or the kind that applies (statutory, contractual, pre_contract)`)
 			}
 		},
 	},
