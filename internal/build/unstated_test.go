@@ -67,9 +67,10 @@ sources:
 		"To use your rights, contact us:</p><",
 		"If you are unhappy", // no supervisory authority: no complaint route
 		"supervisory authority:",
-		"<td>No</td>",   // third_party unset
-		"<code></code>", // a cookie known by its category only
-		"Last updated",  // no date: none invented
+		"<td>No</td>",             // third_party unset
+		"<code></code>",           // a cookie known by its category only
+		"Last updated",            // no date: none invented
+		"data protection officer", // no dpo: none implied, not even in the version line
 	} {
 		if strings.Contains(page, invented) {
 			t.Errorf("the sparse page states %q, which its notice does not", invented)
