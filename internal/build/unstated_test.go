@@ -41,6 +41,8 @@ transfers:
   - {details: In some cases outside the EEA.}
 sources:
   - {name: Referees, public: false}
+automated_decisions:
+  - {what: CV screening, logic: Keywords in the CV, effect: A shortlist}
 ---
 `
 	for name, text := range map[string]string{"sparse.en.md": sparse, "partial.en.md": partial} {
@@ -94,6 +96,9 @@ sources:
 	if strings.Contains(page, "1 April 2026") {
 		t.Error("a month-only date is printed as a day")
 	}
+	if strings.Contains(page, "No person reviews") || strings.Contains(page, "review the decision") {
+		t.Error("a decision whose review the notice does not mention is said to have or lack one")
+	}
 	// notices.json tells unstated from stated, and keeps a stated false.
 	var doc struct {
 		Notices []struct {
@@ -112,7 +117,7 @@ sources:
 	}
 	for id, want := range map[string]string{
 		"sparse":  "[updated supervisory_authority sources[0].public purposes recipients transfers retention automated_decisions cookies[0].name cookies[0].duration cookies[0].third_party] [erasure portability objection withdraw] [map[name:Referees]] <nil>",
-		"partial": "[purposes[1].basis recipients transfers[0].to transfers[0].safeguard retention automated_decisions] [objection withdraw] [map[name:Referees public:false]]2026-04",
+		"partial": "[purposes[1].basis recipients transfers[0].to transfers[0].safeguard retention automated_decisions[0].human_review] [objection withdraw] [map[name:Referees public:false]]2026-04",
 	} {
 		if got[id] != want {
 			t.Errorf("notices.json %s:\n got %s\nwant %s", id, got[id], want)

@@ -219,7 +219,10 @@ type AutomatedDecision struct {
 	What        string `fm:"what,required" doc:"Which decision is automated."`
 	Logic       string `fm:"logic,required" doc:"Meaningful information about the logic involved."`
 	Effect      string `fm:"effect,required" doc:"Its significance and envisaged consequences."`
-	HumanReview bool   `fm:"human_review" doc:"Whether a person reviews or can be asked to review the decision."`
+	HumanReview bool   `fm:"human_review" doc:"Whether a person reviews or can be asked to review the decision. Left out, the page says neither."`
+	// HumanReviewStated is whether human_review was given at all: a
+	// review the notice does not mention is not a "no".
+	HumanReviewStated bool `fm:"-"`
 }
 
 // Cookie is one cookie or similar storage item.
@@ -299,3 +302,6 @@ type statedRecorder interface{ recordStated(m map[string]any) }
 
 func (s *Source) recordStated(m map[string]any) { _, s.PublicStated = m["public"] }
 func (c *Cookie) recordStated(m map[string]any) { _, c.ThirdPartyStated = m["third_party"] }
+func (a *AutomatedDecision) recordStated(m map[string]any) {
+	_, a.HumanReviewStated = m["human_review"]
+}

@@ -44,6 +44,11 @@ func (n *Notice) Unstated() []string {
 	}
 	add(len(n.Retention) > 0, "retention")
 	add(n.AutomatedDecisions != nil, "automated_decisions")
+	if n.AutomatedDecisions != nil {
+		for i, a := range *n.AutomatedDecisions {
+			add(a.HumanReviewStated, "automated_decisions", i, "human_review")
+		}
+	}
 	for i, c := range n.Cookies {
 		add(c.Name != "", "cookies", i, "name")
 		add(c.Duration.Session || !c.Duration.Period.IsZero(), "cookies", i, "duration")
@@ -66,6 +71,13 @@ func (s Source) statedFalse() []string {
 func (c Cookie) statedFalse() []string {
 	if c.ThirdPartyStated && !c.ThirdParty {
 		return []string{"third_party"}
+	}
+	return nil
+}
+
+func (a AutomatedDecision) statedFalse() []string {
+	if a.HumanReviewStated && !a.HumanReview {
+		return []string{"human_review"}
 	}
 	return nil
 }

@@ -321,15 +321,19 @@ func (c *comparer) automated() {
 		return
 	}
 	m := match(old, *na, byText(func(a notice.AutomatedDecision) string { return a.What }))
+	review := func(a notice.AutomatedDecision) string {
+		if !a.HumanReviewStated {
+			return ""
+		}
+		return yesno(a.HumanReview)
+	}
 	for _, p := range m.pairs {
 		o, n := old[p[0]], (*na)[p[1]]
 		at := notice.Path{"automated_decisions", p[1]}
 		if norm(o.Logic) != norm(n.Logic) || norm(o.Effect) != norm(n.Effect) {
 			c.add("automated.changed", at, n.What, "", "", false)
 		}
-		if o.HumanReview != n.HumanReview {
-			c.add("automated.review-changed", at.Child("human_review"), n.What, yesno(o.HumanReview), yesno(n.HumanReview), false)
-		}
+		c.value("automated.review-changed", at.Child("human_review"), n.What, review(o), review(n))
 	}
 	c.listed("automated", "automated_decisions", m, func(i int) string { return old[i].What }, func(i int) string { return (*na)[i].What })
 }

@@ -35,7 +35,7 @@ func base() *notice.Notice {
 		Recipients:         []notice.Recipient{{Name: "Workday", Role: "processor", Country: "Ireland"}},
 		Transfers:          &[]notice.Transfer{{To: "USA", Recipient: "Workday Inc", Safeguard: "scc"}},
 		Retention:          []notice.RetentionRule{{Records: "Applications", Period: period.MustParse("P6M"), From: "the end of the process"}},
-		AutomatedDecisions: &[]notice.AutomatedDecision{{What: "CV screening", Logic: "Keywords", Effect: "A shortlist", HumanReview: true}},
+		AutomatedDecisions: &[]notice.AutomatedDecision{{What: "CV screening", Logic: "Keywords", Effect: "A shortlist", HumanReview: true, HumanReviewStated: true}},
 		Cookies: []notice.Cookie{{Name: "_ga", Provider: "Google", Category: "analytics",
 			Duration: notice.CookieDuration{Period: period.MustParse("P13M")}, ThirdParty: true, ThirdPartyStated: true}},
 		Rights: notice.RightsContact{Withdraw: "Use the link in any email.", Complaints: notice.ComplaintsContact{Email: "complaints@acme.example"}},
@@ -120,6 +120,7 @@ var kindCases = []kindCase{
 	{kind: "automated.removed", new: func(n *notice.Notice) { *n.AutomatedDecisions = nil }, want: noticediff.Change{Old: "CV screening"}},
 	{kind: "automated.changed", new: func(n *notice.Notice) { (*n.AutomatedDecisions)[0].Logic = "A trained model" }, want: noticediff.Change{Subject: "CV screening"}},
 	{kind: "automated.review-changed", new: func(n *notice.Notice) { (*n.AutomatedDecisions)[0].HumanReview = false }, want: noticediff.Change{Subject: "CV screening", Old: "yes", New: "no"}},
+	{kind: "automated.review-changed", new: func(n *notice.Notice) { (*n.AutomatedDecisions)[0].HumanReviewStated = false }, want: noticediff.Change{Subject: "CV screening", Old: "yes"}},
 	{kind: "cookie-category.added", new: func(n *notice.Notice) {
 		n.Cookies = append(n.Cookies, notice.Cookie{Name: "_fbp", Provider: "Meta", Category: "marketing"})
 	}, want: noticediff.Change{New: "marketing", Material: true}},

@@ -115,7 +115,7 @@ var kinds = map[string]kind{
 	"automated.added":          {section: "automated", forms: formBoth},
 	"automated.removed":        {section: "automated", forms: formBoth},
 	"automated.changed":        {section: "automated", forms: formBoth},
-	"automated.review-changed": {section: "automated", values: yesNo, forms: formBoth},
+	"automated.review-changed": {section: "automated", values: yesNo, forms: formBoth | formStated | formUnstated},
 
 	"cookie-category.added": {section: "cookies", values: cookieCat, forms: formBoth,
 		why: "a new cookie category is a new kind of storage on the reader's device that needs its own consent (ePrivacy Directive 2002/58/EC Art 5(3); Planet49, C-673/17) and a new purpose: " + art13_3},
