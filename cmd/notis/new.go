@@ -19,8 +19,11 @@ func init() {
 		usage:   "notis new site DIR | notis new notice NAME [--lang CODE] [--source DIR]",
 		help: `
 notis new site DIR makes a working site in a new folder: notis.toml (two
-languages, English and Swedish), one notice in both languages that builds
-and lints clean, .github/workflows/notices.yml, which lints and builds
+languages, English and Swedish), one notice in both languages that says
+all Art 13 asks for, with placeholders where your own facts go (the
+controller, its contact details, a processor: notis lint lists each one,
+and notis build refuses to publish them), .github/workflows/notices.yml,
+which lints and builds
 the notices on every push, and a .gitignore that keeps the build's
 output and spare folders and the consent server's store and key out of
 commits.

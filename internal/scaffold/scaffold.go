@@ -1,6 +1,8 @@
 // Package scaffold writes the starting points `notis new` makes: a whole
-// site that builds and lints clean, and a notice with every required
-// field present and explained in YAML comments.
+// site whose only lint findings are the placeholders its author must
+// replace (meta.placeholder, which also keeps the build from publishing
+// it), and a notice with every required field present and explained in
+// YAML comments.
 package scaffold
 
 import (

@@ -51,7 +51,7 @@ func lintClean(t *testing.T, dir string) {
 	}
 }
 
-func TestNewSiteBuildsAndLintsCleanInBothLanguages(t *testing.T) {
+func TestNewSiteIsCompleteButForItsPlaceholdersInBothLanguages(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "privacy")
 	files, err := scaffold.Site(dir, today)
 	if err != nil {
