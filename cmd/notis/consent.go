@@ -33,17 +33,18 @@ event is checked against the site's notis.toml (site id, [consent]
 origins) and the consent versions the build published in
 public/consent/versions (each kept in the store when first seen, so a
 deploy that drops an old file loses nothing; an event under a version
-not seen yet is answered 409 version_unknown and retried), then stored; the answer 201 means the record
-is committed to disk. Records keep the time, the choice, the consent
-version, the page (origin and path only), the browser family and a
-keyed hash of the client's /24 (IPv4) or /48 (IPv6) network: never an
-IP address, a full user agent or a query string.
+not seen yet is answered 409 version_unknown and retried), then stored;
+the answer 201 means the record is committed to disk. Records keep the
+time, the choice, the consent version, the page (origin and path only),
+the browser family and a keyed hash of the client's /24 (IPv4) or /48
+(IPv6) network: never an IP address, a full user agent or a query
+string.
 
 Storage is one SQLite file by default (WAL; every batch is fdatasynced
 before it is answered 201). The store and the hash key are never created
 inside a site's folder (one holding notis.toml) without
---allow-site-folder, and are made readable by their owner only. For more than one machine, point any number
-of instances at one PostgreSQL.
+--allow-site-folder, and are made readable by their owner only. For
+more than one machine, point any number of instances at one PostgreSQL.
 
 The DPO's routes need a bearer token, taken from the environment
 (NOTIS_ADMIN_TOKEN) or a file (--admin-token-file), never from the site
