@@ -149,7 +149,7 @@ func (s *Site) index() {
 	for _, id := range s.IDs() {
 		for _, lang := range s.languages() {
 			if _, ok := s.ByID[id][lang]; !ok {
-				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add content/%s.%s.md); the language switcher leaves it out", id, lang, id, lang))
+				s.Warnings = append(s.Warnings, fmt.Sprintf("notice %q has no %s translation (add %s); the language switcher leaves it out", id, lang, s.translationFile(id, lang)))
 			}
 		}
 	}
@@ -1003,4 +1003,15 @@ func layoutError(n *notice.Notice, err error) *diag.Diagnostic {
 	}
 	return &diag.Diagnostic{Rule: diag.RuleLayout, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: diag.Position{File: n.File},
 		Message: "its page does not render: " + err.Error(), Fix: "fix the layout the message names; compare it with notis's own layouts/"}
+}
+
+// translationFile is where notice id's translation into lang belongs,
+// beside a translation it has (content.TranslationFile).
+func (s *Site) translationFile(id, lang string) string {
+	for _, have := range s.languages() {
+		if n := s.ByID[id][have]; n != nil && n.File != "" {
+			return content.TranslationFile(n.File, lang, s.langs)
+		}
+	}
+	return content.Dir + "/" + id + "." + lang + ".md"
 }

@@ -407,3 +407,35 @@ func TestNoticePagesShowTheRightsTheirBasesGive(t *testing.T) {
 		}
 	}
 }
+
+// TestAMissingTranslationIsAskedForBesideTheNotice: the warning names the
+// file to add in the folder the notice is in, an organisation's included,
+// not in content/ where the build would take it for another notice.
+func TestAMissingTranslationIsAskedForBesideTheNotice(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile(filepath.Join(src, "content", "applicants.en.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(src, "content", "acme"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "content", "acme", "partners.en.md"), text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Build(Options{Source: src, Destination: filepath.Join(t.TempDir(), "out")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`notice "partners" has no sv translation (add content/acme/partners.sv.md)`,
+		`notice "cookies" has no sv translation (add content/cookies.sv.md)`,
+	} {
+		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, want) }) {
+			t.Errorf("no warning %q among %q", want, res.Warnings)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -203,6 +204,17 @@ func gitBlobID(src []byte) (id [20]byte) {
 	h.Write(src)
 	h.Sum(id[:0])
 	return id
+}
+
+// TranslationFile is where the translation into lang of the notice in
+// file belongs: beside it, named as it is with lang in place of its
+// language ("content/essex/partners.en.md" → "content/essex/partners.sv.md";
+// "content/cookies.md" → "content/cookies.sv.md"), so a notice in an
+// organisation's folder is never sent to content/. langs are the site's.
+func TranslationFile(file, lang string, langs []string) string {
+	dir, base := path.Split(filepath.ToSlash(file))
+	stem, _ := splitName(base, langs)
+	return dir + stem + "." + lang + ".md"
 }
 
 // splitName splits "candidates.sv.md" into ("candidates", "sv") when sv is

@@ -139,3 +139,17 @@ basis = "legitimate_interest"
 		})
 	}
 }
+
+func TestATranslationBelongsBesideItsNotice(t *testing.T) {
+	langs := []string{"en", "sv"}
+	for _, tt := range []struct{ file, lang, want string }{
+		{"content/essex/partners.en.md", "sv", "content/essex/partners.sv.md"},
+		{"content/cookies.md", "sv", "content/cookies.sv.md"},
+		{"content/cookies.sv.md", "en", "content/cookies.en.md"},
+		{"content/v1.2.en.md", "sv", "content/v1.2.sv.md"},
+	} {
+		if got := TranslationFile(tt.file, tt.lang, langs); got != tt.want {
+			t.Errorf("TranslationFile(%q, %q) = %q, want %q", tt.file, tt.lang, got, tt.want)
+		}
+	}
+}

@@ -90,3 +90,22 @@ func TestKnownNoticesAreLinkTargetsWhenCheckingOneNoticeAtATime(t *testing.T) {
 		t.Errorf("with the site's notices known, broken links = %q, want only the board's", got)
 	}
 }
+
+// The fix for a missing translation names the file beside the notice,
+// in its organisation's folder.
+func TestAMissingTranslationsFixNamesItsFolder(t *testing.T) {
+	src := "---\ntitle: Partners\nupdated: 2026-04-01\ncontroller: {name: Example Ltd, email: privacy@example.org}\n---\n"
+	p, err := content.Parse("content/acme/partners.en.md", []byte(src), langs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Check([]*notice.Notice{p.Notice}, Options{AsOf: fixtureAsOf, Languages: langs.Codes}) {
+		if f.Rule == "translation.missing" {
+			if want := "add content/acme/partners.sv.md with the same facts in sv"; f.Fix != want {
+				t.Errorf("fix %q, want %q", f.Fix, want)
+			}
+			return
+		}
+	}
+	t.Error("no translation.missing finding")
+}

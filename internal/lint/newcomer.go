@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
 )
@@ -271,7 +272,7 @@ var _ = register(
 			for _, lang := range c.langs {
 				if !slices.ContainsFunc(c.groups[c.N.ID], func(n *notice.Notice) bool { return n.Lang == lang }) {
 					c.Report(notice.Path{"title"}, fmt.Sprintf("there is no %s translation of this notice", lang),
-						fmt.Sprintf("add content/%s.%s.md with the same facts in %s", c.N.ID, lang, lang))
+						fmt.Sprintf("add %s with the same facts in %s", content.TranslationFile(c.N.File, lang, c.langs), lang))
 				}
 			}
 		},
