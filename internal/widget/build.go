@@ -17,6 +17,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
@@ -554,16 +555,26 @@ func Undeletable(cats []Category) []string {
 			out = append(out, fmt.Sprintf("category %q: %s %s set on the vendor's domain (set_on: vendor), which the banner cannot delete when a visitor withdraws consent; the cookie notice should say how to remove %s (the vendor's opt-out, or the browser's settings)",
 				c.ID, strings.Join(names, ", "), plural(len(names), "is", "are"), plural(len(names), "it", "them")))
 		}
+		// Providers are quoted: one may hold commas of its own
+		// ("Facebook, Instagram, LinkedIn").
 		var unnamed []string
+		anonymous := false
 		for _, k := range c.Cookies {
-			who := cmp.Or(k.Provider, "a provider the notice does not name")
-			if k.Name == "" && k.SetOn != "vendor" && !c.Required && !slices.Contains(unnamed, who) {
+			if k.Name != "" || k.SetOn == "vendor" || c.Required {
+				continue
+			}
+			if k.Provider == "" {
+				anonymous = true
+			} else if who := strconv.Quote(k.Provider); !slices.Contains(unnamed, who) {
 				unnamed = append(unnamed, who)
 			}
 		}
+		if anonymous {
+			unnamed = append(unnamed, "a provider the notice does not name")
+		}
 		if len(unnamed) > 0 {
 			out = append(out, fmt.Sprintf("category %q: the cookies of %s are declared without names, so the banner cannot delete them when a visitor withdraws consent; name them in the cookie notice",
-				c.ID, strings.Join(unnamed, "; ")))
+				c.ID, joinAnd(unnamed)))
 		}
 	}
 	return out
@@ -659,4 +670,12 @@ func gz(b []byte) int {
 	w.Write(b)
 	w.Close()
 	return buf.Len()
+}
+
+// joinAnd joins items as a sentence lists them: "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

@@ -22,8 +22,15 @@ func TestCookiesWithoutNamesAreNotDeletedButWarnedAbout(t *testing.T) {
 		t.Error(`the bundle's analytics category does not delete exactly _ga and _ga_* (an unnamed cookie must add no "")`)
 	}
 	w := Undeletable(cfg.Categories)
-	if len(w) != 1 || !strings.Contains(w[0], `category "analytics": the cookies of Hotjar are declared without names`) {
+	if len(w) != 1 || !strings.Contains(w[0], `category "analytics": the cookies of "Hotjar" are declared without names`) {
 		t.Errorf("warnings %q, want one naming Hotjar's unnamed cookies in analytics", w)
+	}
+	// Several providers, one with commas of its own and one not named,
+	// read as a list.
+	cfg.Categories[2].Cookies = append(cfg.Categories[2].Cookies, Cookie{Provider: "Facebook, Instagram, LinkedIn"}, Cookie{}, Cookie{Provider: "Hotjar"})
+	w = Undeletable(cfg.Categories)
+	if want := `category "analytics": the cookies of "Hotjar", "Facebook, Instagram, LinkedIn" and a provider the notice does not name are declared without names`; len(w) != 1 || !strings.HasPrefix(w[0], want) {
+		t.Errorf("warnings %q, want one beginning %q", w, want)
 	}
 }
 
