@@ -183,6 +183,9 @@ func runConsent(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := store.CheckDSN(cf.db); err != nil {
+		return usagef("%v", err)
+	}
 	dbFile, keyFile, envKey, err := secretFiles(*keyFlag, cf.db)
 	if err != nil {
 		return err
@@ -362,6 +365,9 @@ func runConsentPurge(args []string, stdout, stderr io.Writer) error {
 	sites, err := cf.sites(log)
 	if err != nil {
 		return err
+	}
+	if err := store.CheckDSN(cf.db); err != nil {
+		return usagef("%v", err)
 	}
 	// Purge works on a store that exists: a mistyped path must not
 	// create an empty one and report "0 purged".

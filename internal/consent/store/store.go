@@ -11,10 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/notis-dev/notis/internal/diag"
 )
 
 // Record is one consent event as the server stores it: what the visitor
@@ -225,9 +228,35 @@ func Kind(dsn string) string {
 	return "sqlite"
 }
 
+// urlScheme is the scheme of a --db value written as a URL.
+var urlScheme = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
+
+// CheckDSN refuses a --db value that names neither store. A bare path is
+// a SQLite file, so without this a URL of another scheme ("mysql://…",
+// a mistyped "postgre://…") would become a SQLite file of that name.
+func CheckDSN(dsn string) error {
+	m := urlScheme.FindStringSubmatch(dsn)
+	if m != nil && m[1] == "sqlite" {
+		// sqlite://x.db would open /x.db, and URL conventions for SQLite
+		// disagree on how many slashes make a path absolute.
+		return fmt.Errorf("--db %s: write sqlite:FILE, without slashes of a URL: sqlite:/var/lib/notis/consent.db, or sqlite:consent.db for a file in this folder", dsn)
+	}
+	if m != nil && Kind(dsn) != "postgres" {
+		msg := fmt.Sprintf("--db %s: notis keeps consent in SQLite (sqlite:FILE) or PostgreSQL (postgres://user@host/db), not %s", dsn, m[1])
+		if near := diag.Suggest(m[1], []string{"postgres", "postgresql", "sqlite"}); near != "" {
+			msg += "; " + near
+		}
+		return errors.New(msg)
+	}
+	return nil
+}
+
 // Open opens the store a --db value names: "sqlite:PATH" (or a bare path)
 // or "postgres://…", and brings its schema up to date.
 func Open(ctx context.Context, dsn string) (Store, error) {
+	if err := CheckDSN(dsn); err != nil {
+		return nil, err
+	}
 	switch Kind(dsn) {
 	case "postgres":
 		return OpenPostgres(ctx, dsn)
