@@ -72,11 +72,15 @@ automated_decisions:
 		"<td>No</td>",             // third_party unset
 		"<code></code>",           // a cookie known by its category only
 		"Last updated",            // no date: none invented
+		"dates from",              // … not even year 1 in the version line
 		"data protection officer", // no dpo: none implied, not even in the version line
 	} {
 		if strings.Contains(page, invented) {
 			t.Errorf("the sparse page states %q, which its notice does not", invented)
 		}
+	}
+	if !strings.Contains(page, "This notice does not say where you can complain.") {
+		t.Error("with no supervisory authority and no complaints route, the complaints heading is not followed by saying so")
 	}
 	if !strings.Contains(page, "depends on lawful bases this notice does not state") {
 		t.Error("with no purposes, the rights that depend on the basis are not said to depend on it")
