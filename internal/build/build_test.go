@@ -439,3 +439,28 @@ func TestAMissingTranslationIsAskedForBesideTheNotice(t *testing.T) {
 		}
 	}
 }
+
+// TestAnIndexWithoutNoticesSaysSo: a language no notice is written in yet
+// gets an index that says so, not an empty list under the intro.
+func TestAnIndexWithoutNoticesSaysSo(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"applicants.en.md", "cookies.en.md"} {
+		if err := os.Remove(filepath.Join(src, "content", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dest := filepath.Join(t.TempDir(), "out")
+	if _, err := Build(Options{Source: src, Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(dest, "en", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "There are no notices in this language yet.") || strings.Contains(string(page), `class="notice-list"`) {
+		t.Errorf("the English index of a site with no English notice:\n%s", page)
+	}
+}
