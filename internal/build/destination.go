@@ -71,7 +71,7 @@ func checkPlace(source, dest, shown string) error {
 	case dst == src:
 		return &DestinationError{shown, "it is the site folder, which holds notis.toml and the notices", own}
 	case within(src, dst):
-		return &DestinationError{shown, "it holds the site folder " + source, own}
+		return &DestinationError{shown, "it holds the site folder, " + src, own}
 	}
 	for _, d := range append([]string{".git"}, SourceDirs...) {
 		if within(dst, filepath.Join(src, d)) {
