@@ -67,7 +67,7 @@ func LoadLayers(layers []fs.FS, langs []string, reference string) (*Bundle, erro
 	}
 	for _, lang := range langs {
 		if b.strings[lang] == nil {
-			errs = append(errs, stringsDiag(Dir+"/", 0, 0, fmt.Sprintf("no strings for language %q", lang), fmt.Sprintf("add %s/%s.toml (copy %s/%s.toml and translate it)", Dir, lang, Dir, reference)))
+			errs = append(errs, stringsDiag(Dir+"/", 0, 0, fmt.Sprintf("no strings for language %q", lang), b.addLanguageFix(lang, reference)))
 		}
 	}
 	if ref := b.strings[reference]; ref != nil {
@@ -309,3 +309,18 @@ func fill(s string, args []any) string {
 func stringsDiag(file string, line, col int, msg, fix string) *diag.Diagnostic {
 	return &diag.Diagnostic{Rule: diag.RuleStrings, Severity: diag.Error, Pos: diag.Position{File: file, Line: line, Col: col}, Message: msg, Fix: fix}
 }
+
+// addLanguageFix says how to give a language its strings: translate a
+// file that has every key. When the site's own default language is the
+// one missing, that is notis's English, which lives in notis's
+// repository, not in the site.
+func (b *Bundle) addLanguageFix(lang, reference string) string {
+	from := reference
+	if b.strings[from] == nil {
+		from = "en"
+	}
+	return fmt.Sprintf("add %s/%s.toml beside notis.toml: a copy of %s.toml translated (notis's own: %s/%s.toml)", Dir, lang, from, stringsURL, from)
+}
+
+// stringsURL is where notis's own strings are published.
+const stringsURL = "https://github.com/notis-dev/notis/blob/main/i18n"

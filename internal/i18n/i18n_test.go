@@ -71,7 +71,13 @@ func TestAMissingKeyIsAnErrorNamingKeyAndLanguage(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	_, err = bundle(t, map[string]string{"en.toml": en})
-	if err == nil || !strings.Contains(err.Error(), `no strings for language "sv"`) {
+	if err == nil || !strings.Contains(err.Error(), `no strings for language "sv"; add i18n/sv.toml beside notis.toml: a copy of en.toml translated`) {
+		t.Fatalf("got %v", err)
+	}
+	// A default language without strings is pointed at notis's English,
+	// not at the file it lacks.
+	_, err = LoadLayers([]fs.FS{fstest.MapFS{"i18n/en.toml": {Data: []byte(en)}}}, []string{"de", "en"}, "de")
+	if err == nil || !strings.Contains(err.Error(), `no strings for language "de"; add i18n/de.toml beside notis.toml: a copy of en.toml translated (notis's own: https://github.com/notis-dev/notis/blob/main/i18n/en.toml)`) {
 		t.Fatalf("got %v", err)
 	}
 }
