@@ -231,10 +231,17 @@ func (s *Site) checkCategories() []error {
 				}
 			}
 			slices.Sort(known)
+			msg := fmt.Sprintf("found %q, want a consent category (%s)", c.Category, strings.Join(known, ", "))
+			fix := fmt.Sprintf("use one of them, or define [category.%s] label and description in i18n/ for every language", c.Category)
+			if len(known) == 0 {
+				// No category at all: the language's banner strings are
+				// missing, not this one category.
+				msg = fmt.Sprintf("found %q, but language %q has no consent categories: its banner strings are missing", c.Category, n.Lang)
+				fix = fmt.Sprintf("add %s/banner.%s.toml beside notis.toml: a copy of banner.en.toml translated (notis's own: %s/banner.en.toml)", i18n.Dir, n.Lang, i18n.StringsURL)
+			}
 			errs = append(errs, &diag.Diagnostic{Rule: diag.RuleCategory, Severity: diag.Error, Notice: n.ID, Lang: n.Lang,
 				Pos: n.Pos("cookies", i, "category"), Field: notice.Path{"cookies", i, "category"}.String(),
-				Message: fmt.Sprintf("found %q, want a consent category (%s)", c.Category, strings.Join(known, ", ")),
-				Fix:     fmt.Sprintf("use one of them, or define [category.%s] label and description in i18n/ for every language", c.Category)})
+				Message: msg, Fix: fix})
 		}
 	}
 	return errs

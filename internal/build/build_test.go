@@ -464,3 +464,40 @@ func TestAnIndexWithoutNoticesSaysSo(t *testing.T) {
 		t.Errorf("the English index of a site with no English notice:\n%s", page)
 	}
 }
+
+// TestALanguageWithoutBannerStringsIsToldWhichFileToAdd: a site language
+// notis ships no strings for has no consent category at all until its
+// banner strings are added; the error says that, not "want one of ()".
+func TestALanguageWithoutBannerStringsIsToldWhichFileToAdd(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	toml := "site = \"de\"\nbaseURL = \"https://p.example/\"\ndefaultLanguage = \"de\"\n[languages.de]\ntitle = \"Datenschutz\"\n"
+	if err := os.WriteFile(filepath.Join(src, "notis.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	en, err := os.ReadFile(filepath.Join("..", "..", "i18n", "en.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(src, "i18n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "i18n", "de.toml"), en, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"applicants.en.md", "applicants.sv.md"} {
+		if err := os.Remove(filepath.Join(src, "content", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Rename(filepath.Join(src, "content", "cookies.en.md"), filepath.Join(src, "content", "cookies.de.md")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Build(Options{Source: src, Destination: filepath.Join(t.TempDir(), "out")})
+	want := `but language "de" has no consent categories: its banner strings are missing; add i18n/banner.de.toml beside notis.toml: a copy of banner.en.toml translated`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want …%s…", err, want)
+	}
+}

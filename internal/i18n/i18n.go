@@ -319,8 +319,9 @@ func (b *Bundle) addLanguageFix(lang, reference string) string {
 	if b.strings[from] == nil {
 		from = "en"
 	}
-	return fmt.Sprintf("add %s/%s.toml beside notis.toml: a copy of %s.toml translated (notis's own: %s/%s.toml)", Dir, lang, from, stringsURL, from)
+	return fmt.Sprintf("add %s/%s.toml beside notis.toml: a copy of %s.toml translated (notis's own: %s/%s.toml)", Dir, lang, from, StringsURL, from)
 }
 
-// stringsURL is where notis's own strings are published.
-const stringsURL = "https://github.com/notis-dev/notis/blob/main/i18n"
+// StringsURL is where notis's own strings are published, for a fix that
+// asks for a translation of one.
+const StringsURL = "https://github.com/notis-dev/notis/blob/main/i18n"
