@@ -232,8 +232,12 @@ func (j *judge) firstParty(c Cookie, page string) bool {
 // line that would declare it.
 func (j *judge) undeclared(page string, st State, c Cookie) {
 	k, known := j.known.Lookup(c.Name)
-	name, provider, cat, note := c.Name, "TODO who sets it", "TODO", "category and provider unknown: check with whoever added the tag"
-	if known {
+	name, provider, cat, purpose, note := c.Name, "TODO who sets it", "TODO", "TODO", "category and provider unknown: check with whoever added the tag"
+	switch {
+	case known && k == bannerCookie:
+		provider, cat, purpose = pageHost(page), k.Category, k.Purpose
+		note = "it is the notis banner's own cookie, which keeps the visitor's choice (needed, but declared like any other)"
+	case known:
 		if k.Prefix {
 			name = k.Name + "*"
 		}
@@ -244,7 +248,7 @@ func (j *judge) undeclared(page string, st State, c Cookie) {
 		}
 	}
 	third := !j.firstParty(c, page)
-	line := fmt.Sprintf("- {name: %s, provider: %s, category: %s, purpose: TODO, duration: %s, third_party: %t}", yamlScalar(name), yamlScalar(provider), cat, observedDuration(c), third)
+	line := fmt.Sprintf("- {name: %s, provider: %s, category: %s, purpose: %s, duration: %s, third_party: %t}", yamlScalar(name), yamlScalar(provider), cat, yamlScalar(purpose), observedDuration(c), third)
 	j.add("cookie.undeclared", Error, page, st, c.Name,
 		fmt.Sprintf("cookie %q is set %s but no notice declares it; %s", c.Name, st.Describe(), note),
 		cookieEvidence(c), "add to the cookies of the consent notice: "+line, j.site.CookieNotice)
@@ -318,4 +322,13 @@ func cookieEvidence(c Cookie) string {
 		b.WriteString(", Secure")
 	}
 	return b.String()
+}
+
+// pageHost is the host of a page URL, the provider of its first-party
+// cookies; "TODO who sets it" when the URL does not parse.
+func pageHost(page string) string {
+	if u, err := url.Parse(page); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "TODO who sets it"
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/diag"
 )
 
@@ -44,6 +45,17 @@ type KnownCookie struct {
 	Platform string // who sets it, e.g. Google Analytics
 	Domain   string
 	Source   string // where the row comes from: "Open Cookie Database" or a --known file and line
+	Purpose  string // what it is for, when known well enough to suggest the words
+}
+
+// bannerCookie is the notis banner's own cookie, which keeps the
+// visitor's choice: notis knows it better than any table (its category:
+// consentwire.CookieName). Its provider is the site that shows the banner.
+var bannerCookie = KnownCookie{
+	Name:     consentwire.CookieName,
+	Category: "necessary",
+	Source:   "notis's own banner",
+	Purpose:  "Remembers your cookie choice so that you are not asked again on every visit.",
 }
 
 // ocdCategory maps the Open Cookie Database's categories to the banner's.
@@ -71,6 +83,7 @@ type Known struct {
 // NewKnown is the embedded Open Cookie Database table.
 func NewKnown() *Known {
 	k := &Known{exact: map[string]KnownCookie{}}
+	k.add(bannerCookie)
 	sc := bufio.NewScanner(strings.NewReader(ocdTSV))
 	for sc.Scan() {
 		line := sc.Text()

@@ -146,3 +146,18 @@ func TestDeclaredWildcardsMatchTheBannersWay(t *testing.T) {
 		}
 	}
 }
+
+// The banner's own cookie, undeclared, is answered with the whole line
+// that declares it: notis knows its category, purpose and provider.
+func TestTheBannersOwnCookieIsSuggestedWhole(t *testing.T) {
+	j := &judge{site: &Site{}, known: NewKnown(), trackers: NewTrackers()}
+	seen := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	j.undeclared("https://jobs.example.org/apply", Reject, Cookie{Name: "notis_consent", Domain: "jobs.example.org", Path: "/", Expires: seen.AddDate(0, 6, 0), Seen: seen})
+	if len(j.out) != 1 {
+		t.Fatalf("findings %+v, want one", j.out)
+	}
+	want := "- {name: notis_consent, provider: jobs.example.org, category: necessary, purpose: Remembers your cookie choice so that you are not asked again on every visit., duration: P6M, third_party: false}"
+	if f := j.out[0]; !strings.HasSuffix(f.Fix, want) || !strings.Contains(f.Message, "the notis banner's own cookie") {
+		t.Errorf("got %s — fix: %s\nwant a fix ending %s", f.Message, f.Fix, want)
+	}
+}

@@ -85,3 +85,13 @@ const (
 	DefaultValidity = "P6M"
 	MaxValidity     = "P13M"
 )
+
+// CookieName is the first-party cookie in which the banner keeps a
+// visitor's choice (widget/cookie.ts; docs/banner.md, "The cookie").
+// Keeping it needs no consent: CNIL lists "les traceurs conservant le
+// choix exprimé par l'utilisateur sur le dépôt de traceurs" among the
+// trackers exempt from consent (Guidelines 2020-091, 17 September 2020,
+// art. 5; https://www.cnil.fr/fr/cookies-et-autres-traceurs/regles/cookies),
+// so the audit takes it for a necessary cookie, which a notice still
+// declares.
+const CookieName = "notis_consent"

@@ -1,9 +1,11 @@
 package widget
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/widget"
 )
 
@@ -49,5 +51,17 @@ func TestTheDialogSaysWhatACookieDoesNotState(t *testing.T) {
 		if first := rows[0]; first[0] != "_ga" || first[3] != "13 months" && first[3] != "13 månader" {
 			t.Errorf("%s: a cookie's stated facts were replaced: %q", lang, first)
 		}
+	}
+}
+
+// The banner's cookie has one name: the one consentwire gives the audit
+// and the docs is the one widget/cookie.ts sets.
+func TestTheBannersCookieNameHasOneHome(t *testing.T) {
+	src, err := fs.ReadFile(widget.Source, "cookie.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "const NAME = '" + consentwire.CookieName + "';"; !strings.Contains(string(src), want) {
+		t.Errorf("widget/cookie.ts does not declare %s", want)
 	}
 }
