@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"net/url"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -29,6 +30,7 @@ import (
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
 
+	"github.com/notis-dev/notis/internal/consentwire"
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/i18n"
@@ -204,12 +206,24 @@ func sameCookies(swapped map[*notice.Notice]*notice.Notice) bool {
 	return true
 }
 
-// bannerWarnings warns of the cookies the banner cannot delete.
+// bannerWarnings warns of the cookies the banner cannot delete, and of
+// a banner whose notices do not declare the cookie it sets itself.
 func (s *Site) bannerWarnings() {
 	if cfg, ok := s.BannerConfig(); ok {
 		for _, w := range widget.Undeletable(cfg.Categories) {
 			s.Warnings = append(s.Warnings, "consent banner: "+w)
 		}
+	}
+	for _, sc := range s.bannerScopes() {
+		if !sc.ok || declaresCookie(sc.cfg.Categories, consentwire.CookieName) {
+			continue
+		}
+		which, where := "consent banner", "the cookie notice"
+		if sc.folder != "" {
+			which, where = "consent banner of "+sc.folder, "the cookie notice of content/"+sc.folder+"/"
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: it sets the cookie %s to keep the visitor's choice, and no notice declares it; add to %s: - {name: %s, provider: %s, category: necessary, purpose: Remembers your cookie choice so that you are not asked again on every visit., duration: %s, third_party: false}",
+			which, consentwire.CookieName, where, consentwire.CookieName, s.bannerHost(), s.Config.Consent.Validity))
 	}
 }
 
@@ -1021,4 +1035,26 @@ func (s *Site) translationFile(id, lang string) string {
 		}
 	}
 	return content.Dir + "/" + id + "." + lang + ".md"
+}
+
+// declaresCookie reports whether a banner's categories list the named
+// cookie.
+func declaresCookie(cats []widget.Category, name string) bool {
+	for _, c := range cats {
+		if slices.ContainsFunc(c.Cookies, func(k widget.Cookie) bool { return k.Name == name }) {
+			return true
+		}
+	}
+	return false
+}
+
+// bannerHost is the host of the pages the banner runs on, for a cookie it
+// sets: the first of [consent] origins, else the site's own.
+func (s *Site) bannerHost() string {
+	for _, o := range append(slices.Clone(s.Config.Consent.Origins), s.Config.BaseURL) {
+		if u, err := url.Parse(o); err == nil && u.Hostname() != "" {
+			return u.Hostname()
+		}
+	}
+	return "TODO the site that shows the banner"
 }

@@ -501,3 +501,39 @@ func TestALanguageWithoutBannerStringsIsToldWhichFileToAdd(t *testing.T) {
 		t.Errorf("got %v, want …%s…", err, want)
 	}
 }
+
+// TestABannerWhoseCookieNoNoticeDeclaresIsWarnedOf: the banner sets
+// notis_consent itself; a site whose notices leave it out is told the
+// line that declares it, with the host its pages run on.
+func TestABannerWhoseCookieNoNoticeDeclaresIsWarnedOf(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "site"))); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "out")
+	res, err := Build(Options{Source: src, Destination: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const warning = "consent banner: it sets the cookie notis_consent to keep the visitor's choice, and no notice declares it"
+	if slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, warning) }) {
+		t.Errorf("warned of notis_consent, which cookies.en.md declares: %q", res.Warnings)
+	}
+	file := filepath.Join(src, "content", "cookies.en.md")
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(text), "\n")
+	lines = slices.DeleteFunc(lines, func(l string) bool { return strings.Contains(l, `"notis_consent"`) })
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = Build(Options{Source: src, Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	want := warning + "; add to the cookie notice: - {name: notis_consent, provider: privacy.example.test, category: necessary, purpose: Remembers your cookie choice so that you are not asked again on every visit., duration: P6M, third_party: false}"
+	if !slices.Contains(res.Warnings, want) {
+		t.Errorf("warnings %q\nwant %q", res.Warnings, want)
+	}
+}
