@@ -76,6 +76,23 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "adm.review-unstated",
+		Severity: Info,
+		Articles: []string{"Art 13(2)(f)", "Art 14(2)(g)", "Art 22(3)"},
+		Summary:  "Each automated decision says whether a person reviews it or can be asked to: for decisions Art 22(2)(a) or (c) allows, Art 22(3) gives the right to human intervention. Left out, the page says neither.",
+		Check: func(c *Context) {
+			if c.N.AutomatedDecisions == nil {
+				return
+			}
+			for i, d := range *c.N.AutomatedDecisions {
+				if !d.HumanReviewStated {
+					c.Report(notice.Path{"automated_decisions", i}, fmt.Sprintf("%q does not say whether a person reviews the decision or can be asked to", d.What),
+						"add human_review: true if a person reviews it or can be asked to, or human_review: false")
+				}
+			}
+		},
+	},
+	&Rule{
 		ID:       "sources.missing",
 		Severity: Warning,
 		Articles: []string{"Art 14(2)(f)", "Art 14(1)(d)"},
