@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -45,6 +46,10 @@ See docs/build.md.
 Every mistake in every notice is reported at once, as file:line:col
 with the field, what was found and what is accepted.
 
+While the pages are rendered, a terminal shows how many notices are
+done; a log (CI) gets a line every 10 seconds, so a large site's build
+is never silent for long. --quiet shows neither.
+
 Exit status: 0 built, 1 content errors, 2 usage errors or a destination
 the build may not write into.
 
@@ -84,6 +89,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		opts.Lint = &buildLint{stderr: stderr, failOnError: *lintMode == "error"}
 	}
 	opts.Generator = "notis " + buildVersion()
+	if !*quiet {
+		opts.Progress = progressTo(stderr)
+	}
 	defer gcpace.Start(batchHeadroom, nil)()
 	res, err := build.Build(opts)
 	var refused *build.DestinationError
@@ -106,6 +114,35 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// progressTo shows a long build's progress on w: on a terminal, one line
+// rewritten in place and cleared at the end; in a log (CI), a line every
+// progressLogEvery, so a large site's build is never silent for long and
+// a small one's log gains nothing.
+func progressTo(w io.Writer) func(done, total int) {
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return func(done, total int) {
+				if done == total {
+					fmt.Fprint(w, "\r\033[K")
+					return
+				}
+				fmt.Fprintf(w, "\rRendering notices: %d of %d", done, total)
+			}
+		}
+	}
+	start := time.Now()
+	next := progressLogEvery
+	return func(done, total int) {
+		if done < total && time.Since(start) >= next {
+			fmt.Fprintf(w, "rendered %d of %d notices (%d %%) in %s\n", done, total, done*100/total, time.Since(start).Round(time.Second))
+			next += progressLogEvery
+		}
+	}
+}
+
+// progressLogEvery is how often a build writing to a log says how far it is.
+var progressLogEvery = 10 * time.Second
 
 func printSummary(w io.Writer, res *build.Result) {
 	langs := make([]string, 0, len(res.PagesByLang))

@@ -56,6 +56,10 @@ type Options struct {
 	// Generator names notis and its version in the output's manifest;
 	// "notis" when empty.
 	Generator string
+	// Progress, when set, is told how many of the site's notices are
+	// rendered: at most every ProgressEvery while the notice pages are
+	// rendered, and once when they all are. Calls never overlap.
+	Progress func(done, total int)
 
 	// hold overrides what a build keeps of each notice (0: outlines
 	// unless the history is read), for tests that compare the two ways.
@@ -553,7 +557,7 @@ func renderOptions(assets map[string]string, b *banners, devScript string) rende
 // returns how many pages it rendered.
 func (s *Site) render(st sink, opts Options, res *Result, c *cache) (int, error) {
 	w := newWriter(st, newMinifier(), res)
-	pr := &pageRenderer{s: s, w: w, c: c}
+	pr := &pageRenderer{s: s, w: w, c: c, progress: opts.Progress}
 	if c != nil {
 		w.retain = true
 		// Sized from the last run: growing maps of thousands of paths on
@@ -647,6 +651,8 @@ type pageRenderer struct {
 	// encode them (outline.go).
 	parts map[*notice.Notice]*jsonPartSlot
 	lint  Linter // checks each notice as it is read whole; nil: none, or done
+	// progress is Options.Progress: told as notices are rendered.
+	progress func(done, total int)
 
 	mu sync.Mutex
 	// fresh are the pages this run rendered, for the cache; a page

@@ -537,3 +537,22 @@ func TestABannerWhoseCookieNoNoticeDeclaresIsWarnedOf(t *testing.T) {
 		t.Errorf("warnings %q\nwant %q", res.Warnings, want)
 	}
 }
+
+// TestABuildReportsItsProgress: Options.Progress hears counts that only
+// grow, never past the site's notices, and last the whole count.
+func TestABuildReportsItsProgress(t *testing.T) {
+	var calls [][2]int
+	_, err := Build(Options{Source: filepath.Join("testdata", "site"), Destination: filepath.Join(t.TempDir(), "out"),
+		Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) == 0 || calls[len(calls)-1] != [2]int{2, 2} {
+		t.Fatalf("progress calls %v, want the last to be 2 of 2 notices", calls)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i][0] < calls[i-1][0] || calls[i][0] > calls[i][1] {
+			t.Errorf("progress calls %v do not count up within the total", calls)
+		}
+	}
+}

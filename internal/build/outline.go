@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/notice"
@@ -47,12 +48,14 @@ func (pr *pageRenderer) notices() error {
 	}
 	errs := make([]error, len(groups))
 	next := make(chan int)
+	progress := newProgress(pr.progress, len(groups))
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(groups)) {
 		wg.Go(func() {
 			var html bytes.Buffer // reused: minify copies it out
 			for i := range next {
 				errs[i] = pr.group(groups[i], parents, &html)
+				progress.step()
 			}
 		})
 	}
@@ -61,7 +64,49 @@ func (pr *pageRenderer) notices() error {
 	}
 	close(next)
 	wg.Wait()
+	progress.end()
 	return errors.Join(errs...)
+}
+
+// ProgressEvery is how often at most a build reports its progress.
+const ProgressEvery = 100 * time.Millisecond
+
+// progress counts rendered notices for Options.Progress, passing the
+// count on at most every ProgressEvery, from one goroutine at a time.
+type progress struct {
+	report func(done, total int)
+	total  int
+	mu     sync.Mutex
+	done   int
+	last   time.Time
+}
+
+func newProgress(report func(done, total int), total int) *progress {
+	return &progress{report: report, total: total, last: time.Now()}
+}
+
+// step counts one notice rendered.
+func (p *progress) step() {
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	if now := time.Now(); now.Sub(p.last) >= ProgressEvery && p.done < p.total {
+		p.last = now
+		p.report(p.done, p.total)
+	}
+}
+
+// end reports the final count.
+func (p *progress) end() {
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.report(p.done, p.total)
 }
 
 // groups are the site's pages by notice, in the order of their ids, each
