@@ -242,7 +242,11 @@ func (s *Server) failed(err error) {
 	ps := firstProblems(Problems(err))
 	s.hub.Failed(ps)
 	var b strings.Builder
-	b.WriteString("Build failed; the preview shows the last good build:\n")
+	if s.inc.Output() == nil {
+		b.WriteString("Build failed; the preview waits for a good build:\n")
+	} else {
+		b.WriteString("Build failed; the preview shows the last good build:\n")
+	}
 	for _, p := range ps {
 		b.WriteString("  ")
 		if w := p.Where(); w != "" {

@@ -262,3 +262,23 @@ func TestPreviewServesStaticFiles(t *testing.T) {
 		t.Errorf("after the edit, robots.txt = %q", body)
 	}
 }
+
+// A site that fails its first build is served as the waiting page, and
+// the terminal says the preview waits: there is no last good build to
+// show yet.
+func TestPreviewOfASiteThatNeverBuiltSaysItWaits(t *testing.T) {
+	dir := copySite(t)
+	toml := filepath.Join(dir, "notis.toml")
+	orig, err := os.ReadFile(toml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, toml, string(orig)+"\ncolour = \"red\"\n")
+	base, term := startPreview(t, dir)
+	if got := term.String(); !strings.Contains(got, "Build failed; the preview waits for a good build:") || strings.Contains(got, "last good build") {
+		t.Errorf("terminal:\n%s", got)
+	}
+	if code, body, _ := get(t, base+"en/"); code != http.StatusServiceUnavailable || !strings.Contains(body, "has not built yet") {
+		t.Errorf("GET en/ before any good build: %d %s", code, body)
+	}
+}
