@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/notis-dev/notis/internal/build"
+	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/gcpace"
 	"github.com/notis-dev/notis/internal/lint"
@@ -110,6 +111,14 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		findings = lint.Check(all, opts)
 	}
 	findings = lint.WithReading(findings, reading)
+	if st != nil && notices == 0 && len(reading) == 0 {
+		// A check that found nothing to look at says so, in every format:
+		// a pipeline pointed at the wrong folder must not read "clean".
+		findings = append(findings, lint.Finding{Rule: diag.RuleNoNotices, Severity: diag.Warning,
+			Pos:     diag.Position{File: content.Dir + "/"},
+			Message: "content/ holds no notice file (NAME.LANG.md or NAME.md): nothing was checked",
+			Fix:     "add one (notis new notice NAME), or give --source the folder that holds notis.toml and content/"})
+	}
 	if err := lint.Write(stdout, *format, findings); err != nil {
 		return err
 	}

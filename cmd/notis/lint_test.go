@@ -210,3 +210,20 @@ func TestLintJudgesWhatTheNoticeDoesNotState(t *testing.T) {
 		}
 	}
 }
+
+// A site with no notice is not reported clean: the run says nothing was
+// checked, in every format, and --strict fails on it.
+func TestLintOfNoNoticesSaysNothingWasChecked(t *testing.T) {
+	dir := lintSite(t, cleanNotice)
+	if err := os.Remove(filepath.Join(dir, "content", "candidates.md")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := lintRun("--source", dir, "--format", "json")
+	var fs []struct{ Rule, Severity string }
+	if err := json.Unmarshal([]byte(out), &fs); err != nil || code != 0 || len(fs) != 1 || fs[0].Rule != "content.empty" || fs[0].Severity != "warning" {
+		t.Fatalf("exit %d, findings %s", code, out)
+	}
+	if code, _, _ := lintRun("--source", dir, "--strict"); code != 1 {
+		t.Errorf("with --strict: exit %d, want 1", code)
+	}
+}

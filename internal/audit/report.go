@@ -210,7 +210,7 @@ func writeSARIF(w io.Writer, r Report) error {
 		index[ru.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarif.Rule{
 			ID: ru.ID, ShortDescription: sarif.Text{Text: ru.Summary}, HelpURI: readingRulesURL,
-			DefaultConfiguration: sarif.Config{Level: "error"},
+			DefaultConfiguration: sarif.Config{Level: sarif.Level(ru.Severity)},
 		})
 	}
 	results := []sarif.Result{}

@@ -104,7 +104,7 @@ Judge a notice by the law of another day with `+"`--as-of YYYY-MM-DD`"+`
 		"(`did you mean \"P6Y\"?`). The notice is still linted as far as it was read, so every mistake of a file comes in one run.\n\n" +
 		"| Rule | Severity | What it means |\n|---|---|---|\n")
 	for _, r := range diag.Rules {
-		fmt.Fprintf(&b, "| `%s` | error | %s |\n", r.ID, r.Summary)
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.ID, r.Severity, r.Summary)
 	}
 	b.WriteString("\n## Dated legal facts\n\nRules that depend on the date judge a notice by the law of `--as-of` (default: today). " +
 		"Unverified dates are recalled, not yet checked against a source; check them before relying on them.\n\n" +

@@ -125,7 +125,7 @@ func writeSARIF(w io.Writer, fs []Finding) error {
 			ID:                   r.ID,
 			ShortDescription:     sarif.Text{Text: r.Summary},
 			HelpURI:              ruleDocURL + "#reading-the-files",
-			DefaultConfiguration: sarif.Config{Level: "error"},
+			DefaultConfiguration: sarif.Config{Level: sarif.Level(r.Severity)},
 		})
 	}
 	results := make([]sarif.Result, 0, len(fs))
