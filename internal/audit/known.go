@@ -55,7 +55,7 @@ var bannerCookie = KnownCookie{
 	Name:     consentwire.CookieName,
 	Category: "necessary",
 	Source:   "notis's own banner",
-	Purpose:  "Remembers your cookie choice so that you are not asked again on every visit.",
+	Purpose:  consentwire.CookiePurpose,
 }
 
 // ocdCategory maps the Open Cookie Database's categories to the banner's.

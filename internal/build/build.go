@@ -226,8 +226,8 @@ func (s *Site) bannerWarnings() {
 		if sc.folder != "" {
 			which, where = "consent banner of "+sc.folder, "the cookie notice of content/"+sc.folder+"/"
 		}
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: it sets the cookie %s to keep the visitor's choice, and no notice declares it; add to %s: - {name: %s, provider: %s, category: necessary, purpose: Remembers your cookie choice so that you are not asked again on every visit., duration: %s, third_party: false}",
-			which, consentwire.CookieName, where, consentwire.CookieName, s.bannerHost(), s.Config.Consent.Validity))
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: it sets the cookie %s to keep the visitor's choice, and no notice declares it; add to %s: - {name: %s, provider: %s, category: necessary, purpose: %s, duration: %s, third_party: false}",
+			which, consentwire.CookieName, where, consentwire.CookieName, s.bannerHost(), consentwire.CookiePurpose, s.Config.Consent.Validity))
 	}
 }
 

@@ -95,3 +95,7 @@ const (
 // so the audit takes it for a necessary cookie, which a notice still
 // declares.
 const CookieName = "notis_consent"
+
+// CookiePurpose is the purpose notis suggests, in English, when it finds
+// CookieName undeclared (the build's warning, notis audit's fix).
+const CookiePurpose = "Remembers your cookie choice so that you are not asked again on every visit."
