@@ -6,6 +6,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -432,6 +433,11 @@ func (r *Renderer) Index(lang string, notices []*notice.Notice) ([]byte, error) 
 // formatDate prints a date as the layouts' date func does: the day, or
 // the month of a date given only to the month.
 func (r *Renderer) formatDate(lang string, d notice.Date) (string, error) {
+	if d.IsZero() {
+		// An unstated date is never printed, not even as year 1: a layout
+		// that asks for one without {{if not .X.IsZero}} fails the build.
+		return "", errors.New("date: the notice states no date here; guard it with {{if not .IsZero}}")
+	}
 	if d.MonthOnly {
 		return r.strings.Month(lang, d.Time)
 	}

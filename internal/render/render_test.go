@@ -423,3 +423,27 @@ func TestACookiesUnstatedFactsSaySo(t *testing.T) {
 		}
 	}
 }
+
+// An earlier version that gave no date is not "the version of 1 January
+// 1": its page says it gave none, and the date func refuses to print an
+// unstated date for any layout that forgets to ask.
+func TestAnUndatedEarlierVersionIsNotGivenYearOne(t *testing.T) {
+	r := newRenderer(t)
+	for lang, want := range map[string]string{
+		"en": "This is an earlier version, which gave no date.",
+		"sv": "Det här är en tidigare version, som inte angav något datum.",
+	} {
+		n := minimal()
+		n.Lang, n.Updated = lang, notice.Date{}
+		var buf bytes.Buffer
+		if err := r.ArchivedTo(&buf, n, "v0", notice.Date{}, "v0", Translations{lang: n}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if page := buf.String(); !strings.Contains(page, want) || strings.Contains(page, " 1.") {
+			t.Errorf("%s: the undated earlier version's page does not say %q, or prints year 1", lang, want)
+		}
+	}
+	if s, err := r.formatDate("en", notice.Date{}); err == nil {
+		t.Errorf("formatDate of no date = %q, want an error", s)
+	}
+}
