@@ -126,15 +126,15 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 		e, w, i := lint.Count(findings)
 		unparsed := map[string]bool{}
 		for _, d := range reading {
-			if strings.HasPrefix(d.Rule, "syntax.") {
+			if strings.HasPrefix(d.Rule, "syntax.") || d.Rule == diag.RuleUnreadable {
 				unparsed[d.Pos.File] = true
 			}
 		}
 		files := ""
 		if len(unparsed) > 0 {
-			files = fmt.Sprintf(" (and %d files that do not parse)", len(unparsed))
+			files = fmt.Sprintf(" (and %d files that could not be read as notices)", len(unparsed))
 			if len(unparsed) == 1 {
-				files = " (and 1 file that does not parse)"
+				files = " (and 1 file that could not be read as a notice)"
 			}
 		}
 		fmt.Fprintf(stderr, "notis lint: %d notices%s, %d errors, %d warnings, %d infos\n", notices, files, e, w, i)

@@ -139,6 +139,48 @@ func TestLintReadsTheSiteConsentCategories(t *testing.T) {
 	}
 }
 
+// A notice file that cannot be read (a link that leads nowhere, or to
+// itself) is a finding on that file in every format, and counted: not an
+// "error:" line with no file, which a GitHub annotation cannot place.
+func TestLintNamesANoticeFileThatCannotBeRead(t *testing.T) {
+	dir := lintSite(t, cleanNotice)
+	content := filepath.Join(dir, "content")
+	if err := os.Symlink(filepath.Join(dir, "nowhere.md"), filepath.Join(content, "dangling.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("loop.md", filepath.Join(content, "loop.md")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := lintRun("--source", dir, "--as-of", "2026-11-22")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"content/dangling.md: error content.unreadable: the file cannot be read: no such file or directory — fix: it is a link to a file that does not exist",
+		"content/loop.md: error content.unreadable: the file cannot be read: too many levels of symbolic links — fix: it is a link that leads back to itself",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out+errOut, "error: open") {
+		t.Errorf("an unplaced error:\n%s%s", out, errOut)
+	}
+	if !strings.Contains(errOut, "(and 2 files that could not be read as notices)") {
+		t.Errorf("summary: %s", errOut)
+	}
+	for format, want := range map[string]string{
+		"json":   `"file": "content/loop.md"`,
+		"sarif":  `"uri": "content/loop.md"`,
+		"github": "::error file=content/loop.md,title=content.unreadable::",
+	} {
+		code, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22", "--format", format)
+		if code != 1 || !strings.Contains(out, want) || !strings.Contains(out, "content.unreadable") {
+			t.Errorf("%s: exit %d, want %q:\n%s", format, code, want, out)
+		}
+	}
+}
+
 // A notice that does not parse or decode is a finding with its rule in
 // every format and in the count, and fails the run: never a clean scan.
 func TestLintReportsUndecodableNoticesAndLintsTheRest(t *testing.T) {
@@ -158,7 +200,7 @@ func TestLintReportsUndecodableNoticesAndLintsTheRest(t *testing.T) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(errOut, "notis lint: 2 notices (and 1 file that does not parse), ") || strings.Contains(errOut, " 0 errors") {
+	if !strings.Contains(errOut, "notis lint: 2 notices (and 1 file that could not be read as a notice), ") || strings.Contains(errOut, " 0 errors") {
 		t.Errorf("summary: %s", errOut)
 	}
 	if strings.Contains(out+errOut, "does not decode") || strings.Contains(out+errOut, "_stream") {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"syscall"
 
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
@@ -129,7 +130,10 @@ func Read(fsys fs.FS, files []string, langs Languages, hold Hold) (pages []*Page
 			for i := range next {
 				src, err := fs.ReadFile(fsys, files[i])
 				if err != nil {
-					errs[i] = err
+					errs[i] = err // gone since it was listed: the caller's to handle
+					if _, lerr := fs.Lstat(fsys, files[i]); lerr == nil || !errors.Is(err, fs.ErrNotExist) {
+						errs[i] = unreadable(files[i], err) // there, but cannot be read
+					}
 					continue
 				}
 				pages[i], errs[i] = parseShared(files[i], src, langs, shared)
@@ -182,7 +186,7 @@ func Reread(fsys fs.FS, p *Page, langs Languages) (*Page, error) {
 	name := p.Notice.File
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, unreadable(name, err)
 	}
 	if sha256.Sum256(src) != p.Sum {
 		return nil, fmt.Errorf("%s changed while the site was built: build again", name)
@@ -296,7 +300,7 @@ func bodyLoader(fsys fs.FS, name string, offset int, sum [32]byte) func() ([]byt
 	return func() ([]byte, error) {
 		src, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return nil, err
+			return nil, unreadable(name, err)
 		}
 		if offset > len(src) || sha256.Sum256(src) != sum {
 			return nil, fmt.Errorf("%s: changed while the site was being built; build again", name)
@@ -304,3 +308,28 @@ func bodyLoader(fsys fs.FS, name string, offset int, sum [32]byte) func() ([]byt
 		return src[offset:], nil
 	}
 }
+
+// unreadable is the diagnostic for a notice file that could not be read,
+// placed on the file, so that every output names it: a link that leads
+// nowhere or loops is listed like a file but opens as nothing.
+func unreadable(name string, err error) error {
+	reason := err
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		reason = pe.Err // the path is the diagnostic's own
+	}
+	fix := "make it a readable notice file, or remove it from content/"
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		fix = "it is a link to a file that does not exist: point it at the notice, or remove it"
+	case errors.Is(err, fs.ErrPermission):
+		fix = "let the user running notis read it (chmod a+r " + name + ")"
+	case isLinkLoop(err):
+		fix = "it is a link that leads back to itself: point it at the notice, or remove it"
+	}
+	return &diag.Diagnostic{Rule: diag.RuleUnreadable, Severity: diag.Error, Pos: diag.Position{File: name},
+		Message: "the file cannot be read: " + reason.Error(), Fix: fix}
+}
+
+// isLinkLoop reports whether err is the system's "too many levels of
+// symbolic links".
+func isLinkLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }

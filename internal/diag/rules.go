@@ -12,6 +12,7 @@ const (
 	RuleField       = "decode.field"        // a value of the wrong type or form
 	RuleRequired    = "decode.required"     // a key the model cannot do without
 	RuleReference   = "decode.reference"    // an id that names nothing declared
+	RuleUnreadable  = "content.unreadable"  // a notice file that cannot be opened or read
 	RuleNotice      = "content.notice"      // id, language or duplicate of a notice file
 	RuleRelated     = "content.related"     // a related notice that does not exist
 	RuleExtends     = "content.extends"     // a parent notice that does not exist or loops
@@ -41,6 +42,7 @@ var Rules = []Rule{
 	{RuleField, "A value of the wrong type or form: text for a list, 6 years for P6Y, 22/11/2026 for 2026-11-22, a value outside a field's list.", Error},
 	{RuleRequired, "A key without which the notice cannot be read (its title, a purpose's name).", Error},
 	{RuleReference, "A data-category id that is not declared under data, or is declared twice.", Error},
+	{RuleUnreadable, "A notice file that cannot be read: a link that leads nowhere or loops, or a file notis is not allowed to open.", Error},
 	{RuleNotice, "A notice file's id or language is not valid, or another file already has it.", Error},
 	{RuleRelated, "A notice listed under related does not exist.", Error},
 	{RuleExtends, "The notice named by extends does not exist in the same language, or notices extend each other in a loop.", Error},
@@ -49,7 +51,7 @@ var Rules = []Rule{
 	{RuleStrings, "An i18n strings file does not parse, or a language lacks a key the others have.", Error},
 	{RuleCategory, "A cookie's consent category has no label in the site's strings.", Error},
 	{RuleLayout, "A layout does not parse, or failed to render a page: placed at the layout's line and column.", Error},
-	{RuleOther, "Anything else that stopped the run, such as a file that could not be read.", Error},
+	{RuleOther, "Anything else that stopped the run, such as an output folder that could not be written.", Error},
 }
 
 // Known reports whether id is one of Rules.
