@@ -15,9 +15,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/gohugoio/hugo/parser/pageparser"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/notice"
@@ -188,7 +192,7 @@ func parse(name string, src []byte, langs Languages, shared *texts) (*Page, diag
 		errs = append(errs, bad("lang", "found %q, want one of the site's languages (%s) from notis.toml", n.Lang, strings.Join(langs.Codes, ", ")))
 	}
 	if !validID(n.ID) {
-		errs = append(errs, bad("notice", "notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID))
+		errs = append(errs, badID(n, stem, fileLang, langs.Codes))
 	}
 	sum := sha256.Sum256(src)
 	// The version is the hash's first six bytes in hex, encoded alone: a
@@ -225,6 +229,95 @@ func splitName(base string, langs []string) (stem, lang string) {
 		return stem[:i], stem[i+1:]
 	}
 	return stem, ""
+}
+
+// badID is the diagnostic for a notice whose id is not a valid one, with
+// the name that would be: the id comes from the file's name unless its
+// front matter says notice:, and a name like "partners.de.md" whose
+// language the site does not have is read as the id "partners.de".
+func badID(n *notice.Notice, stem, fileLang string, langs []string) *diag.Diagnostic {
+	d := &diag.Diagnostic{Rule: diag.RuleNotice, Severity: diag.Error, Pos: n.Pos("notice"), Field: "notice",
+		Message: fmt.Sprintf("notice id %q: want lower-case letters, digits and dashes (it becomes the page's URL)", n.ID)}
+	if n.ID != stem {
+		if slug := Slug(n.ID); slug != "" {
+			d.Fix = fmt.Sprintf("write notice: %s", slug)
+		}
+		return d
+	}
+	ext := ".md"
+	if fileLang != "" {
+		ext = "." + fileLang + ".md"
+	}
+	if i := strings.LastIndexByte(stem, '.'); i > 0 && fileLang == "" && looksLikeLanguage(stem[i+1:]) {
+		lang := stem[i+1:]
+		d.Message = fmt.Sprintf("the file name says language %q, which is not one of the site's languages (%s)", lang, strings.Join(langs, ", "))
+		d.Fix = fmt.Sprintf("add [languages.%s] to notis.toml, or name the file for a site language (%s.%s.md)", lang, stem[:i], langs[0])
+		return d
+	}
+	if slug := Slug(stem); slug != "" {
+		d.Fix = fmt.Sprintf("rename the file to %s%s, or give it notice: %s", slug, ext, slug)
+	}
+	return d
+}
+
+// looksLikeLanguage reports whether s has the shape of a language tag
+// (de, fr-ca, nb-no, zh-hans): what a file name ending in .de.md meant.
+func looksLikeLanguage(s string) bool {
+	base, region, _ := strings.Cut(s, "-")
+	if len(base) < 2 || len(base) > 3 || region != "" && (len(region) < 2 || len(region) > 8) {
+		return false
+	}
+	for _, r := range base {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	for _, r := range region {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Slug is the notice id nearest to name: lower case, accents and marks
+// dropped (å → a, é → e, ß → ss), every run of anything else a dash;
+// "" when nothing of name is left.
+func Slug(name string) string {
+	folded, _, err := transform.String(transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn))), name)
+	if err != nil {
+		folded = name
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(folded) {
+		var piece string
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			piece = string(r)
+		case r == 'ß':
+			piece = "ss"
+		case r == 'æ':
+			piece = "ae"
+		case r == 'ø':
+			piece = "o"
+		case r == 'ł':
+			piece = "l"
+		default:
+			dash = true
+			continue
+		}
+		if dash && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(piece)
+		dash = false
+	}
+	slug := b.String()
+	if len(slug) > 80 {
+		slug = strings.TrimRight(slug[:80], "-")
+	}
+	return slug
 }
 
 func validID(id string) bool {

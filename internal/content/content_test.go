@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+
+	"github.com/notis-dev/notis/internal/diag"
 )
 
 var langs = Languages{Codes: []string{"en", "sv"}, Default: "en"}
@@ -150,6 +152,42 @@ func TestATranslationBelongsBesideItsNotice(t *testing.T) {
 	} {
 		if got := TranslationFile(tt.file, tt.lang, langs); got != tt.want {
 			t.Errorf("TranslationFile(%q, %q) = %q, want %q", tt.file, tt.lang, got, tt.want)
+		}
+	}
+}
+
+// A file name that is not a valid id says what would be: the language a
+// name like partners.de.md meant, or the nearest valid id.
+func TestAnInvalidNoticeIDSaysWhatWouldBeValid(t *testing.T) {
+	for _, c := range []struct{ file, src, message, fix string }{
+		{"content/partners.de.md", validYAML,
+			`the file name says language "de", which is not one of the site's languages (en, sv)`,
+			"add [languages.de] to notis.toml, or name the file for a site language (partners.en.md)"},
+		{"content/org/Integritet för sökande.sv.md", validYAML,
+			`notice id "Integritet för sökande": want lower-case letters, digits and dashes`,
+			"rename the file to integritet-for-sokande.sv.md, or give it notice: integritet-for-sokande"},
+		{"content/Release_v1.2.md", validYAML,
+			`notice id "Release_v1.2": want`,
+			"rename the file to release-v1-2.md, or give it notice: release-v1-2"},
+		{"content/ok.en.md", strings.Replace(validYAML, "title:", "notice: Straße Ø\ntitle:", 1),
+			`notice id "Straße Ø": want`,
+			"write notice: strasse-o"},
+	} {
+		_, err := Parse(c.file, []byte(c.src), langs)
+		ds := diag.Collect(err)
+		if len(ds) != 1 || ds[0].Rule != diag.RuleNotice || !strings.Contains(ds[0].Message, c.message) || ds[0].Fix != c.fix {
+			t.Errorf("%s: got %v\nwant message %q, fix %q", c.file, ds, c.message, c.fix)
+		}
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Integritet åäö": "integritet-aao", "Ærø  Straße": "aero-strasse", "--a__b--": "a-b",
+		"Café Łódź": "cafe-lodz", "日本": "", "": "", "ok-id": "ok-id",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/notis-dev/notis/internal/content"
 )
 
 //go:embed all:templates
@@ -69,7 +71,11 @@ func Site(dir string, today time.Time) ([]string, error) {
 // its path. It refuses to overwrite a file.
 func Notice(dir, name, lang string, today time.Time) (string, error) {
 	if !nameRe.MatchString(name) {
-		return "", fmt.Errorf("notice name %q: want lower-case letters, digits and dashes, like \"candidates\" (it becomes the page's URL)", name)
+		like := "candidates"
+		if slug := content.Slug(name); slug != "" {
+			like = slug
+		}
+		return "", fmt.Errorf("notice name %q: want lower-case letters, digits and dashes, like %q (it becomes the page's URL)", name, like)
 	}
 	title := strings.ToUpper(name[:1]) + strings.ReplaceAll(name[1:], "-", " ") + " privacy notice"
 	out, err := fill("templates/notice.md.tmpl", data{Name: name, Lang: lang, Title: title, Today: today.Format(time.DateOnly)})

@@ -118,7 +118,7 @@ func TestNewNoticeHasEveryRequiredFieldAndBuilds(t *testing.T) {
 	if _, err := scaffold.Notice(dir, "candidates", "en", today); err == nil {
 		t.Error("overwrote an existing notice; want a refusal")
 	}
-	if _, err := scaffold.Notice(dir, "Not A Name", "en", today); err == nil {
-		t.Error("accepted a name that cannot be a URL")
+	if _, err := scaffold.Notice(dir, "Not A Name", "en", today); err == nil || !strings.Contains(err.Error(), `like "not-a-name"`) {
+		t.Errorf("a name that cannot be a URL: %v; want a refusal that offers not-a-name", err)
 	}
 }
