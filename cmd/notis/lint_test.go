@@ -139,6 +139,22 @@ func TestLintReadsTheSiteConsentCategories(t *testing.T) {
 	}
 }
 
+// lintFailsWith lints the site in dir as text, wants exit status 1 and
+// every line of want in the findings, and returns the output.
+func lintFailsWith(t *testing.T, dir string, want ...string) (out, errOut string) {
+	t.Helper()
+	code, out, errOut := lintRun("--source", dir, "--as-of", "2026-11-22")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("text output lacks %q:\n%s", w, out)
+		}
+	}
+	return out, errOut
+}
+
 // A notice file that cannot be read (a link that leads nowhere, or to
 // itself) is a finding on that file in every format, and counted: not an
 // "error:" line with no file, which a GitHub annotation cannot place.
@@ -151,18 +167,10 @@ func TestLintNamesANoticeFileThatCannotBeRead(t *testing.T) {
 	if err := os.Symlink("loop.md", filepath.Join(content, "loop.md")); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := lintRun("--source", dir, "--as-of", "2026-11-22")
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
-	}
-	for _, want := range []string{
+	out, errOut := lintFailsWith(t, dir,
 		"content/dangling.md: error content.unreadable: the file cannot be read: no such file or directory — fix: it is a link to a file that does not exist",
 		"content/loop.md: error content.unreadable: the file cannot be read: too many levels of symbolic links — fix: it is a link that leads back to itself",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("text output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if strings.Contains(out+errOut, "error: open") {
 		t.Errorf("an unplaced error:\n%s%s", out, errOut)
 	}
@@ -178,6 +186,35 @@ func TestLintNamesANoticeFileThatCannotBeRead(t *testing.T) {
 		if code != 1 || !strings.Contains(out, want) || !strings.Contains(out, "content.unreadable") {
 			t.Errorf("%s: exit %d, want %q:\n%s", format, code, want, out)
 		}
+	}
+}
+
+// A notice saved as cookies.MD or cookies.markdown is not read, and says
+// so: the lint of a site whose only other notice is clean fails, naming
+// the file, in every format, and so does the build.
+func TestAMisnamedNoticeFileIsAFindingNotASkip(t *testing.T) {
+	dir := lintSite(t, cleanNotice)
+	for _, name := range []string{"cookies.MD", "staff.en.markdown", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, "content", name), []byte(cleanNotice), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _ := lintFailsWith(t, dir,
+		"content/cookies.MD: error content.file-name: the file is not read: notice files end in .md, in lower case, and this one ends in .MD — fix: rename it cookies.md",
+		"content/staff.en.markdown: error content.file-name: the file is not read: notice files end in .md, in lower case, and this one ends in .markdown — fix: rename it staff.en.md",
+	)
+	if strings.Contains(out, "notes.txt") {
+		t.Errorf("a file that is not Markdown was reported:\n%s", out)
+	}
+	for _, format := range []string{"json", "sarif", "github"} {
+		code, out, _ := lintRun("--source", dir, "--as-of", "2026-11-22", "--format", format)
+		if code != 1 || !strings.Contains(out, "content.file-name") || !strings.Contains(out, "content/cookies.MD") {
+			t.Errorf("%s: exit %d, the misnamed file missing:\n%s", format, code, out)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"build", "--source", dir, "--quiet"}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "content/cookies.MD: error content.file-name") {
+		t.Errorf("build: exit %d\n%s", code, stderr.String())
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	notis "github.com/notis-dev/notis"
 	"github.com/notis-dev/notis/internal/content"
+	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/i18n"
 	"github.com/notis-dev/notis/internal/notice"
 	"github.com/notis-dev/notis/internal/render"
@@ -56,7 +57,8 @@ type cache struct {
 	// files (set or deleted, only through setFile), what it held before
 	// the run (nil: nothing); made anew by each run that asks (Update).
 	replaced map[string]*fileEntry
-	known    bool // files lists every content file (a walk happened)
+	known    bool      // files lists every content file (a walk happened)
+	misnamed diag.List // the last walk's files not read for their names (content.Walk)
 	// checked is the last run's pages as content.Sort split them, when it
 	// found no mistake in any file: a save that changes no file's
 	// identity (notice id, language, related notices, parent) takes them
@@ -353,7 +355,8 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 		}
 	}
 	if walk {
-		files, err := content.Find(fsys, content.Dir)
+		files, misnamed, err := content.Walk(fsys, content.Dir)
+		c.misnamed = misnamed
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil, nil, fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", content.Dir, content.Dir)
@@ -426,7 +429,7 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 		}
 		if same {
 			c.checked = &checkedContent{ok: ok, at: c.checked.at, layered: c.checked.layered, site: c.checked.site, swapped: swapped}
-			return ok, nil, nil
+			return ok, nil, c.misnamedErr()
 		}
 	}
 	files := slices.Sorted(maps.Keys(c.files))
@@ -446,7 +449,19 @@ func (c *cache) content(dir string, cfg *site.Config, changed []string, reloaded
 		}
 		c.checked = &checkedContent{ok: ok, at: at, layered: layered}
 	}
+	if m := c.misnamedErr(); m != nil {
+		err = errors.Join(m, err)
+	}
 	return ok, broken, err
+}
+
+// misnamedErr is the last walk's files that look like notices and are not
+// read as ones (content.Walk), as an error; nil when there are none.
+func (c *cache) misnamedErr() error {
+	if len(c.misnamed) == 0 {
+		return nil
+	}
+	return c.misnamed
 }
 
 // setFile sets (or, given nil, deletes) a content file's entry, noting

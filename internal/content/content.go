@@ -30,8 +30,16 @@ import (
 // Find lists the Markdown files under root in fsys, sorted, so builds are
 // deterministic whatever order the file system returns.
 func Find(fsys fs.FS, root string) ([]string, error) {
-	var files []string
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+	files, _, err := Walk(fsys, root)
+	return files, err
+}
+
+// Walk is Find that also returns a diagnostic for each file under root
+// that looks like a notice and is not read as one (cookies.MD,
+// cookies.markdown): a check that skipped a notice for its name must
+// not report the site clean.
+func Walk(fsys fs.FS, root string) (files []string, misnamed diag.List, err error) {
+	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -42,14 +50,26 @@ func Find(fsys fs.FS, root string) ([]string, error) {
 			}
 			return nil
 		}
-		if noticeName(name) {
+		switch {
+		case noticeName(name):
 			files = append(files, p)
+		case !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "#"):
+			if ext := path.Ext(name); slices.Contains(markdownExts, strings.ToLower(ext)) {
+				misnamed = append(misnamed, &diag.Diagnostic{Rule: diag.RuleFileName, Severity: diag.Error, Pos: diag.Position{File: p},
+					Message: fmt.Sprintf("the file is not read: notice files end in .md, in lower case, and this one ends in %s", ext),
+					Fix:     fmt.Sprintf("rename it %s.md", strings.TrimSuffix(name, ext))})
+			}
 		}
 		return nil
 	})
 	slices.Sort(files)
-	return files, err
+	slices.SortFunc(misnamed, func(a, b *diag.Diagnostic) int { return strings.Compare(a.Pos.File, b.Pos.File) })
+	return files, misnamed, err
 }
+
+// markdownExts are the endings of Markdown files other than .md, lower
+// cased (Hugo's list, and .MD): a file ending in one was meant as a notice.
+var markdownExts = []string{".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext"}
 
 // IsFile reports whether a site-relative, slash-separated path is one Find
 // lists under Dir: what a reader of the site's git history counts as a

@@ -80,7 +80,7 @@ func LoadAllLean(fsys fs.FS, cfg *site.Config) ([]*Page, error) {
 // writer sees every mistake of a file in one run.
 // held is what the pages hold: hold, or the choice OutlinesIfLarge made.
 func Load(fsys fs.FS, cfg *site.Config, hold Hold) (ok, broken []*Page, held Hold, err error) {
-	files, err := Find(fsys, Dir)
+	files, misnamed, err := Walk(fsys, Dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, hold, fmt.Errorf("%s/: no such folder; notices live in %s/NAME.LANG.md", Dir, Dir)
@@ -97,6 +97,9 @@ func Load(fsys fs.FS, cfg *site.Config, hold Hold) (ok, broken []*Page, held Hol
 	}
 	pages, errs := Read(fsys, files, Languages{Codes: cfg.LanguageCodes(), Default: cfg.DefaultLanguage}, hold)
 	ok, broken, err = Sort(pages, errs)
+	if len(misnamed) > 0 {
+		err = errors.Join(misnamed, err)
+	}
 	return ok, broken, hold, err
 }
 

@@ -13,6 +13,7 @@ const (
 	RuleRequired    = "decode.required"     // a key the model cannot do without
 	RuleReference   = "decode.reference"    // an id that names nothing declared
 	RuleUnreadable  = "content.unreadable"  // a notice file that cannot be opened or read
+	RuleFileName    = "content.file-name"   // a Markdown file whose name is not read as a notice
 	RuleNotice      = "content.notice"      // id, language or duplicate of a notice file
 	RuleRelated     = "content.related"     // a related notice that does not exist
 	RuleExtends     = "content.extends"     // a parent notice that does not exist or loops
@@ -43,6 +44,7 @@ var Rules = []Rule{
 	{RuleRequired, "A key without which the notice cannot be read (its title, a purpose's name).", Error},
 	{RuleReference, "A data-category id that is not declared under data, or is declared twice.", Error},
 	{RuleUnreadable, "A notice file that cannot be read: a link that leads nowhere or loops, or a file notis is not allowed to open.", Error},
+	{RuleFileName, "A Markdown file under content/ that is not read as a notice, because notice files end in .md in lower case (cookies.MD, cookies.markdown).", Error},
 	{RuleNotice, "A notice file's id or language is not valid, or another file already has it.", Error},
 	{RuleRelated, "A notice listed under related does not exist.", Error},
 	{RuleExtends, "The notice named by extends does not exist in the same language, or notices extend each other in a loop.", Error},

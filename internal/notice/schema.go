@@ -86,6 +86,7 @@ func Reference() string {
 	b.WriteString("# Front matter reference\n\n")
 	b.WriteString("Generated from `internal/notice` by `go test ./internal/notice -update`; do not edit by hand.\n")
 	b.WriteString("Every notice is one file per language, `content/ID.LANG.md`, with this front matter (YAML, TOML or JSON) and a Markdown body.\n")
+	b.WriteString("Folders whose names start with `.` or `_` (drafts) and files whose names start with `.` or `#` (editor files) are left out; a Markdown file with another ending (`cookies.MD`, `cookies.markdown`) is an error (`content.file-name`), never skipped in silence.\n")
 	b.WriteString("Unknown fields, wrong types and unknown values are errors that name the file, line and field.\n\n")
 	b.WriteString(`## What the notice does not say
 
