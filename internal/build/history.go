@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -134,8 +135,52 @@ func (s *Site) loadHistory(c *cache) error {
 	for id, pages := range current {
 		h.notices[id] = versionsOf(st.log.Versions[id], pages)
 	}
+	s.Warnings = append(s.Warnings, goneWarnings(st.log.Versions, current, s.Config.History.Withdrawn)...)
 	s.history = h
 	return nil
+}
+
+// goneWarnings are the notices the history holds and no file holds now,
+// but those withdrawn lists: a file renamed (its id comes from its name)
+// or deleted takes its page, its address and every earlier version off
+// the site, and nothing else would say so. A file still there that says
+// another notice: now was given its new id on purpose. A notice withdrawn
+// that a file holds again is said too, as the list no longer tells the
+// truth.
+func goneWarnings(versions map[string][]*history.Version, current map[string]map[string]*content.Page, withdrawn []string) []string {
+	files := map[string]bool{}
+	for _, pages := range current {
+		for _, p := range pages {
+			files[p.Notice.File] = true
+		}
+	}
+	var out []string
+	for _, id := range slices.Sorted(maps.Keys(versions)) {
+		list := versions[id]
+		if current[id] != nil || slices.Contains(withdrawn, id) || len(list) == 0 {
+			continue
+		}
+		last := list[len(list)-1]
+		var had []string
+		for _, lang := range slices.Sorted(maps.Keys(last.Pages)) {
+			had = append(had, last.Pages[lang].Notice.File)
+		}
+		if slices.ContainsFunc(had, func(f string) bool { return files[f] }) {
+			continue
+		}
+		versions := "its committed version is"
+		if len(list) > 1 {
+			versions = fmt.Sprintf("its %d committed versions are", len(list))
+		}
+		out = append(out, fmt.Sprintf("notice %q is in the site's history (%s, last in commit %s) and no file has it now: its page, its address and %s no longer published. If the file was renamed, give it notice: %s to keep them; if the notice was withdrawn on purpose, add it to [history] withdrawn in notis.toml",
+			id, strings.Join(had, ", "), last.Short(), versions, id))
+	}
+	for _, id := range withdrawn {
+		if current[id] != nil {
+			out = append(out, fmt.Sprintf("notice %q is listed in [history] withdrawn in notis.toml, and a file has it again: take it off the list", id))
+		}
+	}
+	return out
 }
 
 // versionsOf joins a notice's committed versions and its pages as the

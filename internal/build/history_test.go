@@ -591,3 +591,66 @@ func TestThePreviewWarnsOfAShallowCloneOnce(t *testing.T) {
 		}
 	}
 }
+
+// A notice whose file was renamed or deleted leaves the site with every
+// earlier version: the build says so, names the files the history last
+// had, and tells how to keep it (notice: ID) or that it may be withdrawn
+// on purpose ([history] withdrawn), which quiets it.
+func TestANoticeGoneFromTheWorkTreeIsAWarning(t *testing.T) {
+	g := gittest.New(t)
+	steps := gittest.Scenario(g)
+	site := filepath.Join(g.Dir, gittest.SiteDir)
+	warnings := func() []string {
+		t.Helper()
+		res, err := Build(Options{Source: site, Destination: filepath.Join(t.TempDir(), "public")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gone []string
+		for _, w := range res.Warnings {
+			if strings.Contains(w, "site's history") || strings.Contains(w, "[history] withdrawn") {
+				gone = append(gone, w)
+			}
+		}
+		return gone
+	}
+	if w := warnings(); len(w) != 0 {
+		t.Fatalf("a site with every notice it ever had: %q", w)
+	}
+	last := steps[len(steps)-1]
+	renamed := gittest.Files(last.EN, last.SV)
+	for name, text := range renamed {
+		g.Write(map[string]string{name: ""})
+		g.Write(map[string]string{strings.Replace(name, "applicants.", "candidates.", 1): text})
+	}
+	w := warnings()
+	want := `notice "applicants" is in the site's history (content/applicants.en.md, content/applicants.sv.md, last in commit ` + last.Hash.String()[:7] + `) and no file has it now: its page, its address and its 6 committed versions are no longer published. If the file was renamed, give it notice: applicants to keep them`
+	if len(w) != 1 || !strings.HasPrefix(w[0], want) {
+		t.Fatalf("renamed: %q\nwant one warning starting %q", w, want)
+	}
+	// Given its id again, the renamed files keep the notice and its versions.
+	for name, text := range renamed {
+		g.Write(map[string]string{strings.Replace(name, "applicants.", "candidates.", 1): strings.Replace(text, "---\n", "---\nnotice: applicants\n", 1)})
+	}
+	if w := warnings(); len(w) != 0 {
+		t.Errorf("renamed, with notice: applicants: %q", w)
+	}
+	// Deleted, and withdrawn on purpose: nothing to say.
+	for name := range renamed {
+		g.Write(map[string]string{strings.Replace(name, "applicants.", "candidates.", 1): ""})
+	}
+	g.Write(map[string]string{gittest.SiteDir + "/content/other.en.md": strings.Replace(last.EN.Text("en"), "---\n", "---\nnotice: other\n", 1)})
+	cfg, err := os.ReadFile(filepath.Join(site, "notis.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Write(map[string]string{gittest.SiteDir + "/notis.toml": string(cfg) + "\n[history]\nwithdrawn = [\"applicants\"]\n"})
+	if w := warnings(); len(w) != 0 {
+		t.Errorf("withdrawn: %q", w)
+	}
+	// A withdrawn notice that a file has again is one the list is wrong about.
+	g.Write(map[string]string{gittest.SiteDir + "/content/other.en.md": strings.Replace(last.EN.Text("en"), "---\n", "---\nnotice: applicants\n", 1)})
+	if w := warnings(); len(w) != 1 || !strings.Contains(w[0], `notice "applicants" is listed in [history] withdrawn in notis.toml, and a file has it again`) {
+		t.Errorf("withdrawn and back: %q", w)
+	}
+}

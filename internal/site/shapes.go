@@ -43,6 +43,7 @@ var shapes = []shape{
 	{"consent.google_consent_mode.*", "a list of quoted Consent Mode signals", `analytics = ["analytics_storage"]`},
 	{"history", "a table", `[history] with enabled = false`},
 	{"history.enabled", "true or false", `enabled = false`},
+	{"history.withdrawn", "a list of quoted notice ids", `withdrawn = ["summer-campaign"]`},
 }
 
 // shapeOf is the shape of a key path, "*" matching any one part.

@@ -84,7 +84,7 @@ func TestAValueOfTheWrongTypeSaysWhatTheKeyHolds(t *testing.T) {
 // answered with the key it was likely meant to be, beside it, and the
 // whole list, [history] included.
 func TestAnUnknownKeyNamesTheNearestAndEveryAccepted(t *testing.T) {
-	const accepted = "accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention, [consent.notices], [consent.vendors], [consent.google_consent_mode], [history] enabled"
+	const accepted = "accepted: site, baseURL, defaultLanguage, [languages.CODE] title/weight, [consent] endpoint/origins/notice/validity/retention, [consent.notices], [consent.vendors], [consent.google_consent_mode], [history] enabled/withdrawn"
 	tests := []struct{ src, fix string }{
 		{"[consent]\nendpoit = \"https://c.example\"\n", `did you mean "endpoint"? ` + accepted},
 		{"[histroy]\nenabled = true\n", `did you mean "history"? ` + accepted},

@@ -62,6 +62,9 @@ type History struct {
 	// a history. false publishes no earlier version, for a site whose old
 	// versions must not be republished (a name removed for a reason).
 	Enabled *bool `toml:"enabled"`
+	// Withdrawn lists notices taken down on purpose: the history holds
+	// them and no file does now, and the build does not warn about them.
+	Withdrawn []string `toml:"withdrawn"`
 }
 
 // HistoryEnabled reports whether the build reads the site's history.
