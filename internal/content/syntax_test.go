@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,6 +11,24 @@ import (
 // Each broken file is one finding with its rule, at the line and column an
 // editor shows (front matter counted from the file's first line), with
 // that line as the excerpt and no name of notis's internals.
+// aliasBomb is front matter of 2 KB that expands to 10⁹ strings (a
+// "billion laughs"): refused, with a message that says why.
+var aliasBomb = func() string {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [", i, i)
+		for j := range 10 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
+}()
+
 func TestSyntaxErrorsArePlacedAsAnEditorShowsThem(t *testing.T) {
 	tests := []struct {
 		name, src string
@@ -27,6 +46,7 @@ func TestSyntaxErrorsArePlacedAsAnEditorShowsThem(t *testing.T) {
 		{"yaml never closed", "---\ntitle: T\nupdated: 2026-02-01\n", diag.RuleFrontMatter, 1, 1, "never closed", "add a line with only ---"},
 		{"toml never closed", "\n+++\ntitle = \"T\"\n", diag.RuleFrontMatter, 2, 1, "never closed", "+++"},
 		{"no front matter", "Just prose.\n", diag.RuleFrontMatter, 1, 1, "no front matter", "notis new notice"},
+		{"yaml alias bomb", "---\ntitle: T\n" + aliasBomb + "---\n", diag.RuleYAML, 2, 1, "repeats lists or tables through aliases", "write the values out"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
