@@ -191,3 +191,26 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// Two files of one notice in folders named as languages, as a Hugo site
+// lays them out, are told how notis names languages.
+func TestNoticesInLanguageFoldersAreToldToNameTheirLanguage(t *testing.T) {
+	var pages []*Page
+	for _, f := range []string{"content/en/jobs.md", "content/sv/jobs.md", "content/a/x.md", "content/b/x.md"} {
+		p, err := Parse(f, []byte(validYAML), langs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, p)
+	}
+	ds := diag.Collect(CheckSite(pages, nil))
+	if len(ds) != 2 {
+		t.Fatalf("got %v, want two duplicates", ds)
+	}
+	if want := "if en and sv are languages: a notice's language comes from its file name, and a folder under content/ is an organisation, so name them content/jobs.en.md and content/jobs.sv.md, side by side; else give one of them another id"; ds[0].Fix != want {
+		t.Errorf("language folders: fix %q\nwant %q", ds[0].Fix, want)
+	}
+	if ds[1].Fix != "give one of them another id or language" {
+		t.Errorf("two organisations' notices with one id: fix %q", ds[1].Fix)
+	}
+}

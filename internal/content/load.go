@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -234,8 +236,16 @@ func CheckSite(pages []*Page, errs []error) error {
 	}
 	for _, i := range dups {
 		n := pages[i].Notice
+		first := byKey[key{n.ID, n.Lang}]
+		fix := "give one of them another id or language"
+		if a, b := languageFolder(first.File), languageFolder(n.File); a != "" && b != "" && a != b {
+			// content/en/x.md and content/sv/x.md, as a Hugo site lays
+			// out its languages: here a folder is an organisation.
+			fix = fmt.Sprintf("if %s and %s are languages: a notice's language comes from its file name, and a folder under content/ is an organisation, so name them %s and %s, side by side; else give one of them another id",
+				a, b, path.Join(path.Dir(path.Dir(first.File)), n.ID+"."+a+".md"), path.Join(path.Dir(path.Dir(n.File)), n.ID+"."+b+".md"))
+		}
 		add(i, &diag.Diagnostic{Rule: diag.RuleNotice, Severity: diag.Error, Notice: n.ID, Lang: n.Lang, Pos: n.Pos("notice"),
-			Message: fmt.Sprintf("notice %q in %q is also defined by %s", n.ID, n.Lang, byKey[key{n.ID, n.Lang}].File), Fix: "give one of them another id or language"})
+			Message: fmt.Sprintf("notice %q in %q is also defined by %s", n.ID, n.Lang, first.File), Fix: fix})
 	}
 	known := func(id string) bool { return ids[id] }
 	find := func(id, lang string) *notice.Notice { return byKey[key{id, lang}] }
@@ -336,3 +346,19 @@ func unreadable(name string, err error) error {
 // isLinkLoop reports whether err is the system's "too many levels of
 // symbolic links".
 func isLinkLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
+
+// languageFolder is the language code a notice file's folder is named
+// as (content/sv/x.md → "sv") when the file's own name gives none;
+// "" otherwise.
+func languageFolder(file string) string {
+	dir, base := path.Split(file)
+	stem := strings.TrimSuffix(base, ".md")
+	if strings.Contains(stem, ".") {
+		return ""
+	}
+	folder := path.Base(path.Clean(dir))
+	if dir == "" || folder == Dir || !looksLikeLanguage(folder) {
+		return ""
+	}
+	return strings.ToLower(folder)
+}
