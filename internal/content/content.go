@@ -209,7 +209,17 @@ func parse(name string, src []byte, langs Languages, shared *texts) (*Page, diag
 	case n.Lang == "":
 		n.Lang = langs.Default
 	case !slices.Contains(langs.Codes, n.Lang):
-		errs = append(errs, bad("lang", "found %q, want one of the site's languages (%s) from notis.toml", n.Lang, strings.Join(langs.Codes, ", ")))
+		d := bad("lang", "found %q, want one of the site's languages (%s) from notis.toml", n.Lang, strings.Join(langs.Codes, ", "))
+		// sv-SE, SV, sv_SE: a tag whose language the site has.
+		primary, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(n.Lang), "_", "-"), "-")
+		if slices.Contains(langs.Codes, primary) {
+			d.Fix = "write lang: " + primary
+		} else if looksLikeLanguage(n.Lang) {
+			d.Fix = fmt.Sprintf("write one of the site's language codes, or add [languages.%s] to notis.toml", strings.ToLower(n.Lang))
+		} else {
+			d.Fix = "write the language's code (" + strings.Join(langs.Codes, ", ") + "), not its name"
+		}
+		errs = append(errs, d)
 	}
 	if !validID(n.ID) {
 		errs = append(errs, badID(n, stem, fileLang, langs.Codes))

@@ -214,3 +214,19 @@ func TestNoticesInLanguageFoldersAreToldToNameTheirLanguage(t *testing.T) {
 		t.Errorf("two organisations' notices with one id: fix %q", ds[1].Fix)
 	}
 }
+
+func TestALanguageTheSiteDoesNotHaveGetsTheCodeItMeant(t *testing.T) {
+	for lang, fix := range map[string]string{
+		"SV":      "write lang: sv",
+		"sv-SE":   "write lang: sv",
+		"en_GB":   "write lang: en",
+		"de":      "write one of the site's language codes, or add [languages.de] to notis.toml",
+		"swedish": "write the language's code (en, sv), not its name",
+	} {
+		_, err := Parse("content/x.md", []byte(strings.Replace(validYAML, "title:", "lang: "+lang+"\ntitle:", 1)), langs)
+		ds := diag.Collect(err)
+		if len(ds) != 1 || ds[0].Field != "lang" || ds[0].Fix != fix {
+			t.Errorf("lang: %s: %v, want the fix %q", lang, ds, fix)
+		}
+	}
+}
