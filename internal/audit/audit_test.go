@@ -196,8 +196,14 @@ func TestAStateOutOfTimeIsIncompleteNotMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	site := SiteFrom(st, "", "")
+	// A page that cannot be finished in any time, rather than the real
+	// page and a timeout guessed too short: on a quick machine that page
+	// was done in 300 ms, and the test failed two runs in three.
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+	page := newHostileSite(t, f, hang) + "/holds-its-parser"
 	states := []State{Load, Withdraw}
-	res := run(b, Options{URLs: []string{f.origin() + "/"}, Timeout: 300 * time.Millisecond, Endpoint: site.Endpoint, States: states})
+	res := run(b, Options{URLs: []string{page}, Timeout: 2 * time.Second, Endpoint: site.Endpoint, States: states})
 	fs := Judge(res, site, NewKnown(), NewTrackers())
 	if has(fs, "banner.missing", "") || has(fs, "consent.not-recorded", "") {
 		t.Errorf("judged what it had no time to look at:\n%s", dump(t, res, fs))
