@@ -111,7 +111,7 @@ func runAudit(args []string, stdout, stderr io.Writer) error {
 	knownCookies, trackers := audit.NewKnown(), audit.NewTrackers()
 	if *known != "" {
 		if err := knownCookies.AddFile(*known, trackers); err != nil {
-			if werr := writeDiagnostics(stderr, err); werr != nil {
+			if werr := writeDiagnostics(stderr, err, "."); werr != nil {
 				return werr
 			}
 			fmt.Fprintf(stderr, "notis audit: --known %s was not taken: nothing was audited\n", *known)

@@ -86,7 +86,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	opts := build.Options{Source: *source, Destination: *dest, BaseURL: *baseURL}
 	if *lintMode != "off" {
-		opts.Lint = &buildLint{stderr: stderr, failOnError: *lintMode == "error"}
+		opts.Lint = &buildLint{stderr: stderr, source: *source, failOnError: *lintMode == "error"}
 	}
 	opts.Generator = "notis " + buildVersion()
 	if !*quiet {
@@ -100,7 +100,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		return exitError{2}
 	}
 	if err != nil {
-		if werr := writeDiagnostics(stderr, err); werr != nil {
+		if werr := writeDiagnostics(stderr, err, *source); werr != nil {
 			return werr
 		}
 		fmt.Fprintln(stderr, "build failed: nothing was written")
@@ -169,6 +169,7 @@ func printSummary(w io.Writer, res *build.Result) {
 // the build unless failOnError is false (--lint=warn).
 type buildLint struct {
 	stderr      io.Writer
+	source      string // the site folder as --source gave it
 	failOnError bool
 
 	once     sync.Once
@@ -192,7 +193,7 @@ func (l *buildLint) Done(*build.Site) ([]string, error) {
 	lint.Sort(findings)
 	// Infos are advice for `notis lint`; a build shows what needs action.
 	shown := slices.DeleteFunc(slices.Clone(findings), func(f lint.Finding) bool { return f.Severity < lint.Warning })
-	if err := lint.Write(l.stderr, "text", shown); err != nil {
+	if err := lint.Write(l.stderr, "text", placed(shown, l.source)); err != nil {
 		return nil, err
 	}
 	e, w, _ := lint.Count(findings)
@@ -207,13 +208,14 @@ func (l *buildLint) Done(*build.Site) ([]string, error) {
 }
 
 // writeDiagnostics prints each problem in err as the lint prints a
-// finding: place, rule, message, fix and the file's line with a caret.
-func writeDiagnostics(w io.Writer, err error) error {
+// finding: place, rule, message, fix and the file's line with a caret;
+// source is the site folder as the command line gave it.
+func writeDiagnostics(w io.Writer, err error, source string) error {
 	var shown []lint.Finding
 	for _, d := range diag.Collect(err) {
 		shown = append(shown, *d)
 	}
-	return lint.Write(w, "text", shown)
+	return lint.Write(w, "text", placed(shown, source))
 }
 
 // batchHeadroom is the least room the collector gives the heap in a

@@ -119,7 +119,7 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 			Message: "content/ holds no notice file (NAME.LANG.md or NAME.md): nothing was checked",
 			Fix:     "add one (notis new notice NAME), or give --source the folder that holds notis.toml and content/"})
 	}
-	if err := lint.Write(stdout, *format, findings); err != nil {
+	if err := lint.Write(stdout, *format, placed(findings, *source)); err != nil {
 		return err
 	}
 	if *format == "text" {

@@ -121,8 +121,28 @@ func TestLintWritesSARIFAndGitHubAnnotations(t *testing.T) {
 		t.Fatalf("sarif: %v\n%s", err, out)
 	}
 	_, out, _ = lintRun("--source", dir, "--as-of", "2026-11-22", "--format", "github")
-	if !strings.HasPrefix(out, "::error file=content/candidates.md,line=15,col=55,title=transfer.mechanism-invalid::") {
+	if !strings.HasPrefix(out, "::error file="+filepath.ToSlash(dir)+"/content/candidates.md,line=15,col=55,title=transfer.mechanism-invalid::") {
 		t.Fatalf("github: %s", out)
+	}
+	// CI runs from the repository's root with --source naming the site's
+	// folder: annotations and locations name files from there, where
+	// GitHub finds them.
+	t.Chdir(filepath.Dir(dir))
+	site := filepath.Base(dir)
+	_, out, _ = lintRun("--source", site, "--as-of", "2026-11-22", "--format", "github")
+	if !strings.HasPrefix(out, "::error file="+site+"/content/candidates.md,line=15,col=55,title=transfer.mechanism-invalid::") {
+		t.Errorf("github, from the repository's root: %s", out)
+	}
+	_, out, _ = lintRun("--source", site, "--as-of", "2026-11-22", "--format", "sarif")
+	if !strings.Contains(out, `"uri": "`+site+`/content/candidates.md"`) {
+		t.Errorf("sarif, from the repository's root: %s", out)
+	}
+	// notis.toml, which the site's reader names absolutely, is named from
+	// there too.
+	os.WriteFile(filepath.Join(dir, "notis.toml"), []byte("site = \"careers\"\nbaseURL = 3\n"), 0o644)
+	_, out, _ = lintRun("--source", site, "--format", "github")
+	if !strings.HasPrefix(out, "::error file="+site+"/notis.toml,line=2,") {
+		t.Errorf("github, notis.toml: %s", out)
 	}
 }
 
@@ -143,7 +163,8 @@ func TestLintReadsTheSiteConsentCategories(t *testing.T) {
 // every line of want in the findings, and returns the output.
 func lintFailsWith(t *testing.T, dir string, want ...string) (out, errOut string) {
 	t.Helper()
-	code, out, errOut := lintRun("--source", dir, "--as-of", "2026-11-22")
+	t.Chdir(dir)
+	code, out, errOut := lintRun("--source", ".", "--as-of", "2026-11-22")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
 	}

@@ -76,7 +76,7 @@ func SiteFrom(st *build.Site, dir, org string) *Site {
 			continue
 		}
 		if n.ID == consentNotice && n.Lang == st.Config.DefaultLanguage {
-			s.CookieNotice = relTo(dir, n.Pos("cookies"))
+			s.CookieNotice = n.Pos("cookies").Under(dir)
 		}
 		if n.Lang != st.Config.DefaultLanguage {
 			continue // translations declare the same cookies; the lint checks they agree
@@ -93,20 +93,10 @@ func SiteFrom(st *build.Site, dir, org string) *Site {
 				continue
 			}
 			seen[key] = true
-			s.Cookies = append(s.Cookies, Declared{Name: c.Name, Provider: c.Provider, Category: c.Category, Duration: c.Duration, ThirdParty: c.ThirdParty, Pos: relTo(dir, n.Pos("cookies", i))})
+			s.Cookies = append(s.Cookies, Declared{Name: c.Name, Provider: c.Provider, Category: c.Category, Duration: c.Duration, ThirdParty: c.ThirdParty, Pos: n.Pos("cookies", i).Under(dir)})
 		}
 	}
 	return s
-}
-
-// relTo makes a position in the site's folder dir (as given on the
-// command line) relative to the current folder, so annotations land on
-// the right file in CI.
-func relTo(dir string, p notice.Position) notice.Position {
-	if p.File != "" && dir != "" && dir != "." && !filepath.IsAbs(p.File) {
-		p.File = filepath.ToSlash(filepath.Join(dir, p.File))
-	}
-	return p
 }
 
 // Unread is the findings of a site whose notices did not all load (err
@@ -128,7 +118,7 @@ func Unread(err error, dir string) []Finding {
 	for _, d := range ds {
 		out = append(out, Finding{
 			Rule: d.Rule, Severity: d.Severity, Subject: cmp.Or(d.Notice, d.Pos.File),
-			Message: d.Message, Fix: cmp.Or(d.Fix, fix), Pos: relTo(dir, d.Pos),
+			Message: d.Message, Fix: cmp.Or(d.Fix, fix), Pos: d.Pos.Under(dir),
 		})
 	}
 	return out

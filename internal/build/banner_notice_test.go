@@ -75,7 +75,8 @@ func TestABannerNoticeThatDoesNotExistIsRefusedWithItsLine(t *testing.T) {
 			// The key's line: the second of the lines added to the fixture's.
 			want := strings.Replace(tc.want, "LINE", strconv.Itoa(bytes.Count(toml, []byte("\n"))+2), 1)
 			_, err := Build(Options{Source: dir, Destination: filepath.Join(t.TempDir(), "public")})
-			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, want)) {
+			// Named from the site folder, as its content files are.
+			if err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("build error %v, want %q", err, want)
 			}
 		})
@@ -170,7 +171,7 @@ func TestAnOrganisationsBannerWithNoCookiesIsRefusedWithItsLine(t *testing.T) {
 	}
 	b, _ := os.ReadFile(filepath.Join(from, "content", "cookies.en.md"))
 	os.WriteFile(filepath.Join(dir, "content", "cookies.en.md"), b, 0o644)
-	want := filepath.Join(dir, "notis.toml") + ":" + strconv.Itoa(bytes.Count(toml, []byte("\n"))+2) + `:1: consent.notices.org: org = "applicants": no notice in content/org/ declares a cookie`
+	want := "notis.toml:" + strconv.Itoa(bytes.Count(toml, []byte("\n"))+2) + `:1: consent.notices.org: org = "applicants": no notice in content/org/ declares a cookie`
 	_, err := Build(Options{Source: dir, Destination: filepath.Join(t.TempDir(), "public")})
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("build error %v, want %q", err, want)

@@ -251,7 +251,7 @@ func (opts Options) loadSite(c *cache, changed []string, lean bool) (*Site, erro
 	}
 	reloaded := false
 	if c == nil || c.siteStale || c.cfg == nil {
-		cfg, err := site.Load(opts.Source)
+		cfg, err := site.LoadInSite(opts.Source)
 		if err != nil {
 			return nil, err
 		}

@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -62,6 +63,23 @@ func (p Position) String() string {
 		return p.File
 	}
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Under is p with its file, named from the site folder (content/x.md),
+// named from where the command ran instead: dir is the site folder as
+// the command line gave it (--source site), so a CI job's annotations
+// and SARIF locations name files from the repository's root. A file
+// named absolutely, and any when dir is "" or ".", stays as it is.
+func (p Position) Under(dir string) Position {
+	if p.File == "" || dir == "" || dir == "." || filepath.IsAbs(filepath.FromSlash(p.File)) {
+		return p
+	}
+	trailing := strings.HasSuffix(p.File, "/") // a folder: content/
+	p.File = filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(p.File)))
+	if trailing {
+		p.File += "/"
+	}
+	return p
 }
 
 // Diagnostic is one problem in one file.

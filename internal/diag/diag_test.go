@@ -43,3 +43,18 @@ func TestExcerptPutsTheCaretUnderTheColumn(t *testing.T) {
 		t.Error("an excerpt without a line")
 	}
 }
+
+func TestUnderNamesASiteFileFromWhereTheCommandRan(t *testing.T) {
+	for _, c := range []struct{ file, dir, want string }{
+		{"content/x.md", "site", "site/content/x.md"},
+		{"content/", "sites/a", "sites/a/content/"},
+		{"content/x.md", ".", "content/x.md"},
+		{"content/x.md", "", "content/x.md"},
+		{"/abs/notis.toml", "site", "/abs/notis.toml"},
+		{"", "site", ""},
+	} {
+		if got := (Position{File: c.file, Line: 3}).Under(c.dir); got.File != c.want || got.Line != 3 {
+			t.Errorf("%q under %q = %v, want %q", c.file, c.dir, got, c.want)
+		}
+	}
+}

@@ -113,8 +113,17 @@ func DefaultGoogleConsentMode() map[string][]string {
 	}
 }
 
-// Load reads dir/notis.toml and checks it.
-func Load(dir string) (*Config, error) {
+// Load reads dir/notis.toml and checks it; its diagnostics name the
+// file as dir/notis.toml.
+func Load(dir string) (*Config, error) { return load(dir, filepath.Join(dir, FileName)) }
+
+// LoadInSite is Load whose diagnostics name the file notis.toml, from the
+// site folder, as the build names every other file of a site
+// (content/x.md, i18n/en.toml): its outputs place them all alike
+// (diag.Position.Under).
+func LoadInSite(dir string) (*Config, error) { return load(dir, FileName) }
+
+func load(dir, name string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -123,7 +132,7 @@ func Load(dir string) (*Config, error) {
 		}
 		return nil, err
 	}
-	cfg, err := Parse(path, data)
+	cfg, err := Parse(name, data)
 	if err != nil {
 		return nil, err
 	}
