@@ -89,6 +89,10 @@ In CI, fail the pipeline on errors and show each finding on the pull request:
   with: {sarif_file: lint.sarif}
 `+"```"+`
 
+Run it from the repository's root; a site in a folder of its own is
+`+"`--source privacy`"+`, and every finding then names its file from the
+root (`+"`privacy/content/candidates.en.md`"+`), where GitHub looks for it.
+
 Judge a notice by the law of another day with `+"`--as-of YYYY-MM-DD`"+`
 (`+"`notis lint --as-of 2019-06-25`"+` accepts Privacy Shield; today's date does not).
 
