@@ -5,12 +5,17 @@
 import { cfg, base, data, Lang } from './config';
 import { warn, blocked } from './log';
 
+// The page's own attribute is the host's text: only the site's own
+// language codes count (not "constructor", which `in` finds on every
+// object), and sv_SE is read as sv-SE.
+const has = (x: string) => cfg.langs.hasOwnProperty(x);
+
 function pick(): string {
   const want = [data.lang, document.documentElement.lang].concat(navigator.languages || []);
   for (const w of want) {
-    const x = (w || '').toLowerCase();
-    if (x in cfg.langs) return x;
-    if (x.split('-')[0] in cfg.langs) return x.split('-')[0];
+    const x = (w || '').toLowerCase().replace('_', '-');
+    if (has(x)) return x;
+    if (has(x.split('-')[0])) return x.split('-')[0];
   }
   return cfg.lang;
 }

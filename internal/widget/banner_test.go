@@ -436,6 +436,8 @@ func TestBanner(t *testing.T) {
 			{"html lang", "html=sv-SE", "", "Godkänn alla", "sv"},
 			{"navigator.languages", "html=", `Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['sv-FI', 'en']});`, "Godkänn alla", "sv"},
 			{"default", "html=de", `Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['de-DE', 'fr']});`, "Accept all", "en"},
+			{"html lang with an underscore", "html=sv_SE", "", "Godkänn alla", "sv"},
+			{"html lang a key of every object", "html=constructor", `Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['de-DE']});`, "Accept all", "en"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
