@@ -461,6 +461,10 @@ func TestBanner(t *testing.T) {
 				if fetched := langFiles() - before; (c.lang == "en") != (fetched == 0) {
 					t.Errorf("%s: %d language files fetched", c.lang, fetched)
 				}
+				// A language the site does not have is never asked for.
+				if w := bt.Eval[[]string](t, ctx, `__warns`); len(w) > 0 {
+					t.Errorf("console warnings: %q", w)
+				}
 			})
 		}
 	})
