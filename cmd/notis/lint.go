@@ -5,13 +5,13 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/notis-dev/notis/internal/build"
 	"github.com/notis-dev/notis/internal/content"
 	"github.com/notis-dev/notis/internal/diag"
 	"github.com/notis-dev/notis/internal/gcpace"
 	"github.com/notis-dev/notis/internal/lint"
+	"github.com/notis-dev/notis/internal/notice"
 )
 
 func init() {
@@ -85,9 +85,9 @@ func runLint(args []string, stdout, stderr io.Writer) error {
 	}
 	opts := lint.Options{Strict: *strict}
 	if *asOf != "" {
-		t, err := time.Parse("2006-01-02", *asOf)
+		t, err := notice.ParseDay(*asOf)
 		if err != nil {
-			return usagef("--as-of %q: want a date as YYYY-MM-DD, e.g. 2019-06-25", *asOf)
+			return usagef("--as-of: %v", err)
 		}
 		opts.AsOf = t
 	}

@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -85,6 +86,27 @@ var (
 	yearFirst = regexp.MustCompile(`^(\d{4})[./](\d{1,2})[./](\d{1,2})$`)
 	isoLike   = regexp.MustCompile(`^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$`)
 )
+
+// ParseDay reads a day given on the command line as YYYY-MM-DD, with the
+// advice a notice's date gets when it is not one: the ISO form it most
+// likely means, or that the day is not in the calendar (2026-02-30).
+func ParseDay(s string) (time.Time, error) {
+	d, err := parseDate(s)
+	if ve, ok := errors.AsType[*valueError](err); ok {
+		fix := ve.fix
+		if strings.HasPrefix(fix, "write the date") {
+			fix = "e.g. 2019-06-25" // a flag takes a day, never a month alone
+		}
+		return time.Time{}, fmt.Errorf("%s; %s", ve.msg, fix)
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	if d.MonthOnly {
+		return time.Time{}, fmt.Errorf("found %q, want a day as YYYY-MM-DD; did you mean %q?", s, d.Time.Format(time.DateOnly))
+	}
+	return d.Time, nil
+}
 
 // parseDate reads YYYY-MM-DD, or YYYY-MM for a notice that gives only a
 // month. Anything else is refused with the ISO form it most likely means,
