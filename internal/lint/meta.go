@@ -121,6 +121,18 @@ var _ = register(
 		},
 	},
 	&Rule{
+		ID:       "meta.date-future",
+		Severity: Warning,
+		Articles: []string{"Art 12(1)", "WP260 rev.01"},
+		Summary:  "The notice does not say it was updated on a day after the as-of date: readers would be told of a change that has not happened.",
+		Check: func(c *Context) {
+			if u := c.N.Updated; !u.IsZero() && u.After(c.AsOf) {
+				c.Report(notice.Path{"updated"}, fmt.Sprintf("updated: %s is after %s, so the page would date a change that has not happened yet", u, c.AsOf.Format("2006-01-02")),
+					"give the day the notice last changed (a typo in the year?); a notice that takes effect later is published on that day")
+			}
+		},
+	},
+	&Rule{
 		ID:       "meta.changelog-out-of-date",
 		Severity: Warning,
 		Articles: []string{"Art 13(3)", "WP260 rev.01"},
