@@ -94,7 +94,9 @@ Write a notice down as it states itself. There is one way to say that it
 does not state something: **leave the key out**. notis never fills the gap:
 
 - the page leaves the fact out (no complaint route, no "not publicly
-  available", no date, no basis it did not give);
+  available", no date, no basis it did not give), and a right that
+  depends on a basis it does not state is listed as one that may apply,
+  never promised in a paragraph or the first layer of its own;
 - ` + "`notis lint`" + ` judges the gap under the rule and article that ask for it
   (` + "`meta.date-missing`, `sa.missing`, `basis.missing`, `controller.missing`, `transfer.safeguard-missing`" + ` …);
 - ` + "`notices.json`" + ` lists it under ` + "`unstated`" + ` for each notice.

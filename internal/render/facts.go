@@ -212,7 +212,7 @@ func (p *NoticePage) FirstContact() *Contact {
 func (p *NoticePage) ShortRights() []string {
 	var keys []string
 	for _, d := range p.derivedRights() {
-		if d.Right == notice.RightComplain {
+		if d.Right == notice.RightComplain || !applies(d) {
 			continue
 		}
 		keys = append(keys, "rights_short."+string(d.Right))
@@ -283,6 +283,11 @@ func (p *NoticePage) UnstatedRights() []RightView {
 	}
 	return out
 }
+
+// applies reports whether the notice's stated bases give a right for
+// some purpose, as opposed to a right that may apply only through bases
+// it does not state.
+func applies(d notice.DerivedRight) bool { return d.All || len(d.Purposes) > 0 }
 
 // separate reports whether a right has its own paragraph on the page
 // rather than a place in the grouped list.

@@ -447,3 +447,50 @@ func TestAnUndatedEarlierVersionIsNotGivenYearOne(t *testing.T) {
 		t.Errorf("formatDate of no date = %q, want an error", s)
 	}
 }
+
+// A right that only may apply, for purposes whose basis the notice does
+// not state, is never given a paragraph or a first-layer line of its own,
+// which would read as a promise: it is listed with what it depends on,
+// and the first layer says other rights may apply.
+func TestARightTheBasesDoNotGiveIsNeverPromised(t *testing.T) {
+	r := newRenderer(t)
+	visible := func(page string) string {
+		text, _, _ := strings.Cut(page, `<script type="application/ld+json">`)
+		return text
+	}
+	objection := `id="objection"`
+	withdraw := "Withdrawing your consent"
+	more := "Other rights may apply, depending on lawful bases this notice does not state."
+
+	n := minimal()
+	n.Purposes = nil // no purpose, so no basis
+	page := visible(renderPage(t, r, n))
+	for _, never := range []string{objection, withdraw, "Take the data you gave us elsewhere", "Object to how we use it", "Withdraw your consent at any time"} {
+		if strings.Contains(page, never) {
+			t.Errorf("no basis stated, yet the page has %q", never)
+		}
+	}
+	for _, want := range []string{more, "these rights may also apply", "See the data we hold about you"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no basis stated: the page lacks %q", want)
+		}
+	}
+
+	// One purpose on legitimate interests and one unstated: the right to
+	// object is promised for the first, and may apply to the second.
+	n = minimal()
+	n.Purposes = []notice.Purpose{
+		{Name: "Security", Basis: notice.LegitimateInterests, Interest: "Keeping the site safe", Data: []string{"id"}},
+		{Name: "Talent pool", Data: []string{"id"}},
+	}
+	page = visible(renderPage(t, r, n))
+	if !strings.Contains(page, objection) || !strings.Contains(page, "Object to how we use it") {
+		t.Error("legitimate interests stated: the right to object is not on the page")
+	}
+	if strings.Contains(page, withdraw) || strings.Contains(page, "Withdraw your consent at any time") {
+		t.Error("no purpose on consent, yet withdrawal is promised")
+	}
+	if !strings.Contains(page, more) {
+		t.Errorf("a basis unstated: the first layer lacks %q", more)
+	}
+}

@@ -217,7 +217,10 @@ func (p *NoticePage) Withdraw() *RightView { return p.find(notice.RightWithdraw)
 func (p *NoticePage) find(r notice.Right) *RightView {
 	rights := p.derivedRights()
 	i := slices.IndexFunc(rights, func(d notice.DerivedRight) bool { return d.Right == r })
-	if i < 0 {
+	if i < 0 || !applies(rights[i]) {
+		// A right that only may apply, for purposes whose basis the
+		// notice does not state, is in UnstatedRights and nowhere else:
+		// a paragraph of its own would read as a promise.
 		return nil
 	}
 	v := p.view(rights[i])
