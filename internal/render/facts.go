@@ -117,6 +117,10 @@ type RetentionSummary struct {
 	// only some have one, "criteria" when none has.
 	Kind     string
 	Min, Max period.Period
+	// Unstated is true when some rule gives neither a period nor the
+	// criteria that set one: the first layer says so rather than call
+	// its time "set by criteria".
+	Unstated bool
 }
 
 // Retention summarises the retention rules for the first layer: a range
@@ -127,6 +131,7 @@ func (p *NoticePage) Retention() RetentionSummary {
 	fixed := 0
 	for _, r := range p.N.Retention {
 		if r.Period.IsZero() {
+			s.Unstated = s.Unstated || strings.TrimSpace(r.Criteria) == ""
 			continue
 		}
 		if fixed == 0 || r.Period.Approx() < s.Min.Approx() {

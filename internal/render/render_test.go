@@ -148,6 +148,14 @@ func TestFirstLayerSaysARangeOnlyWhenEveryRecordHasAPeriod(t *testing.T) {
 			"From 6 months to 40 years for records with a fixed period; others are kept for a time set by criteria, which may be longer."},
 		{"criteria only", []notice.RetentionRule{{Records: "a", Criteria: "while you are registered"}},
 			"It depends on the record; each has its own criteria."},
+		// A rule that states neither a period nor criteria is not "set by
+		// criteria": the notice does not say.
+		{"one rule states nothing", []notice.RetentionRule{{Records: "a", Period: period.MustParse("P6M")}, {Records: "b"}},
+			"6 months for some records; for some others the notice does not say how long."},
+		{"periods, criteria and nothing", []notice.RetentionRule{{Records: "a", Period: period.MustParse("P6M")}, {Records: "b", Criteria: "while you work here"}, {Records: "c"}, {Records: "d", Period: period.MustParse("P2Y")}},
+			"From 6 months to 2 years for records with a fixed period; for some others the notice does not say how long."},
+		{"nothing stated", []notice.RetentionRule{{Records: "a"}, {Records: "b", Criteria: "while you work here"}},
+			"The notice does not say how long some records are kept."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n := minimal()
@@ -492,5 +500,24 @@ func TestARightTheBasesDoNotGiveIsNeverPromised(t *testing.T) {
 	}
 	if !strings.Contains(page, more) {
 		t.Errorf("a basis unstated: the first layer lacks %q", more)
+	}
+}
+
+// A fact a table has a column for and a row does not state reads "Not
+// stated", never an empty cell a reader could take for "none".
+func TestAnUnstatedFactInATableSaysSo(t *testing.T) {
+	n := minimal()
+	n.Retention = []notice.RetentionRule{{Records: "Logs"}}
+	n.Transfers = &[]notice.Transfer{{To: "United States"}}
+	n.Requirements = []notice.Requirement{{Data: []string{"id"}, Kind: "pre_contract"}}
+	page := renderPage(t, newRenderer(t), n)
+	for _, want := range []string{
+		`<td data-label="How long">Not stated</td>`,
+		`<td data-label="Safeguard">Not stated</td>`,
+		`<td data-label="If you do not provide it">Not stated</td>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
 	}
 }
