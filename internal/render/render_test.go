@@ -510,11 +510,16 @@ func TestAnUnstatedFactInATableSaysSo(t *testing.T) {
 	n.Retention = []notice.RetentionRule{{Records: "Logs"}}
 	n.Transfers = &[]notice.Transfer{{To: "United States"}}
 	n.Requirements = []notice.Requirement{{Data: []string{"id"}, Kind: "pre_contract"}}
+	n.Purposes = append(n.Purposes, notice.Purpose{Name: "Talent pool"})
+	n.Cookies = []notice.Cookie{{Name: "_ga", Category: "analytics"}}
 	page := renderPage(t, newRenderer(t), n)
 	for _, want := range []string{
 		`<td data-label="How long">Not stated</td>`,
 		`<td data-label="Safeguard">Not stated</td>`,
 		`<td data-label="If you do not provide it">Not stated</td>`,
+		`<td data-label="Lawful basis">Not stated</td>`,
+		`<td data-label="Data used">Not stated</td>`,
+		`<td data-label="Purpose">Not stated</td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %s", want)
