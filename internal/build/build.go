@@ -96,7 +96,7 @@ type Site struct {
 
 	ids      []string          // ByID's keys, sorted, once asked for
 	langs    []string          // the site's languages, in order (index sets it)
-	langMask map[string]uint64 // notice id → bit i set when it exists in langs[i]
+	langMask map[string]string // notice id → byte i is 1 when it exists in langs[i]; a site may have more languages than a word has bits
 	// translationWarnings counts the Warnings, first, that index found:
 	// translations that are missing; indexWarnings those and the
 	// banner's that follow them. Later stages add their own (a shallow
@@ -140,7 +140,7 @@ func (s *Site) index() {
 	s.ByID = make(map[string]map[string]*notice.Notice, len(s.Pages))
 	s.ids, s.banner = nil, nil
 	s.langs = s.Config.LanguageCodes()
-	s.langMask = make(map[string]uint64, len(s.Pages))
+	flags := make(map[string][]byte, len(s.Pages))
 	for _, p := range s.Pages {
 		n := p.Notice
 		if s.ByID[n.ID] == nil {
@@ -148,8 +148,15 @@ func (s *Site) index() {
 		}
 		s.ByID[n.ID][n.Lang] = n
 		if i := slices.Index(s.langs, n.Lang); i >= 0 {
-			s.langMask[n.ID] |= 1 << i
+			if flags[n.ID] == nil {
+				flags[n.ID] = make([]byte, len(s.langs))
+			}
+			flags[n.ID][i] = 1
 		}
+	}
+	s.langMask = make(map[string]string, len(flags))
+	for id, f := range flags {
+		s.langMask[id] = string(f)
 	}
 	s.Warnings = nil
 	for _, id := range s.IDs() {

@@ -638,7 +638,7 @@ func (k *keyer) sum() [32]byte { return sha256.Sum256(k.b) }
 type noticeInputs struct {
 	gen     uint64
 	page    *content.Page
-	langs   uint64   // bit i: the notice exists in the site's i-th language
+	langs   string   // byte i is 1: the notice exists in the site's i-th language
 	banner  uint8    // the banner's cookie notice exists: bit 0 in the page's language, bit 1 in the default one
 	related []string // per related id: its title in the page's language, or "\x00" and the default language's, or "\x00\x00" for none
 }
