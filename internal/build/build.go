@@ -233,8 +233,12 @@ func (s *Site) bannerWarnings() {
 		if sc.folder != "" {
 			which, where = "consent banner of "+sc.folder, "the cookie notice of content/"+sc.folder+"/"
 		}
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: it sets the cookie %s to keep the visitor's choice, and no notice declares it; add to %s: - {name: %s, provider: %s, category: necessary, purpose: %s, duration: %s, third_party: false}",
-			which, consentwire.CookieName, where, consentwire.CookieName, s.bannerHost(), consentwire.CookiePurpose, s.Config.Consent.Validity))
+		provider := "" // unknown without origins or a baseURL: left out rather than made up
+		if host := s.bannerHost(); host != "" {
+			provider = " provider: " + host + ","
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: it sets the cookie %s to keep the visitor's choice, and no notice declares it; add to %s: - {name: %s,%s category: necessary, purpose: %s, duration: %s, third_party: false}",
+			which, consentwire.CookieName, where, consentwire.CookieName, provider, consentwire.CookiePurpose, s.Config.Consent.Validity))
 	}
 }
 
@@ -1062,12 +1066,13 @@ func declaresCookie(cats []widget.Category, name string) bool {
 }
 
 // bannerHost is the host of the pages the banner runs on, for a cookie it
-// sets: the first of [consent] origins, else the site's own.
+// sets: the first of [consent] origins, else the site's own; "" when
+// notis.toml names neither.
 func (s *Site) bannerHost() string {
 	for _, o := range append(slices.Clone(s.Config.Consent.Origins), s.Config.BaseURL) {
 		if u, err := url.Parse(o); err == nil && u.Hostname() != "" {
 			return u.Hostname()
 		}
 	}
-	return "TODO the site that shows the banner"
+	return ""
 }

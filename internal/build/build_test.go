@@ -536,6 +536,24 @@ func TestABannerWhoseCookieNoNoticeDeclaresIsWarnedOf(t *testing.T) {
 	if !slices.Contains(res.Warnings, want) {
 		t.Errorf("warnings %q\nwant %q", res.Warnings, want)
 	}
+	// A notis.toml that names no host: the line leaves the provider out
+	// rather than put a placeholder a notice would then publish.
+	cfg := filepath.Join(src, "notis.toml")
+	toml, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostless := regexp.MustCompile(`(?m)^(baseURL|origins) = .*$`).ReplaceAllString(string(toml), "")
+	if err := os.WriteFile(cfg, []byte(hostless), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = Build(Options{Source: src, Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	want = warning + "; add to the cookie notice: - {name: notis_consent, category: necessary, purpose: Remembers your cookie choice so that you are not asked again on every visit., duration: P6M, third_party: false}"
+	if !slices.Contains(res.Warnings, want) {
+		t.Errorf("without a host: warnings %q\nwant %q", res.Warnings, want)
+	}
 }
 
 // TestABuildReportsItsProgress: Options.Progress hears counts that only
