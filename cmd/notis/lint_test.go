@@ -137,6 +137,11 @@ func TestLintWritesSARIFAndGitHubAnnotations(t *testing.T) {
 	if !strings.Contains(out, `"uri": "`+site+`/content/candidates.md"`) {
 		t.Errorf("sarif, from the repository's root: %s", out)
 	}
+	// The site named absolutely, inside the current folder: named from it.
+	_, out, _ = lintRun("--source", dir, "--as-of", "2026-11-22", "--format", "github")
+	if !strings.HasPrefix(out, "::error file="+site+"/content/candidates.md,") {
+		t.Errorf("github, --source absolute: %s", out)
+	}
 	// notis.toml, which the site's reader names absolutely, is named from
 	// there too.
 	os.WriteFile(filepath.Join(dir, "notis.toml"), []byte("site = \"careers\"\nbaseURL = 3\n"), 0o644)

@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/notis-dev/notis/internal/lint"
 )
@@ -21,7 +20,7 @@ func placed(findings []lint.Finding, source string) []lint.Finding {
 	for i, f := range findings {
 		f.Pos = f.Pos.Under(source)
 		if p := filepath.FromSlash(f.Pos.File); cwd != "" && filepath.IsAbs(p) {
-			if rel, err := filepath.Rel(cwd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			if rel, err := filepath.Rel(cwd, p); err == nil && filepath.IsLocal(rel) {
 				f.Pos.File = filepath.ToSlash(rel)
 			}
 		}

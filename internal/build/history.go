@@ -168,12 +168,12 @@ func goneWarnings(versions map[string][]*history.Version, current map[string]map
 		if slices.ContainsFunc(had, func(f string) bool { return files[f] }) {
 			continue
 		}
-		versions := "its committed version is"
+		count := "its committed version is"
 		if len(list) > 1 {
-			versions = fmt.Sprintf("its %d committed versions are", len(list))
+			count = fmt.Sprintf("its %d committed versions are", len(list))
 		}
 		out = append(out, fmt.Sprintf("notice %q is in the site's history (%s, last in commit %s) and no file has it now: its page, its address and %s no longer published. If the file was renamed, give it notice: %s to keep them; if the notice was withdrawn on purpose, add it to [history] withdrawn in notis.toml",
-			id, strings.Join(had, ", "), last.Short(), versions, id))
+			id, strings.Join(had, ", "), last.Short(), count, id))
 	}
 	for _, id := range withdrawn {
 		if current[id] != nil {

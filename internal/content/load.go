@@ -336,16 +336,12 @@ func unreadable(name string, err error) error {
 		fix = "it is a link to a file that does not exist: point it at the notice, or remove it"
 	case errors.Is(err, fs.ErrPermission):
 		fix = "let the user running notis read it (chmod a+r " + name + ")"
-	case isLinkLoop(err):
+	case errors.Is(err, syscall.ELOOP):
 		fix = "it is a link that leads back to itself: point it at the notice, or remove it"
 	}
 	return &diag.Diagnostic{Rule: diag.RuleUnreadable, Severity: diag.Error, Pos: diag.Position{File: name},
 		Message: "the file cannot be read: " + reason.Error(), Fix: fix}
 }
-
-// isLinkLoop reports whether err is the system's "too many levels of
-// symbolic links".
-func isLinkLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
 
 // languageFolder is the language code a notice file's folder is named
 // as (content/sv/x.md → "sv") when the file's own name gives none;

@@ -56,9 +56,12 @@ func syntaxError(name, format string, fm []byte, firstLine int, err error) *diag
 		d.Rule = diag.RuleYAML
 		d.Message = "the YAML front matter does not parse"
 		d.Fix = "check the line for a missing colon, quote or bracket, or an indent that does not line up"
-		if strings.Contains(err.Error(), "aliases") {
-			// goccy's guard against a document that expands to far
-			// more than it holds ("billion laughs"): it has no place.
+		if strings.Contains(err.Error(), "too many YAML aliases") {
+			// Hugo's guard (parser/metadecoders, v0.165.0) against a
+			// document that expands to far more than it holds ("billion
+			// laughs"); it has no place and no error value of its own,
+			// only this text, which the alias-bomb case in
+			// TestSyntaxErrorsArePlacedAsAnEditorShowsThem holds to.
 			d.Message = "the YAML front matter repeats lists or tables through aliases (*name) more than a notice can hold"
 			d.Fix = "write the values out where they are used, or repeat an anchor (&name) only a few times"
 			return d

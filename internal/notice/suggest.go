@@ -87,6 +87,10 @@ var (
 	isoLike   = regexp.MustCompile(`^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$`)
 )
 
+// dateForms is the fix for a date that is no date at all: the forms a
+// notice may write.
+const dateForms = "write the date as YYYY-MM-DD, e.g. 2026-04-01, or YYYY-MM for a month"
+
 // ParseDay reads a day given on the command line as YYYY-MM-DD, with the
 // advice a notice's date gets when it is not one: the ISO form it most
 // likely means, or that the day is not in the calendar (2026-02-30).
@@ -94,7 +98,7 @@ func ParseDay(s string) (time.Time, error) {
 	d, err := parseDate(s)
 	if ve, ok := errors.AsType[*valueError](err); ok {
 		fix := ve.fix
-		if strings.HasPrefix(fix, "write the date") {
+		if fix == dateForms {
 			fix = "e.g. 2019-06-25" // a flag takes a day, never a month alone
 		}
 		return time.Time{}, fmt.Errorf("%s; %s", ve.msg, fix)
@@ -135,7 +139,7 @@ func parseDate(s string) (Date, error) {
 		}
 		return Date{Time: t}, nil
 	}
-	fix := "write the date as YYYY-MM-DD, e.g. 2026-04-01, or YYYY-MM for a month"
+	fix := dateForms
 	var y, mo, d int
 	if m := dayFirst.FindStringSubmatch(s); m != nil {
 		// Day first, as the UK and Sweden write dates by hand.
